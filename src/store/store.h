@@ -1,0 +1,137 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "core/status.h"
+#include "store/types.h"
+
+// Interfaces to everything secinfo keeps. Every piece of state a flow needs to continue lives here,
+// so any node on the same database can serve any request. Implementations are thread-safe.
+// Errors: NotFound when a looked-up row is absent, AlreadyExists on a unique-key clash,
+// FailedPrecondition on a stale versioned write, Unavailable when the database cannot be reached.
+namespace secinfo::store {
+
+class TenantStore {
+ public:
+  virtual ~TenantStore() = default;
+  // Returns the new tenant's id.
+  virtual Result<int64_t> Create(const Tenant& t) = 0;
+  virtual Result<Tenant> Get(int64_t id) = 0;
+  virtual Result<Tenant> FindByDomain(std::string_view domain) = 0;
+  virtual Result<std::vector<Tenant>> List() = 0;
+  // Per-method switches set by an administrator: method name → enabled. Methods without a row keep
+  // the product default (decided by policy/, not here).
+  virtual Result<std::vector<std::pair<std::string, bool>>> GetMethodSwitches(int64_t tenant_id) = 0;
+  virtual Status SetMethodSwitch(int64_t tenant_id, std::string_view method, bool enabled) = 0;
+};
+
+class UserStore {
+ public:
+  virtual ~UserStore() = default;
+  virtual Result<int64_t> Create(const User& u) = 0;
+  virtual Result<User> Get(int64_t id) = 0;
+  // `username` is matched exactly; callers lower-case it first.
+  virtual Result<User> FindByUsername(std::string_view username) = 0;
+  virtual Result<std::vector<User>> ListForTenant(int64_t tenant_id) = 0;
+  virtual Status SetPasswordHash(int64_t user_id, std::string_view hash) = 0;
+  virtual Status SetLocale(int64_t user_id, std::string_view locale) = 0;
+  // Sets or clears the default sign-in method. REQUIRES: the method belongs to the user.
+  virtual Status SetDefaultMethod(int64_t user_id, std::optional<int64_t> method_id) = 0;
+};
+
+class MethodStore {
+ public:
+  virtual ~MethodStore() = default;
+  virtual Result<std::vector<Method>> ListForUser(int64_t user_id) = 0;
+  // NotFound unless the method exists and belongs to `user_id`.
+  virtual Result<Method> Get(int64_t user_id, int64_t method_id) = 0;
+  // Deletes the method; if it was the user's default, the default moves to the user's oldest
+  // remaining method (or none) in the same transaction.
+  virtual Status Delete(int64_t user_id, int64_t method_id) = 0;
+};
+
+class SessionStore {
+ public:
+  virtual ~SessionStore() = default;
+  virtual Status Create(const Session& s) = 0;
+  // NotFound when absent or expired at `now`.
+  virtual Result<Session> Get(std::string_view id_hash, int64_t now) = 0;
+  // Slides the idle expiry.
+  virtual Status Touch(std::string_view id_hash, int64_t now, int64_t expires_at) = 0;
+  virtual Status Delete(std::string_view id_hash) = 0;
+  virtual Status DeleteForUser(int64_t user_id) = 0;
+};
+
+class CallAttemptStore {
+ public:
+  virtual ~CallAttemptStore() = default;
+  // Inserts with version 1.
+  virtual Status Create(const CallAttempt& a) = 0;
+  virtual Result<CallAttempt> Get(std::string_view id) = 0;
+  virtual Result<CallAttempt> FindByProviderCall(std::string_view provider,
+                                                 std::string_view provider_call_id) = 0;
+  // Writes `a` if the stored version is still a.version, and bumps the version.
+  // FailedPrecondition when someone else wrote first: re-read and retry.
+  virtual Status Update(const CallAttempt& a) = 0;
+  // Like Update, and in the same transaction creates `m` and, when the user has no default method,
+  // makes `m` the default. Sets a.method_id. AlreadyExists when the user already has a method of that
+  // kind and phone type, or the same number.
+  virtual Result<int64_t> UpdateAndCreateMethod(const CallAttempt& a, const Method& m) = 0;
+  // Live attempts (not ended) of a user, newest first.
+  virtual Result<std::vector<CallAttempt>> ListLiveForUser(int64_t user_id) = 0;
+};
+
+class SimCallStore {
+ public:
+  virtual ~SimCallStore() = default;
+  virtual Status Create(const SimCall& c) = 0;
+  virtual Result<SimCall> Get(std::string_view id) = 0;
+  // Calls to a number, newest first, at most `limit`.
+  virtual Result<std::vector<SimCall>> ListForNumber(std::string_view number_e164, int limit) = 0;
+  // Numbers that have received calls, most recent first, at most `limit`.
+  virtual Result<std::vector<std::string>> ListNumbers(int limit) = 0;
+  // Writes state, digits, end_reason, answered_at, ended_at if the stored state is `expected_state`.
+  // FailedPrecondition otherwise.
+  virtual Status Update(const SimCall& c, std::string_view expected_state) = 0;
+};
+
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  virtual Status Append(const AuditEntry& e) = 0;
+  // Newest first.
+  virtual Result<std::vector<AuditEntry>> ListForTenant(int64_t tenant_id, int limit) = 0;
+};
+
+class RateLimitStore {
+ public:
+  virtual ~RateLimitStore() = default;
+  // Counts one event for `key` in the fixed window [window_start, window_start + window) containing
+  // `now`, and returns the count in that window including this one.
+  virtual Result<int64_t> Hit(std::string_view key, int64_t now, int64_t window_millis) = 0;
+  // The count in the current window without counting.
+  virtual Result<int64_t> Peek(std::string_view key, int64_t now, int64_t window_millis) = 0;
+  virtual Status Reset(std::string_view key) = 0;
+};
+
+// The whole store. Owns its connections.
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual TenantStore& tenants() = 0;
+  virtual UserStore& users() = 0;
+  virtual MethodStore& methods() = 0;
+  virtual SessionStore& sessions() = 0;
+  virtual CallAttemptStore& call_attempts() = 0;
+  virtual SimCallStore& sim_calls() = 0;
+  virtual AuditLog& audit() = 0;
+  virtual RateLimitStore& rate_limits() = 0;
+  // OK when the database answers a trivial query.
+  virtual Status Ping() = 0;
+};
+
+}  // namespace secinfo::store

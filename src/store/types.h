@@ -1,0 +1,103 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+// Plain records as the store keeps them. Times are Unix milliseconds from the injected Clock.
+namespace secinfo::store {
+
+struct Tenant {
+  int64_t id = 0;
+  std::string name;            // "Contoso"
+  std::string domain;          // "contoso.example": user names end with "@" + domain
+  std::string default_locale;  // "fr" or "en"
+  std::string default_region;  // ISO 3166 region preselected in phone forms, "FR"
+};
+
+struct User {
+  int64_t id = 0;
+  int64_t tenant_id = 0;
+  std::string username;       // lower-case "ana@contoso.example"
+  std::string display_name;   // "Ana Lima"
+  std::string password_hash;  // Argon2id encoded string
+  std::string locale;         // preferred language, empty when the person never chose
+  std::optional<int64_t> default_method_id;
+  bool is_admin = false;
+  int64_t created_at = 0;
+};
+
+// One entry of security info.
+struct Method {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string kind;        // "phone"
+  std::string phone_type;  // "mobile", "alternate_mobile", "office" (kind "phone")
+  std::string phone_e164;  // "+33425555123" (kind "phone")
+  int64_t created_at = 0;
+};
+
+// A signed-in browser. The cookie holds the session id; the store keeps only its SHA-256.
+struct Session {
+  std::string id_hash;
+  int64_t user_id = 0;
+  int64_t tenant_id = 0;
+  int64_t created_at = 0;
+  int64_t last_seen_at = 0;
+  int64_t expires_at = 0;
+};
+
+// One voice call that proves a phone number, with the number it would register. The state machine
+// that moves it lives in flows/; the store only keeps it and refuses stale writes (see `version`).
+struct CallAttempt {
+  std::string id;  // random, unguessable; used in URLs
+  int64_t tenant_id = 0;
+  int64_t user_id = 0;
+  std::string purpose;     // "register"
+  std::string phone_e164;  // the number being proven
+  std::string phone_type;  // what it will be registered as
+  bool extension_removed = false;
+  std::string locale;            // language of the prompt
+  std::string state;             // text form of flows' CallState
+  std::string provider;          // "simulated", "sip", ...
+  std::string provider_call_id;  // the provider's reference of the call
+  std::string digits;            // keys pressed so far
+  std::string client_ip;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  int64_t ringing_at = 0;   // 0 until the phone rings
+  int64_t answered_at = 0;  // 0 until answered
+  int64_t ended_at = 0;     // 0 while the call is live
+  std::optional<int64_t> method_id;  // the method created when the number was confirmed
+  int64_t version = 0;               // bumped by every successful update
+};
+
+// A call on the simulated phone network, as the phone sees it (a product feature: demo, evaluation).
+struct SimCall {
+  std::string id;
+  std::string number_e164;  // the phone that rings
+  std::string caller;       // what the phone shows as caller
+  std::string locale;
+  std::string prompt;      // what the caller says once answered
+  std::string state;       // "ringing", "answered", "ended"
+  std::string digits;      // keys pressed
+  std::string end_reason;  // "", "hung_up_by_phone", "hung_up_by_caller", "rejected"
+  int64_t created_at = 0;
+  int64_t answered_at = 0;
+  int64_t ended_at = 0;
+};
+
+struct AuditEntry {
+  int64_t id = 0;
+  int64_t at = 0;
+  std::optional<int64_t> tenant_id;
+  std::optional<int64_t> user_id;
+  std::string actor;   // who acted: a user name, "admin-cli", "system"
+  std::string ip;      // client address, empty for the CLI
+  std::string action;  // "sign_in", "method_register", "method_delete", "default_change", "call", ...
+  std::string method;  // "phone:mobile", ... or empty
+  std::string result;  // "success", "failure", "no_answer", "fraud_reported", ...
+  std::string detail;  // free text for operators; never a secret
+};
+
+}  // namespace secinfo::store
