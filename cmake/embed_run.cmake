@@ -1,4 +1,5 @@
 # Writes OUT: a C++ source defining `std::optional<std::string_view> FN(std::string_view path)`.
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "#include <optional>\n#include <string_view>\nnamespace {\n")
 set(table "")
 set(i 0)

@@ -15,9 +15,9 @@ TEST(RandomTest, TokensAreUrlSafeAndDistinct) {
   for (int i = 0; i < 100; ++i) {
     std::string t = random.Token();
     EXPECT_EQ(t.size(), 43u);  // 32 bytes, base64 without padding
-    EXPECT_EQ(t.find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
     EXPECT_TRUE(seen.insert(t).second);
   }
 }

@@ -13,7 +13,7 @@ namespace secinfo {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design, like std::expected
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design, like std::expected
   Result(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).ok());
   }
@@ -40,8 +40,8 @@ class Result {
 }  // namespace secinfo
 
 // Returns early from the enclosing function with the Status of a failed expression.
-#define SECINFO_RETURN_IF_ERROR(expr)         \
-  do {                                        \
-    ::secinfo::Status status_ = (expr);       \
-    if (!status_.ok()) return status_;        \
+#define SECINFO_RETURN_IF_ERROR(expr)   \
+  do {                                  \
+    ::secinfo::Status status_ = (expr); \
+    if (!status_.ok()) return status_;  \
   } while (0)

@@ -6,9 +6,9 @@
 
 namespace secinfo {
 
-// The outcome of a fallible operation. A Status is either OK or carries a code and a message meant for
-// logs (never shown to a person as is: pages translate codes, not messages).
-// Thread-compatible: a const Status may be read from several threads.
+// The outcome of a fallible operation. A Status is either OK or carries a code and a message meant
+// for logs (never shown to a person as is: pages translate codes, not messages). Thread-compatible:
+// a const Status may be read from several threads.
 class Status {
  public:
   enum class Code {

@@ -25,7 +25,8 @@ class TenantStore {
   virtual Result<std::vector<Tenant>> List() = 0;
   // Per-method switches set by an administrator: method name → enabled. Methods without a row keep
   // the product default (decided by policy/, not here).
-  virtual Result<std::vector<std::pair<std::string, bool>>> GetMethodSwitches(int64_t tenant_id) = 0;
+  virtual Result<std::vector<std::pair<std::string, bool>>> GetMethodSwitches(
+      int64_t tenant_id) = 0;
   virtual Status SetMethodSwitch(int64_t tenant_id, std::string_view method, bool enabled) = 0;
 };
 
@@ -78,8 +79,8 @@ class CallAttemptStore {
   // FailedPrecondition when someone else wrote first: re-read and retry.
   virtual Status Update(const CallAttempt& a) = 0;
   // Like Update, and in the same transaction creates `m` and, when the user has no default method,
-  // makes `m` the default. Sets a.method_id. AlreadyExists when the user already has a method of that
-  // kind and phone type, or the same number.
+  // makes `m` the default. Sets a.method_id. AlreadyExists when the user already has a method of
+  // that kind and phone type, or the same number.
   virtual Result<int64_t> UpdateAndCreateMethod(const CallAttempt& a, const Method& m) = 0;
   // Live attempts (not ended) of a user, newest first.
   virtual Result<std::vector<CallAttempt>> ListLiveForUser(int64_t user_id) = 0;
@@ -94,8 +95,8 @@ class SimCallStore {
   virtual Result<std::vector<SimCall>> ListForNumber(std::string_view number_e164, int limit) = 0;
   // Numbers that have received calls, most recent first, at most `limit`.
   virtual Result<std::vector<std::string>> ListNumbers(int limit) = 0;
-  // Writes state, digits, end_reason, answered_at, ended_at if the stored state is `expected_state`.
-  // FailedPrecondition otherwise.
+  // Writes state, digits, end_reason, answered_at, ended_at if the stored state is
+  // `expected_state`. FailedPrecondition otherwise.
   virtual Status Update(const SimCall& c, std::string_view expected_state) = 0;
 };
 

@@ -65,14 +65,15 @@ struct CallAttempt {
   std::string client_ip;
   int64_t created_at = 0;
   int64_t updated_at = 0;
-  int64_t ringing_at = 0;   // 0 until the phone rings
-  int64_t answered_at = 0;  // 0 until answered
-  int64_t ended_at = 0;     // 0 while the call is live
+  int64_t ringing_at = 0;            // 0 until the phone rings
+  int64_t answered_at = 0;           // 0 until answered
+  int64_t ended_at = 0;              // 0 while the call is live
   std::optional<int64_t> method_id;  // the method created when the number was confirmed
   int64_t version = 0;               // bumped by every successful update
 };
 
-// A call on the simulated phone network, as the phone sees it (a product feature: demo, evaluation).
+// A call on the simulated phone network, as the phone sees it (a product feature: demo,
+// evaluation).
 struct SimCall {
   std::string id;
   std::string number_e164;  // the phone that rings
@@ -92,9 +93,10 @@ struct AuditEntry {
   int64_t at = 0;
   std::optional<int64_t> tenant_id;
   std::optional<int64_t> user_id;
-  std::string actor;   // who acted: a user name, "admin-cli", "system"
-  std::string ip;      // client address, empty for the CLI
-  std::string action;  // "sign_in", "method_register", "method_delete", "default_change", "call", ...
+  std::string actor;  // who acted: a user name, "admin-cli", "system"
+  std::string ip;     // client address, empty for the CLI
+  std::string
+      action;  // "sign_in", "method_register", "method_delete", "default_change", "call", ...
   std::string method;  // "phone:mobile", ... or empty
   std::string result;  // "success", "failure", "no_answer", "fraud_reported", ...
   std::string detail;  // free text for operators; never a secret

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "core/status.h"
+
+namespace secinfo::channels {
+
+// What to call and what to say. The provider knows nothing about users or why it calls.
+struct CallRequest {
+  std::string reference;    // the caller's unique id for this call; every event carries it
+  std::string destination;  // E.164, "+33425555123"
+  std::string locale;       // language of the prompt, "fr"
+  std::string prompt;       // the words to say once answered
+  std::string caller_id;    // what the called phone shows
+};
+
+enum class CallEventKind {
+  kRinging,   // the phone rings
+  kAnswered,  // someone picked up; the prompt starts
+  kDigit,     // a key was pressed (CallEvent::digit)
+  kHungUp,    // the called party hung up or declined
+  kBusy,      // the line was busy
+  kFailed,    // the call could not be placed or broke off (CallEvent::detail says why)
+};
+
+struct CallEvent {
+  CallEventKind kind = CallEventKind::kFailed;
+  char digit = 0;      // '0'-'9', '*', '#' for kDigit
+  std::string detail;  // for operators
+};
+
+// Receives the events of calls. Called on any thread, possibly concurrently for different calls;
+// events of one call arrive in order.
+class CallEventSink {
+ public:
+  virtual ~CallEventSink() = default;
+  virtual void OnCallEvent(std::string_view provider, std::string_view reference,
+                           const CallEvent& event) = 0;
+};
+
+// A way to make voice calls: the simulated network, a SIP trunk, ... Thread-safe.
+class VoiceChannel {
+ public:
+  virtual ~VoiceChannel() = default;
+  // "simulated", "sip", ...
+  virtual std::string_view name() const = 0;
+  // Where events go. REQUIRES: set once, before the first PlaceCall.
+  virtual void SetEventSink(CallEventSink* sink) = 0;
+  // Starts a call and returns without waiting for it to ring. Unavailable when the provider cannot
+  // place calls now; the call then never produces events.
+  virtual Status PlaceCall(const CallRequest& request) = 0;
+  // Ends a call from our side (the caller hangs up). No event follows. OK if already ended.
+  virtual Status HangUp(std::string_view reference) = 0;
+};
+
+}  // namespace secinfo::channels

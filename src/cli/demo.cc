@@ -1,0 +1,109 @@
+#include "cli/demo.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "crypto/password.h"
+
+namespace secinfo::cli {
+namespace {
+
+struct DemoPerson {
+  const char* username;
+  const char* name;
+  const char* locale;
+  bool admin;
+};
+
+constexpr DemoPerson kPeople[] = {
+    {"ana@contoso.example", "Ana Lima", "fr", false},
+    {"ben@contoso.example", "Ben Carter", "en", false},
+    {"chloe@contoso.example", "Chloé Martin", "", false},
+    {"admin@contoso.example", "Contoso Admin", "", true},
+};
+
+std::string ReadablePassword(Random& random) {
+  // 4 groups of 4 from an unambiguous alphabet: ~80 bits.
+  static const char kAlphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i > 0 && i % 4 == 0) out += '-';
+    out += kAlphabet[random.Uniform(sizeof kAlphabet - 1)];
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<int64_t> CreateUser(store::Store& store, const Clock& clock, const std::string& username_in,
+                           const std::string& display_name, const std::string& password,
+                           const std::string& locale, bool is_admin) {
+  std::string username = username_in;
+  std::transform(username.begin(), username.end(), username.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  size_t at = username.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 >= username.size()) {
+    return Status::InvalidArgument("the user name must look like name@domain");
+  }
+  if (password.size() < 8 || password.size() > 256) {
+    return Status::InvalidArgument("the password must have 8 to 256 characters");
+  }
+  if (!locale.empty() && locale != "fr" && locale != "en") {
+    return Status::InvalidArgument("the language must be fr or en");
+  }
+  auto tenant = store.tenants().FindByDomain(username.substr(at + 1));
+  if (!tenant.ok()) {
+    return Status::NotFound("no tenant has the domain " + username.substr(at + 1));
+  }
+  auto hash = crypto::HashPassword(password);
+  if (!hash.ok()) return hash.status();
+  store::User u;
+  u.tenant_id = tenant->id;
+  u.username = username;
+  u.display_name = display_name;
+  u.password_hash = *hash;
+  u.locale = locale;
+  u.is_admin = is_admin;
+  u.created_at = clock.NowMillis();
+  return store.users().Create(u);
+}
+
+Status EnsureDemoTenant(store::Store& store, Random& random, const Clock& clock,
+                        const std::string& credentials_path, const std::string& public_url) {
+  auto tenants = store.tenants().List();
+  if (!tenants.ok()) return tenants.status();
+  if (tenants->empty()) {
+    store::Tenant t;
+    t.name = "Contoso";
+    t.domain = "contoso.example";
+    t.default_locale = "fr";
+    t.default_region = "FR";
+    auto id = store.tenants().Create(t);
+    if (!id.ok()) return id.status();
+    std::ostringstream lines;
+    for (const DemoPerson& p : kPeople) {
+      std::string password = ReadablePassword(random);
+      auto user = CreateUser(store, clock, p.username, p.name, password, p.locale, p.admin);
+      if (!user.ok()) return user.status();
+      lines << p.username << " " << password << "\n";
+    }
+    mode_t old = umask(077);
+    std::ofstream(credentials_path) << lines.str();
+    umask(old);
+  }
+  std::ifstream in(credentials_path);
+  if (!in) return Status::Ok();  // not our demo database: nothing to print
+  std::printf("\nsecinfo demo — open %s\n  Contoso (contoso.example), people and passwords:\n",
+              public_url.c_str());
+  std::string user, password;
+  while (in >> user >> password) std::printf("    %-24s %s\n", user.c_str(), password.c_str());
+  std::printf("  Simulated phone network: %s/sim\n\n", public_url.c_str());
+  std::fflush(stdout);
+  return Status::Ok();
+}
+
+}  // namespace secinfo::cli

@@ -1,0 +1,215 @@
+#include "core/config.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <map>
+#include <sstream>
+
+extern char** environ;
+
+namespace secinfo {
+namespace {
+
+// One setting: its dotted name and how to read it from TOML and from text (the environment).
+struct Setting {
+  std::function<Status(const toml::node&)> from_toml;
+  std::function<Status(const std::string&)> from_text;
+};
+
+Status Invalid(const std::string& key, const std::string& why) {
+  return Status::InvalidArgument("setting '" + key + "': " + why);
+}
+
+Setting IntSetting(const std::string& key, int64_t* out, int64_t min, int64_t max) {
+  auto check = [=](int64_t v) {
+    if (v < min || v > max) {
+      return Invalid(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    *out = v;
+    return Status::Ok();
+  };
+  return {[=](const toml::node& n) {
+            auto v = n.value<int64_t>();
+            if (!n.is_integer() || !v) return Invalid(key, "must be a whole number");
+            return check(*v);
+          },
+          [=](const std::string& s) {
+            int64_t v = 0;
+            size_t used = 0;
+            try {
+              v = std::stoll(s, &used);
+            } catch (...) {
+              used = 0;
+            }
+            if (used == 0 || used != s.size()) return Invalid(key, "must be a whole number");
+            return check(v);
+          }};
+}
+
+Setting StringSetting(const std::string& key, std::string* out,
+                      std::vector<std::string> allowed = {}) {
+  auto check = [=](const std::string& v) {
+    if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      return Invalid(key, "must be one of: " + list);
+    }
+    *out = v;
+    return Status::Ok();
+  };
+  return {[=](const toml::node& n) {
+            if (!n.is_string()) return Invalid(key, "must be a string");
+            return check(*n.value<std::string>());
+          },
+          check};
+}
+
+Setting BoolSetting(const std::string& key, bool* out) {
+  return {[=](const toml::node& n) {
+            if (!n.is_boolean()) return Invalid(key, "must be true or false");
+            *out = *n.value<bool>();
+            return Status::Ok();
+          },
+          [=](const std::string& s) {
+            if (s == "true" || s == "1") {
+              *out = true;
+            } else if (s == "false" || s == "0") {
+              *out = false;
+            } else {
+              return Invalid(key, "must be true or false");
+            }
+            return Status::Ok();
+          }};
+}
+
+Setting ListSetting(const std::string& key, std::vector<std::string>* out) {
+  return {[=](const toml::node& n) {
+            const toml::array* a = n.as_array();
+            if (!a) return Invalid(key, "must be a list of strings");
+            out->clear();
+            for (const auto& e : *a) {
+              if (!e.is_string()) return Invalid(key, "must be a list of strings");
+              out->push_back(*e.value<std::string>());
+            }
+            return Status::Ok();
+          },
+          [=](const std::string& s) {  // comma-separated in the environment
+            out->clear();
+            std::stringstream in(s);
+            std::string item;
+            while (std::getline(in, item, ',')) {
+              if (!item.empty()) out->push_back(item);
+            }
+            return Status::Ok();
+          }};
+}
+
+std::map<std::string, Setting> Settings(Config& c) {
+  return {
+      {"server.address", StringSetting("server.address", &c.server.address)},
+      {"server.port", IntSetting("server.port", &c.server.port, 1, 65535)},
+      {"server.public_url", StringSetting("server.public_url", &c.server.public_url)},
+      {"server.worker_threads",
+       IntSetting("server.worker_threads", &c.server.worker_threads, 1, 256)},
+      {"server.trusted_proxies", ListSetting("server.trusted_proxies", &c.server.trusted_proxies)},
+      {"database.backend", StringSetting("database.backend", &c.database.backend, {"sqlite3"})},
+      {"database.connection", StringSetting("database.connection", &c.database.connection)},
+      {"database.pool_size", IntSetting("database.pool_size", &c.database.pool_size, 1, 256)},
+      {"security.key_file", StringSetting("security.key_file", &c.security.key_file)},
+      {"security.session_idle_minutes",
+       IntSetting("security.session_idle_minutes", &c.security.session_idle_minutes, 1, 24 * 60)},
+      {"security.session_absolute_hours",
+       IntSetting("security.session_absolute_hours", &c.security.session_absolute_hours, 1,
+                  24 * 30)},
+      {"security.max_failed_sign_ins_per_account",
+       IntSetting("security.max_failed_sign_ins_per_account",
+                  &c.security.max_failed_sign_ins_per_account, 1, 1000)},
+      {"security.max_failed_sign_ins_per_ip",
+       IntSetting("security.max_failed_sign_ins_per_ip", &c.security.max_failed_sign_ins_per_ip, 1,
+                  100000)},
+      {"security.failed_sign_in_window_minutes",
+       IntSetting("security.failed_sign_in_window_minutes",
+                  &c.security.failed_sign_in_window_minutes, 1, 24 * 60)},
+      {"security.max_calls_per_user_per_hour",
+       IntSetting("security.max_calls_per_user_per_hour", &c.security.max_calls_per_user_per_hour,
+                  1, 1000)},
+      {"voice.provider", StringSetting("voice.provider", &c.voice.provider, {"simulated"})},
+      {"voice.ring_timeout_seconds",
+       IntSetting("voice.ring_timeout_seconds", &c.voice.ring_timeout_seconds, 5, 300)},
+      {"voice.input_timeout_seconds",
+       IntSetting("voice.input_timeout_seconds", &c.voice.input_timeout_seconds, 5, 300)},
+      {"voice.caller_id", StringSetting("voice.caller_id", &c.voice.caller_id)},
+      {"demo.enabled", BoolSetting("demo.enabled", &c.demo.enabled)},
+      {"mode", StringSetting("mode", &c.mode, {"development", "production"})},
+  };
+}
+
+// "server.port" → "SECINFO_SERVER_PORT"
+std::string EnvName(const std::string& key) {
+  std::string out = "SECINFO_";
+  for (char ch : key) out += ch == '.' ? '_' : static_cast<char>(std::toupper(ch));
+  return out;
+}
+
+Status ReadTable(const toml::table& table, const std::string& prefix,
+                 std::map<std::string, Setting>& settings) {
+  for (const auto& [k, node] : table) {
+    std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (node.is_table() && !settings.count(key)) {
+      SECINFO_RETURN_IF_ERROR(ReadTable(*node.as_table(), key, settings));
+      continue;
+    }
+    auto it = settings.find(key);
+    if (it == settings.end()) return Invalid(key, "unknown setting");
+    SECINFO_RETURN_IF_ERROR(it->second.from_toml(node));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Config> Config::Load(const std::string& path) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) env.emplace_back(*e);
+  return Load(path, env);
+}
+
+Result<Config> Config::Load(const std::string& path, const std::vector<std::string>& env) {
+  Config config;
+  auto settings = Settings(config);
+  if (!path.empty()) {
+    toml::table table;
+    try {
+      table = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+      std::ostringstream why;
+      why << "config file " << path << ": " << e.description() << " (line " << e.source().begin.line
+          << ")";
+      return Status::InvalidArgument(why.str());
+    }
+    SECINFO_RETURN_IF_ERROR(ReadTable(table, "", settings));
+  }
+  std::map<std::string, std::string> by_env_name;
+  for (const auto& [key, setting] : settings) by_env_name[EnvName(key)] = key;
+  for (const std::string& entry : env) {
+    size_t eq = entry.find('=');
+    if (eq == std::string::npos || entry.rfind("SECINFO_", 0) != 0) continue;
+    std::string name = entry.substr(0, eq);
+    auto it = by_env_name.find(name);
+    if (it == by_env_name.end()) {
+      return Status::InvalidArgument("environment variable " + name + ": unknown setting");
+    }
+    SECINFO_RETURN_IF_ERROR(settings.at(it->second).from_text(entry.substr(eq + 1)));
+  }
+  return config;
+}
+
+std::string Config::PublicUrl() const {
+  if (!server.public_url.empty()) return server.public_url;
+  return "http://localhost:" + std::to_string(server.port);
+}
+
+}  // namespace secinfo

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace secinfo {
+
+// Everything an operator can set. Read from a TOML file, then from SECINFO_<SECTION>_<KEY>
+// environment variables (e.g. SECINFO_SERVER_PORT=9090), which win. Every field shows its default.
+struct Config {
+  struct Server {
+    std::string address = "127.0.0.1";
+    int64_t port = 8080;
+    std::string public_url = "";  // shown in messages; default http://localhost:<port>
+    int64_t worker_threads = 4;   // threads that run handlers (they may block on SQL, Argon2id)
+    std::vector<std::string> trusted_proxies;  // peers allowed to set X-Forwarded-For/-Proto
+  } server;
+
+  struct Database {
+    std::string backend = "sqlite3";
+    std::string connection = "data/secinfo.db";  // sqlite3: a file path
+    int64_t pool_size = 4;
+  } database;
+
+  struct Security {
+    std::string key_file = "data/secinfo.key";  // 32 random bytes, created at first start (0600)
+    // NIST SP 800-63B §7.2 (AAL2): re-authenticate after 30 min idle or 12 h at most.
+    int64_t session_idle_minutes = 30;
+    int64_t session_absolute_hours = 12;
+    // Failed sign-ins allowed per account and per client address within the window (ASVS V2.2.1).
+    int64_t max_failed_sign_ins_per_account = 5;
+    int64_t max_failed_sign_ins_per_ip = 20;
+    int64_t failed_sign_in_window_minutes = 15;
+    // Verification calls one person may start per hour (each one rings a phone).
+    int64_t max_calls_per_user_per_hour = 10;
+  } security;
+
+  struct Voice {
+    std::string provider = "simulated";
+    int64_t ring_timeout_seconds = 30;   // no answer after this → "no answer"
+    int64_t input_timeout_seconds = 20;  // answered but no key after this → "no key pressed"
+    std::string caller_id = "secinfo";   // what the called phone shows
+  } voice;
+
+  struct Demo {
+    bool enabled = true;  // create the Contoso demo tenant and users when the database is empty
+  } demo;
+
+  // "development" (default) or "production". The simulated phone network refuses to run in
+  // production.
+  std::string mode = "development";
+
+  // Reads `path` (may be empty: defaults only), then the environment.
+  // InvalidArgument naming the setting on an unknown key, a wrong type or an out-of-range value.
+  static Result<Config> Load(const std::string& path);
+  // Same, with an explicit environment (tests). `env` holds "NAME=value" entries.
+  static Result<Config> Load(const std::string& path, const std::vector<std::string>& env);
+
+  std::string PublicUrl() const;
+};
+
+}  // namespace secinfo

@@ -1,0 +1,110 @@
+#include "flows/registration/call_state.h"
+
+#include <array>
+#include <utility>
+
+namespace secinfo::flows {
+namespace {
+
+constexpr std::array<std::pair<CallState, std::string_view>, 12> kNames = {{
+    {CallState::kPlacing, "placing"},
+    {CallState::kRinging, "ringing"},
+    {CallState::kAnswered, "answered"},
+    {CallState::kConfirmed, "confirmed"},
+    {CallState::kNoAnswer, "no_answer"},
+    {CallState::kHungUp, "hung_up"},
+    {CallState::kBusy, "busy"},
+    {CallState::kWrongKey, "wrong_key"},
+    {CallState::kNoInput, "no_input"},
+    {CallState::kFraudReported, "fraud_reported"},
+    {CallState::kFailed, "failed"},
+    {CallState::kCancelled, "cancelled"},
+}};
+
+CallState StateOf(const store::CallAttempt& a) {
+  return ParseCallState(a.state).value_or(CallState::kFailed);
+}
+
+void Finish(store::CallAttempt& a, CallState s, int64_t now) {
+  a.state = std::string(CallStateName(s));
+  a.ended_at = now;
+}
+
+}  // namespace
+
+std::string_view CallStateName(CallState s) {
+  for (const auto& [state, name] : kNames) {
+    if (state == s) return name;
+  }
+  return "failed";
+}
+
+std::optional<CallState> ParseCallState(std::string_view name) {
+  for (const auto& [state, n] : kNames) {
+    if (n == name) return state;
+  }
+  return std::nullopt;
+}
+
+bool IsFinal(CallState s) {
+  return s != CallState::kPlacing && s != CallState::kRinging && s != CallState::kAnswered;
+}
+
+bool ApplyCallEvent(store::CallAttempt& a, const channels::CallEvent& e, int64_t now) {
+  const CallState state = StateOf(a);
+  if (IsFinal(state)) return false;
+  using K = channels::CallEventKind;
+  switch (e.kind) {
+    case K::kRinging:
+      if (state != CallState::kPlacing) return false;
+      a.state = std::string(CallStateName(CallState::kRinging));
+      a.ringing_at = now;
+      return true;
+    case K::kAnswered:
+      if (state == CallState::kAnswered) return false;
+      a.state = std::string(CallStateName(CallState::kAnswered));
+      if (a.ringing_at == 0) a.ringing_at = now;
+      a.answered_at = now;
+      return true;
+    case K::kDigit:
+      if (state != CallState::kAnswered) return false;
+      a.digits += e.digit;
+      if (e.digit == '#') {
+        CallState end = a.digits == "#"    ? CallState::kConfirmed
+                        : a.digits == "0#" ? CallState::kFraudReported
+                                           : CallState::kWrongKey;
+        Finish(a, end, now);
+      } else if (a.digits != "0") {
+        Finish(a, CallState::kWrongKey, now);
+      }
+      return true;
+    case K::kHungUp:
+      Finish(a, CallState::kHungUp, now);
+      return true;
+    case K::kBusy:
+      Finish(a, CallState::kBusy, now);
+      return true;
+    case K::kFailed:
+      Finish(a, CallState::kFailed, now);
+      return true;
+  }
+  return false;
+}
+
+bool ApplyCallTimeouts(store::CallAttempt& a, int64_t now, const CallTimeouts& t) {
+  switch (StateOf(a)) {
+    case CallState::kPlacing:
+    case CallState::kRinging:
+      if (now - a.created_at < t.ring_millis) return false;
+      Finish(a, CallState::kNoAnswer, now);
+      return true;
+    case CallState::kAnswered:
+      if (now - a.answered_at < t.input_millis) return false;
+      Finish(a, CallState::kNoInput, now);
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace secinfo::flows

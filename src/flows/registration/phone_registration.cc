@@ -1,0 +1,237 @@
+#include "flows/registration/phone_registration.h"
+
+#include <spdlog/spdlog.h>
+
+#include "i18n/catalog.h"
+#include "methods/phone/phone_method.h"
+#include "policy/policy.h"
+
+namespace secinfo::flows {
+namespace {
+
+constexpr int64_t kHourMillis = 3600 * 1000;
+
+BeginError FromParseError(phone::ParseError e) {
+  switch (e) {
+    case phone::ParseError::kEmpty:
+      return BeginError::kEmptyNumber;
+    case phone::ParseError::kInvalidCharacters:
+      return BeginError::kInvalidCharacters;
+    case phone::ParseError::kTooShort:
+      return BeginError::kTooShort;
+    case phone::ParseError::kTooLong:
+      return BeginError::kTooLong;
+    case phone::ParseError::kInvalidCountryCode:
+      return BeginError::kInvalidCountryCode;
+    case phone::ParseError::kUnknownRegion:
+      return BeginError::kUnknownRegion;
+    case phone::ParseError::kNotValidForRegion:
+      return BeginError::kNotValidForRegion;
+  }
+  return BeginError::kNotValidForRegion;
+}
+
+}  // namespace
+
+PhoneRegistration::PhoneRegistration(store::Store& store, channels::VoiceChannel& voice,
+                                     const Clock& clock, Random& random,
+                                     PhoneRegistrationOptions options)
+    : store_(store), voice_(voice), clock_(clock), random_(random), options_(std::move(options)) {}
+
+BeginResult PhoneRegistration::Begin(const BeginRequest& request) {
+  BeginResult result;
+  const store::User& user = request.user;
+  auto policy = policy::LoadPolicy(store_.tenants(), user.tenant_id);
+  if (!policy.ok()) return {BeginError::kInternal};
+  // A method the tenant does not allow is refused here too, not only hidden from the wizard.
+  if (!policy->Allows("phone")) return {BeginError::kMethodNotAllowed};
+
+  std::optional<methods::PhoneType> type = methods::ParsePhoneType(request.phone_type);
+  if (!type) return {BeginError::kBadPhoneType};
+
+  phone::ParseOutcome parsed = phone::Parse(request.number, request.region);
+  if (!parsed.ok()) return {FromParseError(parsed.error())};
+  result.number = parsed.number();
+
+  auto existing = store_.methods().ListForUser(user.id);
+  if (!existing.ok()) return {BeginError::kInternal};
+  switch (methods::FindPhoneConflict(*existing, *type, result.number.e164)) {
+    case methods::PhoneConflict::kTypeTaken:
+      result.error = BeginError::kTypeTaken;
+      return result;
+    case methods::PhoneConflict::kNumberTaken:
+      result.error = BeginError::kNumberTaken;
+      return result;
+    case methods::PhoneConflict::kNone:
+      break;
+  }
+
+  // Each call rings somebody's phone: limit them per person and per called number.
+  const int64_t now = clock_.NowMillis();
+  for (const std::string& key :
+       {"call:user:" + std::to_string(user.id), "call:number:" + result.number.e164}) {
+    auto count = store_.rate_limits().Hit(key, now, kHourMillis);
+    if (!count.ok()) return {BeginError::kInternal};
+    if (*count > options_.max_calls_per_hour) {
+      result.error = BeginError::kTooManyCalls;
+      return result;
+    }
+  }
+
+  // One live call per person: starting again ends the previous one.
+  if (auto live = store_.call_attempts().ListLiveForUser(user.id); live.ok()) {
+    for (const store::CallAttempt& old : *live) Cancel(old.id, user.id);
+  }
+
+  auto tenant = store_.tenants().Get(user.tenant_id);
+  if (!tenant.ok()) return {BeginError::kInternal};
+
+  store::CallAttempt a;
+  a.id = random_.Token();
+  a.tenant_id = user.tenant_id;
+  a.user_id = user.id;
+  a.purpose = "register";
+  a.phone_e164 = result.number.e164;
+  a.phone_type = std::string(methods::PhoneTypeName(*type));
+  a.extension_removed = result.number.extension_removed;
+  a.locale = request.locale;
+  a.state = std::string(CallStateName(CallState::kPlacing));
+  a.provider = std::string(voice_.name());
+  a.provider_call_id = a.id;
+  a.client_ip = request.client_ip;
+  a.created_at = a.updated_at = now;
+  if (!store_.call_attempts().Create(a).ok()) return {BeginError::kInternal};
+
+  channels::CallRequest call;
+  call.reference = a.id;
+  call.destination = a.phone_e164;
+  call.locale = a.locale;
+  call.prompt = i18n::Catalog::BuiltIn().Get(a.locale, "voice_prompt_register",
+                                             {{"organization", tenant->name}});
+  call.caller_id = options_.caller_id;
+  Status placed = voice_.PlaceCall(call);
+  if (!placed.ok()) {
+    spdlog::warn("voice provider {} could not place call {}: {}", voice_.name(), a.id,
+                 placed.ToString());
+    Advance(a.id, [&](store::CallAttempt& x) {
+      return ApplyCallEvent(x, {channels::CallEventKind::kFailed, 0, placed.message()},
+                            clock_.NowMillis());
+    });
+    result.error = BeginError::kCallFailed;
+    return result;
+  }
+  result.attempt_id = a.id;
+  return result;
+}
+
+Result<store::CallAttempt> PhoneRegistration::Get(std::string_view attempt_id, int64_t user_id) {
+  auto a = Advance(attempt_id, [&](store::CallAttempt& x) {
+    return ApplyCallTimeouts(x, clock_.NowMillis(), options_.timeouts);
+  });
+  // Another person's attempt is as good as absent.
+  if (a.ok() && a->user_id != user_id) return Status::NotFound("no such attempt");
+  return a;
+}
+
+Status PhoneRegistration::Cancel(std::string_view attempt_id, int64_t user_id) {
+  auto a = store_.call_attempts().Get(attempt_id);
+  if (!a.ok()) return a.status();
+  if (a->user_id != user_id) return Status::NotFound("no such attempt");
+  return Advance(attempt_id,
+                 [&](store::CallAttempt& x) {
+                   auto state = ParseCallState(x.state);
+                   if (!state || IsFinal(*state)) return false;
+                   x.state = std::string(CallStateName(CallState::kCancelled));
+                   x.ended_at = clock_.NowMillis();
+                   return true;
+                 })
+      .status();
+}
+
+void PhoneRegistration::OnCallEvent(std::string_view provider, std::string_view reference,
+                                    const channels::CallEvent& event) {
+  auto a = store_.call_attempts().FindByProviderCall(provider, reference);
+  if (!a.ok()) {
+    spdlog::warn("call event for unknown call {}/{}: {}", provider, reference,
+                 a.status().ToString());
+    return;
+  }
+  auto advanced = Advance(
+      a->id, [&](store::CallAttempt& x) { return ApplyCallEvent(x, event, clock_.NowMillis()); });
+  if (!advanced.ok()) {
+    spdlog::error("call {} could not record an event: {}", a->id, advanced.status().ToString());
+  }
+}
+
+Result<store::CallAttempt> PhoneRegistration::Advance(
+    std::string_view attempt_id, const std::function<bool(store::CallAttempt&)>& change) {
+  for (int tries = 0; tries < 16; ++tries) {
+    auto current = store_.call_attempts().Get(attempt_id);
+    if (!current.ok()) return current.status();
+    store::CallAttempt next = *current;
+    if (!change(next)) return next;
+    next.updated_at = clock_.NowMillis();
+
+    Status written;
+    if (next.state == CallStateName(CallState::kConfirmed)) {
+      store::Method m;
+      m.user_id = next.user_id;
+      m.kind = "phone";
+      m.phone_type = next.phone_type;
+      m.phone_e164 = next.phone_e164;
+      m.created_at = next.updated_at;
+      auto id = store_.call_attempts().UpdateAndCreateMethod(next, m);
+      if (id.ok()) {
+        next.method_id = *id;
+      } else if (id.status().code() == Status::Code::kAlreadyExists) {
+        // The same phone was registered meanwhile (another tab): this call proves nothing new.
+        next.state = std::string(CallStateName(CallState::kFailed));
+        written = store_.call_attempts().Update(next);
+      } else {
+        written = id.status();
+      }
+    } else {
+      written = store_.call_attempts().Update(next);
+    }
+    if (written.ok()) {
+      next.version += 1;
+      if (current->ended_at == 0 && next.ended_at != 0) OnFinal(next);
+      return next;
+    }
+    if (written.code() != Status::Code::kFailedPrecondition) return written;
+  }
+  return Status::Unavailable("call attempt kept changing under us");
+}
+
+void PhoneRegistration::OnFinal(const store::CallAttempt& a) {
+  CallState state = ParseCallState(a.state).value_or(CallState::kFailed);
+  if (state != CallState::kHungUp) {
+    Status s = voice_.HangUp(a.provider_call_id);
+    if (!s.ok()) spdlog::warn("hanging up call {}: {}", a.id, s.ToString());
+  }
+  Audit(a, "call", a.state);
+  if (state == CallState::kConfirmed) {
+    Audit(a, "method_register", "success");
+  } else if (state == CallState::kFraudReported) {
+    Audit(a, "fraud_report", "denied", "the called person pressed 0# during a registration call");
+  }
+}
+
+void PhoneRegistration::Audit(const store::CallAttempt& a, std::string action, std::string result,
+                              std::string detail) {
+  store::AuditEntry e;
+  e.at = clock_.NowMillis();
+  e.tenant_id = a.tenant_id;
+  e.user_id = a.user_id;
+  auto user = store_.users().Get(a.user_id);
+  e.actor = user.ok() ? user->username : "user:" + std::to_string(a.user_id);
+  e.ip = a.client_ip;
+  e.action = std::move(action);
+  e.method = "phone:" + a.phone_type;
+  e.result = std::move(result);
+  e.detail = detail.empty() ? "attempt " + a.id.substr(0, 8) + " to " + a.phone_e164 : detail;
+  Status s = store_.audit().Append(e);
+  if (!s.ok()) spdlog::error("audit log write failed: {}", s.ToString());
+}
+
+}  // namespace secinfo::flows

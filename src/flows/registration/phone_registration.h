@@ -1,0 +1,95 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "channels/voice/voice_channel.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "core/result.h"
+#include "flows/registration/call_state.h"
+#include "phone/number.h"
+#include "store/store.h"
+
+namespace secinfo::flows {
+
+struct PhoneRegistrationOptions {
+  CallTimeouts timeouts;            // ring and input time
+  int64_t max_calls_per_hour = 10;  // per person and per called number: each call rings a phone
+  std::string caller_id = "secinfo";
+};
+
+// Why a registration could not start. The page shows a message per value, next to the field.
+enum class BeginError {
+  kNone,
+  kMethodNotAllowed,  // the tenant does not allow phones
+  kBadPhoneType,
+  kEmptyNumber,
+  kInvalidCharacters,
+  kTooShort,
+  kTooLong,
+  kInvalidCountryCode,
+  kUnknownRegion,
+  kNotValidForRegion,
+  kTypeTaken,    // a phone of this type is already registered
+  kNumberTaken,  // this number is registered as another type
+  kTooManyCalls,
+  kCallFailed,  // the voice provider could not place the call
+  kInternal,
+};
+
+struct BeginRequest {
+  store::User user;
+  std::string region;      // "FR": how to read a number typed without "+"
+  std::string number;      // as typed
+  std::string phone_type;  // "mobile", "alternate_mobile", "office"
+  std::string locale;      // language of the call
+  std::string client_ip;
+};
+
+struct BeginResult {
+  BeginError error = BeginError::kNone;
+  std::string attempt_id;      // set on success
+  phone::ParsedNumber number;  // set once the number parsed
+};
+
+// Registers a phone by calling it: the person answers and presses '#'. Every step is kept in the
+// store, so the call may be placed by one node, answered through another, and watched from a third.
+// The method exists only once '#' is pressed; no other outcome leaves anything half-registered.
+// Thread-safe.
+class PhoneRegistration final : public channels::CallEventSink {
+ public:
+  PhoneRegistration(store::Store& store, channels::VoiceChannel& voice, const Clock& clock,
+                    Random& random, PhoneRegistrationOptions options);
+
+  // Checks policy and number, ends any earlier live attempt of the person, then places the call.
+  BeginResult Begin(const BeginRequest& request);
+
+  // The attempt as it stands now, timeouts applied. NotFound unless it is `user_id`'s.
+  Result<store::CallAttempt> Get(std::string_view attempt_id, int64_t user_id);
+
+  // The person gave up from the page: the call is hung up. OK when already final.
+  Status Cancel(std::string_view attempt_id, int64_t user_id);
+
+  // From the voice provider.
+  void OnCallEvent(std::string_view provider, std::string_view reference,
+                   const channels::CallEvent& event) override;
+
+ private:
+  // Reads the attempt, applies `change`, writes it back if it changed (compare-and-set, retried on
+  // a concurrent write), creating the method on confirmation, then acts on a newly final state.
+  Result<store::CallAttempt> Advance(std::string_view attempt_id,
+                                     const std::function<bool(store::CallAttempt&)>& change);
+  void OnFinal(const store::CallAttempt& a);
+  void Audit(const store::CallAttempt& a, std::string action, std::string result,
+             std::string detail = "");
+
+  store::Store& store_;
+  channels::VoiceChannel& voice_;
+  const Clock& clock_;
+  Random& random_;
+  const PhoneRegistrationOptions options_;
+};
+
+}  // namespace secinfo::flows

@@ -1,0 +1,319 @@
+#include "phone/number.h"
+
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
+#include <optional>
+#include <string>
+
+#include "phone/regions.h"
+
+namespace secinfo::phone {
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+// Longer input is refused before libphonenumber sees it: no real number with any formatting
+// comes close, and it bounds the work done for a hostile request.
+constexpr size_t kMaxInputBytes = 100;
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsBlank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsBlank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool HasDigit(std::string_view s) {
+  for (char c : s) {
+    if (IsDigit(c)) return true;
+  }
+  return false;
+}
+
+// Rewrites the Unicode characters that phones, spreadsheets and French typography put in numbers
+// (no-break and thin spaces, dashes, full-width forms) as ASCII. Other non-ASCII characters are
+// kept as they are, to be refused later as invalid characters.
+std::string FoldToAscii(std::string_view in) {
+  struct Fold {
+    std::string_view from;
+    char to;
+  };
+  static constexpr Fold kFolds[] = {
+      {"\u00A0", ' '}, {"\u2007", ' '}, {"\u2009", ' '}, {"\u202F", ' '}, {"\u3000", ' '},
+      {"\u2010", '-'}, {"\u2011", '-'}, {"\u2012", '-'}, {"\u2013", '-'}, {"\u2014", '-'},
+      {"\u2015", '-'}, {"\u2212", '-'}, {"\uFF0D", '-'}, {"\uFF0B", '+'}, {"\uFF08", '('},
+      {"\uFF09", ')'}, {"\uFF0E", '.'}, {"\uFF0F", '/'},
+  };
+  static constexpr std::string_view kFullWidthZero = "\uFF10";  // EF BC 90 .. EF BC 99
+  std::string out;
+  out.reserve(in.size());
+  size_t i = 0;
+  while (i < in.size()) {
+    const std::string_view rest = in.substr(i);
+    if (static_cast<unsigned char>(rest[0]) < 0x80) {
+      out.push_back(rest[0]);
+      ++i;
+      continue;
+    }
+    if (rest.size() >= 3 && rest.substr(0, 2) == kFullWidthZero.substr(0, 2) &&
+        static_cast<unsigned char>(rest[2]) >= 0x90 &&
+        static_cast<unsigned char>(rest[2]) <= 0x99) {
+      out.push_back(static_cast<char>('0' + (static_cast<unsigned char>(rest[2]) - 0x90)));
+      i += 3;
+      continue;
+    }
+    bool folded = false;
+    for (const Fold& f : kFolds) {
+      if (rest.substr(0, f.from.size()) == f.from) {
+        out.push_back(f.to);
+        i += f.from.size();
+        folded = true;
+        break;
+      }
+    }
+    if (!folded) {
+      out.push_back(rest[0]);
+      ++i;
+    }
+  }
+  return out;
+}
+
+struct Split {
+  std::string_view number;
+  std::string_view extension;  // empty when there is none
+};
+
+// Splits a trailing extension introduced by a keyword or symbol ("ext. 123", "x123", ";ext=123",
+// "#123", "poste 123"). REQUIRES: `s` is trimmed.
+Split SplitKeywordExtension(std::string_view s) {
+  size_t digits = s.size();
+  while (digits > 0 && IsDigit(s[digits - 1])) --digits;
+  if (digits == s.size()) return {s, {}};
+  size_t k = digits;
+  while (k > 0 && (IsBlank(s[k - 1]) || s[k - 1] == '.' || s[k - 1] == ':' || s[k - 1] == '=')) {
+    --k;
+  }
+  // Longest first, so that "extension" is not read as "...sion".
+  static constexpr std::string_view kMarkers[] = {"extension", "poste", "extn", "ext", "x", "#"};
+  for (std::string_view marker : kMarkers) {
+    if (k < marker.size()) continue;
+    const size_t start = k - marker.size();
+    bool match = true;
+    for (size_t i = 0; i < marker.size(); ++i) {
+      if (Lower(s[start + i]) != marker[i]) match = false;
+    }
+    // A word marker must start a word: "box 12" is not "x 12".
+    if (!match || (start > 0 && IsAsciiLetter(s[start - 1]) && IsAsciiLetter(marker[0]))) {
+      continue;
+    }
+    std::string_view number = s.substr(0, start);
+    while (!number.empty() &&
+           (IsBlank(number.back()) || number.back() == ',' || number.back() == ';')) {
+      number.remove_suffix(1);
+    }
+    if (!HasDigit(number)) return {s, {}};
+    return {number, s.substr(digits)};
+  }
+  return {s, {}};
+}
+
+// Splits a final "-123" group. Returns nullopt when there is none.
+std::optional<Split> SplitDashExtension(std::string_view s) {
+  const size_t dash = s.rfind('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  const std::string_view tail = Trim(s.substr(dash + 1));
+  const std::string_view head = Trim(s.substr(0, dash));
+  if (tail.empty() || !HasDigit(head)) return std::nullopt;
+  for (char c : tail) {
+    if (!IsDigit(c)) return std::nullopt;
+  }
+  return Split{head, tail};
+}
+
+// Digits, the usual separators, and '+' only in front.
+bool HasOnlyNumberCharacters(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (IsDigit(c) || IsBlank(c) || c == '-' || c == '.' || c == '(' || c == ')' || c == '/') {
+      continue;
+    }
+    if (c == '+' && i == 0) continue;
+    return false;
+  }
+  return true;
+}
+
+NumberType ToNumberType(PhoneNumberUtil::PhoneNumberType type) {
+  switch (type) {
+    case PhoneNumberUtil::MOBILE:
+      return NumberType::kMobile;
+    case PhoneNumberUtil::FIXED_LINE:
+      return NumberType::kFixedLine;
+    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE:
+      return NumberType::kFixedLineOrMobile;
+    case PhoneNumberUtil::VOIP:
+      return NumberType::kVoip;
+    case PhoneNumberUtil::TOLL_FREE:
+      return NumberType::kTollFree;
+    default:
+      return NumberType::kOther;
+  }
+}
+
+// Parses `text` (no extension, only number characters) and checks it is a valid number.
+std::variant<PhoneNumber, ParseError> ParseValid(std::string_view text, const std::string& region) {
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  switch (util.ParseAndKeepRawInput(std::string(text), region, &number)) {
+    case PhoneNumberUtil::NO_PARSING_ERROR:
+      break;
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
+      return ParseError::kInvalidCountryCode;
+    case PhoneNumberUtil::TOO_LONG_NSN:
+      return ParseError::kTooLong;
+    case PhoneNumberUtil::NOT_A_NUMBER:  // fewer than 2 digits ("+33", "1"): letters are gone
+    case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
+    case PhoneNumberUtil::TOO_SHORT_NSN:
+    default:
+      return ParseError::kTooShort;
+  }
+  switch (util.IsPossibleNumberWithReason(number)) {
+    case PhoneNumberUtil::IS_POSSIBLE:
+      break;
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE:
+      return ParseError::kInvalidCountryCode;
+    case PhoneNumberUtil::TOO_LONG:
+      return ParseError::kTooLong;
+    case PhoneNumberUtil::INVALID_LENGTH:  // between two valid lengths: no such number
+      return ParseError::kNotValidForRegion;
+    case PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY:  // lacks the area code
+    case PhoneNumberUtil::TOO_SHORT:
+    default:
+      return ParseError::kTooShort;
+  }
+  // A number given without its country must belong to the chosen region ("0692 12 34 56" is a
+  // Réunion mobile, not a French one: the user picked the wrong region).
+  const bool country_implied = number.country_code_source() == PhoneNumber::FROM_DEFAULT_COUNTRY;
+  const bool valid =
+      country_implied ? util.IsValidNumberForRegion(number, region) : util.IsValidNumber(number);
+  if (!valid) return ParseError::kNotValidForRegion;
+  return number;
+}
+
+ParsedNumber Describe(PhoneNumber number, std::string_view extension) {
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  ParsedNumber out;
+  if (number.has_extension()) {  // a form libphonenumber knows and we did not split off
+    if (extension.empty()) extension = number.extension();
+    number.clear_extension();
+  }
+  util.Format(number, PhoneNumberUtil::E164, &out.e164);
+  util.Format(number, PhoneNumberUtil::INTERNATIONAL, &out.international);
+  util.GetRegionCodeForNumber(number, &out.region);
+  out.calling_code = number.country_code();
+  out.type = ToNumberType(util.GetNumberType(number));
+  out.extension_removed = !extension.empty();
+  out.removed_extension = std::string(extension);
+  return out;
+}
+
+}  // namespace
+
+ParseOutcome Parse(std::string_view input, std::string_view region) {
+  if (input.size() > kMaxInputBytes) return ParseOutcome::Failure(ParseError::kTooLong);
+  const std::string folded = FoldToAscii(input);
+  const std::string_view text = Trim(folded);
+  if (text.empty()) return ParseOutcome::Failure(ParseError::kEmpty);
+
+  const Split split = SplitKeywordExtension(text);
+  if (!HasOnlyNumberCharacters(split.number)) {
+    return ParseOutcome::Failure(ParseError::kInvalidCharacters);
+  }
+  const bool has_plus = split.number.front() == '+';
+  if (!has_plus && !IsSupportedRegion(region)) {
+    return ParseOutcome::Failure(ParseError::kUnknownRegion);
+  }
+  // "ZZ" is libphonenumber's "unknown region": with a '+', the number carries its own.
+  const std::string parse_region = has_plus ? "ZZ" : std::string(region);
+
+  auto whole = ParseValid(split.number, parse_region);
+  if (auto* number = std::get_if<PhoneNumber>(&whole)) {
+    return ParseOutcome::Success(Describe(std::move(*number), split.extension));
+  }
+  // libphonenumber joins "-12345" to the number; read it as an extension only when the digits
+  // before it make a valid number on their own.
+  if (split.extension.empty()) {
+    if (const std::optional<Split> dash = SplitDashExtension(split.number)) {
+      auto head = ParseValid(dash->number, parse_region);
+      if (auto* number = std::get_if<PhoneNumber>(&head)) {
+        return ParseOutcome::Success(Describe(std::move(*number), dash->extension));
+      }
+    }
+  }
+  return ParseOutcome::Failure(std::get<ParseError>(whole));
+}
+
+std::string FormatInternational(std::string_view e164) {
+  if (e164.empty() || e164.front() != '+' || e164.size() > kMaxInputBytes) {
+    return std::string(e164);
+  }
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  if (util.Parse(std::string(e164), "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
+    return std::string(e164);
+  }
+  std::string out;
+  util.Format(number, PhoneNumberUtil::INTERNATIONAL, &out);
+  return out;
+}
+
+const char* NumberTypeName(NumberType type) {
+  switch (type) {
+    case NumberType::kMobile:
+      return "mobile";
+    case NumberType::kFixedLine:
+      return "fixed_line";
+    case NumberType::kFixedLineOrMobile:
+      return "fixed_line_or_mobile";
+    case NumberType::kVoip:
+      return "voip";
+    case NumberType::kTollFree:
+      return "toll_free";
+    case NumberType::kOther:
+      break;
+  }
+  return "other";
+}
+
+const char* ParseErrorName(ParseError error) {
+  switch (error) {
+    case ParseError::kEmpty:
+      return "empty";
+    case ParseError::kInvalidCharacters:
+      return "invalid_characters";
+    case ParseError::kTooShort:
+      return "too_short";
+    case ParseError::kTooLong:
+      return "too_long";
+    case ParseError::kInvalidCountryCode:
+      return "invalid_country_code";
+    case ParseError::kUnknownRegion:
+      return "unknown_region";
+    case ParseError::kNotValidForRegion:
+      break;
+  }
+  return "not_valid_for_region";
+}
+
+bool CanReceiveSms(NumberType type) {
+  return type == NumberType::kMobile || type == NumberType::kFixedLineOrMobile;
+}
+
+}  // namespace secinfo::phone

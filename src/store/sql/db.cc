@@ -1,0 +1,176 @@
+#include "store/sql/db.h"
+
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
+
+#include <exception>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+namespace secinfo::store::sql {
+namespace {
+
+// How long a call waits for a free session before answering Unavailable. Generous: sessions are
+// held only for one call, so a long wait means the database itself is stuck.
+constexpr int kLeaseTimeoutMillis = 30'000;
+
+// Run on every SQLite session. busy_timeout comes first so the others wait for a lock held by
+// another process instead of failing.
+constexpr const char* kSqliteSessionSetup[] = {
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA synchronous = NORMAL",
+};
+constexpr char kSqliteJournalModeWal[] = "PRAGMA journal_mode = WAL";
+
+bool Contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+Status FromMessage(std::string_view what, const std::string& message) {
+  std::string msg = std::string(what) + ": " + message;
+  // SQLite and PostgreSQL wordings.
+  if (Contains(message, "UNIQUE constraint failed") || Contains(message, "duplicate key value")) {
+    return Status::AlreadyExists(std::move(msg));
+  }
+  if (Contains(message, "FOREIGN KEY constraint failed") ||
+      Contains(message, "violates foreign key constraint")) {
+    return Status::NotFound(std::move(msg));
+  }
+  if (Contains(message, "database is locked") || Contains(message, "database table is locked") ||
+      Contains(message, "unable to open database")) {
+    return Status::Unavailable(std::move(msg));
+  }
+  return Status::Internal(std::move(msg));
+}
+
+Status FromSqliteCode(std::string_view what, int code, const std::string& message) {
+  switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+      return Status::Unavailable(std::string(what) + ": " + message);
+    default:
+      return FromMessage(what, message);
+  }
+}
+
+// Creates the parent directory of a SQLite file and returns SOCI's connection string for it.
+Result<std::string> SqliteConnectString(const std::string& path) {
+  if (path.empty() || path == ":memory:") {
+    return Status::InvalidArgument(
+        "sqlite3 connection must be a file path (every pooled session opens it)");
+  }
+  if (path.find('"') != std::string::npos) {
+    return Status::InvalidArgument("sqlite3 path must not contain '\"': " + path);
+  }
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) {
+      return Status::Unavailable("cannot create directory " + parent.string() + ": " +
+                                 ec.message());
+    }
+  }
+  return "db=\"" + path + "\"";
+}
+
+void PrepareSqliteSession(soci::session& session) {
+  for (const char* pragma : kSqliteSessionSetup) session << pragma;
+  std::string mode;
+  session << kSqliteJournalModeWal, soci::into(mode);
+  if (mode != "wal") {
+    throw soci::soci_error("journal_mode is \"" + mode + "\", not wal");
+  }
+}
+
+}  // namespace
+
+Status StatusFromCurrentException(std::string_view what) {
+  try {
+    throw;
+  } catch (const soci::sqlite3_soci_error& e) {
+    // get_error_message() leaves out the statement context, which lists the bound values (password
+    // hashes, session hashes): those must not reach a log.
+    return FromSqliteCode(what, e.result(), e.get_error_message());
+  } catch (const soci::soci_error& e) {
+    if (e.get_error_category() == soci::soci_error::connection_error) {
+      return Status::Unavailable(std::string(what) + ": " + e.get_error_message());
+    }
+    return FromMessage(what, e.get_error_message());
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string(what) + ": " + e.what());
+  } catch (...) {
+    return Status::Internal(std::string(what) + ": unknown exception");
+  }
+}
+
+Result<std::unique_ptr<Db>> Db::Open(const SqlStoreOptions& options) {
+  if (options.backend != "sqlite3") {
+    return Status::InvalidArgument("database backend \"" + options.backend +
+                                   "\" is not supported; use \"sqlite3\"");
+  }
+  if (options.pool_size < 1) {
+    return Status::InvalidArgument("pool_size must be at least 1");
+  }
+  Result<std::string> connect = SqliteConnectString(options.connection);
+  if (!connect.ok()) return connect.status();
+
+  auto pool = std::make_unique<soci::connection_pool>(static_cast<std::size_t>(options.pool_size));
+  try {
+    for (int i = 0; i < options.pool_size; ++i) {
+      soci::session& session = pool->at(static_cast<std::size_t>(i));
+      session.open(*soci::factory_sqlite3(), *connect);
+      PrepareSqliteSession(session);
+    }
+  } catch (...) {
+    Status s = StatusFromCurrentException("open " + options.connection);
+    if (s.code() == Status::Code::kInternal) {
+      return Status::Unavailable(s.message());
+    }
+    return s;
+  }
+  return std::unique_ptr<Db>(new Db(Dialect::kSqlite, std::move(pool)));
+}
+
+Db::Db(Dialect dialect, std::unique_ptr<soci::connection_pool> pool)
+    : dialect_(dialect), pool_(std::move(pool)) {}
+
+Db::~Db() = default;
+
+const char* Db::BeginWriteStatement() const {
+  return dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+}
+
+void Db::RollbackQuietly(soci::session& session) {
+  try {
+    session << "ROLLBACK";
+  } catch (...) {
+    // Nothing was left open (e.g. BEGIN itself failed): the session is clean.
+  }
+}
+
+Status Db::LeaseTimeout(std::string_view what) {
+  return Status::Unavailable(std::string(what) + ": no free database session");
+}
+
+Db::Lease::Lease(soci::connection_pool& pool) : pool_(pool) {
+  ok_ = pool_.try_lease(pos_, kLeaseTimeoutMillis);
+}
+
+Db::Lease::~Lease() {
+  if (ok_) pool_.give_back(pos_);
+}
+
+bool Query::Run() {
+  st_.alloc();
+  st_.prepare(text_);
+  st_.define_and_bind();
+  return st_.execute(true);
+}
+
+}  // namespace secinfo::store::sql

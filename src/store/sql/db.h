@@ -1,0 +1,166 @@
+#pragma once
+
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "core/result.h"
+#include "core/status.h"
+#include "store/sql/sql_store.h"
+
+// Internals of the SQL store: the connection pool, transactions, statements and the mapping of SOCI
+// exceptions to Status. Nothing here is used outside src/store/sql/.
+namespace secinfo::store::sql {
+
+enum class Dialect { kSqlite, kPostgresql };
+
+// The status for the exception being handled. REQUIRES: called inside a catch block.
+// Unique-key clashes → AlreadyExists, missing referenced row → NotFound, busy/locked or unreachable
+// database → Unavailable, anything else → Internal. `what` names the operation for the log.
+Status StatusFromCurrentException(std::string_view what);
+
+// A pool of database sessions. Thread-safe: every Read/Write leases one session for its duration
+// (soci::connection_pool guards the leases), so calls on different threads never share a session.
+class Db {
+ public:
+  // Validates the options and opens `options.pool_size` sessions (at least 1).
+  static Result<std::unique_ptr<Db>> Open(const SqlStoreOptions& options);
+  ~Db();
+
+  Dialect dialect() const { return dialect_; }
+
+  // Runs fn(session) in autocommit mode and returns what it returns (a Status or a Result<T>).
+  // An exception thrown by SOCI becomes the returned Status.
+  template <typename Fn>
+  auto Read(std::string_view what, Fn&& fn) -> std::invoke_result_t<Fn&, soci::session&> {
+    using R = std::invoke_result_t<Fn&, soci::session&>;
+    Lease lease(*pool_);
+    if (!lease.ok()) return R(LeaseTimeout(what));
+    try {
+      return fn(lease.session());
+    } catch (...) {
+      return R(StatusFromCurrentException(what));
+    }
+  }
+
+  // Runs fn(session) inside a write transaction: committed when fn returns OK, rolled back when it
+  // returns an error or throws. On SQLite the transaction starts with BEGIN IMMEDIATE, taking the
+  // write lock up front: a deferred transaction that reads and then writes cannot wait for the lock
+  // (SQLITE_BUSY on upgrade is not retried), while BEGIN IMMEDIATE waits up to busy_timeout.
+  // REQUIRES: fn does not call Read/Write (it would wait for a second session).
+  template <typename Fn>
+  auto Write(std::string_view what, Fn&& fn) -> std::invoke_result_t<Fn&, soci::session&> {
+    using R = std::invoke_result_t<Fn&, soci::session&>;
+    Lease lease(*pool_);
+    if (!lease.ok()) return R(LeaseTimeout(what));
+    soci::session& session = lease.session();
+    try {
+      session << BeginWriteStatement();
+    } catch (...) {
+      return R(StatusFromCurrentException(what));
+    }
+    try {
+      R r = fn(session);
+      if (r.ok()) {
+        session << "COMMIT";
+      } else {
+        RollbackQuietly(session);
+      }
+      return r;
+    } catch (...) {
+      Status s = StatusFromCurrentException(what);
+      RollbackQuietly(session);
+      return R(std::move(s));
+    }
+  }
+
+ private:
+  // One leased session of the pool, given back on destruction.
+  class Lease {
+   public:
+    explicit Lease(soci::connection_pool& pool);
+    ~Lease();
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    bool ok() const { return ok_; }
+    soci::session& session() { return pool_.at(pos_); }
+
+   private:
+    soci::connection_pool& pool_;
+    std::size_t pos_ = 0;
+    bool ok_ = false;
+  };
+
+  Db(Dialect dialect, std::unique_ptr<soci::connection_pool> pool);
+  const char* BeginWriteStatement() const;
+  static void RollbackQuietly(soci::session& session);
+  static Status LeaseTimeout(std::string_view what);
+
+  Dialect dialect_;
+  std::unique_ptr<soci::connection_pool> pool_;
+};
+
+// One SQL statement with bound values: add Into (result columns) and Use (placeholders) in order,
+// then Run. Values are bound by position, so each placeholder name appears once in a query (SQLite
+// would bind a repeated name once, PostgreSQL once per occurrence). Bound variables must outlive
+// the Query: bind named variables, not temporaries, unless Run is in the same expression.
+class Query {
+ public:
+  Query(soci::session& session, const char* text) : st_(session), text_(text) {}
+
+  template <typename T>
+  Query& Into(T& v) {
+    st_.exchange(soci::into(v));
+    return *this;
+  }
+  template <typename T>
+  Query& Into(T& v, soci::indicator& ind) {
+    st_.exchange(soci::into(v, ind));
+    return *this;
+  }
+  template <typename T>
+  Query& Use(const T& v) {
+    st_.exchange(soci::use(v));
+    return *this;
+  }
+  template <typename T>
+  Query& Use(const T& v, soci::indicator& ind) {
+    st_.exchange(soci::use(v, ind));
+    return *this;
+  }
+
+  // Executes the statement; true when a first row was fetched into the Into variables.
+  bool Run();
+  // Fetches the next row; false after the last one.
+  bool Next() { return st_.fetch(); }
+  // Rows changed by an INSERT, UPDATE or DELETE.
+  int64_t AffectedRows() { return st_.get_affected_rows(); }
+
+ private:
+  soci::statement st_;
+  const char* text_;
+};
+
+// A nullable BIGINT on its way into a statement (std::optional is not a SOCI 4.0 type).
+struct NullableInt {
+  explicit NullableInt(const std::optional<int64_t>& v)
+      : value(v.value_or(0)), ind(v ? soci::i_ok : soci::i_null) {}
+  int64_t value;
+  soci::indicator ind;
+};
+
+// A nullable BIGINT on its way out of a statement.
+struct NullableIntColumn {
+  int64_t value = 0;
+  soci::indicator ind = soci::i_null;
+  std::optional<int64_t> get() const {
+    return ind == soci::i_ok ? std::optional<int64_t>(value) : std::nullopt;
+  }
+};
+
+}  // namespace secinfo::store::sql

@@ -1,0 +1,91 @@
+#include "store/sql/sql_store.h"
+
+#include <utility>
+
+#include "store/sql/db.h"
+#include "store/sql/migrations.h"
+#include "store/sql/stores.h"
+
+namespace secinfo::store {
+namespace {
+
+constexpr char kPing[] = "SELECT 1";
+
+// The whole store: owns the Db, and the per-record stores that borrow it.
+class SqlStore final : public Store {
+ public:
+  explicit SqlStore(std::unique_ptr<sql::Db> db)
+      : db_(std::move(db)),
+        tenants_(*db_),
+        users_(*db_),
+        methods_(*db_),
+        sessions_(*db_),
+        call_attempts_(*db_),
+        sim_calls_(*db_),
+        audit_(*db_),
+        rate_limits_(*db_) {}
+
+  TenantStore& tenants() override { return tenants_; }
+  UserStore& users() override { return users_; }
+  MethodStore& methods() override { return methods_; }
+  SessionStore& sessions() override { return sessions_; }
+  CallAttemptStore& call_attempts() override { return call_attempts_; }
+  SimCallStore& sim_calls() override { return sim_calls_; }
+  AuditLog& audit() override { return audit_; }
+  RateLimitStore& rate_limits() override { return rate_limits_; }
+
+  Status Ping() override {
+    return db_->Read("ping", [](soci::session& session) {
+      int one = 0;
+      sql::Query(session, kPing).Into(one).Run();
+      return one == 1 ? Status::Ok() : Status::Internal("ping: unexpected answer");
+    });
+  }
+
+ private:
+  std::unique_ptr<sql::Db> db_;
+  sql::SqlTenantStore tenants_;
+  sql::SqlUserStore users_;
+  sql::SqlMethodStore methods_;
+  sql::SqlSessionStore sessions_;
+  sql::SqlCallAttemptStore call_attempts_;
+  sql::SqlSimCallStore sim_calls_;
+  sql::SqlAuditLog audit_;
+  sql::SqlRateLimitStore rate_limits_;
+};
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqlStore(const SqlStoreOptions& options) {
+  Result<std::unique_ptr<sql::Db>> db = sql::Db::Open(options);
+  if (!db.ok()) return db.status();
+  std::vector<sql::Migration> migrations = sql::EmbeddedMigrations((*db)->dialect());
+  if (options.migrate) {
+    Result<std::vector<std::string>> applied = sql::ApplyPendingMigrations(**db, migrations);
+    if (!applied.ok()) return applied.status();
+  } else {
+    Result<std::vector<std::string>> pending = sql::PendingMigrations(**db, migrations);
+    if (!pending.ok()) return pending.status();
+    if (!pending->empty()) {
+      return Status::FailedPrecondition("database schema is behind: pending migrations " +
+                                        Join(*pending) + " (run `secinfo migrate`)");
+    }
+  }
+  return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(*db)));
+}
+
+Result<std::vector<std::string>> ApplyMigrations(const SqlStoreOptions& options) {
+  SqlStoreOptions one_session = options;
+  one_session.pool_size = 1;
+  Result<std::unique_ptr<sql::Db>> db = sql::Db::Open(one_session);
+  if (!db.ok()) return db.status();
+  return sql::ApplyPendingMigrations(**db, sql::EmbeddedMigrations((*db)->dialect()));
+}
+
+}  // namespace secinfo::store

@@ -1,0 +1,177 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <barrier>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sql/store_test_fixture.h"
+
+// Migrations, several nodes on one database, and concurrent writers.
+namespace secinfo::store::test {
+namespace {
+
+class StoreMultiNodeTest : public StoreContractTest {};
+
+TEST_P(StoreMultiNodeTest, MigrationsApplyOnce) {
+  // The fixture's store already migrated this file.
+  Result<std::vector<std::string>> again = ApplyMigrations(options_);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->empty());
+
+  SqlStoreOptions fresh = OptionsFor(GetParam(), dir_ / "fresh");
+  fresh.migrate = false;
+  Result<std::unique_ptr<Store>> unmigrated = OpenSqlStore(fresh);
+  EXPECT_EQ(unmigrated.status().code(), Code::kFailedPrecondition);
+
+  Result<std::vector<std::string>> applied = ApplyMigrations(fresh);
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  ASSERT_FALSE(applied->empty());
+  EXPECT_EQ(applied->front(), "001_initial");
+  EXPECT_TRUE(ApplyMigrations(fresh)->empty());
+  EXPECT_NE(MustOpen(fresh), nullptr);
+}
+
+TEST_P(StoreMultiNodeTest, ConcurrentStartsApplyEachMigrationOnce) {
+  SqlStoreOptions fresh = OptionsFor(GetParam(), dir_ / "race");
+  constexpr int kNodes = 4;
+  std::vector<Result<std::vector<std::string>>> results(kNodes, Status::Internal("not run"));
+  std::vector<std::thread> nodes;
+  for (int i = 0; i < kNodes; ++i) {
+    nodes.emplace_back([&, i] { results[i] = ApplyMigrations(fresh); });
+  }
+  for (std::thread& t : nodes) t.join();
+
+  std::vector<std::string> all;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    all.insert(all.end(), r->begin(), r->end());
+  }
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end()) << "a migration ran twice";
+  EXPECT_EQ(all.front(), "001_initial");
+}
+
+TEST_P(StoreMultiNodeTest, TwoNodesOnOneDatabaseSeeEachOthersWrites) {
+  std::unique_ptr<Store> other = MustOpen(options_);  // like a second `secinfo serve`
+  ASSERT_NE(other, nullptr);
+
+  ASSERT_OK(store_->call_attempts().Create(NewAttempt("att-1", ana_, "mobile", "+33612345678")));
+  Result<CallAttempt> seen = other->call_attempts().Get("att-1");
+  ASSERT_TRUE(seen.ok()) << seen.status().ToString();
+  CallAttempt stale_here = *store_->call_attempts().Get("att-1");
+
+  seen->state = "ringing";
+  ASSERT_OK(other->call_attempts().Update(*seen));
+  EXPECT_EQ(store_->call_attempts().Get("att-1")->state, "ringing");
+  EXPECT_EQ(store_->call_attempts().Get("att-1")->version, 2);
+
+  stale_here.state = "failed";
+  EXPECT_EQ(store_->call_attempts().Update(stale_here).code(), Code::kFailedPrecondition);
+
+  Result<int64_t> method = other->call_attempts().UpdateAndCreateMethod(
+      *store_->call_attempts().Get("att-1"), Method{.user_id = ana_,
+                                                    .kind = "phone",
+                                                    .phone_type = "mobile",
+                                                    .phone_e164 = "+33612345678",
+                                                    .created_at = kT0});
+  ASSERT_TRUE(method.ok()) << method.status().ToString();
+  EXPECT_EQ(store_->users().Get(ana_)->default_method_id, *method);
+  EXPECT_EQ(*other->rate_limits().Hit("k", kT0, 1000), 1);
+  EXPECT_EQ(*store_->rate_limits().Hit("k", kT0, 1000), 2);
+}
+
+TEST_P(StoreMultiNodeTest, ConcurrentUpdatesHaveOneWinnerPerVersion) {
+  std::unique_ptr<Store> other = MustOpen(options_);
+  ASSERT_NE(other, nullptr);
+  ASSERT_OK(store_->call_attempts().Create(NewAttempt("att-1", ana_, "mobile", "+33612345678")));
+
+  constexpr int kThreads = 8;
+  constexpr int kRounds = 25;
+  std::barrier sync(kThreads);
+  std::atomic<int> wins[kRounds] = {};
+  std::atomic<int> unexpected{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      Store& store = i % 2 == 0 ? *store_ : *other;  // two nodes, four threads each
+      for (int round = 0; round < kRounds; ++round) {
+        sync.arrive_and_wait();  // the previous round is over
+        Result<CallAttempt> a = store.call_attempts().Get("att-1");
+        sync.arrive_and_wait();  // everyone read the same version
+        if (!a.ok()) {
+          ++unexpected;
+          continue;
+        }
+        a->digits += std::to_string(i);
+        Status s = store.call_attempts().Update(*a);
+        if (s.ok()) {
+          ++wins[round];
+        } else if (s.code() != Code::kFailedPrecondition) {
+          ++unexpected;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+
+  EXPECT_EQ(unexpected.load(), 0);
+  for (int round = 0; round < kRounds; ++round) EXPECT_EQ(wins[round].load(), 1) << round;
+  CallAttempt last = *store_->call_attempts().Get("att-1");
+  EXPECT_EQ(last.version, 1 + kRounds);
+  EXPECT_EQ(last.digits.size(), static_cast<size_t>(kRounds));
+}
+
+// Transactions that read before they write (SetDefaultMethod checks the method first) must not fail
+// when two nodes run them at once, and no rate-limit hit may be lost.
+TEST_P(StoreMultiNodeTest, ConcurrentReadThenWriteTransactionsDoNotFail) {
+  std::unique_ptr<Store> other = MustOpen(options_);
+  ASSERT_NE(other, nullptr);
+  int64_t mobile = AddPhone(ana_, "a1", "mobile", "+33611111111", kT0);
+  int64_t office = AddPhone(ana_, "a2", "office", "+33422222222", kT0 + 10);
+
+  constexpr int kThreads = 8;
+  constexpr int kIterations = 20;
+  std::barrier sync(kThreads);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      Store& store = i % 2 == 0 ? *store_ : *other;
+      sync.arrive_and_wait();
+      for (int n = 0; n < kIterations; ++n) {
+        if (!store.users().SetDefaultMethod(ana_, (i + n) % 2 ? mobile : office).ok()) ++failures;
+        if (!store.rate_limits().Hit("sign_in:ana", kT0, 60'000).ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(*store_->rate_limits().Peek("sign_in:ana", kT0, 60'000), kThreads * kIterations);
+}
+
+TEST(SqlStoreOptionsTest, BadOptionsAreRefusedAtOpen) {
+  SqlStoreOptions options;
+  options.connection = ":memory:";
+  EXPECT_EQ(OpenSqlStore(options).status().code(), Code::kInvalidArgument);
+  options.connection = "";
+  EXPECT_EQ(OpenSqlStore(options).status().code(), Code::kInvalidArgument);
+  options.connection = "/tmp/x.db";
+  options.backend = "oracle";
+  EXPECT_EQ(OpenSqlStore(options).status().code(), Code::kInvalidArgument);
+  options.backend = "sqlite3";
+  options.pool_size = 0;
+  EXPECT_EQ(OpenSqlStore(options).status().code(), Code::kInvalidArgument);
+  options.pool_size = 1;
+  options.connection = "/proc/secinfo/cannot/create/here.db";
+  EXPECT_EQ(OpenSqlStore(options).status().code(), Code::kUnavailable);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreMultiNodeTest, StoreBackends(), BackendName);
+
+}  // namespace
+}  // namespace secinfo::store::test

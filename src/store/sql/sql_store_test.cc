@@ -1,0 +1,465 @@
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/sql/store_test_fixture.h"
+
+// The store contract, record by record.
+namespace secinfo::store::test {
+namespace {
+
+TEST_P(StoreContractTest, PingAnswers) { EXPECT_OK(store_->Ping()); }
+
+TEST_P(StoreContractTest, TenantsAreFoundByIdAndDomain) {
+  Result<int64_t> fabrikam = store_->tenants().Create(Tenant{.name = "Fabrikam",
+                                                             .domain = "fabrikam.example",
+                                                             .default_locale = "en",
+                                                             .default_region = "US"});
+  ASSERT_TRUE(fabrikam.ok());
+
+  Result<Tenant> got = store_->tenants().Get(*fabrikam);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->name, "Fabrikam");
+  EXPECT_EQ(got->default_locale, "en");
+  EXPECT_EQ(got->default_region, "US");
+
+  Result<Tenant> by_domain = store_->tenants().FindByDomain("contoso.example");
+  ASSERT_TRUE(by_domain.ok());
+  EXPECT_EQ(by_domain->id, tenant_id_);
+
+  Result<std::vector<Tenant>> all = store_->tenants().List();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].domain, "contoso.example");
+  EXPECT_EQ((*all)[1].domain, "fabrikam.example");
+
+  EXPECT_EQ(store_->tenants().Get(9999).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->tenants().FindByDomain("nope.example").status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->tenants()
+                .Create(Tenant{.name = "Again",
+                               .domain = "contoso.example",
+                               .default_locale = "fr",
+                               .default_region = "FR"})
+                .status()
+                .code(),
+            Code::kAlreadyExists);
+}
+
+TEST_P(StoreContractTest, MethodSwitchesAreSetAndOverwritten) {
+  Result<std::vector<std::pair<std::string, bool>>> none =
+      store_->tenants().GetMethodSwitches(tenant_id_);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+
+  EXPECT_OK(store_->tenants().SetMethodSwitch(tenant_id_, "phone", true));
+  EXPECT_OK(store_->tenants().SetMethodSwitch(tenant_id_, "email", true));
+  EXPECT_OK(store_->tenants().SetMethodSwitch(tenant_id_, "email", false));
+
+  auto switches = store_->tenants().GetMethodSwitches(tenant_id_);
+  ASSERT_TRUE(switches.ok());
+  std::vector<std::pair<std::string, bool>> expected = {{"email", false}, {"phone", true}};
+  EXPECT_EQ(*switches, expected);
+
+  EXPECT_EQ(store_->tenants().SetMethodSwitch(9999, "phone", true).code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, UsersAreCreatedFoundAndUpdated) {
+  Result<int64_t> admin = store_->users().Create(User{.tenant_id = tenant_id_,
+                                                      .username = "admin@contoso.example",
+                                                      .display_name = "Admin",
+                                                      .password_hash = "$argon2id$a",
+                                                      .locale = "en",
+                                                      .default_method_id = std::nullopt,
+                                                      .is_admin = true,
+                                                      .created_at = kT0 + 5});
+  ASSERT_TRUE(admin.ok());
+
+  Result<User> got = store_->users().Get(*admin);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->tenant_id, tenant_id_);
+  EXPECT_EQ(got->username, "admin@contoso.example");
+  EXPECT_EQ(got->display_name, "Admin");
+  EXPECT_EQ(got->password_hash, "$argon2id$a");
+  EXPECT_EQ(got->locale, "en");
+  EXPECT_TRUE(got->is_admin);
+  EXPECT_EQ(got->default_method_id, std::nullopt);
+  EXPECT_EQ(got->created_at, kT0 + 5);
+
+  Result<User> ana = store_->users().FindByUsername("ana@contoso.example");
+  ASSERT_TRUE(ana.ok());
+  EXPECT_EQ(ana->id, ana_);
+  EXPECT_FALSE(ana->is_admin);
+  EXPECT_EQ(store_->users().FindByUsername("ANA@contoso.example").status().code(), Code::kNotFound);
+
+  User twin = *store_->users().Get(ana_);
+  twin.display_name = "Another Ana";
+  EXPECT_EQ(store_->users().Create(twin).status().code(), Code::kAlreadyExists);
+
+  Result<std::vector<User>> listed = store_->users().ListForTenant(tenant_id_);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].username, "admin@contoso.example");
+  EXPECT_EQ((*listed)[1].username, "ana@contoso.example");
+
+  EXPECT_OK(store_->users().SetPasswordHash(ana_, "$argon2id$new"));
+  EXPECT_OK(store_->users().SetLocale(ana_, "fr"));
+  ana = store_->users().Get(ana_);
+  ASSERT_TRUE(ana.ok());
+  EXPECT_EQ(ana->password_hash, "$argon2id$new");
+  EXPECT_EQ(ana->locale, "fr");
+
+  EXPECT_EQ(store_->users().Get(9999).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->users().SetLocale(9999, "fr").code(), Code::kNotFound);
+  EXPECT_EQ(store_->users().SetPasswordHash(9999, "x").code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, DefaultMethodMustBelongToTheUser) {
+  int64_t bob = NewUser("bob");
+  int64_t anas = AddPhone(ana_, "a1", "mobile", "+33612345678", kT0);
+  int64_t bobs = AddPhone(bob, "b1", "mobile", "+33687654321", kT0);
+
+  EXPECT_EQ(store_->users().SetDefaultMethod(ana_, bobs).code(), Code::kNotFound);
+  EXPECT_OK(store_->users().SetDefaultMethod(ana_, std::nullopt));
+  EXPECT_EQ(store_->users().Get(ana_)->default_method_id, std::nullopt);
+  EXPECT_OK(store_->users().SetDefaultMethod(ana_, anas));
+  EXPECT_EQ(store_->users().Get(ana_)->default_method_id, anas);
+}
+
+TEST_P(StoreContractTest, SessionsExpire) {
+  Session s{.id_hash = "h1",
+            .user_id = ana_,
+            .tenant_id = tenant_id_,
+            .created_at = kT0,
+            .last_seen_at = kT0,
+            .expires_at = kT0 + 60'000};
+  ASSERT_OK(store_->sessions().Create(s));
+  EXPECT_EQ(store_->sessions().Create(s).code(), Code::kAlreadyExists);
+
+  Result<Session> got = store_->sessions().Get("h1", kT0 + 59'999);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->user_id, ana_);
+  EXPECT_EQ(got->tenant_id, tenant_id_);
+  EXPECT_EQ(got->expires_at, kT0 + 60'000);
+  EXPECT_EQ(store_->sessions().Get("h1", kT0 + 60'000).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->sessions().Get("other", kT0).status().code(), Code::kNotFound);
+
+  // Touching slides the expiry; an expired session cannot be revived.
+  EXPECT_OK(store_->sessions().Touch("h1", kT0 + 30'000, kT0 + 90'000));
+  got = store_->sessions().Get("h1", kT0 + 80'000);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->last_seen_at, kT0 + 30'000);
+  EXPECT_EQ(store_->sessions().Touch("h1", kT0 + 90'000, kT0 + 200'000).code(), Code::kNotFound);
+
+  ASSERT_OK(store_->sessions().Create(Session{
+      .id_hash = "h2", .user_id = ana_, .tenant_id = tenant_id_, .expires_at = kT0 + 1000}));
+  ASSERT_OK(store_->sessions().Create(Session{
+      .id_hash = "h3", .user_id = ana_, .tenant_id = tenant_id_, .expires_at = kT0 + 1000}));
+  EXPECT_OK(store_->sessions().Delete("h2"));
+  EXPECT_EQ(store_->sessions().Get("h2", kT0).status().code(), Code::kNotFound);
+  EXPECT_TRUE(store_->sessions().Get("h3", kT0).ok());
+  EXPECT_OK(store_->sessions().DeleteForUser(ana_));
+  EXPECT_EQ(store_->sessions().Get("h3", kT0).status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, CallAttemptRoundTripsEveryField) {
+  CallAttempt a = NewAttempt("att-1", ana_, "office", "+33425555123");
+  a.extension_removed = true;
+  a.digits = "12";
+  a.ringing_at = kT0 + 1;
+  a.answered_at = kT0 + 2;
+  a.version = 42;  // ignored: creation stores version 1
+  ASSERT_OK(store_->call_attempts().Create(a));
+  EXPECT_EQ(store_->call_attempts().Create(a).code(), Code::kAlreadyExists);
+
+  Result<CallAttempt> got = store_->call_attempts().Get("att-1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->tenant_id, tenant_id_);
+  EXPECT_EQ(got->user_id, ana_);
+  EXPECT_EQ(got->purpose, "register");
+  EXPECT_EQ(got->phone_e164, "+33425555123");
+  EXPECT_EQ(got->phone_type, "office");
+  EXPECT_TRUE(got->extension_removed);
+  EXPECT_EQ(got->locale, "fr");
+  EXPECT_EQ(got->state, "dialing");
+  EXPECT_EQ(got->provider, "simulated");
+  EXPECT_EQ(got->provider_call_id, "sim-att-1");
+  EXPECT_EQ(got->digits, "12");
+  EXPECT_EQ(got->client_ip, "192.0.2.7");
+  EXPECT_EQ(got->created_at, kT0);
+  EXPECT_EQ(got->updated_at, kT0);
+  EXPECT_EQ(got->ringing_at, kT0 + 1);
+  EXPECT_EQ(got->answered_at, kT0 + 2);
+  EXPECT_EQ(got->ended_at, 0);
+  EXPECT_EQ(got->method_id, std::nullopt);
+  EXPECT_EQ(got->version, 1);
+
+  Result<CallAttempt> by_call =
+      store_->call_attempts().FindByProviderCall("simulated", "sim-att-1");
+  ASSERT_TRUE(by_call.ok());
+  EXPECT_EQ(by_call->id, "att-1");
+  EXPECT_EQ(store_->call_attempts().FindByProviderCall("sip", "sim-att-1").status().code(),
+            Code::kNotFound);
+  EXPECT_EQ(store_->call_attempts().Get("att-2").status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, CallAttemptUpdateIsCompareAndSet) {
+  ASSERT_OK(store_->call_attempts().Create(NewAttempt("att-1", ana_, "mobile", "+33612345678")));
+  CallAttempt a = *store_->call_attempts().Get("att-1");
+
+  CallAttempt ringing = a;
+  ringing.state = "ringing";
+  ringing.ringing_at = kT0 + 10;
+  ASSERT_OK(store_->call_attempts().Update(ringing));
+
+  // A writer still holding version 1 loses, and its write is not applied.
+  CallAttempt stale = a;
+  stale.state = "failed";
+  EXPECT_EQ(store_->call_attempts().Update(stale).code(), Code::kFailedPrecondition);
+  CallAttempt now = *store_->call_attempts().Get("att-1");
+  EXPECT_EQ(now.state, "ringing");
+  EXPECT_EQ(now.ringing_at, kT0 + 10);
+  EXPECT_EQ(now.version, 2);
+
+  now.state = "answered";
+  EXPECT_OK(store_->call_attempts().Update(now));
+  EXPECT_EQ(store_->call_attempts().Get("att-1")->version, 3);
+
+  CallAttempt missing = NewAttempt("nope", ana_, "mobile", "+33600000000");
+  missing.version = 1;
+  EXPECT_EQ(store_->call_attempts().Update(missing).code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, LiveAttemptsAreListedNewestFirst) {
+  ASSERT_OK(store_->call_attempts().Create(NewAttempt("old", ana_, "mobile", "+336001", kT0)));
+  ASSERT_OK(store_->call_attempts().Create(NewAttempt("new", ana_, "office", "+336002", kT0 + 5)));
+  CallAttempt ended = NewAttempt("ended", ana_, "mobile", "+336003", kT0 + 9);
+  ended.ended_at = kT0 + 10;
+  ASSERT_OK(store_->call_attempts().Create(ended));
+  int64_t bob = NewUser("bob");
+  ASSERT_OK(store_->call_attempts().Create(NewAttempt("bobs", bob, "mobile", "+336004", kT0)));
+
+  Result<std::vector<CallAttempt>> live = store_->call_attempts().ListLiveForUser(ana_);
+  ASSERT_TRUE(live.ok()) << live.status().ToString();
+  ASSERT_EQ(live->size(), 2u);
+  EXPECT_EQ((*live)[0].id, "new");
+  EXPECT_EQ((*live)[1].id, "old");
+}
+
+TEST_P(StoreContractTest, FirstConfirmedMethodBecomesTheDefault) {
+  ASSERT_OK(store_->call_attempts().Create(NewAttempt("a1", ana_, "mobile", "+33612345678")));
+  CallAttempt a1 = *store_->call_attempts().Get("a1");
+  Result<int64_t> first = Confirm(a1, kT0 + 100);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+
+  CallAttempt after = *store_->call_attempts().Get("a1");
+  EXPECT_EQ(after.method_id, *first);
+  EXPECT_EQ(after.state, "confirmed");
+  EXPECT_EQ(after.version, 2);
+  EXPECT_EQ(store_->users().Get(ana_)->default_method_id, *first);
+
+  Result<Method> method = store_->methods().Get(ana_, *first);
+  ASSERT_TRUE(method.ok()) << method.status().ToString();
+  EXPECT_EQ(method->kind, "phone");
+  EXPECT_EQ(method->phone_type, "mobile");
+  EXPECT_EQ(method->phone_e164, "+33612345678");
+  EXPECT_EQ(method->created_at, kT0 + 100);
+
+  // A second method is added but the default stays.
+  ASSERT_OK(store_->call_attempts().Create(NewAttempt("a2", ana_, "office", "+33425555123")));
+  Result<int64_t> second = Confirm(*store_->call_attempts().Get("a2"), kT0 + 200);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_NE(*second, *first);
+  EXPECT_EQ(store_->users().Get(ana_)->default_method_id, *first);
+  EXPECT_EQ(store_->methods().ListForUser(ana_)->size(), 2u);
+  EXPECT_EQ(store_->methods().Get(NewUser("bob"), *first).status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, DuplicateMethodIsRefusedAndTheAttemptIsNotUpdated) {
+  AddPhone(ana_, "a1", "mobile", "+33612345678", kT0);
+
+  // Same kind and phone type, another number.
+  ASSERT_OK(store_->call_attempts().Create(NewAttempt("a2", ana_, "mobile", "+33699999999")));
+  CallAttempt a2 = *store_->call_attempts().Get("a2");
+  EXPECT_EQ(Confirm(a2).status().code(), Code::kAlreadyExists);
+  CallAttempt unchanged = *store_->call_attempts().Get("a2");
+  EXPECT_EQ(unchanged.state, "dialing");
+  EXPECT_EQ(unchanged.version, 1);
+  EXPECT_EQ(unchanged.method_id, std::nullopt);
+
+  // Same number, another phone type.
+  ASSERT_OK(store_->call_attempts().Create(NewAttempt("a3", ana_, "office", "+33612345678")));
+  EXPECT_EQ(Confirm(*store_->call_attempts().Get("a3")).status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(store_->call_attempts().Get("a3")->version, 1);
+  EXPECT_EQ(store_->methods().ListForUser(ana_)->size(), 1u);
+
+  // Another user may register the same number.
+  int64_t bob = NewUser("bob");
+  EXPECT_NE(AddPhone(bob, "b1", "mobile", "+33612345678", kT0), 0);
+
+  // A stale attempt creates nothing.
+  ASSERT_OK(store_->call_attempts().Create(NewAttempt("a4", ana_, "office", "+33425555123")));
+  CallAttempt a4 = *store_->call_attempts().Get("a4");
+  ASSERT_OK(store_->call_attempts().Update(a4));
+  EXPECT_EQ(Confirm(a4).status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(store_->methods().ListForUser(ana_)->size(), 1u);
+}
+
+TEST_P(StoreContractTest, DeletingTheDefaultMovesItToTheOldestRemaining) {
+  int64_t mobile = AddPhone(ana_, "a1", "mobile", "+33611111111", kT0);
+  int64_t office = AddPhone(ana_, "a2", "office", "+33422222222", kT0 + 10);
+  int64_t alternate = AddPhone(ana_, "a3", "alternate_mobile", "+33633333333", kT0 + 20);
+  ASSERT_EQ(store_->users().Get(ana_)->default_method_id, mobile);
+
+  Result<std::vector<Method>> listed = store_->methods().ListForUser(ana_);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[0].id, mobile);
+  EXPECT_EQ((*listed)[2].id, alternate);
+
+  // Not the default: the default stays.
+  ASSERT_OK(store_->methods().Delete(ana_, alternate));
+  EXPECT_EQ(store_->users().Get(ana_)->default_method_id, mobile);
+
+  ASSERT_OK(store_->users().SetDefaultMethod(ana_, mobile));
+  ASSERT_OK(store_->methods().Delete(ana_, mobile));
+  EXPECT_EQ(store_->users().Get(ana_)->default_method_id, office);
+  EXPECT_EQ(store_->methods().Get(ana_, mobile).status().code(), Code::kNotFound);
+  // The attempt that created it no longer points at it.
+  EXPECT_EQ(store_->call_attempts().Get("a1")->method_id, std::nullopt);
+
+  int64_t bob = NewUser("bob");
+  EXPECT_EQ(store_->methods().Delete(bob, office).code(), Code::kNotFound);
+  EXPECT_EQ(store_->methods().Delete(ana_, mobile).code(), Code::kNotFound);
+
+  ASSERT_OK(store_->methods().Delete(ana_, office));
+  EXPECT_EQ(store_->users().Get(ana_)->default_method_id, std::nullopt);
+  EXPECT_TRUE(store_->methods().ListForUser(ana_)->empty());
+}
+
+TEST_P(StoreContractTest, SimCallsAreListedAndUpdatedFromTheExpectedState) {
+  auto call = [](std::string id, std::string number, int64_t at) {
+    return SimCall{.id = std::move(id),
+                   .number_e164 = std::move(number),
+                   .caller = "+33100000000",
+                   .locale = "fr",
+                   .prompt = "Appuyez sur dièse",
+                   .state = "ringing",
+                   .digits = "",
+                   .end_reason = "",
+                   .created_at = at};
+  };
+  ASSERT_OK(store_->sim_calls().Create(call("c1", "+33611111111", kT0)));
+  ASSERT_OK(store_->sim_calls().Create(call("c2", "+33622222222", kT0 + 10)));
+  ASSERT_OK(store_->sim_calls().Create(call("c3", "+33611111111", kT0 + 20)));
+  EXPECT_EQ(store_->sim_calls().Create(call("c3", "+33611111111", kT0)).code(),
+            Code::kAlreadyExists);
+
+  Result<std::vector<SimCall>> calls = store_->sim_calls().ListForNumber("+33611111111", 10);
+  ASSERT_TRUE(calls.ok()) << calls.status().ToString();
+  ASSERT_EQ(calls->size(), 2u);
+  EXPECT_EQ((*calls)[0].id, "c3");
+  EXPECT_EQ((*calls)[1].id, "c1");
+  EXPECT_EQ((*calls)[0].prompt, "Appuyez sur dièse");
+  EXPECT_EQ(store_->sim_calls().ListForNumber("+33611111111", 1)->size(), 1u);
+
+  Result<std::vector<std::string>> numbers = store_->sim_calls().ListNumbers(10);
+  ASSERT_TRUE(numbers.ok()) << numbers.status().ToString();
+  EXPECT_EQ(*numbers, (std::vector<std::string>{"+33611111111", "+33622222222"}));
+  EXPECT_EQ(*store_->sim_calls().ListNumbers(1), (std::vector<std::string>{"+33611111111"}));
+
+  SimCall answered = *store_->sim_calls().Get("c1");
+  answered.state = "answered";
+  answered.answered_at = kT0 + 30;
+  answered.digits = "#";
+  ASSERT_OK(store_->sim_calls().Update(answered, "ringing"));
+  // The caller hung up meanwhile: a second "answer" from the ringing state is refused.
+  SimCall again = answered;
+  again.digits = "0#";
+  EXPECT_EQ(store_->sim_calls().Update(again, "ringing").code(), Code::kFailedPrecondition);
+
+  SimCall got = *store_->sim_calls().Get("c1");
+  EXPECT_EQ(got.state, "answered");
+  EXPECT_EQ(got.digits, "#");
+  EXPECT_EQ(got.answered_at, kT0 + 30);
+
+  got.state = "ended";
+  got.end_reason = "hung_up_by_phone";
+  got.ended_at = kT0 + 40;
+  ASSERT_OK(store_->sim_calls().Update(got, "answered"));
+  EXPECT_EQ(store_->sim_calls().Get("c1")->end_reason, "hung_up_by_phone");
+  EXPECT_EQ(store_->sim_calls().Get("c1")->ended_at, kT0 + 40);
+
+  SimCall missing = call("nope", "+33699999999", kT0);
+  EXPECT_EQ(store_->sim_calls().Update(missing, "ringing").code(), Code::kNotFound);
+  EXPECT_EQ(store_->sim_calls().Get("nope").status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, AuditLogListsNewestFirst) {
+  auto entry = [&](int64_t at, std::optional<int64_t> tenant, std::string action) {
+    return AuditEntry{.at = at,
+                      .tenant_id = tenant,
+                      .user_id = ana_,
+                      .actor = "ana@contoso.example",
+                      .ip = "192.0.2.7",
+                      .action = std::move(action),
+                      .method = "phone:mobile",
+                      .result = "success",
+                      .detail = "d"};
+  };
+  ASSERT_OK(store_->audit().Append(entry(kT0, tenant_id_, "sign_in")));
+  ASSERT_OK(store_->audit().Append(entry(kT0 + 10, tenant_id_, "method_register")));
+  ASSERT_OK(store_->audit().Append(entry(kT0 + 20, std::nullopt, "system_start")));
+  AuditEntry cli = entry(kT0 + 30, tenant_id_, "default_change");
+  cli.user_id = std::nullopt;
+  cli.actor = "admin-cli";
+  cli.ip = "";
+  ASSERT_OK(store_->audit().Append(cli));
+
+  Result<std::vector<AuditEntry>> listed = store_->audit().ListForTenant(tenant_id_, 10);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[0].action, "default_change");
+  EXPECT_EQ((*listed)[0].user_id, std::nullopt);
+  EXPECT_EQ((*listed)[0].actor, "admin-cli");
+  EXPECT_EQ((*listed)[1].action, "method_register");
+  EXPECT_EQ((*listed)[1].user_id, ana_);
+  EXPECT_EQ((*listed)[1].tenant_id, tenant_id_);
+  EXPECT_EQ((*listed)[1].method, "phone:mobile");
+  EXPECT_EQ((*listed)[1].result, "success");
+  EXPECT_EQ((*listed)[2].action, "sign_in");
+  EXPECT_GT((*listed)[0].id, (*listed)[1].id);
+
+  Result<std::vector<AuditEntry>> two = store_->audit().ListForTenant(tenant_id_, 2);
+  ASSERT_TRUE(two.ok());
+  EXPECT_EQ(two->size(), 2u);
+}
+
+TEST_P(StoreContractTest, RateLimitsCountInFixedWindows) {
+  RateLimitStore& limits = store_->rate_limits();
+  constexpr int64_t kWindow = 60'000;
+  const int64_t start = kT0 - kT0 % kWindow;  // the window [start, start + kWindow)
+
+  EXPECT_EQ(*limits.Peek("sms:+336", start + 5, kWindow), 0);
+  EXPECT_EQ(*limits.Hit("sms:+336", start + 5, kWindow), 1);
+  EXPECT_EQ(*limits.Hit("sms:+336", start + 10, kWindow), 2);
+  EXPECT_EQ(*limits.Hit("sms:+336", start + kWindow - 1, kWindow), 3);
+  EXPECT_EQ(*limits.Peek("sms:+336", start + kWindow - 1, kWindow), 3);
+  EXPECT_EQ(*limits.Hit("ip:192.0.2.7", start + 5, kWindow), 1);
+
+  // The next window starts over.
+  EXPECT_EQ(*limits.Peek("sms:+336", start + kWindow, kWindow), 0);
+  EXPECT_EQ(*limits.Hit("sms:+336", start + kWindow, kWindow), 1);
+  EXPECT_EQ(*limits.Hit("sms:+336", start + kWindow + 1, kWindow), 2);
+
+  ASSERT_OK(limits.Reset("sms:+336"));
+  EXPECT_EQ(*limits.Peek("sms:+336", start + kWindow + 1, kWindow), 0);
+  EXPECT_EQ(*limits.Peek("ip:192.0.2.7", start + 6, kWindow), 1);
+  EXPECT_EQ(limits.Hit("x", start, 0).status().code(), Code::kInvalidArgument);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, StoreBackends(), BackendName);
+
+}  // namespace
+}  // namespace secinfo::store::test

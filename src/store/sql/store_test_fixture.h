@@ -1,0 +1,143 @@
+#pragma once
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "store/sql/sql_store.h"
+
+// The store contract fixture, shared by the SQL store tests: every test gets a fresh database with
+// one tenant (Contoso) and one user (ana). Tests are parameterized by backend name; a PostgreSQL
+// backend adds itself to StoreBackends() and OptionsFor().
+namespace secinfo::store::test {
+
+using Code = Status::Code;
+
+#define ASSERT_OK(expr)                                                \
+  do {                                                                 \
+    const Status assert_ok_status = (expr);                            \
+    ASSERT_TRUE(assert_ok_status.ok()) << assert_ok_status.ToString(); \
+  } while (0)
+#define EXPECT_OK(expr)                                                \
+  do {                                                                 \
+    const Status expect_ok_status = (expr);                            \
+    EXPECT_TRUE(expect_ok_status.ok()) << expect_ok_status.ToString(); \
+  } while (0)
+
+inline constexpr int64_t kT0 = 1'700'000'000'000;  // a fixed "now", Unix milliseconds
+
+inline std::filesystem::path MakeTempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "secinfo_store_test.XXXXXX");
+  char* dir = mkdtemp(pattern.data());
+  if (dir == nullptr) return {};
+  return dir;
+}
+
+inline SqlStoreOptions OptionsFor(const std::string& backend, const std::filesystem::path& dir) {
+  SqlStoreOptions options;
+  options.backend = backend;
+  // A parent directory that does not exist yet: opening creates it.
+  options.connection = (dir / "data" / "secinfo.db").string();
+  return options;
+}
+
+inline std::unique_ptr<Store> MustOpen(const SqlStoreOptions& options) {
+  Result<std::unique_ptr<Store>> store = OpenSqlStore(options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(*store) : nullptr;
+}
+
+class StoreContractTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir();
+    ASSERT_FALSE(dir_.empty());
+    options_ = OptionsFor(GetParam(), dir_);
+    store_ = MustOpen(options_);
+    ASSERT_NE(store_, nullptr);
+    Result<int64_t> tenant = store_->tenants().Create(Tenant{.name = "Contoso",
+                                                             .domain = "contoso.example",
+                                                             .default_locale = "fr",
+                                                             .default_region = "FR"});
+    ASSERT_TRUE(tenant.ok()) << tenant.status().ToString();
+    tenant_id_ = *tenant;
+    ana_ = NewUser("ana");
+  }
+
+  void TearDown() override {
+    store_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  int64_t NewUser(const std::string& name) {
+    Result<int64_t> id = store_->users().Create(User{.tenant_id = tenant_id_,
+                                                     .username = name + "@contoso.example",
+                                                     .display_name = name,
+                                                     .password_hash = "$argon2id$x",
+                                                     .locale = "",
+                                                     .default_method_id = std::nullopt,
+                                                     .created_at = kT0});
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return id.ok() ? *id : 0;
+  }
+
+  CallAttempt NewAttempt(const std::string& id, int64_t user_id, const std::string& phone_type,
+                         const std::string& number, int64_t at = kT0) {
+    return CallAttempt{.id = id,
+                       .tenant_id = tenant_id_,
+                       .user_id = user_id,
+                       .purpose = "register",
+                       .phone_e164 = number,
+                       .phone_type = phone_type,
+                       .extension_removed = false,
+                       .locale = "fr",
+                       .state = "dialing",
+                       .provider = "simulated",
+                       .provider_call_id = "sim-" + id,
+                       .digits = "",
+                       .client_ip = "192.0.2.7",
+                       .created_at = at,
+                       .updated_at = at,
+                       .method_id = std::nullopt};
+  }
+
+  // Confirms `a` as the phone it proves, the way the registration flow does.
+  Result<int64_t> Confirm(CallAttempt a, int64_t at = kT0 + 1000) {
+    a.state = "confirmed";
+    a.ended_at = at;
+    return store_->call_attempts().UpdateAndCreateMethod(a, Method{.user_id = a.user_id,
+                                                                   .kind = "phone",
+                                                                   .phone_type = a.phone_type,
+                                                                   .phone_e164 = a.phone_e164,
+                                                                   .created_at = at});
+  }
+
+  // Creates a confirmed phone method for `user_id` through a call attempt.
+  int64_t AddPhone(int64_t user_id, const std::string& id, const std::string& phone_type,
+                   const std::string& number, int64_t at) {
+    CallAttempt a = NewAttempt(id, user_id, phone_type, number, at);
+    EXPECT_OK(store_->call_attempts().Create(a));
+    a.version = 1;
+    Result<int64_t> method = Confirm(a, at);
+    EXPECT_TRUE(method.ok()) << method.status().ToString();
+    return method.ok() ? *method : 0;
+  }
+
+  std::filesystem::path dir_;
+  SqlStoreOptions options_;
+  std::unique_ptr<Store> store_;
+  int64_t tenant_id_ = 0;
+  int64_t ana_ = 0;
+};
+
+// The backends every contract test runs against.
+inline auto StoreBackends() { return ::testing::Values(std::string("sqlite3")); }
+inline std::string BackendName(const ::testing::TestParamInfo<std::string>& info) {
+  return info.param;
+}
+
+}  // namespace secinfo::store::test

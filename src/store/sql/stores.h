@@ -1,0 +1,117 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "store/sql/db.h"
+#include "store/store.h"
+
+// The SQL implementations of each store interface (see store/store.h for the contracts). Each holds
+// a reference to the Db owned by SqlStore and is thread-safe because Db is.
+namespace secinfo::store::sql {
+
+class SqlTenantStore final : public TenantStore {
+ public:
+  explicit SqlTenantStore(Db& db) : db_(db) {}
+  Result<int64_t> Create(const Tenant& t) override;
+  Result<Tenant> Get(int64_t id) override;
+  Result<Tenant> FindByDomain(std::string_view domain) override;
+  Result<std::vector<Tenant>> List() override;
+  Result<std::vector<std::pair<std::string, bool>>> GetMethodSwitches(int64_t tenant_id) override;
+  Status SetMethodSwitch(int64_t tenant_id, std::string_view method, bool enabled) override;
+
+ private:
+  Db& db_;
+};
+
+class SqlUserStore final : public UserStore {
+ public:
+  explicit SqlUserStore(Db& db) : db_(db) {}
+  Result<int64_t> Create(const User& u) override;
+  Result<User> Get(int64_t id) override;
+  Result<User> FindByUsername(std::string_view username) override;
+  Result<std::vector<User>> ListForTenant(int64_t tenant_id) override;
+  Status SetPasswordHash(int64_t user_id, std::string_view hash) override;
+  Status SetLocale(int64_t user_id, std::string_view locale) override;
+  Status SetDefaultMethod(int64_t user_id, std::optional<int64_t> method_id) override;
+
+ private:
+  Db& db_;
+};
+
+class SqlMethodStore final : public MethodStore {
+ public:
+  explicit SqlMethodStore(Db& db) : db_(db) {}
+  Result<std::vector<Method>> ListForUser(int64_t user_id) override;
+  Result<Method> Get(int64_t user_id, int64_t method_id) override;
+  Status Delete(int64_t user_id, int64_t method_id) override;
+
+ private:
+  Db& db_;
+};
+
+class SqlSessionStore final : public SessionStore {
+ public:
+  explicit SqlSessionStore(Db& db) : db_(db) {}
+  Status Create(const Session& s) override;
+  Result<Session> Get(std::string_view id_hash, int64_t now) override;
+  Status Touch(std::string_view id_hash, int64_t now, int64_t expires_at) override;
+  Status Delete(std::string_view id_hash) override;
+  Status DeleteForUser(int64_t user_id) override;
+
+ private:
+  Db& db_;
+};
+
+class SqlCallAttemptStore final : public CallAttemptStore {
+ public:
+  explicit SqlCallAttemptStore(Db& db) : db_(db) {}
+  Status Create(const CallAttempt& a) override;
+  Result<CallAttempt> Get(std::string_view id) override;
+  Result<CallAttempt> FindByProviderCall(std::string_view provider,
+                                         std::string_view provider_call_id) override;
+  Status Update(const CallAttempt& a) override;
+  Result<int64_t> UpdateAndCreateMethod(const CallAttempt& a, const Method& m) override;
+  Result<std::vector<CallAttempt>> ListLiveForUser(int64_t user_id) override;
+
+ private:
+  Db& db_;
+};
+
+class SqlSimCallStore final : public SimCallStore {
+ public:
+  explicit SqlSimCallStore(Db& db) : db_(db) {}
+  Status Create(const SimCall& c) override;
+  Result<SimCall> Get(std::string_view id) override;
+  Result<std::vector<SimCall>> ListForNumber(std::string_view number_e164, int limit) override;
+  Result<std::vector<std::string>> ListNumbers(int limit) override;
+  Status Update(const SimCall& c, std::string_view expected_state) override;
+
+ private:
+  Db& db_;
+};
+
+class SqlAuditLog final : public AuditLog {
+ public:
+  explicit SqlAuditLog(Db& db) : db_(db) {}
+  Status Append(const AuditEntry& e) override;
+  Result<std::vector<AuditEntry>> ListForTenant(int64_t tenant_id, int limit) override;
+
+ private:
+  Db& db_;
+};
+
+class SqlRateLimitStore final : public RateLimitStore {
+ public:
+  explicit SqlRateLimitStore(Db& db) : db_(db) {}
+  Result<int64_t> Hit(std::string_view key, int64_t now, int64_t window_millis) override;
+  Result<int64_t> Peek(std::string_view key, int64_t now, int64_t window_millis) override;
+  Status Reset(std::string_view key) override;
+
+ private:
+  Db& db_;
+};
+
+}  // namespace secinfo::store::sql

@@ -1,0 +1,96 @@
+#include "store/sql/stores.h"
+
+namespace secinfo::store::sql {
+namespace {
+
+#define SECINFO_TENANT_SELECT \
+  "SELECT id, name, domain, default_locale, default_region FROM tenants "
+constexpr char kInsertTenant[] =
+    "INSERT INTO tenants (name, domain, default_locale, default_region)"
+    " VALUES (:name, :domain, :default_locale, :default_region) RETURNING id";
+constexpr char kGetTenant[] = SECINFO_TENANT_SELECT "WHERE id = :id";
+constexpr char kFindTenantByDomain[] = SECINFO_TENANT_SELECT "WHERE domain = :domain";
+constexpr char kListTenants[] = SECINFO_TENANT_SELECT "ORDER BY id";
+#undef SECINFO_TENANT_SELECT
+constexpr char kListSwitches[] =
+    "SELECT method, enabled FROM tenant_method_switches WHERE tenant_id = :tenant_id"
+    " ORDER BY method";
+constexpr char kUpsertSwitch[] =
+    "INSERT INTO tenant_method_switches (tenant_id, method, enabled)"
+    " VALUES (:tenant_id, :method, :enabled)"
+    " ON CONFLICT (tenant_id, method) DO UPDATE SET enabled = excluded.enabled";
+
+// Binds the columns of SECINFO_TENANT_SELECT, in order.
+Query& IntoTenant(Query& q, Tenant& t) {
+  return q.Into(t.id).Into(t.name).Into(t.domain).Into(t.default_locale).Into(t.default_region);
+}
+
+// The tenant selected by `query`, whose one placeholder takes `key`.
+template <typename Key>
+Result<Tenant> GetOne(Db& db, const char* query, const Key& key, std::string_view what) {
+  return db.Read(what, [&](soci::session& session) -> Result<Tenant> {
+    Tenant t;
+    Query q(session, query);
+    IntoTenant(q, t).Use(key);
+    if (!q.Run()) return Status::NotFound(std::string(what) + ": no such tenant");
+    return t;
+  });
+}
+
+}  // namespace
+
+Result<int64_t> SqlTenantStore::Create(const Tenant& t) {
+  return db_.Write("create tenant", [&](soci::session& session) -> Result<int64_t> {
+    int64_t id = 0;
+    Query(session, kInsertTenant)
+        .Use(t.name)
+        .Use(t.domain)
+        .Use(t.default_locale)
+        .Use(t.default_region)
+        .Into(id)
+        .Run();
+    return id;
+  });
+}
+
+Result<Tenant> SqlTenantStore::Get(int64_t id) { return GetOne(db_, kGetTenant, id, "get tenant"); }
+
+Result<Tenant> SqlTenantStore::FindByDomain(std::string_view domain) {
+  return GetOne(db_, kFindTenantByDomain, std::string(domain), "find tenant by domain");
+}
+
+Result<std::vector<Tenant>> SqlTenantStore::List() {
+  return db_.Read("list tenants", [&](soci::session& session) -> Result<std::vector<Tenant>> {
+    std::vector<Tenant> out;
+    Tenant t;
+    Query q(session, kListTenants);
+    IntoTenant(q, t);
+    for (bool row = q.Run(); row; row = q.Next()) out.push_back(t);
+    return out;
+  });
+}
+
+Result<std::vector<std::pair<std::string, bool>>> SqlTenantStore::GetMethodSwitches(
+    int64_t tenant_id) {
+  using Switches = std::vector<std::pair<std::string, bool>>;
+  return db_.Read("get method switches", [&](soci::session& session) -> Result<Switches> {
+    Switches out;
+    std::string method;
+    int enabled = 0;
+    Query q(session, kListSwitches);
+    q.Into(method).Into(enabled).Use(tenant_id);
+    for (bool row = q.Run(); row; row = q.Next()) out.emplace_back(method, enabled != 0);
+    return out;
+  });
+}
+
+Status SqlTenantStore::SetMethodSwitch(int64_t tenant_id, std::string_view method, bool enabled) {
+  return db_.Write("set method switch", [&](soci::session& session) {
+    std::string name(method);
+    int value = enabled ? 1 : 0;
+    Query(session, kUpsertSwitch).Use(tenant_id).Use(name).Use(value).Run();
+    return Status::Ok();
+  });
+}
+
+}  // namespace secinfo::store::sql

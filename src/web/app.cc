@@ -1,0 +1,154 @@
+#include "web/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include "crypto/hash.h"
+#include "http/router.h"
+#include "http/url.h"
+#include "i18n/catalog.h"
+#include "web/context.h"
+#include "web/pages.h"
+
+namespace secinfo::web {
+namespace {
+
+using PageHandler = http::Response (*)(Ctx&);
+
+// OWASP ASVS V14.4: a strict policy with no inline script or style; pages may not be framed.
+constexpr char kContentSecurityPolicy[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+void AddSecurityHeaders(http::Response& r) {
+  r.SetHeader("Content-Security-Policy", kContentSecurityPolicy);
+  r.SetHeader("X-Content-Type-Options", "nosniff");
+  r.SetHeader("X-Frame-Options", "DENY");
+  r.SetHeader("Referrer-Policy", "same-origin");
+  r.SetHeader("Cross-Origin-Opener-Policy", "same-origin");
+  r.SetHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  if (r.GetHeader("Cache-Control").empty()) r.SetHeader("Cache-Control", "no-store");
+}
+
+bool NeedsSignIn(std::string_view path) { return path.starts_with("/security-info"); }
+
+class App {
+ public:
+  explicit App(WebDeps deps) : deps_(std::move(deps)) {
+    Page("GET", "/", Home);
+    Page("GET", "/sign-in", SignInForm);
+    Page("POST", "/sign-in", SignInSubmit);
+    Page("POST", "/sign-out", SignOut);
+    Page("POST", "/language", SetLanguage);
+    Page("GET", "/security-info", SecurityInfo);
+    Page("POST", "/security-info/default", SetDefaultMethod);
+    Page("GET", "/security-info/add", AddMethod);
+    Page("GET", "/security-info/methods/:id/delete", DeleteMethodConfirm);
+    Page("POST", "/security-info/methods/:id/delete", DeleteMethod);
+    Page("GET", "/security-info/phone", PhoneForm);
+    Page("POST", "/security-info/phone", PhoneSubmit);
+    Page("GET", "/security-info/phone/calls/:id", CallPage);
+    Page("GET", "/security-info/phone/calls/:id/status", CallStatusJson);
+    Page("POST", "/security-info/phone/calls/:id/cancel", CallCancel);
+    Page("GET", "/sim", SimHome);
+    Page("GET", "/sim/phone/:number", SimPhone);
+    Page("GET", "/sim/phone/:number/state", SimPhoneJson);
+    Page("POST", "/sim/phone/:number/calls/:call/:action", SimAction);
+
+    router_.Get("/healthz", [](http::Request&) { return http::Response::Text("ok\n"); });
+    router_.Get("/readyz", [this](http::Request&) {
+      Status s = deps_.store.Ping();
+      return s.ok() ? http::Response::Text("ready\n")
+                    : http::Response::Text("database unreachable\n", 503);
+    });
+    router_.Get("/static/:file", [](http::Request& req) {
+      auto r = StaticFile(req.Param("file"));
+      return r ? *r : http::Response::Text("not found\n", 404);
+    });
+    router_.SetNotFound([this](http::Request& req) {
+      return WithContext(req, [](Ctx& c) {
+        Data d = c.PageData("not_found_title");
+        return c.Render("not_found", d, 404);
+      });
+    });
+  }
+
+  http::Response Handle(http::Request& req) {
+    http::Response r = router_.Dispatch(req);
+    AddSecurityHeaders(r);
+    return r;
+  }
+
+ private:
+  void Page(const char* method, std::string_view pattern, PageHandler h) {
+    router_.Add(method, pattern, [this, h](http::Request& req) { return WithContext(req, h); });
+  }
+
+  template <typename F>
+  http::Response WithContext(http::Request& req, F handler) {
+    Ctx c{deps_, req};
+    const auto& catalog = i18n::Catalog::BuiltIn();
+    if (auto p = deps_.sessions.Authenticate(req.Cookie(kSessionCookie)); p.ok()) {
+      c.principal = std::move(*p);
+      if (auto t = deps_.store.tenants().Get(c.principal->user.tenant_id); t.ok()) c.tenant = *t;
+    }
+
+    // Language: the person's choice, then the browser's, then the organization's.
+    std::vector<std::string> prefs;
+    if (c.principal && !c.principal->user.locale.empty()) prefs.push_back(c.principal->user.locale);
+    if (!req.Cookie(kLanguageCookie).empty()) prefs.push_back(req.Cookie(kLanguageCookie));
+    for (auto& tag : i18n::Catalog::ParseAcceptLanguage(req.Header("accept-language"))) {
+      prefs.push_back(tag);
+    }
+    c.lang = catalog.Choose(prefs, c.tenant ? c.tenant->default_locale : "en");
+
+    // CSRF tokens bind to the session, or before sign-in to a random pre-session cookie.
+    std::string binding;
+    if (c.principal) {
+      binding = c.principal->session_token;
+    } else {
+      binding = req.Cookie(kPreSessionCookie);
+      if (binding.size() < 32) {
+        binding = deps_.random.Token();
+        c.cookies.push_back({kPreSessionCookie, binding, std::nullopt, "/", true, req.secure});
+      }
+    }
+    c.csrf = CsrfToken(deps_.csrf_key, binding);
+
+    if (NeedsSignIn(req.path) && !c.principal) {
+      if (req.method == "GET") {
+        return c.Redirect("/sign-in?return_to=" + http::UrlEncode(req.target));
+      }
+      Data d = c.PageData("session_expired");
+      d.set("message", c.T("session_expired"));
+      return c.Render("message", d, 401);
+    }
+    if (req.method == "POST" && !crypto::ConstantTimeEquals(req.Form("csrf"), c.csrf)) {
+      Data d = c.PageData("error_title");
+      d.set("message", c.T("csrf_failed"));
+      d.set("back", SafeReturnPath(req.Header("referer")));
+      return c.Render("message", d, 403);
+    }
+    return handler(c);
+  }
+
+  // Only same-site paths are followed back, never another origin.
+  static std::string SafeReturnPath(const std::string& referer) {
+    size_t scheme = referer.find("://");
+    size_t path = scheme == std::string::npos ? std::string::npos : referer.find('/', scheme + 3);
+    if (path == std::string::npos) return "/";
+    std::string p = referer.substr(path);
+    return p.starts_with("//") ? "/" : p;
+  }
+
+  WebDeps deps_;
+  http::Router router_;
+};
+
+}  // namespace
+
+http::Handler BuildWebApp(WebDeps deps) {
+  auto app = std::make_shared<App>(std::move(deps));
+  return [app](http::Request& req) { return app->Handle(req); };
+}
+
+}  // namespace secinfo::web

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+
+#include "channels/voice/simulated/simulated_voice.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/random.h"
+#include "flows/registration/phone_registration.h"
+#include "flows/sign_in/sign_in.h"
+#include "http/message.h"
+#include "store/store.h"
+
+namespace secinfo::web {
+
+// What the web pages need. References must outlive the handler.
+struct WebDeps {
+  store::Store& store;
+  flows::Sessions& sessions;
+  flows::PhoneRegistration& phones;
+  channels::SimulatedVoice* sim = nullptr;  // null when the simulated network is off
+  const Clock& clock;
+  Random& random;
+  std::string csrf_key;  // 32 secret bytes for CSRF tokens
+  std::string version = "dev";
+};
+
+// The whole web application as one handler: pages, static files, the simulator, health checks,
+// wrapped in security headers, language choice, session lookup and CSRF checks.
+http::Handler BuildWebApp(WebDeps deps);
+
+}  // namespace secinfo::web

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "flows/sign_in/sign_in.h"
+#include "http/message.h"
+#include "web/app.h"
+#include "web/render.h"
+
+namespace secinfo::web {
+
+inline constexpr char kSessionCookie[] = "secinfo_session";
+inline constexpr char kPreSessionCookie[] = "secinfo_pre";
+inline constexpr char kLanguageCookie[] = "secinfo_lang";
+
+// Everything a page handler knows about the request beyond the request itself.
+struct Ctx {
+  const WebDeps& deps;
+  http::Request& req;
+  std::string lang;                           // "fr" or "en"
+  std::optional<flows::Principal> principal;  // set when signed in
+  std::optional<store::Tenant> tenant;        // the principal's tenant
+  std::string csrf;                           // token to put in every form
+  std::vector<http::SetCookie> cookies;       // to add to the response
+
+  std::string T(std::string_view key, const std::map<std::string, std::string>& args = {}) const;
+  // The common page data: translations as `t`, language switch, CSRF token, signed-in person.
+  Data PageData(std::string_view title_key) const;
+  // A page through the layout, with this context's cookies.
+  http::Response Render(std::string_view name, const Data& data, int status = 200) const;
+  http::Response Redirect(const std::string& location) const;
+};
+
+// CSRF token bound to a session or pre-session token (OWASP ASVS V4.2.2): HMAC(key, binding).
+std::string CsrfToken(const std::string& key, std::string_view binding);
+
+}  // namespace secinfo::web

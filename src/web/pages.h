@@ -1,0 +1,35 @@
+#pragma once
+
+#include "web/context.h"
+
+// Page handlers. Each takes the request context and returns the response; app.cc routes to them.
+namespace secinfo::web {
+
+http::Response Home(Ctx& c);
+http::Response SignInForm(Ctx& c);
+http::Response SignInSubmit(Ctx& c);
+http::Response SignOut(Ctx& c);
+http::Response SetLanguage(Ctx& c);
+
+http::Response SecurityInfo(Ctx& c);
+http::Response SetDefaultMethod(Ctx& c);
+http::Response AddMethod(Ctx& c);
+http::Response DeleteMethodConfirm(Ctx& c);
+http::Response DeleteMethod(Ctx& c);
+
+http::Response PhoneForm(Ctx& c);
+http::Response PhoneSubmit(Ctx& c);
+http::Response CallPage(Ctx& c);
+http::Response CallStatusJson(Ctx& c);
+http::Response CallCancel(Ctx& c);
+
+http::Response SimHome(Ctx& c);
+http::Response SimPhone(Ctx& c);
+http::Response SimPhoneJson(Ctx& c);
+http::Response SimAction(Ctx& c);
+
+// Shared by pages: the translated name of a method ("Mobile phone") and its detail ("+33 6 ...").
+std::string MethodLabel(const Ctx& c, const store::Method& m);
+std::string MethodDetail(const store::Method& m);
+
+}  // namespace secinfo::web

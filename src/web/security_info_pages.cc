@@ -1,0 +1,140 @@
+#include <spdlog/spdlog.h>
+
+#include "phone/number.h"
+#include "policy/policy.h"
+#include "web/pages.h"
+
+namespace secinfo::web {
+namespace {
+
+std::optional<int64_t> ParseId(const std::string& s) {
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoll(s);
+}
+
+void AuditAction(Ctx& c, std::string action, const store::Method& m, std::string result) {
+  store::AuditEntry e;
+  e.at = c.deps.clock.NowMillis();
+  e.tenant_id = c.principal->user.tenant_id;
+  e.user_id = c.principal->user.id;
+  e.actor = c.principal->user.username;
+  e.ip = c.req.remote_ip;
+  e.action = std::move(action);
+  e.method = m.kind + (m.phone_type.empty() ? "" : ":" + m.phone_type);
+  e.result = std::move(result);
+  e.detail = MethodDetail(m);
+  if (Status s = c.deps.store.audit().Append(e); !s.ok()) {
+    spdlog::error("audit log write failed: {}", s.ToString());
+  }
+}
+
+http::Response Message(Ctx& c, const std::string& key, int status) {
+  Data d = c.PageData("security_info");
+  d.set("message", c.T(key));
+  d.set("back", "/security-info");
+  return c.Render("message", d, status);
+}
+
+}  // namespace
+
+std::string MethodLabel(const Ctx& c, const store::Method& m) {
+  if (m.kind == "phone") return c.T("phone_type_" + m.phone_type);
+  return m.kind;
+}
+
+std::string MethodDetail(const store::Method& m) {
+  if (m.kind == "phone") return phone::FormatInternational(m.phone_e164);
+  return "";
+}
+
+http::Response SecurityInfo(Ctx& c) {
+  const store::User& user = c.principal->user;
+  auto methods = c.deps.store.methods().ListForUser(user.id);
+  if (!methods.ok()) return Message(c, "internal_error", 503);
+  Data d = c.PageData("security_info");
+  List rows;
+  List options;
+  std::string default_label;
+  for (const store::Method& m : *methods) {
+    std::string label = MethodLabel(c, m);
+    std::string detail = MethodDetail(m);
+    Object row{{"id", std::to_string(m.id)}, {"label", label}, {"detail", detail}};
+    row["usable_for"] =
+        c.T("usable_for", {{"purposes", c.T("purpose_mfa") + ", " + c.T("purpose_sspr")}});
+    Object option{{"id", std::to_string(m.id)}, {"label", label + " — " + detail}};
+    if (user.default_method_id == m.id) {
+      row["is_default"] = true;
+      option["selected"] = true;
+      default_label = label + " — " + detail;
+    }
+    rows.push_back(row);
+    options.push_back(option);
+  }
+  d.set("methods", rows);
+  d.set("has_methods", !rows.empty());
+  d.set("default_options", options);
+  d.set("default_label", default_label.empty() ? c.T("default_method_none") : default_label);
+  const std::string notice = c.req.Query("notice");
+  if (notice == "deleted" || notice == "default_method_saved") {
+    d.set("notice", c.T(notice == "deleted" ? "deleted" : "default_method_saved"));
+  }
+  return c.Render("security_info", d);
+}
+
+http::Response SetDefaultMethod(Ctx& c) {
+  const store::User& user = c.principal->user;
+  std::optional<int64_t> id = ParseId(c.req.Form("method_id"));
+  if (!id) return Message(c, "method_not_found", 404);
+  auto m = c.deps.store.methods().Get(user.id, *id);
+  if (!m.ok()) return Message(c, "method_not_found", 404);
+  if (!c.deps.store.users().SetDefaultMethod(user.id, *id).ok()) {
+    return Message(c, "internal_error", 503);
+  }
+  AuditAction(c, "default_change", *m, "success");
+  return c.Redirect("/security-info?notice=default_method_saved");
+}
+
+http::Response AddMethod(Ctx& c) {
+  auto policy = policy::LoadPolicy(c.deps.store.tenants(), c.principal->user.tenant_id);
+  if (!policy.ok()) return Message(c, "internal_error", 503);
+  const std::string chosen = c.req.Query("method");
+  for (const std::string& m : policy->AllowedMethods()) {
+    if (m == chosen) return c.Redirect("/security-info/" + m);
+  }
+  Data d = c.PageData("add_method_title");
+  List choices;
+  for (const std::string& m : policy->AllowedMethods()) {
+    choices.push_back(
+        Object{{"value", m}, {"label", c.T("method_" + m)}, {"href", "/security-info/" + m}});
+  }
+  d.set("choices", choices);
+  d.set("has_choices", !choices.empty());
+  return c.Render("add_method", d);
+}
+
+http::Response DeleteMethodConfirm(Ctx& c) {
+  std::optional<int64_t> id = ParseId(c.req.Param("id"));
+  auto m = id ? c.deps.store.methods().Get(c.principal->user.id, *id)
+              : Result<store::Method>(Status::NotFound(""));
+  if (!m.ok()) return Message(c, "method_not_found", 404);
+  Data d = c.PageData("delete_title");
+  d.set("id", std::to_string(m->id));
+  d.set("question",
+        c.T("delete_confirm", {{"method", MethodLabel(c, *m)}, {"detail", MethodDetail(*m)}}));
+  return c.Render("delete_method", d);
+}
+
+http::Response DeleteMethod(Ctx& c) {
+  const store::User& user = c.principal->user;
+  std::optional<int64_t> id = ParseId(c.req.Param("id"));
+  auto m =
+      id ? c.deps.store.methods().Get(user.id, *id) : Result<store::Method>(Status::NotFound(""));
+  if (!m.ok()) return Message(c, "method_not_found", 404);
+  if (!c.deps.store.methods().Delete(user.id, m->id).ok()) return Message(c, "internal_error", 503);
+  AuditAction(c, "method_delete", *m, "success");
+  return c.Redirect("/security-info?notice=deleted");
+}
+
+}  // namespace secinfo::web

@@ -1,0 +1,148 @@
+#include <nlohmann/json.hpp>
+
+#include "http/url.h"
+#include "phone/number.h"
+#include "web/pages.h"
+
+namespace secinfo::web {
+namespace {
+
+http::Response Disabled(Ctx& c) {
+  Data d = c.PageData("sim_title");
+  d.set("message", c.T("sim_disabled"));
+  d.set("back", "/");
+  return c.Render("message", d, 404);
+}
+
+// The phone's number from the URL, as E.164, or "" when it is not a valid international number.
+std::string NumberParam(Ctx& c) {
+  std::string raw = c.req.Param("number");
+  if (raw.empty() || raw[0] != '+') return "";
+  phone::ParseOutcome p = phone::Parse(raw, "US");
+  return p.ok() ? p.number().e164 : "";
+}
+
+std::string PhonePath(const std::string& e164) { return "/sim/phone/" + http::UrlEncode(e164); }
+
+}  // namespace
+
+http::Response SimHome(Ctx& c) {
+  if (!c.deps.sim) return Disabled(c);
+  Data d = c.PageData("sim_title");
+  std::string typed = c.req.Query("number");
+  bool bad = false;
+  if (!typed.empty()) {
+    phone::ParseOutcome p = phone::Parse(typed, "US");
+    if (p.ok() && typed.find('+') != std::string::npos) {
+      return c.Redirect(PhonePath(p.number().e164));
+    }
+    d.set("number", typed);
+    d.set("number_error", c.T("sim_invalid_number"));
+    bad = true;
+  }
+  auto numbers = c.deps.sim->Numbers();
+  List list;
+  if (numbers.ok()) {
+    for (const std::string& n : *numbers) {
+      list.push_back(Object{{"href", PhonePath(n)}, {"label", phone::FormatInternational(n)}});
+    }
+  }
+  d.set("numbers", list);
+  d.set("has_numbers", !list.empty());
+  return c.Render("sim_home", d, bad ? 400 : 200);
+}
+
+http::Response SimPhone(Ctx& c) {
+  if (!c.deps.sim) return Disabled(c);
+  std::string number = NumberParam(c);
+  if (number.empty()) {
+    Data d = c.PageData("sim_title");
+    d.set("message", c.T("sim_invalid_number"));
+    d.set("back", "/sim");
+    return c.Render("message", d, 404);
+  }
+  std::string shown = phone::FormatInternational(number);
+  Data d = c.PageData("sim_title");
+  d.set("title", c.T("sim_phone_title", {{"number", shown}}));
+  d.set("heading", c.T("sim_phone_title", {{"number", shown}}));
+  d.set("number", number);
+  d.set("path", PhonePath(number));
+  auto calls = c.deps.sim->CallsTo(number);
+  List history;
+  std::string current_state = "none";
+  if (calls.ok()) {
+    for (size_t i = 0; i < calls->size(); ++i) {
+      const store::SimCall& call = (*calls)[i];
+      if (i == 0 && call.state != "ended") {
+        current_state = call.state;
+        Object cur{{"id", call.id},
+                   {"caller", call.caller},
+                   {"action_base", PhonePath(number) + "/calls/" + call.id}};
+        if (call.state == "ringing") {
+          cur["ringing"] = true;
+          cur["incoming"] = c.T("sim_incoming", {{"caller", call.caller}});
+        } else {
+          cur["answered"] = true;
+          cur["in_call"] = c.T("sim_in_call", {{"caller", call.caller}});
+          cur["prompt"] = call.prompt;
+          cur["prompt_lang"] = call.locale;
+          if (!call.digits.empty()) {
+            cur["keys"] = c.T("sim_keys_pressed", {{"keys", call.digits}});
+          }
+        }
+        d.set("current", cur);
+        continue;
+      }
+      std::string state = c.T("sim_state_" + call.state);
+      if (!call.end_reason.empty()) state += " (" + c.T("sim_end_" + call.end_reason) + ")";
+      Object h{{"caller", call.caller}, {"state", state}};
+      if (!call.digits.empty()) h["keys"] = c.T("sim_keys_pressed", {{"keys", call.digits}});
+      history.push_back(h);
+    }
+  }
+  d.set("history", history);
+  d.set("has_history", !history.empty());
+  d.set("current_state", current_state);
+  if (c.req.Query("error") == "1") d.set("error", c.T("sim_action_failed"));
+  return c.Render("sim_phone", d);
+}
+
+http::Response SimPhoneJson(Ctx& c) {
+  if (!c.deps.sim) return http::Response::Json(R"({"error":"disabled"})", 404);
+  std::string number = NumberParam(c);
+  if (number.empty()) return http::Response::Json(R"({"error":"invalid_number"})", 404);
+  auto calls = c.deps.sim->CallsTo(number, 1);
+  nlohmann::json j = {{"state", "none"}, {"call", ""}, {"digits", ""}};
+  if (calls.ok() && !calls->empty() && calls->front().state != "ended") {
+    j = {{"state", calls->front().state},
+         {"call", calls->front().id},
+         {"digits", calls->front().digits}};
+  }
+  return http::Response::Json(j.dump());
+}
+
+http::Response SimAction(Ctx& c) {
+  if (!c.deps.sim) return Disabled(c);
+  std::string number = NumberParam(c);
+  auto call = c.deps.sim->Get(c.req.Param("call"));
+  if (number.empty() || !call.ok() || call->number_e164 != number) {
+    Data d = c.PageData("sim_title");
+    d.set("message", c.T("sim_action_failed"));
+    d.set("back", "/sim");
+    return c.Render("message", d, 404);
+  }
+  const std::string action = c.req.Param("action");
+  Status s = Status::InvalidArgument("unknown action");
+  if (action == "answer") {
+    s = c.deps.sim->Answer(call->id);
+  } else if (action == "decline" || action == "hangup") {
+    s = c.deps.sim->HangUpPhone(call->id);
+  } else if (action == "key") {
+    std::string key = c.req.Form("key");
+    s = key.size() == 1 ? c.deps.sim->Press(call->id, key[0])
+                        : Status::InvalidArgument("one key at a time");
+  }
+  return c.Redirect(PhonePath(number) + (s.ok() ? "" : "?error=1"));
+}
+
+}  // namespace secinfo::web

@@ -1,0 +1,32 @@
+// secinfo pages work without this script; it only saves the person from pressing Refresh.
+(function () {
+  'use strict';
+
+  // Polls `url` every second until `done(json)` is true, then reloads the page.
+  function poll(url, done) {
+    var timer = setInterval(function () {
+      fetch(url, { credentials: 'same-origin', cache: 'no-store' })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (j) {
+          if (j && done(j)) { clearInterval(timer); window.location.reload(); }
+        })
+        .catch(function () { /* keep trying; the page still has Refresh */ });
+    }, 1000);
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    var call = document.getElementById('call');
+    if (call && !/^(confirmed|no_answer|hung_up|busy|wrong_key|no_input|fraud_reported|failed|cancelled)$/.test(call.dataset.state)) {
+      var status = document.getElementById('call-status');
+      poll(call.dataset.statusUrl, function (j) {
+        if (status && j.message && status.textContent !== j.message) status.textContent = j.message;
+        return j.final;
+      });
+    }
+    var phone = document.getElementById('sim-phone');
+    if (phone) {
+      var shown = phone.dataset.state;
+      poll(phone.dataset.stateUrl, function (j) { return j.state !== shown; });
+    }
+  });
+})();
