@@ -52,7 +52,8 @@ void Router::Add(std::string method, std::string_view pattern, Handler handler) 
 Response Router::Dispatch(Request& req) const {
   req.params.clear();
   const bool head = req.method == "HEAD";
-  const std::string_view method = head ? "GET" : std::string_view(req.method);
+  std::string_view method = req.method;
+  if (head) method = "GET";
 
   const Route* best = nullptr;
   std::set<std::string> allowed;

@@ -57,9 +57,9 @@ using Traits = restinio::traits_t<restinio::asio_timer_manager_t, SpdlogLogger>;
 using HttpServer = restinio::http_server_t<Traits>;
 
 // Limits on the request head. Exceeding one makes RESTinio drop the connection.
-constexpr size_t kMaxUrlBytes = 8 * 1024u;
+constexpr size_t kMaxUrlBytes = size_t{8} * 1024;
 constexpr size_t kMaxFieldNameBytes = 256;
-constexpr size_t kMaxFieldValueBytes = 16 * 1024u;
+constexpr size_t kMaxFieldValueBytes = size_t{16} * 1024;
 constexpr size_t kMaxFieldCount = 100;
 
 const char* ReasonPhrase(int status) {
@@ -244,18 +244,22 @@ Status Server::Impl::Start() {
   http_ = std::make_unique<HttpServer>(restinio::external_io_context(*io_), std::move(settings));
   for (int i = 0; i < options_.io_threads; ++i) io_threads_.emplace_back([this] { RunIo(); });
 
-  std::promise<std::string> opened;  // "" on success, else why not
+  // "" on success, else why not. Shared with the callbacks: the io thread may still be inside
+  // set_value() when get() returns here.
+  auto opened = std::make_shared<std::promise<std::string>>();
+  std::future<std::string> open_result = opened->get_future();
   http_->open_async(
-      [&opened] { opened.set_value(""); },
-      [&opened](const std::exception_ptr& error) { opened.set_value(Describe(error)); });
-  std::string error = opened.get_future().get();
+      [opened] { opened->set_value(""); },
+      [opened](const std::exception_ptr& error) { opened->set_value(Describe(error)); });
+  std::string error = open_result.get();
   if (!error.empty()) {
     TearDown();
     return Status::Unavailable("cannot listen on " + options_.address + " port " +
                                std::to_string(options_.port) + ": " + error);
   }
   running_ = true;
-  spdlog::info("listening on http://{}:{}", options_.address, port());
+  std::string host = address.to_string();
+  spdlog::info("listening on http://{}:{}", address.is_v6() ? "[" + host + "]" : host, port());
   return Status::Ok();
 }
 
@@ -265,13 +269,14 @@ void Server::Impl::Stop() {
   // From here on, requests on connections that are still open get 503 and the connection closes.
   stopping_ = true;
 
-  std::promise<void> closed;
-  http_->close_async([&closed] { closed.set_value(); },
-                     [&closed](const std::exception_ptr& error) {
+  auto closed = std::make_shared<std::promise<void>>();
+  std::future<void> close_result = closed->get_future();
+  http_->close_async([closed] { closed->set_value(); },
+                     [closed](const std::exception_ptr& error) {
                        spdlog::warn("closing the listening socket failed: {}", Describe(error));
-                       closed.set_value();
+                       closed->set_value();
                      });
-  closed.get_future().wait();
+  close_result.wait();
 
   pool_->Shutdown();  // every queued request gets its handler run and its response sent
   {

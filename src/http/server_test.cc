@@ -187,7 +187,7 @@ class ServerTest : public ::testing::Test {
     options_.port = FreePort();
     options_.worker_threads = 2;
     options_.max_body_bytes = 1024;
-    options_.max_read_body_bytes = 8 * 1024u;
+    options_.max_read_body_bytes = size_t{8} * 1024;
   }
 
   void TearDown() override {
@@ -342,6 +342,8 @@ TEST_F(ServerTest, FullQueueIs503) {
   // The only worker is busy: one of these waits in the queue, the other two are turned away.
   std::vector<std::unique_ptr<Client>> clients;
   std::vector<pollfd> fds;
+  clients.reserve(3);
+  fds.reserve(3);
   for (int i = 0; i < 3; ++i) {
     clients.push_back(std::make_unique<Client>(port()));
     ASSERT_TRUE(clients.back()->Send(Get("/fast")));
@@ -379,6 +381,7 @@ TEST_F(ServerTest, SeveralIoThreadsServeManyClients) {
   options_.worker_threads = 4;
   StartServer();
   std::vector<std::future<int>> results;
+  results.reserve(8);
   for (int t = 0; t < 8; ++t) {
     results.push_back(std::async(std::launch::async, [this, t] {
       Client client(port());

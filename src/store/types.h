@@ -69,6 +69,7 @@ struct CallAttempt {
   int64_t answered_at = 0;           // 0 until answered
   int64_t ended_at = 0;              // 0 while the call is live
   std::optional<int64_t> method_id;  // the method created when the number was confirmed
+  std::optional<int64_t> replaces_method_id;  // a phone being changed: replaced on confirmation
   int64_t version = 0;               // bumped by every successful update
 };
 

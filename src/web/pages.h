@@ -31,5 +31,7 @@ http::Response SimAction(Ctx& c);
 // Shared by pages: the translated name of a method ("Mobile phone") and its detail ("+33 6 ...").
 std::string MethodLabel(const Ctx& c, const store::Method& m);
 std::string MethodDetail(const store::Method& m);
+// A database id from a URL or form, or nullopt for anything but 1-18 digits.
+std::optional<int64_t> ParseId(const std::string& s);
 
 }  // namespace secinfo::web

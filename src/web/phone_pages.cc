@@ -64,6 +64,7 @@ struct FormState {
   std::string region;
   std::string number;
   std::string type;
+  std::string replacing;  // id of the phone being changed, or ""
   std::string number_error;
   std::string type_error;
   std::string form_error;
@@ -80,6 +81,10 @@ http::Response RenderForm(Ctx& c, const FormState& f, int status) {
   d.set("regions", regions);
   d.set("number", f.number);
 
+  if (!f.replacing.empty()) {
+    d.set("replacing", f.replacing);
+    d.set("replacing_type", c.T("phone_type_" + f.type));
+  }
   auto existing = c.deps.store.methods().ListForUser(c.principal->user.id);
   List types;
   bool any_checked = false;
@@ -89,7 +94,7 @@ http::Response RenderForm(Ctx& c, const FormState& f, int status) {
     if (existing.ok()) {
       for (const auto& m : *existing) taken |= m.kind == "phone" && m.phone_type == name;
     }
-    if (taken) continue;
+    if (taken || !f.replacing.empty()) continue;
     Object o{{"value", name}, {"label", c.T("phone_type_" + name)}};
     if (name == f.type || (f.type.empty() && !any_checked)) {
       o["checked"] = true;
@@ -136,6 +141,19 @@ http::Response PhoneForm(Ctx& c) {
       phone::IsSupportedRegion(c.req.Query("region")) ? c.req.Query("region") : DefaultRegion(c);
   f.number = c.req.Query("number");
   f.type = c.req.Query("type");
+  if (std::string change = c.req.Query("change"); !change.empty()) {
+    std::optional<int64_t> id = ParseId(change);
+    auto m = id ? c.deps.store.methods().Get(c.principal->user.id, *id)
+                : Result<store::Method>(Status::NotFound(""));
+    if (!m.ok() || m->kind != "phone") {
+      Data d = c.PageData("phone_setup");
+      d.set("message", c.T("method_not_found"));
+      d.set("back", "/security-info");
+      return c.Render("message", d, 404);
+    }
+    f.replacing = change;
+    f.type = m->phone_type;
+  }
   return RenderForm(c, f, 200);
 }
 
@@ -150,6 +168,12 @@ http::Response PhoneSubmit(Ctx& c) {
       std::string to = "/security-info/phone/calls/" + r.attempt_id;
       if (r.number.extension_removed) to += "?ext=" + r.number.removed_extension;
       return c.Redirect(to);
+    }
+    case E::kMethodNotFound: {
+      Data d = c.PageData("phone_setup");
+      d.set("message", c.T("method_not_found"));
+      d.set("back", "/security-info");
+      return c.Render("message", d, 404);
     }
     case E::kMethodNotAllowed: {
       Data d = c.PageData("phone_setup");
@@ -206,8 +230,10 @@ http::Response CallPage(Ctx& c) {
                             {{"type", c.T("phone_type_" + a->phone_type)}, {"number", number}}));
   } else {
     d.set("failed", true);
-    d.set("retry_href", "/security-info/phone?type=" + http::UrlEncode(a->phone_type) +
-                            "&number=" + http::UrlEncode(number));
+    std::string retry = "/security-info/phone?type=" + http::UrlEncode(a->phone_type) +
+                        "&number=" + http::UrlEncode(number);
+    if (a->replaces_method_id) retry += "&change=" + std::to_string(*a->replaces_method_id);
+    d.set("retry_href", retry);
   }
   return c.Render("phone_call", d);
 }

@@ -7,13 +7,6 @@
 namespace secinfo::web {
 namespace {
 
-std::optional<int64_t> ParseId(const std::string& s) {
-  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  return std::stoll(s);
-}
-
 void AuditAction(Ctx& c, std::string action, const store::Method& m, std::string result) {
   store::AuditEntry e;
   e.at = c.deps.clock.NowMillis();
@@ -38,6 +31,13 @@ http::Response Message(Ctx& c, const std::string& key, int status) {
 }
 
 }  // namespace
+
+std::optional<int64_t> ParseId(const std::string& s) {
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoll(s);
+}
 
 std::string MethodLabel(const Ctx& c, const store::Method& m) {
   if (m.kind == "phone") return c.T("phone_type_" + m.phone_type);

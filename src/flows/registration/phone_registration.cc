@@ -46,7 +46,13 @@ BeginResult PhoneRegistration::Begin(const BeginRequest& request) {
   // A method the tenant does not allow is refused here too, not only hidden from the wizard.
   if (!policy->Allows("phone")) return {BeginError::kMethodNotAllowed};
 
-  std::optional<methods::PhoneType> type = methods::ParsePhoneType(request.phone_type);
+  std::string phone_type = request.phone_type;
+  if (request.replacing) {
+    auto old = store_.methods().Get(user.id, *request.replacing);
+    if (!old.ok() || old->kind != "phone") return {BeginError::kMethodNotFound};
+    phone_type = old->phone_type;
+  }
+  std::optional<methods::PhoneType> type = methods::ParsePhoneType(phone_type);
   if (!type) return {BeginError::kBadPhoneType};
 
   phone::ParseOutcome parsed = phone::Parse(request.number, request.region);
@@ -55,7 +61,7 @@ BeginResult PhoneRegistration::Begin(const BeginRequest& request) {
 
   auto existing = store_.methods().ListForUser(user.id);
   if (!existing.ok()) return {BeginError::kInternal};
-  switch (methods::FindPhoneConflict(*existing, *type, result.number.e164)) {
+  switch (methods::FindPhoneConflict(*existing, *type, result.number.e164, request.replacing)) {
     case methods::PhoneConflict::kTypeTaken:
       result.error = BeginError::kTypeTaken;
       return result;
@@ -98,6 +104,7 @@ BeginResult PhoneRegistration::Begin(const BeginRequest& request) {
   a.state = std::string(CallStateName(CallState::kPlacing));
   a.provider = std::string(voice_.name());
   a.provider_call_id = a.id;
+  a.replaces_method_id = request.replacing;
   a.client_ip = request.client_ip;
   a.created_at = a.updated_at = now;
   if (!store_.call_attempts().Create(a).ok()) return {BeginError::kInternal};
@@ -183,8 +190,10 @@ Result<store::CallAttempt> PhoneRegistration::Advance(
       auto id = store_.call_attempts().UpdateAndCreateMethod(next, m);
       if (id.ok()) {
         next.method_id = *id;
-      } else if (id.status().code() == Status::Code::kAlreadyExists) {
-        // The same phone was registered meanwhile (another tab): this call proves nothing new.
+      } else if (id.status().code() == Status::Code::kAlreadyExists ||
+                 id.status().code() == Status::Code::kNotFound) {
+        // The same phone was registered, or the phone being changed deleted, meanwhile (another
+        // tab): this call proves nothing that can still be saved.
         next.state = std::string(CallStateName(CallState::kFailed));
         written = store_.call_attempts().Update(next);
       } else {
@@ -211,7 +220,7 @@ void PhoneRegistration::OnFinal(const store::CallAttempt& a) {
   }
   Audit(a, "call", a.state);
   if (state == CallState::kConfirmed) {
-    Audit(a, "method_register", "success");
+    Audit(a, a.replaces_method_id ? "method_change" : "method_register", "success");
   } else if (state == CallState::kFraudReported) {
     Audit(a, "fraud_report", "denied", "the called person pressed 0# during a registration call");
   }

@@ -32,6 +32,7 @@ enum class BeginError {
   kInvalidCountryCode,
   kUnknownRegion,
   kNotValidForRegion,
+  kMethodNotFound,     // the phone being changed is not the person's
   kTypeTaken,    // a phone of this type is already registered
   kNumberTaken,  // this number is registered as another type
   kTooManyCalls,
@@ -46,6 +47,9 @@ struct BeginRequest {
   std::string phone_type;  // "mobile", "alternate_mobile", "office"
   std::string locale;      // language of the call
   std::string client_ip;
+  // Changing a phone: the method replaced once the new number is confirmed. Its type wins over
+  // `phone_type`. kMethodNotFound unless it is one of the person's phones.
+  std::optional<int64_t> replacing;
 };
 
 struct BeginResult {

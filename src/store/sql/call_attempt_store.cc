@@ -6,7 +6,7 @@ namespace {
 #define SECINFO_CALL_ATTEMPT_SELECT                                                            \
   "SELECT id, tenant_id, user_id, purpose, phone_e164, phone_type, extension_removed, locale," \
   " state, provider, provider_call_id, digits, client_ip, created_at, updated_at, ringing_at," \
-  " answered_at, ended_at, method_id, version FROM call_attempts "
+  " answered_at, ended_at, method_id, replaces_method_id, version FROM call_attempts "
 constexpr char kGetAttempt[] = SECINFO_CALL_ATTEMPT_SELECT "WHERE id = :id";
 constexpr char kFindAttemptByProviderCall[] =
     SECINFO_CALL_ATTEMPT_SELECT "WHERE provider = :provider AND provider_call_id = :call_id";
@@ -16,10 +16,10 @@ constexpr char kListLiveAttempts[] = SECINFO_CALL_ATTEMPT_SELECT
 constexpr char kInsertAttempt[] =
     "INSERT INTO call_attempts (id, tenant_id, user_id, purpose, phone_e164, phone_type,"
     " extension_removed, locale, state, provider, provider_call_id, digits, client_ip, created_at,"
-    " updated_at, ringing_at, answered_at, ended_at, method_id, version)"
+    " updated_at, ringing_at, answered_at, ended_at, method_id, replaces_method_id, version)"
     " VALUES (:id, :tenant_id, :user_id, :purpose, :phone_e164, :phone_type, :extension_removed,"
     " :locale, :state, :provider, :provider_call_id, :digits, :client_ip, :created_at,"
-    " :updated_at, :ringing_at, :answered_at, :ended_at, :method_id, 1)";
+    " :updated_at, :ringing_at, :answered_at, :ended_at, :method_id, :replaces_method_id, 1)";
 // Compare-and-set: writes only over the version the caller read. id, tenant, user and creation time
 // never change.
 constexpr char kUpdateAttempt[] =
@@ -41,6 +41,9 @@ constexpr char kInsertMethod[] =
 constexpr char kSetDefaultIfNone[] =
     "UPDATE users SET default_method_id = :method_id"
     " WHERE id = :id AND default_method_id IS NULL";
+constexpr char kCountUserMethod[] =
+    "SELECT COUNT(*) FROM methods WHERE id = :id AND user_id = :user_id";
+constexpr char kDeleteUserMethod[] = "DELETE FROM methods WHERE id = :id AND user_id = :user_id";
 constexpr char kSetAttemptMethod[] =
     "UPDATE call_attempts SET method_id = :method_id WHERE id = :id";
 
@@ -49,6 +52,7 @@ struct AttemptRow {
   CallAttempt a;
   int extension_removed = 0;
   NullableIntColumn method_id;
+  NullableIntColumn replaces_method_id;
 
   Query& Bind(Query& q) {
     return q.Into(a.id)
@@ -70,12 +74,14 @@ struct AttemptRow {
         .Into(a.answered_at)
         .Into(a.ended_at)
         .Into(method_id.value, method_id.ind)
+        .Into(replaces_method_id.value, replaces_method_id.ind)
         .Into(a.version);
   }
   CallAttempt Get() const {
     CallAttempt out = a;
     out.extension_removed = extension_removed != 0;
     out.method_id = method_id.get();
+    out.replaces_method_id = replaces_method_id.get();
     return out;
   }
 };
@@ -117,6 +123,7 @@ Status SqlCallAttemptStore::Create(const CallAttempt& a) {
   return db_.Write("create call attempt", [&](soci::session& session) {
     int extension_removed = a.extension_removed ? 1 : 0;
     NullableInt method_id(a.method_id);
+    NullableInt replaces_method_id(a.replaces_method_id);
     Query(session, kInsertAttempt)
         .Use(a.id)
         .Use(a.tenant_id)
@@ -137,6 +144,7 @@ Status SqlCallAttemptStore::Create(const CallAttempt& a) {
         .Use(a.answered_at)
         .Use(a.ended_at)
         .Use(method_id.value, method_id.ind)
+        .Use(replaces_method_id.value, replaces_method_id.ind)
         .Run();
     return Status::Ok();
   });
@@ -177,6 +185,15 @@ Result<int64_t> SqlCallAttemptStore::UpdateAndCreateMethod(const CallAttempt& a,
   }
   return db_.Write("confirm call attempt", [&](soci::session& session) -> Result<int64_t> {
     SECINFO_RETURN_IF_ERROR(CasUpdate(session, a));
+
+    if (a.replaces_method_id) {
+      int64_t owned = 0;
+      Query(session, kCountUserMethod).Into(owned).Use(*a.replaces_method_id).Use(a.user_id).Run();
+      if (owned == 0) return Status::NotFound("replace method: no such method for this user");
+      // Deleting clears users.default_method_id (ON DELETE SET NULL); the new method then takes the
+      // default below, as the one it replaces had it.
+      Query(session, kDeleteUserMethod).Use(*a.replaces_method_id).Use(a.user_id).Run();
+    }
 
     int64_t clashes = 0;
     Query(session, kCountClashingMethods)

@@ -306,6 +306,36 @@ TEST_P(StoreContractTest, DuplicateMethodIsRefusedAndTheAttemptIsNotUpdated) {
   EXPECT_EQ(store_->methods().ListForUser(ana_)->size(), 1u);
 }
 
+TEST_P(StoreContractTest, ChangingAPhoneReplacesItAndKeepsTheDefault) {
+  int64_t mobile = AddPhone(ana_, "a1", "mobile", "+33612345678", kT0);
+  int64_t office = AddPhone(ana_, "a2", "office", "+33425555123", kT0 + 10);
+  ASSERT_EQ(store_->users().Get(ana_)->default_method_id, mobile);
+
+  CallAttempt change = NewAttempt("a3", ana_, "mobile", "+33700000000", kT0 + 20);
+  change.replaces_method_id = mobile;
+  ASSERT_OK(store_->call_attempts().Create(change));
+  EXPECT_EQ(store_->call_attempts().Get("a3")->replaces_method_id, mobile);
+  change.version = 1;
+  Result<int64_t> replaced = Confirm(change, kT0 + 30);
+  ASSERT_TRUE(replaced.ok()) << replaced.status().ToString();
+
+  auto methods = store_->methods().ListForUser(ana_);
+  ASSERT_EQ(methods->size(), 2u);
+  EXPECT_FALSE(store_->methods().Get(ana_, mobile).ok());
+  EXPECT_EQ(store_->methods().Get(ana_, *replaced)->phone_e164, "+33700000000");
+  EXPECT_EQ(store_->users().Get(ana_)->default_method_id, *replaced);
+
+  // Replacing a method that is not the user's changes nothing.
+  int64_t ben = NewUser("ben");
+  CallAttempt theft = NewAttempt("a4", ben, "office", "+33499999999", kT0 + 40);
+  theft.replaces_method_id = office;
+  ASSERT_OK(store_->call_attempts().Create(theft));
+  theft.version = 1;
+  EXPECT_EQ(Confirm(theft).status().code(), Status::Code::kNotFound);
+  EXPECT_TRUE(store_->methods().Get(ana_, office).ok());
+  EXPECT_EQ(store_->call_attempts().Get("a4")->state, "dialing");
+}
+
 TEST_P(StoreContractTest, DeletingTheDefaultMovesItToTheOldestRemaining) {
   int64_t mobile = AddPhone(ana_, "a1", "mobile", "+33611111111", kT0);
   int64_t office = AddPhone(ana_, "a2", "office", "+33422222222", kT0 + 10);

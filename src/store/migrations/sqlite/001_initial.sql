@@ -79,6 +79,7 @@ CREATE TABLE call_attempts (
   answered_at BIGINT NOT NULL,
   ended_at BIGINT NOT NULL,
   method_id BIGINT REFERENCES methods (id) ON DELETE SET NULL,
+  replaces_method_id BIGINT,
   version BIGINT NOT NULL
 );
 CREATE INDEX call_attempts_provider_call ON call_attempts (provider, provider_call_id);
