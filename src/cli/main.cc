@@ -10,6 +10,7 @@
 
 #include "channels/voice/simulated/simulated_voice.h"
 #include "cli/demo.h"
+#include "cli/periodic.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/random.h"
@@ -108,6 +109,8 @@ int Serve(const Config& config) {
   }
   spdlog::info("secinfo listening on http://{}:{} (database {}, voice {})", config.server.address,
                server.port(), config.database.connection, config.voice.provider);
+  // Calls nobody watches any more still end on time: the phone stops ringing.
+  Periodic sweeper(std::chrono::seconds(1), [&phones] { phones.ExpireStale(); });
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("stopping on signal {}", sig);

@@ -84,6 +84,9 @@ class CallAttemptStore {
   virtual Result<int64_t> UpdateAndCreateMethod(const CallAttempt& a, const Method& m) = 0;
   // Live attempts (not ended) of a user, newest first.
   virtual Result<std::vector<CallAttempt>> ListLiveForUser(int64_t user_id) = 0;
+  // Live attempts of everyone created before `created_before`, oldest first, at most `limit`.
+  virtual Result<std::vector<CallAttempt>> ListLiveCreatedBefore(int64_t created_before,
+                                                                 int limit) = 0;
 };
 
 class SimCallStore {

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "i18n/catalog.h"
 #include "methods/phone/phone_method.h"
 #include "policy/policy.h"
@@ -153,6 +155,22 @@ Status PhoneRegistration::Cancel(std::string_view attempt_id, int64_t user_id) {
                    return true;
                  })
       .status();
+}
+
+int PhoneRegistration::ExpireStale(int limit) {
+  const int64_t now = clock_.NowMillis();
+  // An attempt past either timeout was created at least the shorter timeout ago.
+  const int64_t horizon = now - std::min(options_.timeouts.ring_millis, options_.timeouts.input_millis);
+  auto live = store_.call_attempts().ListLiveCreatedBefore(horizon + 1, limit);
+  if (!live.ok()) return 0;
+  int ended = 0;
+  for (const store::CallAttempt& a : *live) {
+    auto after = Advance(a.id, [&](store::CallAttempt& x) {
+      return ApplyCallTimeouts(x, clock_.NowMillis(), options_.timeouts);
+    });
+    if (after.ok() && after->ended_at != 0) ++ended;
+  }
+  return ended;
 }
 
 void PhoneRegistration::OnCallEvent(std::string_view provider, std::string_view reference,

@@ -76,6 +76,11 @@ class PhoneRegistration final : public channels::CallEventSink {
   // The person gave up from the page: the call is hung up. OK when already final.
   Status Cancel(std::string_view attempt_id, int64_t user_id);
 
+  // Ends live calls whose ring or input time has passed, though nobody is watching them (the person
+  // closed the page): the phone stops ringing and the outcome is recorded. Returns how many ended.
+  // Safe to run on every node at once.
+  int ExpireStale(int limit = 100);
+
   // From the voice provider.
   void OnCallEvent(std::string_view provider, std::string_view reference,
                    const channels::CallEvent& event) override;

@@ -176,6 +176,24 @@ TEST_F(PhoneRegistrationTest, DisallowedMethodIsRefused) {
   EXPECT_TRUE(sim_->Numbers()->empty());
 }
 
+TEST_F(PhoneRegistrationTest, UnwatchedCallsAreEndedByTheSweep) {
+  BeginResult ringing = Begin("0425555123");
+  clock_.AdvanceSeconds(10);
+  EXPECT_EQ(flow_->ExpireStale(), 0);
+  clock_.AdvanceSeconds(21);
+  EXPECT_EQ(flow_->ExpireStale(), 1);
+  EXPECT_EQ(sim_->Get(ringing.attempt_id)->state, "ended");
+  EXPECT_EQ(store_->call_attempts().Get(ringing.attempt_id)->state, "no_answer");
+
+  clock_.AdvanceSeconds(3600);
+  BeginResult answered = Begin("0425555123");
+  sim_->Answer(answered.attempt_id);
+  clock_.AdvanceSeconds(21);
+  EXPECT_EQ(flow_->ExpireStale(), 1);
+  EXPECT_EQ(store_->call_attempts().Get(answered.attempt_id)->state, "no_input");
+  EXPECT_EQ(flow_->ExpireStale(), 0);
+}
+
 TEST_F(PhoneRegistrationTest, AnotherPersonSeesNothing) {
   BeginResult r = Begin("0425555123");
   EXPECT_EQ(flow_->Get(r.attempt_id, user_.id + 1).status().code(), Status::Code::kNotFound);

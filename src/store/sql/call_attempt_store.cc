@@ -12,6 +12,8 @@ constexpr char kFindAttemptByProviderCall[] =
     SECINFO_CALL_ATTEMPT_SELECT "WHERE provider = :provider AND provider_call_id = :call_id";
 constexpr char kListLiveAttempts[] = SECINFO_CALL_ATTEMPT_SELECT
     "WHERE user_id = :user_id AND ended_at = 0 ORDER BY created_at DESC, id DESC";
+constexpr char kListLiveCreatedBefore[] = SECINFO_CALL_ATTEMPT_SELECT
+    "WHERE ended_at = 0 AND created_at < :created_before ORDER BY created_at, id LIMIT :limit";
 #undef SECINFO_CALL_ATTEMPT_SELECT
 constexpr char kInsertAttempt[] =
     "INSERT INTO call_attempts (id, tenant_id, user_id, purpose, phone_e164, phone_type,"
@@ -228,6 +230,19 @@ Result<std::vector<CallAttempt>> SqlCallAttemptStore::ListLiveForUser(int64_t us
     AttemptRow row;
     Query q(session, kListLiveAttempts);
     row.Bind(q).Use(user_id);
+    for (bool more = q.Run(); more; more = q.Next()) out.push_back(row.Get());
+    return out;
+  });
+}
+
+Result<std::vector<CallAttempt>> SqlCallAttemptStore::ListLiveCreatedBefore(int64_t created_before,
+                                                                          int limit) {
+  using Attempts = std::vector<CallAttempt>;
+  return db_.Read("list stale call attempts", [&](soci::session& session) -> Result<Attempts> {
+    std::vector<CallAttempt> out;
+    AttemptRow row;
+    Query q(session, kListLiveCreatedBefore);
+    row.Bind(q).Use(created_before).Use(limit);
     for (bool more = q.Run(); more; more = q.Next()) out.push_back(row.Get());
     return out;
   });

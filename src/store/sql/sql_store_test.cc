@@ -247,6 +247,23 @@ TEST_P(StoreContractTest, LiveAttemptsAreListedNewestFirst) {
   EXPECT_EQ((*live)[1].id, "old");
 }
 
+TEST_P(StoreContractTest, LiveAttemptsOfEveryoneAreListedOldestFirst) {
+  int64_t ben = NewUser("ben");
+  ASSERT_OK(store_->call_attempts().Create(NewAttempt("old", ana_, "mobile", "+33612345678", kT0)));
+  ASSERT_OK(store_->call_attempts().Create(NewAttempt("mid", ben, "mobile", "+33612345679", kT0 + 5)));
+  ASSERT_OK(store_->call_attempts().Create(NewAttempt("new", ana_, "office", "+33425555123", kT0 + 9)));
+  CallAttempt ended = NewAttempt("done", ben, "office", "+33425555124", kT0 + 1);
+  ended.ended_at = kT0 + 2;
+  ASSERT_OK(store_->call_attempts().Create(ended));
+
+  auto live = store_->call_attempts().ListLiveCreatedBefore(kT0 + 9, 10);
+  ASSERT_TRUE(live.ok()) << live.status().ToString();
+  ASSERT_EQ(live->size(), 2u);
+  EXPECT_EQ((*live)[0].id, "old");
+  EXPECT_EQ((*live)[1].id, "mid");
+  EXPECT_EQ(store_->call_attempts().ListLiveCreatedBefore(kT0 + 100, 1)->size(), 1u);
+}
+
 TEST_P(StoreContractTest, FirstConfirmedMethodBecomesTheDefault) {
   ASSERT_OK(store_->call_attempts().Create(NewAttempt("a1", ana_, "mobile", "+33612345678")));
   CallAttempt a1 = *store_->call_attempts().Get("a1");

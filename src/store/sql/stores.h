@@ -75,6 +75,8 @@ class SqlCallAttemptStore final : public CallAttemptStore {
   Status Update(const CallAttempt& a) override;
   Result<int64_t> UpdateAndCreateMethod(const CallAttempt& a, const Method& m) override;
   Result<std::vector<CallAttempt>> ListLiveForUser(int64_t user_id) override;
+  Result<std::vector<CallAttempt>> ListLiveCreatedBefore(int64_t created_before,
+                                                         int limit) override;
 
  private:
   Db& db_;
