@@ -43,6 +43,18 @@ struct Config {
     int64_t ring_timeout_seconds = 30;   // no answer after this → "no answer"
     int64_t input_timeout_seconds = 20;  // answered but no key after this → "no key pressed"
     std::string caller_id = "secinfo";   // what the called phone shows
+    // voice.provider = "sip": calls sip:+E164@host:port through a SIP trunk or proxy.
+    struct Sip {
+      std::string host;                  // trunk or proxy address (required for "sip")
+      int64_t port = 5060;
+      std::string transport = "udp";     // "udp" or "tcp"
+      std::string user;                  // digest authentication user, empty: none
+      std::string password;              // digest authentication password
+      std::string from_user = "secinfo"; // user part of our From URI (the caller id shown)
+      std::string local_address = "127.0.0.1";  // where our SIP and RTP sockets listen
+      int64_t local_port = 0;            // our SIP port, 0: any free port
+      std::string prompt_cache_dir = "data/prompts";  // spoken prompts, 8 kHz u-law, made once
+    } sip;
   } voice;
 
   struct Demo {
