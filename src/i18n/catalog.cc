@@ -9,6 +9,7 @@
 
 namespace secinfo {
 std::optional<std::string_view> EmbeddedCatalog(std::string_view path);
+const std::vector<std::string_view>& EmbeddedCatalogPaths();
 }
 
 namespace secinfo::i18n {
@@ -29,15 +30,30 @@ std::string PrimaryTag(std::string_view tag) {
 const Catalog& Catalog::BuiltIn() {
   static const Catalog* catalog = [] {
     auto* c = new Catalog();
+    // Each language is a folder of catalog files (one per area: core.json, questions.json, ...),
+    // merged; a key defined twice is a mistake caught here.
     for (const char* lang : {"fr", "en"}) {
-      std::optional<std::string_view> text = EmbeddedCatalog(std::string(lang) + ".json");
-      nlohmann::json j = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
-      if (!j.is_object()) {
-        std::fprintf(stderr, "secinfo: message catalog %s.json is missing or malformed\n", lang);
+      auto& texts = c->texts_[lang];
+      for (std::string_view path : EmbeddedCatalogPaths()) {
+        if (!path.starts_with(std::string(lang) + "/")) continue;
+        nlohmann::json j = nlohmann::json::parse(*EmbeddedCatalog(path), nullptr, false);
+        if (!j.is_object()) {
+          std::fprintf(stderr, "secinfo: message catalog %.*s is malformed\n",
+                       static_cast<int>(path.size()), path.data());
+          std::abort();
+        }
+        for (auto& [k, v] : j.items()) {
+          if (!v.is_string() || !texts.emplace(k, v.get<std::string>()).second) {
+            std::fprintf(stderr, "secinfo: message catalog %.*s: bad or repeated key %s\n",
+                         static_cast<int>(path.size()), path.data(), k.c_str());
+            std::abort();
+          }
+        }
+      }
+      if (texts.empty()) {
+        std::fprintf(stderr, "secinfo: no message catalog for %s\n", lang);
         std::abort();
       }
-      auto& texts = c->texts_[lang];
-      for (auto& [k, v] : j.items()) texts[k] = v.get<std::string>();
       c->languages_.push_back(lang);
     }
     return c;
