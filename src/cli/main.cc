@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "channels/email/simulated/simulated_email.h"
+#include "channels/sms/simulated/simulated_sms.h"
 #include "channels/voice/simulated/simulated_voice.h"
 #include "cli/demo.h"
 #include "cli/periodic.h"
@@ -16,6 +18,7 @@
 #include "core/random.h"
 #include "crypto/hash.h"
 #include "crypto/key_file.h"
+#include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
 #include "flows/sign_in/sign_in.h"
 #include "http/server.h"
@@ -45,6 +48,14 @@ void EnsureParentDir(const std::string& path) {
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
   }
+}
+
+// "https://id.contoso.example:8443/x" → "id.contoso.example": the origin WebOTP codes are for.
+std::string WebOtpHost(const std::string& url) {
+  size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  size_t end = url.find_first_of(":/", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
 int Serve(const Config& config) {
@@ -79,6 +90,13 @@ int Serve(const Config& config) {
   flows::PhoneRegistration phones(**store, sim, clock, random, phone_options);
   sim.SetEventSink(&phones);
 
+  channels::SimulatedSms sms((*store)->sim_messages(), clock);
+  channels::SimulatedEmail email((*store)->sim_messages(), clock);
+  flows::CodeOptions code_options;
+  code_options.webotp_host = WebOtpHost(config.PublicUrl());
+  flows::CodeRegistration codes(**store, sms, email, clock, random, crypto::DeriveKey(*key, "otp"),
+                                code_options);
+
   flows::SignInOptions sign_in;
   sign_in.max_failures_per_account = config.security.max_failed_sign_ins_per_account;
   sign_in.max_failures_per_ip = config.security.max_failed_sign_ins_per_ip;
@@ -87,8 +105,9 @@ int Serve(const Config& config) {
   sign_in.session_absolute_millis = config.security.session_absolute_hours * 3'600'000;
   flows::Sessions sessions(**store, clock, random, sign_in);
 
-  web::WebDeps deps{
-      **store, sessions, phones, &sim, clock, random, crypto::DeriveKey(*key, "csrf")};
+  web::WebDeps deps{**store, sessions, phones,
+                    codes,   &sim,     &(*store)->sim_messages(),
+                    clock,   random,   crypto::DeriveKey(*key, "csrf")};
   http::ServerOptions server_options;
   server_options.address = config.server.address;
   server_options.port = static_cast<uint16_t>(config.server.port);

@@ -5,7 +5,7 @@
 namespace secinfo::policy {
 
 const std::vector<std::string>& KnownMethods() {
-  static const std::vector<std::string> kMethods = {"phone"};
+  static const std::vector<std::string> kMethods = {"phone", "email"};
   return kMethods;
 }
 
@@ -14,10 +14,33 @@ bool IsKnownMethod(std::string_view method) {
   return std::find(known.begin(), known.end(), method) != known.end();
 }
 
+bool MethodCanServe(std::string_view method, Purpose purpose) {
+  if (!IsKnownMethod(method)) return false;
+  if (purpose == Purpose::kMfa) return method != "email" && method != "questions";
+  return true;
+}
+
+TenantPolicy::TenantPolicy(std::vector<store::MethodSwitch> switches)
+    : switches_(std::move(switches)) {}
+
+const store::MethodSwitch* TenantPolicy::Find(std::string_view method) const {
+  for (const auto& s : switches_) {
+    if (s.method == method) return &s;
+  }
+  return nullptr;
+}
+
 bool TenantPolicy::Allows(std::string_view method) const {
   if (!IsKnownMethod(method)) return false;
-  auto it = switches_.find(std::string(method));
-  return it == switches_.end() || it->second;
+  const store::MethodSwitch* s = Find(method);
+  return s == nullptr || s->enabled;
+}
+
+bool TenantPolicy::AllowsFor(std::string_view method, Purpose purpose) const {
+  if (!Allows(method) || !MethodCanServe(method, purpose)) return false;
+  const store::MethodSwitch* s = Find(method);
+  if (s == nullptr) return true;
+  return purpose == Purpose::kMfa ? s->mfa : s->sspr;
 }
 
 std::vector<std::string> TenantPolicy::AllowedMethods() const {
@@ -31,8 +54,23 @@ std::vector<std::string> TenantPolicy::AllowedMethods() const {
 Result<TenantPolicy> LoadPolicy(store::TenantStore& tenants, int64_t tenant_id) {
   auto switches = tenants.GetMethodSwitches(tenant_id);
   if (!switches.ok()) return switches.status();
-  return TenantPolicy(std::map<std::string, bool>(switches->begin(), switches->end()));
+  return TenantPolicy(std::move(*switches));
 }
+
+namespace {
+
+Result<store::MethodSwitch> CurrentSwitch(store::TenantStore& tenants, int64_t tenant_id,
+                                          std::string_view method) {
+  auto switches = tenants.GetMethodSwitches(tenant_id);
+  if (!switches.ok()) return switches.status();
+  for (const auto& s : *switches) {
+    if (s.method == method) return s;
+  }
+  return store::MethodSwitch{std::string(method), true, MethodCanServe(method, Purpose::kMfa),
+                             true};
+}
+
+}  // namespace
 
 Status SetAllowedMethods(store::TenantStore& tenants, int64_t tenant_id,
                          const std::vector<std::string>& allowed) {
@@ -40,10 +78,28 @@ Status SetAllowedMethods(store::TenantStore& tenants, int64_t tenant_id,
     if (!IsKnownMethod(m)) return Status::InvalidArgument("unknown method '" + m + "'");
   }
   for (const std::string& m : KnownMethods()) {
-    bool on = std::find(allowed.begin(), allowed.end(), m) != allowed.end();
-    SECINFO_RETURN_IF_ERROR(tenants.SetMethodSwitch(tenant_id, m, on));
+    auto s = CurrentSwitch(tenants, tenant_id, m);
+    if (!s.ok()) return s.status();
+    s->enabled = std::find(allowed.begin(), allowed.end(), m) != allowed.end();
+    SECINFO_RETURN_IF_ERROR(tenants.SetMethodSwitch(tenant_id, *s));
   }
   return Status::Ok();
+}
+
+Status SetPurposes(store::TenantStore& tenants, int64_t tenant_id, std::string_view method,
+                   bool mfa, bool sspr) {
+  if (!IsKnownMethod(method)) {
+    return Status::InvalidArgument("unknown method '" + std::string(method) + "'");
+  }
+  if (mfa && !MethodCanServe(method, Purpose::kMfa)) {
+    return Status::InvalidArgument(std::string(method) +
+                                   " cannot be used for two-step verification");
+  }
+  auto s = CurrentSwitch(tenants, tenant_id, method);
+  if (!s.ok()) return s.status();
+  s->mfa = mfa;
+  s->sspr = sspr;
+  return tenants.SetMethodSwitch(tenant_id, *s);
 }
 
 }  // namespace secinfo::policy

@@ -10,30 +10,47 @@
 
 namespace secinfo::policy {
 
+enum class Purpose {
+  kMfa,   // two-step verification at sign-in
+  kSspr,  // self-service password reset
+};
+
 // The methods secinfo knows, in the order the wizard offers them.
 const std::vector<std::string>& KnownMethods();
 bool IsKnownMethod(std::string_view method);
+// What a method can do by nature: email and security questions prove too little for two-step
+// verification (anyone who has the password often has the mailbox), so they serve password reset
+// only.
+bool MethodCanServe(std::string_view method, Purpose purpose);
 
 // A tenant's rules about security info. A plain value: cheap to copy, safe to share.
 class TenantPolicy {
  public:
-  // `switches`: what an administrator set; methods not mentioned are allowed by default.
-  explicit TenantPolicy(std::map<std::string, bool> switches) : switches_(std::move(switches)) {}
+  // `switches`: what an administrator set; methods not mentioned are allowed for all they can do.
+  explicit TenantPolicy(std::vector<store::MethodSwitch> switches);
 
   bool Allows(std::string_view method) const;
+  // Allowed, allowed for that purpose by the tenant, and able to serve it.
+  bool AllowsFor(std::string_view method, Purpose purpose) const;
   // Allowed methods in KnownMethods() order.
   std::vector<std::string> AllowedMethods() const;
 
  private:
-  std::map<std::string, bool> switches_;
+  const store::MethodSwitch* Find(std::string_view method) const;
+  std::vector<store::MethodSwitch> switches_;
 };
 
 // Reads the tenant's switches from the store.
 Result<TenantPolicy> LoadPolicy(store::TenantStore& tenants, int64_t tenant_id);
 
-// Sets the allowed methods exactly to `allowed` (others disallowed). InvalidArgument naming an
+// Allows exactly the methods in `allowed`, keeping each one's purposes. InvalidArgument naming an
 // unknown method; nothing is changed then.
 Status SetAllowedMethods(store::TenantStore& tenants, int64_t tenant_id,
                          const std::vector<std::string>& allowed);
+
+// Sets what one method may be used for. InvalidArgument for an unknown method, or for a purpose the
+// method cannot serve.
+Status SetPurposes(store::TenantStore& tenants, int64_t tenant_id, std::string_view method,
+                   bool mfa, bool sspr);
 
 }  // namespace secinfo::policy

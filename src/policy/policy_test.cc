@@ -7,11 +7,28 @@ namespace {
 
 TEST(PolicyTest, KnownMethodsAreAllowedUnlessSwitchedOff) {
   EXPECT_TRUE(TenantPolicy({}).Allows("phone"));
-  EXPECT_FALSE(TenantPolicy({{"phone", false}}).Allows("phone"));
-  EXPECT_TRUE(TenantPolicy({{"phone", true}}).Allows("phone"));
+  EXPECT_FALSE(TenantPolicy({{"phone", false, true, true}}).Allows("phone"));
+  EXPECT_TRUE(TenantPolicy({{"phone", true, true, true}}).Allows("phone"));
   EXPECT_FALSE(TenantPolicy({}).Allows("carrier-pigeon"));
-  EXPECT_EQ(TenantPolicy({}).AllowedMethods(), std::vector<std::string>{"phone"});
-  EXPECT_TRUE(TenantPolicy({{"phone", false}}).AllowedMethods().empty());
+  EXPECT_EQ(TenantPolicy({}).AllowedMethods(), (std::vector<std::string>{"phone", "email"}));
+  EXPECT_EQ(TenantPolicy({{"phone", false, true, true}}).AllowedMethods(),
+            std::vector<std::string>{"email"});
+}
+
+TEST(PolicyTest, PurposesFollowTheTenantAndTheMethodsNature) {
+  TenantPolicy defaults({});
+  EXPECT_TRUE(defaults.AllowsFor("phone", Purpose::kMfa));
+  EXPECT_TRUE(defaults.AllowsFor("phone", Purpose::kSspr));
+  EXPECT_FALSE(defaults.AllowsFor("email", Purpose::kMfa));  // never, whatever the tenant says
+  EXPECT_TRUE(defaults.AllowsFor("email", Purpose::kSspr));
+
+  TenantPolicy reset_only({{"phone", true, false, true}, {"email", true, true, true}});
+  EXPECT_FALSE(reset_only.AllowsFor("phone", Purpose::kMfa));
+  EXPECT_TRUE(reset_only.AllowsFor("phone", Purpose::kSspr));
+  EXPECT_FALSE(reset_only.AllowsFor("email", Purpose::kMfa));
+
+  TenantPolicy off({{"phone", false, true, true}});
+  EXPECT_FALSE(off.AllowsFor("phone", Purpose::kSspr));
 }
 
 }  // namespace

@@ -25,9 +25,8 @@ class TenantStore {
   virtual Result<std::vector<Tenant>> List() = 0;
   // Per-method switches set by an administrator: method name → enabled. Methods without a row keep
   // the product default (decided by policy/, not here).
-  virtual Result<std::vector<std::pair<std::string, bool>>> GetMethodSwitches(
-      int64_t tenant_id) = 0;
-  virtual Status SetMethodSwitch(int64_t tenant_id, std::string_view method, bool enabled) = 0;
+  virtual Result<std::vector<MethodSwitch>> GetMethodSwitches(int64_t tenant_id) = 0;
+  virtual Status SetMethodSwitch(int64_t tenant_id, const MethodSwitch& s) = 0;
 };
 
 class UserStore {
@@ -51,8 +50,19 @@ class MethodStore {
   // NotFound unless the method exists and belongs to `user_id`.
   virtual Result<Method> Get(int64_t user_id, int64_t method_id) = 0;
   // Deletes the method; if it was the user's default, the default moves to the user's oldest
-  // remaining method (or none) in the same transaction.
+  // remaining method that can be a default (not email, not questions), or none, in the same
+  // transaction.
   virtual Status Delete(int64_t user_id, int64_t method_id) = 0;
+  // Creates a method proven without a call or code (an app that gave a right TOTP code, answered
+  // questions) and makes it the default when the user has none and it can be one. AlreadyExists on
+  // a clash with the uniqueness rules (one phone per type, a number once, one email, one set of
+  // questions).
+  virtual Result<int64_t> Create(const Method& m) = 0;
+  // Replaces everything but id, user_id, kind and created_at. NotFound unless it is the user's.
+  virtual Status Update(const Method& m) = 0;
+  // Records the TOTP step just accepted if it is later than the stored one. FailedPrecondition when
+  // a step >= `step` was recorded meanwhile: the same code (or an older one) was used already.
+  virtual Status AdvanceLastUsedStep(int64_t user_id, int64_t method_id, int64_t step) = 0;
 };
 
 class SessionStore {
@@ -87,6 +97,29 @@ class CallAttemptStore {
   // Live attempts of everyone created before `created_before`, oldest first, at most `limit`.
   virtual Result<std::vector<CallAttempt>> ListLiveCreatedBefore(int64_t created_before,
                                                                  int limit) = 0;
+};
+
+class CodeChallengeStore {
+ public:
+  virtual ~CodeChallengeStore() = default;
+  // Inserts with version 1.
+  virtual Status Create(const CodeChallenge& c) = 0;
+  virtual Result<CodeChallenge> Get(std::string_view id) = 0;
+  // Compare-and-set on version, like CallAttemptStore::Update.
+  virtual Status Update(const CodeChallenge& c) = 0;
+  // Like CallAttemptStore::UpdateAndCreateMethod (replacement and default rules included).
+  virtual Result<int64_t> UpdateAndCreateMethod(const CodeChallenge& c, const Method& m) = 0;
+};
+
+class SimMessageStore {
+ public:
+  virtual ~SimMessageStore() = default;
+  virtual Result<int64_t> Create(const SimMessage& m) = 0;
+  // Newest first, at most `limit`.
+  virtual Result<std::vector<SimMessage>> ListFor(std::string_view channel,
+                                                  std::string_view recipient, int limit) = 0;
+  // Recipients that received something on `channel`, most recent first.
+  virtual Result<std::vector<std::string>> ListRecipients(std::string_view channel, int limit) = 0;
 };
 
 class SimCallStore {
@@ -132,6 +165,8 @@ class Store {
   virtual SessionStore& sessions() = 0;
   virtual CallAttemptStore& call_attempts() = 0;
   virtual SimCallStore& sim_calls() = 0;
+  virtual CodeChallengeStore& code_challenges() = 0;
+  virtual SimMessageStore& sim_messages() = 0;
   virtual AuditLog& audit() = 0;
   virtual RateLimitStore& rate_limits() = 0;
   // OK when the database answers a trivial query.

@@ -27,13 +27,65 @@ struct User {
   int64_t created_at = 0;
 };
 
-// One entry of security info.
+// One entry of security info. Which fields mean something depends on `kind`.
 struct Method {
   int64_t id = 0;
   int64_t user_id = 0;
-  std::string kind;        // "phone"
-  std::string phone_type;  // "mobile", "alternate_mobile", "office" (kind "phone")
-  std::string phone_e164;  // "+33425555123" (kind "phone")
+  std::string kind;            // "phone", "email", "authenticator", "questions"
+  std::string phone_type;      // "mobile", "alternate_mobile", "office" (kind "phone")
+  std::string phone_e164;      // "+33425555123" (kind "phone")
+  std::string email;           // "ana@example.org" (kind "email")
+  std::string name;            // the person's name for it, "Pixel 8" (kind "authenticator")
+  std::string secret;          // sealed TOTP seed, base64url (kind "authenticator"); never shown
+  std::string public_key;      // device key for push approval, base64url (kind "authenticator")
+  int64_t last_used_step = 0;  // TOTP time step last accepted: a code works once (replay)
+  int64_t created_at = 0;
+};
+
+// An administrator's switch for one method of a tenant.
+struct MethodSwitch {
+  std::string method;  // "phone", ...
+  bool enabled = true;
+  bool mfa = true;   // usable for two-step verification (where the method can be)
+  bool sspr = true;  // usable for password reset
+};
+
+// A one-time code sent by SMS or email to prove an address or number. The code itself is never
+// stored: only a keyed hash of it.
+struct CodeChallenge {
+  std::string id;  // random, unguessable; used in URLs
+  int64_t tenant_id = 0;
+  int64_t user_id = 0;
+  std::string purpose;      // "register"
+  std::string channel;      // "sms", "email"
+  std::string destination;  // E.164 number or email address
+  std::string method_kind;  // what it registers: "phone", "email"
+  std::string phone_type;   // kind "phone"
+  bool extension_removed = false;
+  std::optional<int64_t> replaces_method_id;
+  std::string locale;
+  std::string code_hash;        // HMAC of the current code; "" once used
+  std::string state;            // "pending", "verified", "expired", "locked", "cancelled", "failed"
+  int64_t failed_attempts = 0;  // wrong codes against the current code
+  int64_t sends = 0;            // codes sent so far for this challenge
+  int64_t last_sent_at = 0;
+  int64_t expires_at = 0;
+  std::string client_ip;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  std::optional<int64_t> method_id;  // the method created when verified
+  int64_t version = 0;
+};
+
+// A text or an email delivered on the simulated network, as the recipient sees it.
+struct SimMessage {
+  int64_t id = 0;
+  std::string channel;    // "sms", "email"
+  std::string recipient;  // E.164 number or email address
+  std::string sender;
+  std::string subject;  // email only
+  std::string body;     // plain text
+  std::string html;     // email only, may be empty
   int64_t created_at = 0;
 };
 
@@ -65,12 +117,12 @@ struct CallAttempt {
   std::string client_ip;
   int64_t created_at = 0;
   int64_t updated_at = 0;
-  int64_t ringing_at = 0;            // 0 until the phone rings
-  int64_t answered_at = 0;           // 0 until answered
-  int64_t ended_at = 0;              // 0 while the call is live
-  std::optional<int64_t> method_id;  // the method created when the number was confirmed
+  int64_t ringing_at = 0;                     // 0 until the phone rings
+  int64_t answered_at = 0;                    // 0 until answered
+  int64_t ended_at = 0;                       // 0 while the call is live
+  std::optional<int64_t> method_id;           // the method created when the number was confirmed
   std::optional<int64_t> replaces_method_id;  // a phone being changed: replaced on confirmation
-  int64_t version = 0;               // bumped by every successful update
+  int64_t version = 0;                        // bumped by every successful update
 };
 
 // A call on the simulated phone network, as the phone sees it (a product feature: demo,

@@ -49,7 +49,14 @@ class App {
     Page("GET", "/security-info/phone/calls/:id", CallPage);
     Page("GET", "/security-info/phone/calls/:id/status", CallStatusJson);
     Page("POST", "/security-info/phone/calls/:id/cancel", CallCancel);
+    Page("GET", "/security-info/email", EmailForm);
+    Page("POST", "/security-info/email", EmailSubmit);
+    Page("GET", "/security-info/codes/:id", CodePage);
+    Page("POST", "/security-info/codes/:id", CodeSubmit);
+    Page("POST", "/security-info/codes/:id/resend", CodeResend);
     Page("GET", "/sim", SimHome);
+    Page("GET", "/sim/inbox", SimInbox);
+    Page("GET", "/sim/inbox/:address", SimMailbox);
     Page("GET", "/sim/phone/:number", SimPhone);
     Page("GET", "/sim/phone/:number/state", SimPhoneJson);
     Page("POST", "/sim/phone/:number/calls/:call/:action", SimAction);

@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/random.h"
+#include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
 #include "flows/sign_in/sign_in.h"
 #include "http/message.h"
@@ -18,7 +19,9 @@ struct WebDeps {
   store::Store& store;
   flows::Sessions& sessions;
   flows::PhoneRegistration& phones;
-  channels::SimulatedVoice* sim = nullptr;  // null when the simulated network is off
+  flows::CodeRegistration& codes;
+  channels::SimulatedVoice* sim = nullptr;         // null when the simulated network is off
+  store::SimMessageStore* sim_messages = nullptr;  // texts and mail of the simulated network
   const Clock& clock;
   Random& random;
   std::string csrf_key;  // 32 secret bytes for CSRF tokens

@@ -23,7 +23,15 @@ http::Response CallPage(Ctx& c);
 http::Response CallStatusJson(Ctx& c);
 http::Response CallCancel(Ctx& c);
 
+http::Response EmailForm(Ctx& c);
+http::Response EmailSubmit(Ctx& c);
+http::Response CodePage(Ctx& c);
+http::Response CodeSubmit(Ctx& c);
+http::Response CodeResend(Ctx& c);
+
 http::Response SimHome(Ctx& c);
+http::Response SimInbox(Ctx& c);
+http::Response SimMailbox(Ctx& c);
 http::Response SimPhone(Ctx& c);
 http::Response SimPhoneJson(Ctx& c);
 http::Response SimAction(Ctx& c);
@@ -31,6 +39,8 @@ http::Response SimAction(Ctx& c);
 // Shared by pages: the translated name of a method ("Mobile phone") and its detail ("+33 6 ...").
 std::string MethodLabel(const Ctx& c, const store::Method& m);
 std::string MethodDetail(const store::Method& m);
+// The translated message for a failed registration start ("phone_too_short", ...).
+const char* BeginErrorKey(flows::BeginError e);
 // A database id from a URL or form, or nullopt for anything but 1-18 digits.
 std::optional<int64_t> ParseId(const std::string& s);
 

@@ -11,43 +11,6 @@
 namespace secinfo::web {
 namespace {
 
-const char* BeginErrorKey(flows::BeginError e) {
-  using E = flows::BeginError;
-  switch (e) {
-    case E::kNone:
-      return "";
-    case E::kMethodNotAllowed:
-      return "phone_method_not_allowed";
-    case E::kBadPhoneType:
-      return "phone_type_invalid";
-    case E::kEmptyNumber:
-      return "phone_empty";
-    case E::kInvalidCharacters:
-      return "phone_invalid_characters";
-    case E::kTooShort:
-      return "phone_too_short";
-    case E::kTooLong:
-      return "phone_too_long";
-    case E::kInvalidCountryCode:
-      return "phone_invalid_country_code";
-    case E::kUnknownRegion:
-      return "phone_unknown_region";
-    case E::kNotValidForRegion:
-      return "phone_not_valid_for_region";
-    case E::kTypeTaken:
-      return "phone_type_taken";
-    case E::kNumberTaken:
-      return "phone_number_taken";
-    case E::kTooManyCalls:
-      return "phone_too_many_calls";
-    case E::kCallFailed:
-      return "phone_call_failed";
-    case E::kInternal:
-      return "internal_error";
-  }
-  return "internal_error";
-}
-
 std::string RegionName(const std::string& lang, const std::string& code) {
   for (const phone::Region& r : phone::ListRegions(lang)) {
     if (r.code == code) return r.name;
@@ -65,6 +28,7 @@ struct FormState {
   std::string number;
   std::string type;
   std::string replacing;  // id of the phone being changed, or ""
+  bool by_sms = false;    // "Text me a code" chosen
   std::string number_error;
   std::string type_error;
   std::string form_error;
@@ -81,6 +45,7 @@ http::Response RenderForm(Ctx& c, const FormState& f, int status) {
   d.set("regions", regions);
   d.set("number", f.number);
 
+  if (f.by_sms) d.set("by_sms", true);
   if (!f.replacing.empty()) {
     d.set("replacing", f.replacing);
     d.set("replacing_type", c.T("phone_type_" + f.type));
@@ -129,6 +94,49 @@ std::string DigitsOnly(const std::string& s) {
 
 }  // namespace
 
+const char* BeginErrorKey(flows::BeginError e) {
+  using E = flows::BeginError;
+  switch (e) {
+    case E::kNone:
+      return "";
+    case E::kMethodNotAllowed:
+      return "phone_method_not_allowed";
+    case E::kBadPhoneType:
+      return "phone_type_invalid";
+    case E::kEmptyNumber:
+      return "phone_empty";
+    case E::kInvalidCharacters:
+      return "phone_invalid_characters";
+    case E::kTooShort:
+      return "phone_too_short";
+    case E::kTooLong:
+      return "phone_too_long";
+    case E::kInvalidCountryCode:
+      return "phone_invalid_country_code";
+    case E::kUnknownRegion:
+      return "phone_unknown_region";
+    case E::kNotValidForRegion:
+      return "phone_not_valid_for_region";
+    case E::kMethodNotFound:
+      return "method_not_found";
+    case E::kTypeTaken:
+      return "phone_type_taken";
+    case E::kNumberTaken:
+      return "phone_number_taken";
+    case E::kCannotReceiveSms:
+      return "phone_cannot_receive_sms";
+    case E::kInvalidEmail:
+      return "email_invalid";
+    case E::kTooManyCalls:
+      return "phone_too_many_calls";
+    case E::kCallFailed:
+      return "phone_call_failed";
+    case E::kInternal:
+      return "internal_error";
+  }
+  return "internal_error";
+}
+
 http::Response PhoneForm(Ctx& c) {
   if (!PhoneAllowed(c)) {
     Data d = c.PageData("phone_setup");
@@ -158,31 +166,47 @@ http::Response PhoneForm(Ctx& c) {
 }
 
 http::Response PhoneSubmit(Ctx& c) {
-  FormState f{c.req.Form("region"), c.req.Form("number"), c.req.Form("phone_type")};
-  flows::BeginRequest request{c.principal->user, f.region, f.number, f.type, c.lang,
-                              c.req.remote_ip};
-  flows::BeginResult r = c.deps.phones.Begin(request);
+  FormState f{c.req.Form("region"), c.req.Form("number"), c.req.Form("phone_type"),
+              c.req.Form("replaces")};
+  std::optional<int64_t> replacing;
+  if (!f.replacing.empty()) {
+    replacing = ParseId(f.replacing);
+    if (!replacing) replacing = -1;  // never anyone's method: refused as not found
+  }
+  const bool by_sms = c.req.Form("verify") == "sms";
+  flows::BeginError error;
+  std::string next;
+  phone::ParsedNumber number;
+  if (by_sms) {
+    flows::CodeBeginRequest request{
+        c.principal->user, "phone",  f.region, f.number, f.type, "", c.lang,
+        c.req.remote_ip,   replacing};
+    flows::CodeBeginResult r = c.deps.codes.Begin(request);
+    error = r.error;
+    number = r.number;
+    next = "/security-info/codes/" + r.challenge_id;
+  } else {
+    flows::BeginRequest request{c.principal->user, f.region, f.number, f.type, c.lang,
+                                c.req.remote_ip,   replacing};
+    flows::BeginResult r = c.deps.phones.Begin(request);
+    error = r.error;
+    number = r.number;
+    next = "/security-info/phone/calls/" + r.attempt_id;
+  }
   using E = flows::BeginError;
-  switch (r.error) {
-    case E::kNone: {
-      std::string to = "/security-info/phone/calls/" + r.attempt_id;
-      if (r.number.extension_removed) to += "?ext=" + r.number.removed_extension;
-      return c.Redirect(to);
-    }
-    case E::kMethodNotFound: {
-      Data d = c.PageData("phone_setup");
-      d.set("message", c.T("method_not_found"));
-      d.set("back", "/security-info");
-      return c.Render("message", d, 404);
-    }
+  switch (error) {
+    case E::kNone:
+      if (number.extension_removed) next += "?ext=" + number.removed_extension;
+      return c.Redirect(next);
+    case E::kMethodNotFound:
     case E::kMethodNotAllowed: {
       Data d = c.PageData("phone_setup");
-      d.set("message", c.T("phone_method_not_allowed"));
+      d.set("message", c.T(BeginErrorKey(error)));
       d.set("back", "/security-info");
-      return c.Render("message", d, 403);
+      return c.Render("message", d, error == E::kMethodNotFound ? 404 : 403);
     }
     case E::kBadPhoneType:
-      f.type_error = c.T(BeginErrorKey(r.error));
+      f.type_error = c.T(BeginErrorKey(error));
       break;
     case E::kTypeTaken:
       f.type_error = c.T("phone_type_taken", {{"type", c.T("phone_type_" + f.type)}});
@@ -194,13 +218,16 @@ http::Response PhoneSubmit(Ctx& c) {
     case E::kTooManyCalls:
     case E::kCallFailed:
     case E::kInternal:
-      f.form_error = c.T(BeginErrorKey(r.error));
+      f.form_error = c.T(by_sms && error == E::kCallFailed     ? "code_send_failed"
+                         : by_sms && error == E::kTooManyCalls ? "code_resend_too_many"
+                                                               : BeginErrorKey(error));
       break;
     default:
-      f.number_error = c.T(BeginErrorKey(r.error));
+      f.number_error = c.T(BeginErrorKey(error));
       break;
   }
   if (!phone::IsSupportedRegion(f.region)) f.region = DefaultRegion(c);
+  f.by_sms = by_sms;
   return RenderForm(c, f, 400);
 }
 

@@ -41,18 +41,20 @@ std::optional<int64_t> ParseId(const std::string& s) {
 
 std::string MethodLabel(const Ctx& c, const store::Method& m) {
   if (m.kind == "phone") return c.T("phone_type_" + m.phone_type);
-  return m.kind;
+  return c.T("method_" + m.kind);
 }
 
 std::string MethodDetail(const store::Method& m) {
   if (m.kind == "phone") return phone::FormatInternational(m.phone_e164);
-  return "";
+  if (m.kind == "email") return m.email;
+  return m.name;
 }
 
 http::Response SecurityInfo(Ctx& c) {
   const store::User& user = c.principal->user;
   auto methods = c.deps.store.methods().ListForUser(user.id);
-  if (!methods.ok()) return Message(c, "internal_error", 503);
+  auto policy = policy::LoadPolicy(c.deps.store.tenants(), user.tenant_id);
+  if (!methods.ok() || !policy.ok()) return Message(c, "internal_error", 503);
   Data d = c.PageData("security_info");
   List rows;
   List options;
@@ -61,8 +63,14 @@ http::Response SecurityInfo(Ctx& c) {
     std::string label = MethodLabel(c, m);
     std::string detail = MethodDetail(m);
     Object row{{"id", std::to_string(m.id)}, {"label", label}, {"detail", detail}};
-    row["usable_for"] =
-        c.T("usable_for", {{"purposes", c.T("purpose_mfa") + ", " + c.T("purpose_sspr")}});
+    // What the organization lets this method do now (email: password reset only, by nature).
+    std::string purposes;
+    if (policy->AllowsFor(m.kind, policy::Purpose::kMfa)) purposes = c.T("purpose_mfa");
+    if (policy->AllowsFor(m.kind, policy::Purpose::kSspr)) {
+      purposes += (purposes.empty() ? "" : ", ") + c.T("purpose_sspr");
+    }
+    if (!purposes.empty()) row["usable_for"] = c.T("usable_for", {{"purposes", purposes}});
+    row["change_href"] = "/security-info/" + m.kind + "?change=" + std::to_string(m.id);
     Object option{{"id", std::to_string(m.id)}, {"label", label + " — " + detail}};
     if (user.default_method_id == m.id) {
       row["is_default"] = true;
@@ -70,10 +78,12 @@ http::Response SecurityInfo(Ctx& c) {
       default_label = label + " — " + detail;
     }
     rows.push_back(row);
-    options.push_back(option);
+    // Only what can serve sign-in can be the default sign-in method.
+    if (policy::MethodCanServe(m.kind, policy::Purpose::kMfa)) options.push_back(option);
   }
   d.set("methods", rows);
   d.set("has_methods", !rows.empty());
+  d.set("has_default_options", !options.empty());
   d.set("default_options", options);
   d.set("default_label", default_label.empty() ? c.T("default_method_none") : default_label);
   const std::string notice = c.req.Query("notice");
@@ -88,7 +98,9 @@ http::Response SetDefaultMethod(Ctx& c) {
   std::optional<int64_t> id = ParseId(c.req.Form("method_id"));
   if (!id) return Message(c, "method_not_found", 404);
   auto m = c.deps.store.methods().Get(user.id, *id);
-  if (!m.ok()) return Message(c, "method_not_found", 404);
+  if (!m.ok() || !policy::MethodCanServe(m->kind, policy::Purpose::kMfa)) {
+    return Message(c, "method_not_found", 404);
+  }
   if (!c.deps.store.users().SetDefaultMethod(user.id, *id).ok()) {
     return Message(c, "internal_error", 503);
   }

@@ -102,7 +102,25 @@ http::Response SimPhone(Ctx& c) {
   }
   d.set("history", history);
   d.set("has_history", !history.empty());
+  List texts;
+  if (c.deps.sim_messages) {
+    if (auto messages = c.deps.sim_messages->ListFor("sms", number, 20); messages.ok()) {
+      for (const auto& m : *messages) {
+        texts.push_back(
+            Object{{"from", c.T("sim_from", {{"sender", m.sender}})}, {"body", m.body}});
+      }
+    }
+  }
+  d.set("texts", texts);
+  d.set("has_texts", !texts.empty());
+  int64_t last_text = 0;
+  if (c.deps.sim_messages) {
+    if (auto m = c.deps.sim_messages->ListFor("sms", number, 1); m.ok() && !m->empty()) {
+      last_text = m->front().id;
+    }
+  }
   d.set("current_state", current_state);
+  d.set("last_text", std::to_string(last_text));
   if (c.req.Query("error") == "1") d.set("error", c.T("sim_action_failed"));
   return c.Render("sim_phone", d);
 }
@@ -112,12 +130,18 @@ http::Response SimPhoneJson(Ctx& c) {
   std::string number = NumberParam(c);
   if (number.empty()) return http::Response::Json(R"({"error":"invalid_number"})", 404);
   auto calls = c.deps.sim->CallsTo(number, 1);
-  nlohmann::json j = {{"state", "none"}, {"call", ""}, {"digits", ""}};
+  std::string state = "none";
   if (calls.ok() && !calls->empty() && calls->front().state != "ended") {
-    j = {{"state", calls->front().state},
-         {"call", calls->front().id},
-         {"digits", calls->front().digits}};
+    state = calls->front().state;
   }
+  // The page reloads when this changes: a call rings or ends, or a text arrives.
+  int64_t texts = 0;
+  if (c.deps.sim_messages) {
+    if (auto m = c.deps.sim_messages->ListFor("sms", number, 1); m.ok() && !m->empty()) {
+      texts = m->front().id;
+    }
+  }
+  nlohmann::json j = {{"state", state}, {"texts", texts}};
   return http::Response::Json(j.dump());
 }
 
@@ -143,6 +167,46 @@ http::Response SimAction(Ctx& c) {
                         : Status::InvalidArgument("one key at a time");
   }
   return c.Redirect(PhonePath(number) + (s.ok() ? "" : "?error=1"));
+}
+
+namespace {
+
+std::string MailboxPath(const std::string& address) {
+  return "/sim/inbox/" + http::UrlEncode(address);
+}
+
+}  // namespace
+
+http::Response SimInbox(Ctx& c) {
+  if (!c.deps.sim || !c.deps.sim_messages) return Disabled(c);
+  Data d = c.PageData("sim_inbox_title");
+  std::string typed = c.req.Query("address");
+  if (!typed.empty()) return c.Redirect(MailboxPath(typed));
+  List list;
+  if (auto r = c.deps.sim_messages->ListRecipients("email", 100); r.ok()) {
+    for (const std::string& a : *r) list.push_back(Object{{"href", MailboxPath(a)}, {"label", a}});
+  }
+  d.set("mailboxes", list);
+  d.set("has_mailboxes", !list.empty());
+  return c.Render("sim_inbox", d);
+}
+
+http::Response SimMailbox(Ctx& c) {
+  if (!c.deps.sim || !c.deps.sim_messages) return Disabled(c);
+  const std::string address = c.req.Param("address");
+  Data d = c.PageData("sim_inbox_title");
+  d.set("heading", c.T("sim_inbox_of", {{"address", address}}));
+  List mails;
+  if (auto r = c.deps.sim_messages->ListFor("email", address, 20); r.ok()) {
+    for (const auto& m : *r) {
+      mails.push_back(Object{{"from", c.T("sim_from", {{"sender", m.sender}})},
+                             {"subject", m.subject},
+                             {"body", m.body}});
+    }
+  }
+  d.set("mails", mails);
+  d.set("has_mails", !mails.empty());
+  return c.Render("sim_mailbox", d);
 }
 
 }  // namespace secinfo::web

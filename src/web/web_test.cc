@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <regex>
 
+#include "channels/email/simulated/simulated_email.h"
+#include "channels/sms/simulated/simulated_sms.h"
 #include "channels/voice/simulated/simulated_voice.h"
 #include "cli/demo.h"
 #include "crypto/password.h"
@@ -42,8 +44,12 @@ class WebTest : public testing::Test {
                                                          flows::PhoneRegistrationOptions{});
     sim_->SetEventSink(phones_.get());
     sessions_ = std::make_unique<flows::Sessions>(*store_, clock_, random_, flows::SignInOptions{});
-    app_ = BuildWebApp(
-        WebDeps{*store_, *sessions_, *phones_, sim_.get(), clock_, random_, std::string(32, 'k')});
+    sms_ = std::make_unique<channels::SimulatedSms>(store_->sim_messages(), clock_);
+    email_ = std::make_unique<channels::SimulatedEmail>(store_->sim_messages(), clock_);
+    codes_ = std::make_unique<flows::CodeRegistration>(*store_, *sms_, *email_, clock_, random_,
+                                                       "otp-key", flows::CodeOptions{});
+    app_ = BuildWebApp(WebDeps{*store_, *sessions_, *phones_, *codes_, sim_.get(),
+                               &store_->sim_messages(), clock_, random_, std::string(32, 'k')});
   }
 
   http::Response Get(const std::string& target, const std::string& lang = "en") {
@@ -109,6 +115,9 @@ class WebTest : public testing::Test {
   std::unique_ptr<channels::SimulatedVoice> sim_;
   std::unique_ptr<flows::PhoneRegistration> phones_;
   std::unique_ptr<flows::Sessions> sessions_;
+  std::unique_ptr<channels::SimulatedSms> sms_;
+  std::unique_ptr<channels::SimulatedEmail> email_;
+  std::unique_ptr<flows::CodeRegistration> codes_;
   http::Handler app_;
   std::map<std::string, std::string> cookies_;
   int64_t tenant_id_ = 0;

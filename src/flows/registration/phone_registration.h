@@ -32,11 +32,13 @@ enum class BeginError {
   kInvalidCountryCode,
   kUnknownRegion,
   kNotValidForRegion,
-  kMethodNotFound,     // the phone being changed is not the person's
-  kTypeTaken,    // a phone of this type is already registered
-  kNumberTaken,  // this number is registered as another type
-  kTooManyCalls,
-  kCallFailed,  // the voice provider could not place the call
+  kMethodNotFound,    // the phone being changed is not the person's
+  kTypeTaken,         // a phone of this type is already registered
+  kNumberTaken,       // this number is registered as another type
+  kCannotReceiveSms,  // texts go to mobile numbers only
+  kInvalidEmail,
+  kTooManyCalls,  // calls or texts: too many in the last hour
+  kCallFailed,    // the voice provider could not place the call
   kInternal,
 };
 

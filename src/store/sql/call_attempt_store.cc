@@ -1,3 +1,4 @@
+#include "store/sql/method_rows.h"
 #include "store/sql/stores.h"
 
 namespace secinfo::store::sql {
@@ -33,19 +34,6 @@ constexpr char kUpdateAttempt[] =
     " method_id = :method_id, version = version + 1"
     " WHERE id = :id AND version = :version";
 constexpr char kCountAttempt[] = "SELECT COUNT(*) FROM call_attempts WHERE id = :id";
-constexpr char kCountClashingMethods[] =
-    "SELECT COUNT(*) FROM methods WHERE user_id = :user_id"
-    " AND ((kind = :kind AND phone_type = :phone_type)"
-    " OR (phone_e164 <> '' AND phone_e164 = :phone_e164))";
-constexpr char kInsertMethod[] =
-    "INSERT INTO methods (user_id, kind, phone_type, phone_e164, created_at)"
-    " VALUES (:user_id, :kind, :phone_type, :phone_e164, :created_at) RETURNING id";
-constexpr char kSetDefaultIfNone[] =
-    "UPDATE users SET default_method_id = :method_id"
-    " WHERE id = :id AND default_method_id IS NULL";
-constexpr char kCountUserMethod[] =
-    "SELECT COUNT(*) FROM methods WHERE id = :id AND user_id = :user_id";
-constexpr char kDeleteUserMethod[] = "DELETE FROM methods WHERE id = :id AND user_id = :user_id";
 constexpr char kSetAttemptMethod[] =
     "UPDATE call_attempts SET method_id = :method_id WHERE id = :id";
 
@@ -188,37 +176,9 @@ Result<int64_t> SqlCallAttemptStore::UpdateAndCreateMethod(const CallAttempt& a,
   return db_.Write("confirm call attempt", [&](soci::session& session) -> Result<int64_t> {
     SECINFO_RETURN_IF_ERROR(CasUpdate(session, a));
 
-    if (a.replaces_method_id) {
-      int64_t owned = 0;
-      Query(session, kCountUserMethod).Into(owned).Use(*a.replaces_method_id).Use(a.user_id).Run();
-      if (owned == 0) return Status::NotFound("replace method: no such method for this user");
-      // Deleting clears users.default_method_id (ON DELETE SET NULL); the new method then takes the
-      // default below, as the one it replaces had it.
-      Query(session, kDeleteUserMethod).Use(*a.replaces_method_id).Use(a.user_id).Run();
-    }
-
-    int64_t clashes = 0;
-    Query(session, kCountClashingMethods)
-        .Into(clashes)
-        .Use(m.user_id)
-        .Use(m.kind)
-        .Use(m.phone_type)
-        .Use(m.phone_e164)
-        .Run();
-    if (clashes > 0) {
-      return Status::AlreadyExists("create method: same kind and type, or same number");
-    }
-    int64_t method_id = 0;
-    Query(session, kInsertMethod)
-        .Use(m.user_id)
-        .Use(m.kind)
-        .Use(m.phone_type)
-        .Use(m.phone_e164)
-        .Use(m.created_at)
-        .Into(method_id)
-        .Run();
-    Query(session, kSetDefaultIfNone).Use(method_id).Use(m.user_id).Run();
-    Query(session, kSetAttemptMethod).Use(method_id).Use(a.id).Run();
+    Result<int64_t> method_id = InsertMethodTx(session, m, a.replaces_method_id);
+    if (!method_id.ok()) return method_id;
+    Query(session, kSetAttemptMethod).Use(*method_id).Use(a.id).Run();
     return method_id;
   });
 }
@@ -236,7 +196,7 @@ Result<std::vector<CallAttempt>> SqlCallAttemptStore::ListLiveForUser(int64_t us
 }
 
 Result<std::vector<CallAttempt>> SqlCallAttemptStore::ListLiveCreatedBefore(int64_t created_before,
-                                                                          int limit) {
+                                                                            int limit) {
   using Attempts = std::vector<CallAttempt>;
   return db_.Read("list stale call attempts", [&](soci::session& session) -> Result<Attempts> {
     std::vector<CallAttempt> out;

@@ -1,10 +1,10 @@
+#include "store/sql/method_rows.h"
 #include "store/sql/stores.h"
 
 namespace secinfo::store::sql {
 namespace {
 
-#define SECINFO_METHOD_SELECT \
-  "SELECT id, user_id, kind, phone_type, phone_e164, created_at FROM methods "
+#define SECINFO_METHOD_SELECT "SELECT " SECINFO_METHOD_COLUMNS " FROM methods "
 // Oldest first: the order of the Security info page, and the order the default falls back in.
 constexpr char kListMethods[] =
     SECINFO_METHOD_SELECT "WHERE user_id = :user_id ORDER BY created_at, id";
@@ -13,18 +13,17 @@ constexpr char kGetMethod[] = SECINFO_METHOD_SELECT "WHERE id = :id AND user_id 
 constexpr char kGetDefaultMethod[] = "SELECT default_method_id FROM users WHERE id = :id";
 constexpr char kDeleteMethod[] = "DELETE FROM methods WHERE id = :id AND user_id = :user_id";
 constexpr char kOldestMethod[] =
-    "SELECT id FROM methods WHERE user_id = :user_id ORDER BY created_at, id LIMIT 1";
+    "SELECT id FROM methods WHERE user_id = :user_id AND kind NOT IN ('email', 'questions')"
+    " ORDER BY created_at, id LIMIT 1";
+constexpr char kUpdateMethod[] =
+    "UPDATE methods SET phone_type = :phone_type, phone_e164 = :phone_e164, email = :email,"
+    " name = :name, secret = :secret, public_key = :public_key, last_used_step = :last_used_step"
+    " WHERE id = :id AND user_id = :user_id";
+constexpr char kAdvanceStep[] =
+    "UPDATE methods SET last_used_step = :step"
+    " WHERE id = :id AND user_id = :user_id AND last_used_step < :step2";
 constexpr char kSetDefaultMethod[] =
     "UPDATE users SET default_method_id = :method_id WHERE id = :id";
-
-Query& IntoMethod(Query& q, Method& m) {
-  return q.Into(m.id)
-      .Into(m.user_id)
-      .Into(m.kind)
-      .Into(m.phone_type)
-      .Into(m.phone_e164)
-      .Into(m.created_at);
-}
 
 }  // namespace
 
@@ -71,6 +70,42 @@ Status SqlMethodStore::Delete(int64_t user_id, int64_t method_id) {
     NullableInt next(any_left ? std::optional<int64_t>(oldest) : std::nullopt);
     Query(session, kSetDefaultMethod).Use(next.value, next.ind).Use(user_id).Run();
     return Status::Ok();
+  });
+}
+
+Result<int64_t> SqlMethodStore::Create(const Method& m) {
+  return db_.Write("create method", [&](soci::session& session) {
+    return InsertMethodTx(session, m, std::nullopt);
+  });
+}
+
+Status SqlMethodStore::Update(const Method& m) {
+  return db_.Write("update method", [&](soci::session& session) {
+    Query q(session, kUpdateMethod);
+    q.Use(m.phone_type)
+        .Use(m.phone_e164)
+        .Use(m.email)
+        .Use(m.name)
+        .Use(m.secret)
+        .Use(m.public_key)
+        .Use(m.last_used_step)
+        .Use(m.id)
+        .Use(m.user_id)
+        .Run();
+    return q.AffectedRows() == 1 ? Status::Ok() : Status::NotFound("update method: no such method");
+  });
+}
+
+Status SqlMethodStore::AdvanceLastUsedStep(int64_t user_id, int64_t method_id, int64_t step) {
+  return db_.Write("advance last used step", [&](soci::session& session) {
+    Query q(session, kAdvanceStep);
+    q.Use(step).Use(method_id).Use(user_id).Use(step).Run();
+    if (q.AffectedRows() == 1) return Status::Ok();
+    Method m;
+    Query get(session, kGetMethod);
+    IntoMethod(get, m).Use(method_id).Use(user_id);
+    if (!get.Run()) return Status::NotFound("advance last used step: no such method");
+    return Status::FailedPrecondition("advance last used step: step already used");
   });
 }
 

@@ -22,6 +22,8 @@ class SqlStore final : public Store {
         sessions_(*db_),
         call_attempts_(*db_),
         sim_calls_(*db_),
+        code_challenges_(*db_),
+        sim_messages_(*db_),
         audit_(*db_),
         rate_limits_(*db_) {}
 
@@ -31,6 +33,8 @@ class SqlStore final : public Store {
   SessionStore& sessions() override { return sessions_; }
   CallAttemptStore& call_attempts() override { return call_attempts_; }
   SimCallStore& sim_calls() override { return sim_calls_; }
+  CodeChallengeStore& code_challenges() override { return code_challenges_; }
+  SimMessageStore& sim_messages() override { return sim_messages_; }
   AuditLog& audit() override { return audit_; }
   RateLimitStore& rate_limits() override { return rate_limits_; }
 
@@ -50,6 +54,8 @@ class SqlStore final : public Store {
   sql::SqlSessionStore sessions_;
   sql::SqlCallAttemptStore call_attempts_;
   sql::SqlSimCallStore sim_calls_;
+  sql::SqlCodeChallengeStore code_challenges_;
+  sql::SqlSimMessageStore sim_messages_;
   sql::SqlAuditLog audit_;
   sql::SqlRateLimitStore rate_limits_;
 };

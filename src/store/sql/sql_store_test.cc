@@ -48,21 +48,27 @@ TEST_P(StoreContractTest, TenantsAreFoundByIdAndDomain) {
 }
 
 TEST_P(StoreContractTest, MethodSwitchesAreSetAndOverwritten) {
-  Result<std::vector<std::pair<std::string, bool>>> none =
-      store_->tenants().GetMethodSwitches(tenant_id_);
+  auto none = store_->tenants().GetMethodSwitches(tenant_id_);
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
 
-  EXPECT_OK(store_->tenants().SetMethodSwitch(tenant_id_, "phone", true));
-  EXPECT_OK(store_->tenants().SetMethodSwitch(tenant_id_, "email", true));
-  EXPECT_OK(store_->tenants().SetMethodSwitch(tenant_id_, "email", false));
+  EXPECT_OK(store_->tenants().SetMethodSwitch(tenant_id_, {"phone", true, true, false}));
+  EXPECT_OK(store_->tenants().SetMethodSwitch(tenant_id_, {"email", true, false, true}));
+  EXPECT_OK(store_->tenants().SetMethodSwitch(tenant_id_, {"email", false, false, true}));
 
   auto switches = store_->tenants().GetMethodSwitches(tenant_id_);
   ASSERT_TRUE(switches.ok());
-  std::vector<std::pair<std::string, bool>> expected = {{"email", false}, {"phone", true}};
-  EXPECT_EQ(*switches, expected);
+  ASSERT_EQ(switches->size(), 2u);
+  EXPECT_EQ((*switches)[0].method, "email");
+  EXPECT_FALSE((*switches)[0].enabled);
+  EXPECT_TRUE((*switches)[0].sspr);
+  EXPECT_EQ((*switches)[1].method, "phone");
+  EXPECT_TRUE((*switches)[1].enabled);
+  EXPECT_TRUE((*switches)[1].mfa);
+  EXPECT_FALSE((*switches)[1].sspr);
 
-  EXPECT_EQ(store_->tenants().SetMethodSwitch(9999, "phone", true).code(), Code::kNotFound);
+  EXPECT_EQ(store_->tenants().SetMethodSwitch(9999, {"phone", true, true, true}).code(),
+            Code::kNotFound);
 }
 
 TEST_P(StoreContractTest, UsersAreCreatedFoundAndUpdated) {
@@ -250,8 +256,10 @@ TEST_P(StoreContractTest, LiveAttemptsAreListedNewestFirst) {
 TEST_P(StoreContractTest, LiveAttemptsOfEveryoneAreListedOldestFirst) {
   int64_t ben = NewUser("ben");
   ASSERT_OK(store_->call_attempts().Create(NewAttempt("old", ana_, "mobile", "+33612345678", kT0)));
-  ASSERT_OK(store_->call_attempts().Create(NewAttempt("mid", ben, "mobile", "+33612345679", kT0 + 5)));
-  ASSERT_OK(store_->call_attempts().Create(NewAttempt("new", ana_, "office", "+33425555123", kT0 + 9)));
+  ASSERT_OK(
+      store_->call_attempts().Create(NewAttempt("mid", ben, "mobile", "+33612345679", kT0 + 5)));
+  ASSERT_OK(
+      store_->call_attempts().Create(NewAttempt("new", ana_, "office", "+33425555123", kT0 + 9)));
   CallAttempt ended = NewAttempt("done", ben, "office", "+33425555124", kT0 + 1);
   ended.ended_at = kT0 + 2;
   ASSERT_OK(store_->call_attempts().Create(ended));
@@ -504,6 +512,121 @@ TEST_P(StoreContractTest, RateLimitsCountInFixedWindows) {
   EXPECT_EQ(*limits.Peek("sms:+336", start + kWindow + 1, kWindow), 0);
   EXPECT_EQ(*limits.Peek("ip:192.0.2.7", start + 6, kWindow), 1);
   EXPECT_EQ(limits.Hit("x", start, 0).status().code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace secinfo::store::test
+
+namespace secinfo::store::test {
+namespace {
+
+using Code = Status::Code;
+
+TEST_P(StoreContractTest, MethodsOfEveryKindFollowTheirUniquenessRules) {
+  Method app{.user_id = ana_,
+             .kind = "authenticator",
+             .name = "Pixel",
+             .secret = "sealed",
+             .created_at = kT0};
+  Result<int64_t> first = store_->methods().Create(app);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  app.name = "iPad";
+  EXPECT_TRUE(store_->methods().Create(app).ok());  // several apps are fine
+  EXPECT_EQ(store_->users().Get(ana_)->default_method_id, *first);
+
+  Method email{.user_id = ana_, .kind = "email", .email = "ana@example.org", .created_at = kT0};
+  ASSERT_TRUE(store_->methods().Create(email).ok());
+  email.email = "other@example.org";
+  EXPECT_EQ(store_->methods().Create(email).status().code(), Code::kAlreadyExists);
+
+  Method stored = *store_->methods().Get(ana_, *first);
+  EXPECT_EQ(stored.name, "Pixel");
+  EXPECT_EQ(stored.secret, "sealed");
+  stored.name = "Work phone";
+  ASSERT_OK(store_->methods().Update(stored));
+  EXPECT_EQ(store_->methods().Get(ana_, *first)->name, "Work phone");
+  stored.user_id = NewUser("ben");
+  EXPECT_EQ(store_->methods().Update(stored).code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, ATotpStepIsAcceptedOnce) {
+  int64_t id = *store_->methods().Create(
+      Method{.user_id = ana_, .kind = "authenticator", .name = "Pixel", .created_at = kT0});
+  EXPECT_OK(store_->methods().AdvanceLastUsedStep(ana_, id, 100));
+  EXPECT_EQ(store_->methods().AdvanceLastUsedStep(ana_, id, 100).code(), Code::kFailedPrecondition);
+  EXPECT_EQ(store_->methods().AdvanceLastUsedStep(ana_, id, 99).code(), Code::kFailedPrecondition);
+  EXPECT_OK(store_->methods().AdvanceLastUsedStep(ana_, id, 101));
+  EXPECT_EQ(store_->methods().Get(ana_, id)->last_used_step, 101);
+  EXPECT_EQ(store_->methods().AdvanceLastUsedStep(ana_, id + 1000, 200).code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, CodeChallengesAreCompareAndSetAndCreateTheirMethod) {
+  CodeChallenge c{.id = "c1",
+                  .tenant_id = tenant_id_,
+                  .user_id = ana_,
+                  .purpose = "register",
+                  .channel = "email",
+                  .destination = "ana@example.org",
+                  .method_kind = "email",
+                  .locale = "fr",
+                  .code_hash = "h1",
+                  .state = "pending",
+                  .sends = 1,
+                  .last_sent_at = kT0,
+                  .expires_at = kT0 + 300'000,
+                  .client_ip = "192.0.2.1",
+                  .created_at = kT0,
+                  .updated_at = kT0};
+  ASSERT_OK(store_->code_challenges().Create(c));
+  CodeChallenge got = *store_->code_challenges().Get("c1");
+  EXPECT_EQ(got.version, 1);
+  EXPECT_EQ(got.destination, "ana@example.org");
+  EXPECT_EQ(got.code_hash, "h1");
+
+  got.failed_attempts = 1;
+  ASSERT_OK(store_->code_challenges().Update(got));
+  EXPECT_EQ(store_->code_challenges().Update(got).code(), Code::kFailedPrecondition);
+
+  got = *store_->code_challenges().Get("c1");
+  got.state = "verified";
+  got.code_hash = "";
+  Result<int64_t> m = store_->code_challenges().UpdateAndCreateMethod(
+      got, Method{.user_id = ana_, .kind = "email", .email = "ana@example.org", .created_at = kT0});
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  CodeChallenge done = *store_->code_challenges().Get("c1");
+  EXPECT_EQ(done.state, "verified");
+  EXPECT_EQ(done.method_id, *m);
+  EXPECT_EQ(store_->methods().Get(ana_, *m)->email, "ana@example.org");
+  EXPECT_EQ(store_->code_challenges().Get("nope").status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, SimMessagesAreListedPerRecipientNewestFirst) {
+  ASSERT_TRUE(store_->sim_messages()
+                  .Create({.channel = "sms",
+                           .recipient = "+33612345678",
+                           .sender = "Contoso",
+                           .body = "one",
+                           .created_at = kT0})
+                  .ok());
+  ASSERT_TRUE(store_->sim_messages()
+                  .Create({.channel = "sms",
+                           .recipient = "+33612345678",
+                           .sender = "Contoso",
+                           .body = "two",
+                           .created_at = kT0 + 1})
+                  .ok());
+  ASSERT_TRUE(store_->sim_messages()
+                  .Create({.channel = "email",
+                           .recipient = "ana@example.org",
+                           .subject = "Code",
+                           .body = "three",
+                           .created_at = kT0 + 2})
+                  .ok());
+  auto sms = store_->sim_messages().ListFor("sms", "+33612345678", 10);
+  ASSERT_EQ(sms->size(), 2u);
+  EXPECT_EQ((*sms)[0].body, "two");
+  EXPECT_EQ(*store_->sim_messages().ListRecipients("email", 10),
+            std::vector<std::string>{"ana@example.org"});
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, StoreBackends(), BackendName);

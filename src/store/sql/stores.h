@@ -19,8 +19,8 @@ class SqlTenantStore final : public TenantStore {
   Result<Tenant> Get(int64_t id) override;
   Result<Tenant> FindByDomain(std::string_view domain) override;
   Result<std::vector<Tenant>> List() override;
-  Result<std::vector<std::pair<std::string, bool>>> GetMethodSwitches(int64_t tenant_id) override;
-  Status SetMethodSwitch(int64_t tenant_id, std::string_view method, bool enabled) override;
+  Result<std::vector<MethodSwitch>> GetMethodSwitches(int64_t tenant_id) override;
+  Status SetMethodSwitch(int64_t tenant_id, const MethodSwitch& s) override;
 
  private:
   Db& db_;
@@ -47,6 +47,9 @@ class SqlMethodStore final : public MethodStore {
   Result<std::vector<Method>> ListForUser(int64_t user_id) override;
   Result<Method> Get(int64_t user_id, int64_t method_id) override;
   Status Delete(int64_t user_id, int64_t method_id) override;
+  Result<int64_t> Create(const Method& m) override;
+  Status Update(const Method& m) override;
+  Status AdvanceLastUsedStep(int64_t user_id, int64_t method_id, int64_t step) override;
 
  private:
   Db& db_;
@@ -77,6 +80,30 @@ class SqlCallAttemptStore final : public CallAttemptStore {
   Result<std::vector<CallAttempt>> ListLiveForUser(int64_t user_id) override;
   Result<std::vector<CallAttempt>> ListLiveCreatedBefore(int64_t created_before,
                                                          int limit) override;
+
+ private:
+  Db& db_;
+};
+
+class SqlCodeChallengeStore final : public CodeChallengeStore {
+ public:
+  explicit SqlCodeChallengeStore(Db& db) : db_(db) {}
+  Status Create(const CodeChallenge& c) override;
+  Result<CodeChallenge> Get(std::string_view id) override;
+  Status Update(const CodeChallenge& c) override;
+  Result<int64_t> UpdateAndCreateMethod(const CodeChallenge& c, const Method& m) override;
+
+ private:
+  Db& db_;
+};
+
+class SqlSimMessageStore final : public SimMessageStore {
+ public:
+  explicit SqlSimMessageStore(Db& db) : db_(db) {}
+  Result<int64_t> Create(const SimMessage& m) override;
+  Result<std::vector<SimMessage>> ListFor(std::string_view channel, std::string_view recipient,
+                                          int limit) override;
+  Result<std::vector<std::string>> ListRecipients(std::string_view channel, int limit) override;
 
  private:
   Db& db_;

@@ -13,12 +13,13 @@ constexpr char kFindTenantByDomain[] = SECINFO_TENANT_SELECT "WHERE domain = :do
 constexpr char kListTenants[] = SECINFO_TENANT_SELECT "ORDER BY id";
 #undef SECINFO_TENANT_SELECT
 constexpr char kListSwitches[] =
-    "SELECT method, enabled FROM tenant_method_switches WHERE tenant_id = :tenant_id"
+    "SELECT method, enabled, mfa, sspr FROM tenant_method_switches WHERE tenant_id = :tenant_id"
     " ORDER BY method";
 constexpr char kUpsertSwitch[] =
-    "INSERT INTO tenant_method_switches (tenant_id, method, enabled)"
-    " VALUES (:tenant_id, :method, :enabled)"
-    " ON CONFLICT (tenant_id, method) DO UPDATE SET enabled = excluded.enabled";
+    "INSERT INTO tenant_method_switches (tenant_id, method, enabled, mfa, sspr)"
+    " VALUES (:tenant_id, :method, :enabled, :mfa, :sspr)"
+    " ON CONFLICT (tenant_id, method) DO UPDATE SET enabled = excluded.enabled,"
+    " mfa = excluded.mfa, sspr = excluded.sspr";
 
 // Binds the columns of SECINFO_TENANT_SELECT, in order.
 Query& IntoTenant(Query& q, Tenant& t) {
@@ -70,25 +71,31 @@ Result<std::vector<Tenant>> SqlTenantStore::List() {
   });
 }
 
-Result<std::vector<std::pair<std::string, bool>>> SqlTenantStore::GetMethodSwitches(
-    int64_t tenant_id) {
-  using Switches = std::vector<std::pair<std::string, bool>>;
+Result<std::vector<MethodSwitch>> SqlTenantStore::GetMethodSwitches(int64_t tenant_id) {
+  using Switches = std::vector<MethodSwitch>;
   return db_.Read("get method switches", [&](soci::session& session) -> Result<Switches> {
     Switches out;
     std::string method;
-    int enabled = 0;
+    int enabled = 0, mfa = 0, sspr = 0;
     Query q(session, kListSwitches);
-    q.Into(method).Into(enabled).Use(tenant_id);
-    for (bool row = q.Run(); row; row = q.Next()) out.emplace_back(method, enabled != 0);
+    q.Into(method).Into(enabled).Into(mfa).Into(sspr).Use(tenant_id);
+    for (bool row = q.Run(); row; row = q.Next()) {
+      out.push_back({method, enabled != 0, mfa != 0, sspr != 0});
+    }
     return out;
   });
 }
 
-Status SqlTenantStore::SetMethodSwitch(int64_t tenant_id, std::string_view method, bool enabled) {
+Status SqlTenantStore::SetMethodSwitch(int64_t tenant_id, const MethodSwitch& s) {
   return db_.Write("set method switch", [&](soci::session& session) {
-    std::string name(method);
-    int value = enabled ? 1 : 0;
-    Query(session, kUpsertSwitch).Use(tenant_id).Use(name).Use(value).Run();
+    int enabled = s.enabled ? 1 : 0, mfa = s.mfa ? 1 : 0, sspr = s.sspr ? 1 : 0;
+    Query(session, kUpsertSwitch)
+        .Use(tenant_id)
+        .Use(s.method)
+        .Use(enabled)
+        .Use(mfa)
+        .Use(sspr)
+        .Run();
     return Status::Ok();
   });
 }

@@ -25,8 +25,10 @@
     }
     var phone = document.getElementById('sim-phone');
     if (phone) {
-      var shown = phone.dataset.state;
-      poll(phone.dataset.stateUrl, function (j) { return j.state !== shown; });
+      var shown = phone.dataset.state, texts = phone.dataset.texts;
+      poll(phone.dataset.stateUrl, function (j) {
+        return j.state !== shown || String(j.texts) !== texts;
+      });
     }
   });
 })();

@@ -18,6 +18,8 @@ CREATE TABLE tenant_method_switches (
   tenant_id BIGINT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
   method TEXT NOT NULL,
   enabled INTEGER NOT NULL,
+  mfa INTEGER NOT NULL DEFAULT 1,
+  sspr INTEGER NOT NULL DEFAULT 1,
   PRIMARY KEY (tenant_id, method)
 );
 
@@ -43,10 +45,19 @@ CREATE TABLE methods (
   kind TEXT NOT NULL,
   phone_type TEXT NOT NULL,
   phone_e164 TEXT NOT NULL,
-  created_at BIGINT NOT NULL,
-  UNIQUE (user_id, kind, phone_type)
+  email TEXT NOT NULL DEFAULT '',
+  name TEXT NOT NULL DEFAULT '',
+  secret TEXT NOT NULL DEFAULT '',
+  public_key TEXT NOT NULL DEFAULT '',
+  last_used_step BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
 );
+-- One phone of each type, a number once, one email address, one set of questions per person;
+-- several authenticator apps.
+CREATE UNIQUE INDEX methods_user_phone_type ON methods (user_id, phone_type) WHERE kind = 'phone';
 CREATE UNIQUE INDEX methods_user_phone ON methods (user_id, phone_e164) WHERE phone_e164 <> '';
+CREATE UNIQUE INDEX methods_user_email ON methods (user_id) WHERE kind = 'email';
+CREATE UNIQUE INDEX methods_user_questions ON methods (user_id) WHERE kind = 'questions';
 
 CREATE TABLE sessions (
   id_hash TEXT PRIMARY KEY,
@@ -122,3 +133,41 @@ CREATE TABLE rate_limits (
   window_start BIGINT NOT NULL,
   count BIGINT NOT NULL
 );
+
+CREATE TABLE code_challenges (
+  id TEXT PRIMARY KEY,
+  tenant_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  purpose TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  method_kind TEXT NOT NULL,
+  phone_type TEXT NOT NULL,
+  extension_removed INTEGER NOT NULL,
+  replaces_method_id BIGINT,
+  locale TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
+  state TEXT NOT NULL,
+  failed_attempts BIGINT NOT NULL,
+  sends BIGINT NOT NULL,
+  last_sent_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  client_ip TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  method_id BIGINT REFERENCES methods (id) ON DELETE SET NULL,
+  version BIGINT NOT NULL
+);
+CREATE INDEX code_challenges_user ON code_challenges (user_id);
+
+CREATE TABLE sim_messages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  channel TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  html TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX sim_messages_recipient ON sim_messages (channel, recipient, created_at);

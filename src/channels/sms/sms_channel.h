@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace secinfo::channels {
+
+struct SmsMessage {
+  std::string to;      // E.164
+  std::string sender;  // what the phone shows as sender
+  std::string text;    // UTF-8; the provider picks GSM-7 or UCS-2 and splits long texts
+};
+
+// A way to send text messages: the simulated network, SMPP, an HTTP gateway... Knows nothing about
+// codes or people. Thread-safe.
+class SmsChannel {
+ public:
+  virtual ~SmsChannel() = default;
+  virtual std::string_view name() const = 0;
+  // OK once the provider accepted the message for delivery; Unavailable when it cannot now.
+  virtual Status Send(const SmsMessage& message) = 0;
+};
+
+}  // namespace secinfo::channels

@@ -1,0 +1,315 @@
+#include "flows/registration/code_registration.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "crypto/encoding.h"
+#include "crypto/hash.h"
+#include "i18n/catalog.h"
+#include "methods/email/email_method.h"
+#include "methods/phone/phone_method.h"
+#include "policy/policy.h"
+
+namespace secinfo::flows {
+namespace {
+
+constexpr int64_t kHourMillis = 3600 * 1000;
+
+BeginError FromParseError(phone::ParseError e) {
+  switch (e) {
+    case phone::ParseError::kEmpty:
+      return BeginError::kEmptyNumber;
+    case phone::ParseError::kInvalidCharacters:
+      return BeginError::kInvalidCharacters;
+    case phone::ParseError::kTooShort:
+      return BeginError::kTooShort;
+    case phone::ParseError::kTooLong:
+      return BeginError::kTooLong;
+    case phone::ParseError::kInvalidCountryCode:
+      return BeginError::kInvalidCountryCode;
+    case phone::ParseError::kUnknownRegion:
+      return BeginError::kUnknownRegion;
+    case phone::ParseError::kNotValidForRegion:
+      return BeginError::kNotValidForRegion;
+  }
+  return BeginError::kNotValidForRegion;
+}
+
+bool IsSixDigits(std::string_view s) {
+  return s.size() == 6 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+CodeRegistration::CodeRegistration(store::Store& store, channels::SmsChannel& sms,
+                                   channels::EmailChannel& email, const Clock& clock,
+                                   Random& random, std::string code_key, CodeOptions options)
+    : store_(store),
+      sms_(sms),
+      email_(email),
+      clock_(clock),
+      random_(random),
+      code_key_(std::move(code_key)),
+      options_(std::move(options)) {}
+
+std::string CodeRegistration::CodeHash(std::string_view challenge_id, std::string_view code) const {
+  // Keyed so that a copy of the database does not let anyone try all million codes offline.
+  return crypto::HexEncode(
+      crypto::HmacSha256(code_key_, std::string(challenge_id) + ":" + std::string(code)));
+}
+
+CodeBeginResult CodeRegistration::Begin(const CodeBeginRequest& request) {
+  CodeBeginResult result;
+  const store::User& user = request.user;
+  if (request.kind != "phone" && request.kind != "email") return {BeginError::kInternal};
+  auto policy = policy::LoadPolicy(store_.tenants(), user.tenant_id);
+  if (!policy.ok()) return {BeginError::kInternal};
+  if (!policy->Allows(request.kind)) return {BeginError::kMethodNotAllowed};
+
+  auto existing = store_.methods().ListForUser(user.id);
+  if (!existing.ok()) return {BeginError::kInternal};
+  std::optional<store::Method> replaced;
+  if (request.replacing) {
+    for (const auto& m : *existing) {
+      if (m.id == *request.replacing && m.kind == request.kind) replaced = m;
+    }
+    if (!replaced) return {BeginError::kMethodNotFound};
+  }
+
+  store::CodeChallenge c;
+  c.method_kind = request.kind;
+  if (request.kind == "phone") {
+    std::string type_name = replaced ? replaced->phone_type : request.phone_type;
+    std::optional<methods::PhoneType> type = methods::ParsePhoneType(type_name);
+    if (!type) return {BeginError::kBadPhoneType};
+    phone::ParseOutcome parsed = phone::Parse(request.number, request.region);
+    if (!parsed.ok()) return {FromParseError(parsed.error())};
+    result.number = parsed.number();
+    // Texts go to mobiles; an office phone is proven by a call, as in Entra ID.
+    if (*type == methods::PhoneType::kOffice || !phone::CanReceiveSms(result.number.type)) {
+      result.error = BeginError::kCannotReceiveSms;
+      return result;
+    }
+    switch (methods::FindPhoneConflict(*existing, *type, result.number.e164, request.replacing)) {
+      case methods::PhoneConflict::kTypeTaken:
+        result.error = BeginError::kTypeTaken;
+        return result;
+      case methods::PhoneConflict::kNumberTaken:
+        result.error = BeginError::kNumberTaken;
+        return result;
+      case methods::PhoneConflict::kNone:
+        break;
+    }
+    c.channel = "sms";
+    c.destination = result.number.e164;
+    c.phone_type = std::string(methods::PhoneTypeName(*type));
+    c.extension_removed = result.number.extension_removed;
+  } else {
+    std::optional<std::string> address = methods::NormalizeEmail(request.email);
+    if (!address) return {BeginError::kInvalidEmail};
+    for (const auto& m : *existing) {
+      if (m.kind == "email" && m.id != request.replacing) return {BeginError::kTypeTaken};
+    }
+    c.channel = "email";
+    c.destination = *address;
+  }
+
+  const int64_t now = clock_.NowMillis();
+  auto sends = store_.rate_limits().Hit("code:" + c.destination, now, kHourMillis);
+  if (!sends.ok()) return {BeginError::kInternal};
+  if (*sends > options_.max_sends_per_hour) {
+    result.error = BeginError::kTooManyCalls;
+    return result;
+  }
+  auto tenant = store_.tenants().Get(user.tenant_id);
+  if (!tenant.ok()) return {BeginError::kInternal};
+
+  c.id = random_.Token();
+  c.tenant_id = user.tenant_id;
+  c.user_id = user.id;
+  c.purpose = "register";
+  c.replaces_method_id = request.replacing;
+  c.locale = request.locale;
+  c.state = "pending";
+  c.client_ip = request.client_ip;
+  c.created_at = c.updated_at = now;
+  // Recorded before it is sent: a code that arrived but was never stored could not be used.
+  std::string code = Arm(c);
+  if (!store_.code_challenges().Create(c).ok()) return {BeginError::kInternal};
+  if (!Deliver(c, code, tenant->name).ok()) {
+    c.version = 1;
+    c.state = "failed";
+    c.code_hash.clear();
+    store_.code_challenges().Update(c);
+    Audit(c, "code_send", "failed");
+    result.error = BeginError::kCallFailed;
+    return result;
+  }
+  Audit(c, "code_send", "sent");
+  result.challenge_id = c.id;
+  return result;
+}
+
+std::string CodeRegistration::Arm(store::CodeChallenge& c) {
+  char code[8];
+  std::snprintf(code, sizeof code, "%06u", random_.Uniform(1'000'000));
+  const int64_t now = clock_.NowMillis();
+  const int64_t validity =
+      c.channel == "sms" ? options_.sms_validity_millis : options_.email_validity_millis;
+  c.code_hash = CodeHash(c.id, code);
+  c.failed_attempts = 0;
+  c.sends += 1;
+  c.last_sent_at = now;
+  c.expires_at = now + validity;
+  c.updated_at = now;
+  c.state = "pending";
+  return code;
+}
+
+Status CodeRegistration::Deliver(const store::CodeChallenge& c, const std::string& code,
+                                 const std::string& organization) {
+  const int64_t validity =
+      c.channel == "sms" ? options_.sms_validity_millis : options_.email_validity_millis;
+  const auto& catalog = i18n::Catalog::BuiltIn();
+  std::map<std::string, std::string> args = {{"organization", organization},
+                                             {"code", code},
+                                             {"minutes", std::to_string(validity / 60'000)},
+                                             {"host", options_.webotp_host}};
+  if (c.channel == "sms") {
+    return sms_.Send({c.destination, organization, catalog.Get(c.locale, "sms_code", args)});
+  }
+  channels::EmailMessage mail;
+  mail.to = c.destination;
+  mail.from_name = organization;
+  mail.subject = catalog.Get(c.locale, "email_code_subject", args);
+  mail.text = catalog.Get(c.locale, "email_code_text", args);
+  mail.html = catalog.Get(c.locale, "email_code_html", args);
+  return email_.Send(mail);
+}
+
+Result<store::CodeChallenge> CodeRegistration::Get(std::string_view challenge_id, int64_t user_id) {
+  auto c = store_.code_challenges().Get(challenge_id);
+  if (c.ok() && c->user_id != user_id) return Status::NotFound("no such challenge");
+  return c;
+}
+
+int64_t CodeRegistration::SecondsUntilResend(const store::CodeChallenge& c) const {
+  int64_t wait = c.last_sent_at + options_.resend_cooldown_millis - clock_.NowMillis();
+  return wait <= 0 ? 0 : (wait + 999) / 1000;
+}
+
+CodeCheck CodeRegistration::Verify(std::string_view challenge_id, int64_t user_id,
+                                   std::string_view typed) {
+  std::string code;
+  for (char ch : typed) {
+    if (ch != ' ' && ch != '-') code += ch;  // people type "123 456"
+  }
+  for (int tries = 0; tries < 16; ++tries) {
+    auto c = Get(challenge_id, user_id);
+    if (!c.ok()) {
+      return {c.status().code() == Status::Code::kNotFound ? CodeOutcome::kNotPending
+                                                           : CodeOutcome::kUnavailable};
+    }
+    if (c->state == "locked") return {CodeOutcome::kLockedOut};
+    if (c->state == "expired") return {CodeOutcome::kExpired};
+    if (c->state != "pending") return {CodeOutcome::kNotPending};
+    const int64_t now = clock_.NowMillis();
+    store::CodeChallenge next = *c;
+    next.updated_at = now;
+    CodeCheck check;
+    if (now >= c->expires_at) {
+      next.state = "expired";
+      next.code_hash.clear();
+      check = {CodeOutcome::kExpired};
+    } else if (!IsSixDigits(code)) {
+      return {CodeOutcome::kMalformed, options_.max_wrong_tries - c->failed_attempts};
+    } else if (crypto::ConstantTimeEquals(CodeHash(c->id, code), c->code_hash)) {
+      next.state = "verified";
+      next.code_hash.clear();  // single use
+      store::Method m;
+      m.user_id = c->user_id;
+      m.kind = c->method_kind;
+      m.phone_type = c->phone_type;
+      m.phone_e164 = c->method_kind == "phone" ? c->destination : "";
+      m.email = c->method_kind == "email" ? c->destination : "";
+      m.created_at = now;
+      auto id = store_.code_challenges().UpdateAndCreateMethod(next, m);
+      if (id.ok()) {
+        Audit(next, c->replaces_method_id ? "method_change" : "method_register", "success");
+        return {CodeOutcome::kAccepted};
+      }
+      if (id.status().code() == Status::Code::kFailedPrecondition) continue;
+      if (id.status().code() == Status::Code::kAlreadyExists ||
+          id.status().code() == Status::Code::kNotFound) {
+        next.state = "failed";
+        if (store_.code_challenges().Update(next).ok()) return {CodeOutcome::kTaken};
+        continue;
+      }
+      return {CodeOutcome::kUnavailable};
+    } else {
+      next.failed_attempts += 1;
+      if (next.failed_attempts >= options_.max_wrong_tries) {
+        next.state = "locked";
+        next.code_hash.clear();
+        check = {CodeOutcome::kLockedOut};
+      } else {
+        check = {CodeOutcome::kRejected, options_.max_wrong_tries - next.failed_attempts};
+      }
+    }
+    Status s = store_.code_challenges().Update(next);
+    if (s.ok()) {
+      if (check.outcome == CodeOutcome::kLockedOut) Audit(next, "code_verify", "locked");
+      return check;
+    }
+    if (s.code() != Status::Code::kFailedPrecondition) return {CodeOutcome::kUnavailable};
+  }
+  return {CodeOutcome::kUnavailable};
+}
+
+ResendOutcome CodeRegistration::Resend(std::string_view challenge_id, int64_t user_id) {
+  auto c = Get(challenge_id, user_id);
+  if (!c.ok()) return ResendOutcome::kNotPending;
+  if (c->state != "pending" && c->state != "locked" && c->state != "expired") {
+    return ResendOutcome::kNotPending;
+  }
+  if (SecondsUntilResend(*c) > 0) return ResendOutcome::kTooSoon;
+  const int64_t now = clock_.NowMillis();
+  auto sends = store_.rate_limits().Hit("code:" + c->destination, now, kHourMillis);
+  if (!sends.ok()) return ResendOutcome::kFailed;
+  if (*sends > options_.max_sends_per_hour) return ResendOutcome::kTooMany;
+  auto tenant = store_.tenants().Get(c->tenant_id);
+  if (!tenant.ok()) return ResendOutcome::kFailed;
+  store::CodeChallenge next = *c;
+  std::string code = Arm(next);
+  if (!store_.code_challenges().Update(next).ok()) return ResendOutcome::kFailed;
+  next.version += 1;
+  if (!Deliver(next, code, tenant->name).ok()) {
+    Audit(next, "code_send", "failed");
+    return ResendOutcome::kFailed;
+  }
+  Audit(next, "code_send", "sent");
+  return ResendOutcome::kSent;
+}
+
+void CodeRegistration::Audit(const store::CodeChallenge& c, std::string action,
+                             std::string result) {
+  store::AuditEntry e;
+  e.at = clock_.NowMillis();
+  e.tenant_id = c.tenant_id;
+  e.user_id = c.user_id;
+  auto user = store_.users().Get(c.user_id);
+  e.actor = user.ok() ? user->username : "user:" + std::to_string(c.user_id);
+  e.ip = c.client_ip;
+  e.action = std::move(action);
+  e.method = c.method_kind + (c.phone_type.empty() ? "" : ":" + c.phone_type) + " by " + c.channel;
+  e.result = std::move(result);
+  e.detail = "challenge " + c.id.substr(0, 8) + " to " + c.destination;
+  if (Status s = store_.audit().Append(e); !s.ok()) {
+    spdlog::error("audit log write failed: {}", s.ToString());
+  }
+}
+
+}  // namespace secinfo::flows

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "channels/email/email_channel.h"
+#include "channels/sms/sms_channel.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "core/result.h"
+#include "flows/registration/phone_registration.h"
+#include "store/store.h"
+
+namespace secinfo::flows {
+
+struct CodeOptions {
+  int64_t sms_validity_millis = 180'000;  // NIST SP 800-63B §5.1.3.2 suggests minutes, not hours
+  int64_t email_validity_millis = 300'000;
+  int64_t max_wrong_tries = 5;  // per code (ASVS V2.2.1 anti-automation)
+  int64_t resend_cooldown_millis = 30'000;
+  int64_t max_sends_per_hour = 5;         // per number or address: each text costs and disturbs
+  std::string webotp_host = "localhost";  // the "@host #code" line browsers read for autofill
+};
+
+struct CodeBeginRequest {
+  store::User user;
+  std::string kind;        // "phone" (code by SMS) or "email"
+  std::string region;      // phone: how to read a number typed without "+"
+  std::string number;      // phone, as typed
+  std::string phone_type;  // phone: "mobile", "alternate_mobile" (texts go to mobiles only)
+  std::string email;       // email, as typed
+  std::string locale;
+  std::string client_ip;
+  std::optional<int64_t> replacing;  // a method being changed
+};
+
+struct CodeBeginResult {
+  BeginError error = BeginError::kNone;
+  std::string challenge_id;
+  phone::ParsedNumber number;  // phone, once parsed
+};
+
+enum class CodeOutcome {
+  kAccepted,     // right code: the method now exists
+  kRejected,     // wrong code; CodeCheck::tries_left more tries
+  kMalformed,    // not six digits
+  kExpired,      // too late: ask for a new code
+  kLockedOut,    // too many wrong tries for this code: ask for a new code
+  kNotPending,   // already verified or given up
+  kTaken,        // meanwhile the same method was registered (another tab)
+  kUnavailable,  // the store could not be reached
+};
+
+struct CodeCheck {
+  CodeOutcome outcome = CodeOutcome::kRejected;
+  int64_t tries_left = 0;
+};
+
+enum class ResendOutcome { kSent, kTooSoon, kTooMany, kNotPending, kFailed };
+
+// Registers a phone by a code sent by SMS, or an email address by a code sent by mail. Codes come
+// from the CSPRNG, are stored only as a keyed hash, work once, expire, and lock after too many
+// wrong tries. All state is in the store. Thread-safe.
+class CodeRegistration {
+ public:
+  CodeRegistration(store::Store& store, channels::SmsChannel& sms, channels::EmailChannel& email,
+                   const Clock& clock, Random& random, std::string code_key, CodeOptions options);
+
+  CodeBeginResult Begin(const CodeBeginRequest& request);
+  CodeCheck Verify(std::string_view challenge_id, int64_t user_id, std::string_view code);
+  // A new code, replacing the old one. kTooSoon within the cooldown (see SecondsUntilResend).
+  ResendOutcome Resend(std::string_view challenge_id, int64_t user_id);
+  // NotFound unless it is `user_id`'s.
+  Result<store::CodeChallenge> Get(std::string_view challenge_id, int64_t user_id);
+  int64_t SecondsUntilResend(const store::CodeChallenge& c) const;
+
+  // The keyed hash under which a code is kept. Public for tests.
+  std::string CodeHash(std::string_view challenge_id, std::string_view code) const;
+
+ private:
+  // Draws a new code and puts its hash, expiry and counters into `c`. Returns the code.
+  std::string Arm(store::CodeChallenge& c);
+  // Sends `code` by the challenge's channel, in its language. Unavailable when sending failed.
+  Status Deliver(const store::CodeChallenge& c, const std::string& code,
+                 const std::string& organization);
+  void Audit(const store::CodeChallenge& c, std::string action, std::string result);
+
+  store::Store& store_;
+  channels::SmsChannel& sms_;
+  channels::EmailChannel& email_;
+  const Clock& clock_;
+  Random& random_;
+  const std::string code_key_;
+  const CodeOptions options_;
+};
+
+}  // namespace secinfo::flows

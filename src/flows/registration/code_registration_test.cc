@@ -1,0 +1,178 @@
+#include "flows/registration/code_registration.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+
+#include "channels/email/simulated/simulated_email.h"
+#include "channels/sms/simulated/simulated_sms.h"
+#include "store/sql/sql_store.h"
+
+namespace secinfo::flows {
+namespace {
+
+class CodeRegistrationTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(testing::TempDir()) /
+           ("code_registration_" + std::to_string(::getpid()) + "_" +
+            testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    store::SqlStoreOptions o;
+    o.connection = (dir_ / "db.sqlite").string();
+    store_ = std::move(store::OpenSqlStore(o).value());
+    tenant_id_ = *store_->tenants().Create({0, "Contoso", "contoso.example", "fr", "FR"});
+    user_.tenant_id = tenant_id_;
+    user_.username = "ana@contoso.example";
+    user_.password_hash = "$argon2id$unused";
+    user_.id = *store_->users().Create(user_);
+    sms_ = std::make_unique<channels::SimulatedSms>(store_->sim_messages(), clock_);
+    email_ = std::make_unique<channels::SimulatedEmail>(store_->sim_messages(), clock_);
+    CodeOptions options;
+    options.webotp_host = "id.contoso.example";
+    flow_ = std::make_unique<CodeRegistration>(*store_, *sms_, *email_, clock_, random_, "key",
+                                               options);
+  }
+
+  CodeBeginResult Phone(const std::string& number, const std::string& type = "mobile",
+                        const std::string& locale = "fr") {
+    return flow_->Begin({user_, "phone", "FR", number, type, "", locale, "192.0.2.1"});
+  }
+  CodeBeginResult Email(const std::string& address) {
+    return flow_->Begin({user_, "email", "", "", "", address, "en", "192.0.2.1"});
+  }
+  // The code in the newest message to `to`, as the person reads it.
+  std::string LastCode(const std::string& channel, const std::string& to) {
+    auto m = store_->sim_messages().ListFor(channel, to, 1);
+    std::smatch match;
+    std::string body = m->empty() ? "" : m->front().body;
+    return std::regex_search(body, match, std::regex("\\b(\\d{6})\\b")) ? match[1].str() : "";
+  }
+
+  std::filesystem::path dir_;
+  FakeClock clock_;
+  SystemRandom random_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<channels::SimulatedSms> sms_;
+  std::unique_ptr<channels::SimulatedEmail> email_;
+  std::unique_ptr<CodeRegistration> flow_;
+  store::User user_;
+  int64_t tenant_id_ = 0;
+};
+
+TEST_F(CodeRegistrationTest, TextedCodeRegistersTheMobileOnce) {
+  CodeBeginResult r = Phone("06 12 34 56 78");
+  ASSERT_EQ(r.error, BeginError::kNone);
+  auto texts = store_->sim_messages().ListFor("sms", "+33612345678", 10);
+  ASSERT_EQ(texts->size(), 1u);
+  const std::string& body = texts->front().body;
+  std::string code = LastCode("sms", "+33612345678");
+  ASSERT_EQ(code.size(), 6u);
+  EXPECT_NE(body.find("Contoso"), std::string::npos);
+  EXPECT_NE(body.find("expire dans 3 minutes"), std::string::npos);
+  // WebOTP: the last line names the origin and the code, for browser autofill.
+  EXPECT_TRUE(body.ends_with("@id.contoso.example #" + code)) << body;
+
+  auto stored = store_->code_challenges().Get(r.challenge_id);
+  EXPECT_EQ(stored->code_hash.find(code), std::string::npos);  // only a keyed hash
+  EXPECT_EQ(stored->code_hash, flow_->CodeHash(r.challenge_id, code));
+
+  EXPECT_EQ(
+      flow_->Verify(r.challenge_id, user_.id, code.substr(0, 3) + " " + code.substr(3)).outcome,
+      CodeOutcome::kAccepted);
+  auto methods = store_->methods().ListForUser(user_.id);
+  ASSERT_EQ(methods->size(), 1u);
+  EXPECT_EQ(methods->front().phone_e164, "+33612345678");
+  EXPECT_EQ(methods->front().phone_type, "mobile");
+  EXPECT_EQ(flow_->Verify(r.challenge_id, user_.id, code).outcome, CodeOutcome::kNotPending);
+}
+
+TEST_F(CodeRegistrationTest, FiveWrongCodesLockTheCode) {
+  CodeBeginResult r = Phone("0612345678");
+  std::string code = LastCode("sms", "+33612345678");
+  std::string wrong = code == "000000" ? "111111" : "000000";
+  for (int left = 4; left >= 1; --left) {
+    CodeCheck c = flow_->Verify(r.challenge_id, user_.id, wrong);
+    EXPECT_EQ(c.outcome, CodeOutcome::kRejected);
+    EXPECT_EQ(c.tries_left, left);
+  }
+  EXPECT_EQ(flow_->Verify(r.challenge_id, user_.id, wrong).outcome, CodeOutcome::kLockedOut);
+  EXPECT_EQ(flow_->Verify(r.challenge_id, user_.id, code).outcome, CodeOutcome::kLockedOut);
+  EXPECT_TRUE(store_->methods().ListForUser(user_.id)->empty());
+
+  // A new code gives new tries.
+  clock_.AdvanceSeconds(30);
+  ASSERT_EQ(flow_->Resend(r.challenge_id, user_.id), ResendOutcome::kSent);
+  std::string fresh = LastCode("sms", "+33612345678");
+  EXPECT_EQ(flow_->Verify(r.challenge_id, user_.id, fresh).outcome, CodeOutcome::kAccepted);
+}
+
+TEST_F(CodeRegistrationTest, CodesExpireAndResendWaitsForTheCooldown) {
+  CodeBeginResult r = Phone("0612345678");
+  std::string code = LastCode("sms", "+33612345678");
+  clock_.AdvanceSeconds(10);
+  EXPECT_EQ(flow_->Resend(r.challenge_id, user_.id), ResendOutcome::kTooSoon);
+  EXPECT_EQ(flow_->SecondsUntilResend(*flow_->Get(r.challenge_id, user_.id)), 20);
+  clock_.AdvanceSeconds(171);  // 181 s after sending
+  EXPECT_EQ(flow_->Verify(r.challenge_id, user_.id, code).outcome, CodeOutcome::kExpired);
+  EXPECT_TRUE(store_->methods().ListForUser(user_.id)->empty());
+  ASSERT_EQ(flow_->Resend(r.challenge_id, user_.id), ResendOutcome::kSent);
+  EXPECT_EQ(flow_->Verify(r.challenge_id, user_.id, code).outcome, CodeOutcome::kRejected);
+}
+
+TEST_F(CodeRegistrationTest, SendsPerNumberAreLimitedPerHour) {
+  CodeBeginResult r = Phone("0612345678");
+  for (int i = 0; i < 4; ++i) {
+    clock_.AdvanceSeconds(30);
+    EXPECT_EQ(flow_->Resend(r.challenge_id, user_.id), ResendOutcome::kSent);
+  }
+  clock_.AdvanceSeconds(30);
+  EXPECT_EQ(flow_->Resend(r.challenge_id, user_.id), ResendOutcome::kTooMany);
+  EXPECT_EQ(Phone("0612345678").error, BeginError::kTooManyCalls);
+  EXPECT_EQ(store_->sim_messages().ListFor("sms", "+33612345678", 10)->size(), 5u);
+}
+
+TEST_F(CodeRegistrationTest, OnlyMobilesReceiveTexts) {
+  EXPECT_EQ(Phone("04 25 55 51 23").error, BeginError::kCannotReceiveSms);  // fixed line
+  EXPECT_EQ(Phone("06 12 34 56 78", "office").error, BeginError::kCannotReceiveSms);
+  EXPECT_EQ(Phone("06 12 ab").error, BeginError::kInvalidCharacters);
+  EXPECT_TRUE(store_->sim_messages().ListRecipients("sms", 10)->empty());
+}
+
+TEST_F(CodeRegistrationTest, EmailCodeRegistersAnAddressForPasswordResetOnly) {
+  EXPECT_EQ(Email("not an address").error, BeginError::kInvalidEmail);
+  CodeBeginResult r = Email(" Ana@Example.ORG ");
+  ASSERT_EQ(r.error, BeginError::kNone);
+  auto mail = store_->sim_messages().ListFor("email", "Ana@example.org", 1);
+  ASSERT_EQ(mail->size(), 1u);
+  EXPECT_EQ(mail->front().subject, "Your Contoso verification code");
+  EXPECT_NE(mail->front().html.find(LastCode("email", "Ana@example.org")), std::string::npos);
+  EXPECT_EQ(flow_->Verify(r.challenge_id, user_.id, LastCode("email", "Ana@example.org")).outcome,
+            CodeOutcome::kAccepted);
+  auto methods = store_->methods().ListForUser(user_.id);
+  ASSERT_EQ(methods->size(), 1u);
+  EXPECT_EQ(methods->front().email, "Ana@example.org");
+  // Email serves password reset only: never the default sign-in method.
+  EXPECT_FALSE(store_->users().Get(user_.id)->default_method_id.has_value());
+  EXPECT_EQ(Email("other@example.org").error, BeginError::kTypeTaken);
+}
+
+TEST_F(CodeRegistrationTest, EmailCodesLastFiveMinutes) {
+  CodeBeginResult r = Email("ana@example.org");
+  std::string code = LastCode("email", "ana@example.org");
+  clock_.AdvanceSeconds(299);
+  EXPECT_EQ(flow_->Verify(r.challenge_id, user_.id, code).outcome, CodeOutcome::kAccepted);
+}
+
+TEST_F(CodeRegistrationTest, AnotherPersonCannotUseTheChallenge) {
+  CodeBeginResult r = Email("ana@example.org");
+  EXPECT_EQ(
+      flow_->Verify(r.challenge_id, user_.id + 1, LastCode("email", "ana@example.org")).outcome,
+      CodeOutcome::kNotPending);
+  EXPECT_EQ(flow_->Resend(r.challenge_id, user_.id + 1), ResendOutcome::kNotPending);
+  EXPECT_EQ(flow_->Verify(r.challenge_id, user_.id, "12345").outcome, CodeOutcome::kMalformed);
+}
+
+}  // namespace
+}  // namespace secinfo::flows

@@ -1,0 +1,64 @@
+#include "store/sql/method_rows.h"
+
+namespace secinfo::store::sql {
+namespace {
+
+constexpr char kCountUserMethod[] =
+    "SELECT COUNT(*) FROM methods WHERE id = :id AND user_id = :user_id";
+constexpr char kDeleteUserMethod[] = "DELETE FROM methods WHERE id = :id AND user_id = :user_id";
+constexpr char kInsertMethod[] =
+    "INSERT INTO methods (user_id, kind, phone_type, phone_e164, email, name, secret, public_key,"
+    " last_used_step, created_at)"
+    " VALUES (:user_id, :kind, :phone_type, :phone_e164, :email, :name, :secret, :public_key,"
+    " :last_used_step, :created_at) RETURNING id";
+constexpr char kSetDefaultIfNone[] =
+    "UPDATE users SET default_method_id = :method_id"
+    " WHERE id = :id AND default_method_id IS NULL";
+
+}  // namespace
+
+bool CanBeDefault(std::string_view kind) { return kind != "email" && kind != "questions"; }
+
+Query& IntoMethod(Query& q, Method& m) {
+  return q.Into(m.id)
+      .Into(m.user_id)
+      .Into(m.kind)
+      .Into(m.phone_type)
+      .Into(m.phone_e164)
+      .Into(m.email)
+      .Into(m.name)
+      .Into(m.secret)
+      .Into(m.public_key)
+      .Into(m.last_used_step)
+      .Into(m.created_at);
+}
+
+Result<int64_t> InsertMethodTx(soci::session& session, const Method& m,
+                               std::optional<int64_t> replaces) {
+  if (replaces) {
+    int64_t owned = 0;
+    Query(session, kCountUserMethod).Into(owned).Use(*replaces).Use(m.user_id).Run();
+    if (owned == 0) return Status::NotFound("replace method: no such method for this user");
+    // Deleting clears users.default_method_id (ON DELETE SET NULL); the new method then takes the
+    // default below, as the one it replaces had it.
+    Query(session, kDeleteUserMethod).Use(*replaces).Use(m.user_id).Run();
+  }
+  int64_t method_id = 0;
+  Query(session, kInsertMethod)
+      .Use(m.user_id)
+      .Use(m.kind)
+      .Use(m.phone_type)
+      .Use(m.phone_e164)
+      .Use(m.email)
+      .Use(m.name)
+      .Use(m.secret)
+      .Use(m.public_key)
+      .Use(m.last_used_step)
+      .Use(m.created_at)
+      .Into(method_id)
+      .Run();
+  if (CanBeDefault(m.kind)) Query(session, kSetDefaultIfNone).Use(method_id).Use(m.user_id).Run();
+  return method_id;
+}
+
+}  // namespace secinfo::store::sql

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <optional>
+
+#include "store/sql/db.h"
+#include "store/types.h"
+
+// Method rows shared by the stores that create methods (the method store itself, and call
+// attempts and code challenges that create one when confirmed). Call inside a write transaction.
+namespace secinfo::store::sql {
+
+// The columns of a methods row, in the order IntoMethod reads them.
+#define SECINFO_METHOD_COLUMNS                                                                  \
+  "id, user_id, kind, phone_type, phone_e164, email, name, secret, public_key, last_used_step," \
+  " created_at"
+
+Query& IntoMethod(Query& q, Method& m);
+
+// Email and security questions only serve password reset (see policy::MethodCanServe), so they are
+// never the default sign-in method.
+bool CanBeDefault(std::string_view kind);
+
+// Deletes `replaces` (NotFound unless it is `m.user_id`'s), inserts `m` and makes it the user's
+// default when the user has none (a replaced default is thus inherited). The uniqueness rules are
+// the schema's unique indexes: a clash throws, and Db::Write turns it into AlreadyExists.
+Result<int64_t> InsertMethodTx(soci::session& session, const Method& m,
+                               std::optional<int64_t> replaces);
+
+}  // namespace secinfo::store::sql

@@ -1,0 +1,172 @@
+// Registration by a code: "Text me a code" for phones, and the email method.
+#include "http/url.h"
+#include "methods/email/email_method.h"
+#include "phone/number.h"
+#include "policy/policy.h"
+#include "web/pages.h"
+
+namespace secinfo::web {
+namespace {
+
+http::Response Message(Ctx& c, const std::string& key, int status) {
+  Data d = c.PageData("security_info");
+  d.set("message", c.T(key));
+  d.set("back", "/security-info");
+  return c.Render("message", d, status);
+}
+
+bool EmailAllowed(Ctx& c) {
+  auto policy = policy::LoadPolicy(c.deps.store.tenants(), c.principal->user.tenant_id);
+  return policy.ok() && policy->Allows("email");
+}
+
+http::Response RenderEmailForm(Ctx& c, const std::string& address, const std::string& replacing,
+                               const std::string& error, int status) {
+  Data d = c.PageData("email_setup");
+  d.set("address", address);
+  if (!replacing.empty()) d.set("replacing", replacing);
+  if (!error.empty()) d.set("address_error", error);
+  return c.Render("email_form", d, status);
+}
+
+std::string Shown(const store::CodeChallenge& ch) {
+  return ch.channel == "sms" ? phone::FormatInternational(ch.destination) : ch.destination;
+}
+
+// The code page: what was sent where, the code field, resend, or the happy end.
+http::Response RenderCodePage(Ctx& c, const store::CodeChallenge& ch, const std::string& error,
+                              const std::string& notice, int status) {
+  Data d = c.PageData(ch.method_kind == "email" ? "email_setup" : "phone_setup");
+  d.set("id", ch.id);
+  d.set("heading", c.T(ch.method_kind == "email" ? "email_title" : "phone_title"));
+  d.set("subheading", c.T(ch.method_kind == "email" ? "email_setup" : "phone_setup"));
+  if (ch.extension_removed) {
+    std::string ext = c.req.Query("ext");
+    if (ext.size() > 10 || ext.find_first_not_of("0123456789") != std::string::npos) ext.clear();
+    d.set("extension_notice", c.T("phone_extension_removed", {{"extension", ext}}));
+  }
+  if (ch.state == "verified") {
+    std::string label =
+        ch.method_kind == "email" ? c.T("method_email") : c.T("phone_type_" + ch.phone_type);
+    d.set("success", true);
+    d.set("registered", c.T("method_registered", {{"method", label + " " + Shown(ch)}}));
+    return c.Render("code", d, status);
+  }
+  d.set("sent", c.T(ch.channel == "sms" ? "code_sent_sms" : "code_sent_email",
+                    {{"destination", Shown(ch)}}));
+  if (!error.empty()) d.set("code_error", error);
+  if (!notice.empty()) d.set("notice", notice);
+  int64_t wait = c.deps.codes.SecondsUntilResend(ch);
+  if (wait > 0) d.set("resend_wait", c.T("code_resend_wait", {{"seconds", std::to_string(wait)}}));
+  if (ch.state == "pending") d.set("pending", true);
+  return c.Render("code", d, status);
+}
+
+}  // namespace
+
+http::Response EmailForm(Ctx& c) {
+  if (!EmailAllowed(c)) return Message(c, "phone_method_not_allowed", 403);
+  std::string replacing;
+  if (std::string change = c.req.Query("change"); !change.empty()) {
+    std::optional<int64_t> id = ParseId(change);
+    auto m = id ? c.deps.store.methods().Get(c.principal->user.id, *id)
+                : Result<store::Method>(Status::NotFound(""));
+    if (!m.ok() || m->kind != "email") return Message(c, "method_not_found", 404);
+    replacing = change;
+  }
+  return RenderEmailForm(c, "", replacing, "", 200);
+}
+
+http::Response EmailSubmit(Ctx& c) {
+  std::string address = c.req.Form("email");
+  std::string replacing_text = c.req.Form("replaces");
+  std::optional<int64_t> replacing;
+  if (!replacing_text.empty()) replacing = ParseId(replacing_text).value_or(-1);
+  flows::CodeBeginRequest request{c.principal->user, "email",  "", "", "", address, c.lang,
+                                  c.req.remote_ip,   replacing};
+  flows::CodeBeginResult r = c.deps.codes.Begin(request);
+  using E = flows::BeginError;
+  switch (r.error) {
+    case E::kNone:
+      return c.Redirect("/security-info/codes/" + r.challenge_id);
+    case E::kMethodNotAllowed:
+      return Message(c, "phone_method_not_allowed", 403);
+    case E::kMethodNotFound:
+      return Message(c, "method_not_found", 404);
+    case E::kInvalidEmail:
+      return RenderEmailForm(c, address, replacing_text, c.T("email_invalid"), 400);
+    case E::kTypeTaken:
+      return RenderEmailForm(c, address, replacing_text, c.T("email_taken"), 400);
+    case E::kTooManyCalls:
+      return RenderEmailForm(c, address, replacing_text, c.T("code_resend_too_many"), 400);
+    case E::kCallFailed:
+      return RenderEmailForm(c, address, replacing_text, c.T("code_send_failed"), 503);
+    default:
+      return RenderEmailForm(c, address, replacing_text, c.T("internal_error"), 503);
+  }
+}
+
+http::Response CodePage(Ctx& c) {
+  auto ch = c.deps.codes.Get(c.req.Param("id"), c.principal->user.id);
+  if (!ch.ok()) return c.Render("not_found", c.PageData("not_found_title"), 404);
+  std::string notice = c.req.Query("notice") == "resent" ? c.T("code_resent") : "";
+  std::string error;
+  if (ch->state == "locked") error = c.T("code_locked");
+  if (ch->state == "expired") error = c.T("code_expired");
+  return RenderCodePage(c, *ch, error, notice, 200);
+}
+
+http::Response CodeSubmit(Ctx& c) {
+  const std::string id = c.req.Param("id");
+  flows::CodeCheck check = c.deps.codes.Verify(id, c.principal->user.id, c.req.Form("code"));
+  auto ch = c.deps.codes.Get(id, c.principal->user.id);
+  if (!ch.ok()) return c.Render("not_found", c.PageData("not_found_title"), 404);
+  using O = flows::CodeOutcome;
+  switch (check.outcome) {
+    case O::kAccepted:
+      return c.Redirect("/security-info/codes/" + http::UrlEncode(id));
+    case O::kRejected:
+      return RenderCodePage(
+          c, *ch, c.T("code_wrong", {{"tries", std::to_string(check.tries_left)}}), "", 400);
+    case O::kMalformed:
+      return RenderCodePage(c, *ch, c.T("code_malformed"), "", 400);
+    case O::kExpired:
+      return RenderCodePage(c, *ch, c.T("code_expired"), "", 400);
+    case O::kLockedOut:
+      return RenderCodePage(c, *ch, c.T("code_locked"), "", 400);
+    case O::kTaken:
+      return RenderCodePage(c, *ch, c.T("code_taken"), "", 409);
+    case O::kNotPending:
+      return RenderCodePage(c, *ch, c.T("code_not_pending"), "", 400);
+    case O::kUnavailable:
+      return RenderCodePage(c, *ch, c.T("internal_error"), "", 503);
+  }
+  return RenderCodePage(c, *ch, c.T("internal_error"), "", 503);
+}
+
+http::Response CodeResend(Ctx& c) {
+  const std::string id = c.req.Param("id");
+  flows::ResendOutcome r = c.deps.codes.Resend(id, c.principal->user.id);
+  auto ch = c.deps.codes.Get(id, c.principal->user.id);
+  if (!ch.ok()) return c.Render("not_found", c.PageData("not_found_title"), 404);
+  using R = flows::ResendOutcome;
+  switch (r) {
+    case R::kSent:
+      return c.Redirect("/security-info/codes/" + http::UrlEncode(id) + "?notice=resent");
+    case R::kTooSoon:
+      return RenderCodePage(
+          c, *ch,
+          c.T("code_resend_wait",
+              {{"seconds", std::to_string(c.deps.codes.SecondsUntilResend(*ch))}}),
+          "", 429);
+    case R::kTooMany:
+      return RenderCodePage(c, *ch, c.T("code_resend_too_many"), "", 429);
+    case R::kNotPending:
+      return RenderCodePage(c, *ch, c.T("code_not_pending"), "", 400);
+    case R::kFailed:
+      return RenderCodePage(c, *ch, c.T("code_send_failed"), "", 503);
+  }
+  return RenderCodePage(c, *ch, c.T("internal_error"), "", 503);
+}
+
+}  // namespace secinfo::web
