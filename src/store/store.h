@@ -111,6 +111,37 @@ class CodeChallengeStore {
   virtual Result<int64_t> UpdateAndCreateMethod(const CodeChallenge& c, const Method& m) = 0;
 };
 
+class AppEnrolmentStore {
+ public:
+  virtual ~AppEnrolmentStore() = default;
+  // Inserts with version 1.
+  virtual Status Create(const AppEnrolment& e) = 0;
+  virtual Result<AppEnrolment> Get(std::string_view id) = 0;
+  // Compare-and-set on version.
+  virtual Status Update(const AppEnrolment& e) = 0;
+  // Like CallAttemptStore::UpdateAndCreateMethod (without replacement).
+  virtual Result<int64_t> UpdateAndCreateMethod(const AppEnrolment& e, const Method& m) = 0;
+};
+
+class QuestionStore {
+ public:
+  virtual ~QuestionStore() = default;
+  // The tenant's settings, or the defaults when never set.
+  virtual Result<QuestionSettings> GetSettings(int64_t tenant_id) = 0;
+  virtual Status SetSettings(int64_t tenant_id, const QuestionSettings& s) = 0;
+  // Oldest first.
+  virtual Result<std::vector<CustomQuestion>> ListCustom(int64_t tenant_id) = 0;
+  virtual Result<int64_t> AddCustom(const CustomQuestion& q) = 0;
+  // NotFound unless the question is the tenant's.
+  virtual Status DeleteCustom(int64_t tenant_id, int64_t id) = 0;
+  // In one transaction: deletes the user's existing "questions" method (answers included) if any,
+  // creates a new one (created_at `now`) with these answers, in order. Returns the method id.
+  virtual Result<int64_t> SaveAnswers(int64_t user_id, const std::vector<QuestionAnswer>& answers,
+                                      int64_t now) = 0;
+  // In registration order. NotFound unless the method is `user_id`'s questions.
+  virtual Result<std::vector<QuestionAnswer>> GetAnswers(int64_t user_id, int64_t method_id) = 0;
+};
+
 class SimMessageStore {
  public:
   virtual ~SimMessageStore() = default;
@@ -167,6 +198,8 @@ class Store {
   virtual SimCallStore& sim_calls() = 0;
   virtual CodeChallengeStore& code_challenges() = 0;
   virtual SimMessageStore& sim_messages() = 0;
+  virtual AppEnrolmentStore& app_enrolments() = 0;
+  virtual QuestionStore& questions() = 0;
   virtual AuditLog& audit() = 0;
   virtual RateLimitStore& rate_limits() = 0;
   // OK when the database answers a trivial query.

@@ -77,6 +77,42 @@ struct CodeChallenge {
   int64_t version = 0;
 };
 
+// An authenticator app being added: the seed shown as a QR code, until the person types a right
+// code from the app. Kept in the store so any node can finish it.
+struct AppEnrolment {
+  std::string id;  // random, unguessable; used in URLs
+  int64_t tenant_id = 0;
+  int64_t user_id = 0;
+  std::string name;    // the person's name for the app
+  std::string secret;  // sealed TOTP seed (base64url)
+  std::string state;   // "pending", "done", "expired", "cancelled"
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  std::string client_ip;
+  std::optional<int64_t> method_id;  // the method created when done
+  int64_t version = 0;
+};
+
+// A tenant's security-question rules (defaults when never set: 3 and 3).
+struct QuestionSettings {
+  int64_t to_register = 3;
+  int64_t to_reset = 3;
+};
+
+struct CustomQuestion {
+  int64_t id = 0;
+  int64_t tenant_id = 0;
+  std::string text;
+  int64_t created_at = 0;
+};
+
+// One registered answer. question_id is a predefined key ("question_predefined_07") or
+// "custom:<id>"; the answer is only kept as an Argon2id hash of its normalized form.
+struct QuestionAnswer {
+  std::string question_id;
+  std::string answer_hash;
+};
+
 // A text or an email delivered on the simulated network, as the recipient sees it.
 struct SimMessage {
   int64_t id = 0;

@@ -24,6 +24,8 @@ class SqlStore final : public Store {
         sim_calls_(*db_),
         code_challenges_(*db_),
         sim_messages_(*db_),
+        app_enrolments_(*db_),
+        questions_(*db_),
         audit_(*db_),
         rate_limits_(*db_) {}
 
@@ -35,6 +37,8 @@ class SqlStore final : public Store {
   SimCallStore& sim_calls() override { return sim_calls_; }
   CodeChallengeStore& code_challenges() override { return code_challenges_; }
   SimMessageStore& sim_messages() override { return sim_messages_; }
+  AppEnrolmentStore& app_enrolments() override { return app_enrolments_; }
+  QuestionStore& questions() override { return questions_; }
   AuditLog& audit() override { return audit_; }
   RateLimitStore& rate_limits() override { return rate_limits_; }
 
@@ -56,6 +60,8 @@ class SqlStore final : public Store {
   sql::SqlSimCallStore sim_calls_;
   sql::SqlCodeChallengeStore code_challenges_;
   sql::SqlSimMessageStore sim_messages_;
+  sql::SqlAppEnrolmentStore app_enrolments_;
+  sql::SqlQuestionStore questions_;
   sql::SqlAuditLog audit_;
   sql::SqlRateLimitStore rate_limits_;
 };

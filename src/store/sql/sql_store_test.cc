@@ -629,6 +629,62 @@ TEST_P(StoreContractTest, SimMessagesAreListedPerRecipientNewestFirst) {
             std::vector<std::string>{"ana@example.org"});
 }
 
+TEST_P(StoreContractTest, AppEnrolmentsFinishIntoAnAuthenticatorMethod) {
+  AppEnrolment e{.id = "e1",
+                 .tenant_id = tenant_id_,
+                 .user_id = ana_,
+                 .name = "Pixel",
+                 .secret = "sealed",
+                 .state = "pending",
+                 .created_at = kT0,
+                 .expires_at = kT0 + 600'000,
+                 .client_ip = "192.0.2.1"};
+  ASSERT_OK(store_->app_enrolments().Create(e));
+  AppEnrolment got = *store_->app_enrolments().Get("e1");
+  EXPECT_EQ(got.version, 1);
+  EXPECT_EQ(got.secret, "sealed");
+  got.state = "done";
+  Result<int64_t> m =
+      store_->app_enrolments().UpdateAndCreateMethod(got, Method{.user_id = ana_,
+                                                                 .kind = "authenticator",
+                                                                 .name = "Pixel",
+                                                                 .secret = "sealed",
+                                                                 .created_at = kT0});
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(store_->app_enrolments().Get("e1")->method_id, *m);
+  EXPECT_EQ(store_->app_enrolments().Get("e1")->state, "done");
+  EXPECT_EQ(store_->app_enrolments().Update(got).code(), Code::kFailedPrecondition);
+  EXPECT_EQ(store_->users().Get(ana_)->default_method_id, *m);
+}
+
+TEST_P(StoreContractTest, QuestionSettingsCustomQuestionsAndAnswers) {
+  EXPECT_EQ(store_->questions().GetSettings(tenant_id_)->to_register, 3);
+  ASSERT_OK(store_->questions().SetSettings(tenant_id_, {5, 4}));
+  EXPECT_EQ(store_->questions().GetSettings(tenant_id_)->to_reset, 4);
+
+  int64_t q1 = *store_->questions().AddCustom({0, tenant_id_, "Nom du premier chef ?", kT0});
+  ASSERT_TRUE(store_->questions().AddCustom({0, tenant_id_, "Ville du stage ?", kT0 + 1}).ok());
+  EXPECT_EQ(store_->questions().ListCustom(tenant_id_)->size(), 2u);
+  ASSERT_OK(store_->questions().DeleteCustom(tenant_id_, q1));
+  EXPECT_EQ(store_->questions().DeleteCustom(tenant_id_, q1).code(), Code::kNotFound);
+
+  std::vector<QuestionAnswer> answers = {
+      {"question_predefined_01", "h1"}, {"question_predefined_02", "h2"}, {"custom:7", "h3"}};
+  int64_t first = *store_->questions().SaveAnswers(ana_, answers, kT0);
+  EXPECT_EQ(store_->questions().GetAnswers(ana_, first)->at(2).question_id, "custom:7");
+  EXPECT_FALSE(store_->users().Get(ana_)->default_method_id.has_value());  // reset only
+
+  // Answering again replaces the set.
+  answers.pop_back();
+  int64_t second = *store_->questions().SaveAnswers(ana_, answers, kT0 + 5);
+  EXPECT_NE(first, second);
+  EXPECT_EQ(store_->questions().GetAnswers(ana_, second)->size(), 2u);
+  EXPECT_EQ(store_->questions().GetAnswers(ana_, first).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->methods().ListForUser(ana_)->size(), 1u);
+  EXPECT_EQ(store_->questions().GetAnswers(NewUser("ben"), second).status().code(),
+            Code::kNotFound);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, StoreBackends(), BackendName);
 
 }  // namespace

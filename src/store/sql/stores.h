@@ -97,6 +97,34 @@ class SqlCodeChallengeStore final : public CodeChallengeStore {
   Db& db_;
 };
 
+class SqlAppEnrolmentStore final : public AppEnrolmentStore {
+ public:
+  explicit SqlAppEnrolmentStore(Db& db) : db_(db) {}
+  Status Create(const AppEnrolment& e) override;
+  Result<AppEnrolment> Get(std::string_view id) override;
+  Status Update(const AppEnrolment& e) override;
+  Result<int64_t> UpdateAndCreateMethod(const AppEnrolment& e, const Method& m) override;
+
+ private:
+  Db& db_;
+};
+
+class SqlQuestionStore final : public QuestionStore {
+ public:
+  explicit SqlQuestionStore(Db& db) : db_(db) {}
+  Result<QuestionSettings> GetSettings(int64_t tenant_id) override;
+  Status SetSettings(int64_t tenant_id, const QuestionSettings& s) override;
+  Result<std::vector<CustomQuestion>> ListCustom(int64_t tenant_id) override;
+  Result<int64_t> AddCustom(const CustomQuestion& q) override;
+  Status DeleteCustom(int64_t tenant_id, int64_t id) override;
+  Result<int64_t> SaveAnswers(int64_t user_id, const std::vector<QuestionAnswer>& answers,
+                              int64_t now) override;
+  Result<std::vector<QuestionAnswer>> GetAnswers(int64_t user_id, int64_t method_id) override;
+
+ private:
+  Db& db_;
+};
+
 class SqlSimMessageStore final : public SimMessageStore {
  public:
   explicit SqlSimMessageStore(Db& db) : db_(db) {}

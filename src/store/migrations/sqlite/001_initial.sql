@@ -171,3 +171,40 @@ CREATE TABLE sim_messages (
   created_at BIGINT NOT NULL
 );
 CREATE INDEX sim_messages_recipient ON sim_messages (channel, recipient, created_at);
+
+CREATE TABLE app_enrolments (
+  id TEXT PRIMARY KEY,
+  tenant_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  state TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  client_ip TEXT NOT NULL,
+  method_id BIGINT REFERENCES methods (id) ON DELETE SET NULL,
+  version BIGINT NOT NULL
+);
+CREATE INDEX app_enrolments_user ON app_enrolments (user_id);
+
+CREATE TABLE tenant_question_settings (
+  tenant_id BIGINT PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
+  to_register BIGINT NOT NULL,
+  to_reset BIGINT NOT NULL
+);
+
+CREATE TABLE tenant_custom_questions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id BIGINT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+  text TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX tenant_custom_questions_tenant ON tenant_custom_questions (tenant_id);
+
+CREATE TABLE question_answers (
+  method_id BIGINT NOT NULL REFERENCES methods (id) ON DELETE CASCADE,
+  position BIGINT NOT NULL,
+  question_id TEXT NOT NULL,
+  answer_hash TEXT NOT NULL,
+  PRIMARY KEY (method_id, position)
+);
