@@ -212,8 +212,11 @@ http::Response PhoneSubmit(Ctx& c) {
       f.type_error = c.T("phone_type_taken", {{"type", c.T("phone_type_" + f.type)}});
       break;
     case E::kNotValidForRegion:
+      // With a "+", the chosen region played no part: do not name it.
       f.number_error =
-          c.T("phone_not_valid_for_region", {{"region", RegionName(c.lang, f.region)}});
+          f.number.find('+') != std::string::npos
+              ? c.T("phone_not_valid")
+              : c.T("phone_not_valid_for_region", {{"region", RegionName(c.lang, f.region)}});
       break;
     case E::kTooManyCalls:
     case E::kCallFailed:

@@ -90,7 +90,7 @@ http::Response SimPhone(Ctx& c) {
             cur["keys"] = c.T("sim_keys_pressed", {{"keys", call.digits}});
           }
         }
-        d.set("current", cur);
+        d.set("call", cur);
         continue;
       }
       std::string state = c.T("sim_state_" + call.state);

@@ -1,0 +1,557 @@
+// Shared helpers for secinfo's end-to-end tests: a real `secinfo serve` on a free loopback port with
+// a throw-away directory, the admin CLI, Debian's Chromium driven by Playwright, axe-core checks,
+// screenshots, and polling with a deadline (never a sleep for synchronisation).
+//
+// The integration tests (tests/integration) import this file too, without a browser: nothing here
+// loads playwright-core until launchBrowser() is called.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const E2E_DIR = path.resolve(here, '..');
+export const REPO_DIR = path.resolve(E2E_DIR, '..', '..');
+export const OUTPUT_DIR = path.join(E2E_DIR, 'output');
+export const SECINFO_BIN = process.env.SECINFO_BIN || path.join(REPO_DIR, 'build', 'secinfo');
+const require = createRequire(import.meta.url);
+
+// ---------------------------------------------------------------------------------------------
+// Polling
+
+/**
+ * Calls `fn` until it returns a truthy value (returned) or the deadline passes (throws, with the
+ * last value or error seen). `fn` may be async and may throw while it is not yet true.
+ */
+export async function pollUntil(fn, { timeout = 10_000, interval = 100, message = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() >= deadline) {
+      const why = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`timed out after ${timeout} ms waiting for ${message} (last: ${why})`);
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ports, directories
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function makeTempDir(prefix = 'secinfo-e2e-') {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function removeDir(dir) {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server and its admin CLI
+
+/**
+ * One secinfo node. Several nodes may share `dir` (same database and key file) with their own port.
+ * Settings come from the environment only; every inherited SECINFO_* variable is dropped, since
+ * secinfo refuses settings it does not know (SECINFO_BIN among them).
+ */
+// Servers still running when this process exits (a test crashed or timed out) are killed by PID.
+const running = new Set();
+process.on('exit', () => {
+  for (const proc of running) {
+    try {
+      process.kill(proc.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+export class Server {
+  constructor({ dir, port = 0, name = 'node', ringTimeout = 20, inputTimeout = 20, env = {} } = {}) {
+    if (!fs.existsSync(SECINFO_BIN)) {
+      throw new Error(`secinfo binary not found at ${SECINFO_BIN}: run scripts/build, or set SECINFO_BIN`);
+    }
+    this.dir = dir;
+    this.port = port;
+    this.name = name;
+    this.logFile = path.join(dir, `${name}.log`);
+    this.settings = {
+      SECINFO_SERVER_PORT: String(port),
+      SECINFO_DATABASE_CONNECTION: path.join(dir, 'db.sqlite'),
+      SECINFO_SECURITY_KEY_FILE: path.join(dir, 'key'),
+      SECINFO_DEMO_ENABLED: 'false',
+      SECINFO_VOICE_RING_TIMEOUT_SECONDS: String(ringTimeout),
+      SECINFO_VOICE_INPUT_TIMEOUT_SECONDS: String(inputTimeout),
+      ...env,
+    };
+    this.proc = null;
+  }
+
+  get baseUrl() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  url(p = '/') {
+    return this.baseUrl + p;
+  }
+
+  env() {
+    const env = {};
+    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SECINFO_')) env[k] = v;
+    const settings = { ...this.settings, SECINFO_SERVER_PORT: String(this.port) };
+    if (!this.port) delete settings.SECINFO_SERVER_PORT; // admin commands do not listen
+    return { ...env, ...settings };
+  }
+
+  /** Runs `secinfo admin ...args`; returns stdout, throws with stderr when it fails. */
+  admin(args, { input } = {}) {
+    const r = spawnSync(SECINFO_BIN, ['admin', ...args], {
+      env: this.env(),
+      input: input ?? '',
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    if (r.status !== 0) {
+      throw new Error(`secinfo admin ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr}${r.error ?? ''}`);
+    }
+    return r.stdout;
+  }
+
+  /** The tenant's audit log, newest first, as objects. */
+  audit(tenant = 'contoso.example', limit = 100) {
+    return this.admin(['audit', '--tenant', tenant, '--limit', String(limit)])
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [at, actor, ip, action, method, result, detail] = line.split('\t');
+        return { at: Number(at), actor, ip, action, method, result, detail, line };
+      });
+  }
+
+  async start({ timeout = 15_000 } = {}) {
+    if (!this.port) this.port = await freePort();
+    const log = fs.openSync(this.logFile, 'a');
+    this.proc = spawn(SECINFO_BIN, ['serve'], { env: this.env(), stdio: ['ignore', log, log] });
+    fs.closeSync(log);
+    const proc = this.proc;
+    running.add(proc);
+    this.exited = new Promise((resolve) =>
+      proc.once('exit', (code, signal) => {
+        running.delete(proc);
+        resolve({ code, signal });
+      }),
+    );
+    let exitInfo = null;
+    this.exited.then((x) => (exitInfo = x));
+    await pollUntil(
+      async () => {
+        if (exitInfo) throw new Error(`secinfo exited early (${JSON.stringify(exitInfo)}):\n${this.log()}`);
+        const r = await fetch(this.url('/readyz'), { signal: AbortSignal.timeout(1000) });
+        return r.status === 200;
+      },
+      { timeout, interval: 50, message: `${this.name} to answer /readyz on port ${this.port}` },
+    ).catch((e) => {
+      throw new Error(`${e.message}\n--- ${this.logFile}\n${this.log()}`);
+    });
+    return this;
+  }
+
+  log() {
+    try {
+      return fs.readFileSync(this.logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  /** Stops this node by its PID: SIGTERM, then SIGKILL if it has not exited within 5 s. */
+  async stop() {
+    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    const pid = this.proc.pid;
+    process.kill(pid, 'SIGTERM');
+    let timer;
+    const done = await Promise.race([this.exited, new Promise((r) => (timer = setTimeout(() => r(null), 5000)))]);
+    clearTimeout(timer);
+    if (!done) {
+      process.kill(pid, 'SIGKILL');
+      await this.exited;
+    }
+  }
+}
+
+export const TENANT = { name: 'Contoso', domain: 'contoso.example' };
+export const PASSWORD = 'correct horse battery staple';
+
+/**
+ * A tenant and its people, created with the admin CLI before (or while) the server runs.
+ * users: [{ email, name, locale }] (locale '' or absent: none, so the browser's language is used).
+ */
+export function seedTenant(server, { locale = 'fr', region = 'FR', allow = 'phone', users = [] } = {}) {
+  server.admin(['create-tenant', '--name', TENANT.name, '--domain', TENANT.domain, '--locale', locale, '--region', region]);
+  for (const u of users) {
+    const args = ['create-user', '--email', u.email, '--name', u.name ?? u.email, '--password-stdin'];
+    if (u.locale) args.push('--locale', u.locale);
+    server.admin(args, { input: `${u.password ?? PASSWORD}\n` });
+  }
+  server.admin(['set-methods', '--tenant', TENANT.domain, '--allow', allow]);
+}
+
+/** A temp dir, a seeded tenant and a running server; stop() stops it and removes the dir. */
+export async function startSeededServer(seed = {}, serverOptions = {}) {
+  const dir = makeTempDir();
+  const server = new Server({ dir, ...serverOptions });
+  try {
+    seedTenant(server, seed);
+    await server.start();
+  } catch (e) {
+    await server.stop();
+    removeDir(dir);
+    throw e;
+  }
+  const stop = async () => {
+    await server.stop();
+    removeDir(dir);
+  };
+  return { server, dir, stop };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain HTTP with a cookie jar (no browser)
+
+export class HttpClient {
+  constructor(baseUrl, { headers = {} } = {}) {
+    this.baseUrl = baseUrl;
+    this.cookies = new Map();
+    this.headers = headers;
+  }
+
+  cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  remember(res) {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = c.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const expired = attrs.some((a) => /^\s*max-age\s*=\s*0\s*$/i.test(a));
+      if (expired || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async request(method, p, { form, headers = {} } = {}) {
+    const h = { ...this.headers, ...headers };
+    if (this.cookies.size) h.cookie = this.cookieHeader();
+    let body;
+    if (form) {
+      body = new URLSearchParams(form).toString();
+      h['content-type'] = 'application/x-www-form-urlencoded';
+    }
+    const res = await fetch(new URL(p, this.baseUrl), { method, headers: h, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    this.remember(res);
+    const text = await res.text();
+    return { status: res.status, location: res.headers.get('location'), text, headers: res.headers };
+  }
+
+  get(p, opts) {
+    return this.request('GET', p, opts);
+  }
+
+  post(p, form, opts) {
+    return this.request('POST', p, { ...opts, form });
+  }
+}
+
+/** The value of the first hidden csrf input of a page. */
+export function csrfFrom(html) {
+  const m = html.match(/name="csrf" value="([^"]+)"/);
+  if (!m) throw new Error('no csrf input in the page');
+  return m[1];
+}
+
+/** Text with the HTML entities secinfo's templates produce decoded. */
+export function decodeHtml(s) {
+  return s
+    .replace(/&apos;|&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The browser
+
+export const CHROMIUM = process.env.SECINFO_CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Debian's Chromium, headless, with a fresh user-data dir under `dir`. Returns the (persistent)
+ * browser context; options go to it (locale, viewport, ...). Close it with context.close().
+ */
+export async function launchBrowser(dir, options = {}) {
+  let chromium;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch (e) {
+    throw new Error(`playwright-core is not installed: run 'cd tests/e2e && npm ci' (${e.message})`);
+  }
+  const profile = fs.mkdtempSync(path.join(dir, 'chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1024, height: 800 },
+    ...options,
+  });
+  context.setDefaultTimeout(10_000);
+  context.setDefaultNavigationTimeout(15_000);
+  return context;
+}
+
+/** Fails the test with the page's text when a navigation answered with an unexpected status. */
+export function expectStatus(response, status, what) {
+  if (!response) throw new Error(`${what}: no response`);
+  if (response.status() !== status) {
+    throw new Error(`${what}: HTTP ${response.status()} (expected ${status}) at ${response.url()}`);
+  }
+}
+
+let axeSource;
+const axeQueues = new WeakMap(); // page → the promise of its last axe run (axe runs one at a time)
+
+/** Runs axe-core on the page as it is now; returns its violations (one run per page at a time). */
+function runAxe(page) {
+  const previous = axeQueues.get(page) ?? Promise.resolve();
+  const run = previous.catch(() => {}).then(async () => {
+    axeSource ??= fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    // The pages' CSP forbids inline scripts, so axe is evaluated through the DevTools protocol
+    // rather than added as a <script>.
+    const loaded = await page.evaluate(() => typeof window.axe !== 'undefined');
+    if (!loaded) await page.evaluate(axeSource);
+    return page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary?.replace(/\s+/g, ' ')}`),
+      }));
+    });
+  });
+  axeQueues.set(page, run);
+  return run;
+}
+
+const isSerious = (v) => v.impact === 'serious' || v.impact === 'critical';
+const describeViolation = (v) => `  [${v.impact}] ${v.id}: ${v.help}\n${v.nodes.map((n) => `      ${n}`).join('\n')}`;
+
+/**
+ * Runs axe-core on the page as it is now. Fails on any violation of impact serious or critical,
+ * listing them; lesser ones are printed.
+ */
+export async function checkA11y(page, label) {
+  await page.waitForLoadState('load');
+  const results = await runAxe(page);
+  const bad = results.filter(isSerious);
+  const minor = results.filter((v) => !isSerious(v));
+  if (minor.length) console.log(`axe (${label}, ${page.url()}): minor violations\n${minor.map(describeViolation).join('\n')}`);
+  if (bad.length) {
+    throw new Error(`axe found ${bad.length} serious/critical violation(s) on ${label} (${page.url()}):\n${bad.map(describeViolation).join('\n')}`);
+  }
+  return results;
+}
+
+/**
+ * Runs axe on every page that loads in `context` from now on (each navigation, each reload), on
+ * top of the explicit checkA11y calls at particular moments. assertClean() waits for the runs and
+ * fails on any serious or critical violation seen. A page that navigates away while axe runs is
+ * skipped: the page it went to is checked in turn.
+ */
+export function checkEveryPage(context) {
+  const runs = [];
+  const checked = new Set();
+  const found = [];
+  const watch = (page) =>
+    page.on('load', () => {
+      const url = page.url();
+      if (!url.startsWith('http')) return;
+      runs.push(
+        runAxe(page).then(
+          (violations) => {
+            checked.add(new URL(url).pathname);
+            for (const v of violations.filter(isSerious)) found.push({ url, v });
+          },
+          () => {}, // navigated away meanwhile
+        ),
+      );
+    });
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  return {
+    checked,
+    async assertClean() {
+      await Promise.all(runs);
+      if (found.length) {
+        throw new Error(`axe found serious/critical violations:\n${found.map(({ url, v }) => `${url}\n${describeViolation(v)}`).join('\n')}`);
+      }
+      console.log(`axe checked ${checked.size} distinct paths on load: ${[...checked].sort().join(' ')}`);
+      return checked;
+    },
+  };
+}
+
+const shotCounters = new Map();
+
+/** Saves a full-page PNG as tests/e2e/output/<test>/<NN>-<step>.png and returns its path. */
+export async function screenshot(page, test, step) {
+  const dir = path.join(OUTPUT_DIR, test);
+  if (!shotCounters.has(test)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    shotCounters.set(test, 0);
+  }
+  const n = shotCounters.get(test) + 1;
+  shotCounters.set(test, n);
+  const file = path.join(dir, `${String(n).padStart(2, '0')}-${step.replace(/[^a-z0-9_-]+/gi, '-')}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a person does, step by step
+
+/** Signs in through the sign-in form; `expectSuccess` waits for Security info. */
+export async function signIn(page, server, email, password = PASSWORD, { expectSuccess = true } = {}) {
+  await page.goto(server.url('/sign-in'));
+  await page.locator('#username').fill(email);
+  await page.locator('#password').fill(password);
+  await clickAndWaitForNavigation(page, page.locator('main button[type=submit]'));
+  if (expectSuccess) await page.waitForURL(server.url('/security-info'));
+}
+
+/** The phone rows of Security info as "label|detail" strings. */
+export async function listedMethods(page) {
+  return page.locator('li.method').evaluateAll((rows) =>
+    rows.map((r) => `${r.querySelector('.method-label').textContent.trim()}|${r.querySelector('.method-detail').textContent.trim()}`),
+  );
+}
+
+/** The URL of the simulated phone with this E.164 number. */
+export function simPhonePath(e164) {
+  return `/sim/phone/${encodeURIComponent(e164)}`;
+}
+
+/** Waits until the call page's status text contains `text` (the page polls by itself). */
+export async function waitForCallStatus(page, text, timeout = 15_000) {
+  await pollUntil(async () => (await page.locator('#call-status').textContent())?.includes(text), {
+    timeout,
+    message: `call status "${text}"`,
+  }).catch(async (e) => {
+    throw new Error(`${e.message}; page shows: ${await page.locator('main').innerText().catch(() => '?')}`);
+  });
+}
+
+/** Opens the simulated phone in `page` and waits until it rings. */
+export async function openRingingPhone(page, server, e164) {
+  await page.goto(server.url(simPhonePath(e164)));
+  await pollUntil(
+    async () => {
+      if (await page.locator('#answer').isVisible()) return true;
+      await page.reload();
+      return false;
+    },
+    { timeout: 10_000, interval: 250, message: `${e164} to ring on /sim` },
+  );
+}
+
+/**
+ * Clicks (or, with `act`, does anything that submits) and waits until the page has navigated and
+ * loaded, also when it comes back to the same URL (a form posted, then redirected back).
+ */
+export async function clickAndWaitForNavigation(page, locator, act = () => locator.click()) {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
+  await act();
+  await navigated;
+  await page.waitForLoadState('load');
+}
+
+/** Presses one key on the simulated phone's keypad and waits for the phone page to come back. */
+export async function pressKey(page, key) {
+  await clickAndWaitForNavigation(page, page.locator(`.keypad button[value="${key}"]`));
+}
+
+/** The language switch in the header names the language the page is written in. */
+export async function assertLanguageSwitchShowsPageLanguage(page) {
+  const lang = await page.getAttribute('html', 'lang');
+  const chosen = await page.locator('#lang-select').inputValue();
+  if (chosen !== lang) {
+    throw new Error(`the language switch shows "${chosen}" on a page in "${lang}" (${page.url()})`);
+  }
+}
+
+/**
+ * Fills the phone wizard already open in `page` by values (any language), submits it, and returns
+ * once the call page shows. type: mobile|alternate_mobile|office (ignored when changing a phone).
+ */
+export async function submitPhoneWizard(page, { type, region, number }) {
+  if (type && (await page.locator('input[name=phone_type]').count())) {
+    await page.locator(`input[name=phone_type][value="${type}"]`).check();
+  }
+  if (region) await page.locator('#region').selectOption(region);
+  await page.locator('#number').fill(number);
+  await page.locator('input[name=verify][value=call]').check();
+  await clickAndWaitForNavigation(page, page.locator('main form[action="/security-info/phone"] button[type=submit]'));
+}
+
+/**
+ * The whole registration from the wizard page: fill, Next, answer the simulated phone `e164` in
+ * `phonePage`, press `keys` (default '#'), and wait until the call page has reached a final state.
+ */
+export async function registerPhone(page, phonePage, server, { type, region, number, e164, keys = ['#'] }) {
+  await submitPhoneWizard(page, { type, region, number });
+  if (!/\/security-info\/phone\/calls\//.test(page.url())) {
+    const errors = await page.locator('main .error').allTextContents();
+    throw new Error(`the wizard did not place a call (${page.url()}): ${errors.join(' / ') || 'no message'}`);
+  }
+  await openRingingPhone(phonePage, server, e164);
+  await clickAndWaitForNavigation(phonePage, phonePage.locator('#answer'));
+  for (const k of keys) await pressKey(phonePage, k);
+  await pollUntil(async () => /^(confirmed|no_answer|hung_up|busy|wrong_key|no_input|fraud_reported|failed|cancelled)$/.test(await page.locator('#call').getAttribute('data-state')), {
+    timeout: 15_000,
+    message: 'the call page to reach a final state',
+  });
+  await page.waitForLoadState('load');
+}
