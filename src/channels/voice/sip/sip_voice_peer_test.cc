@@ -1,0 +1,421 @@
+// SipVoice against real peers on loopback: kamailio as the carrier, baresip processes as phones
+// (harness: tests/peers/). Each case checks what the person on the phone, or the flow waiting
+// for the call, would notice. ctest label "peers".
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "channels/voice/sip/prompt_cache.h"
+#include "channels/voice/sip/sip_voice.h"
+#include "flows/registration/call_state.h"
+#include "sip_peers.h"
+
+namespace secinfo::channels {
+namespace {
+
+namespace fs = std::filesystem;
+using peers::Deadline;
+using peers::In;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr char kMain[] = "+33612345678";    // answers at once
+constexpr char kManual[] = "+33425555123";  // rings until told, takes one call at a time
+constexpr char kNobody[] = "+33999999999";  // registered by no phone
+constexpr int kCrowd = 20;
+constexpr char kAuthUser[] = "secinfo-trunk";
+constexpr char kPrompt[] =
+    "Bonjour. Contoso vérifie votre numéro de téléphone. Appuyez sur la touche dièse pour "
+    "confirmer.";
+
+std::string CrowdNumber(int i) { return "+3370000" + std::to_string(1000 + i); }
+
+// Records the events of every call; tests wait on it with deadlines.
+class EventLog : public CallEventSink {
+ public:
+  void OnCallEvent(std::string_view provider, std::string_view reference,
+                   const CallEvent& event) override {
+    std::lock_guard lock(mu_);
+    EXPECT_EQ(provider, "sip");
+    events_[std::string(reference)].push_back(event);
+    cv_.notify_all();
+  }
+  std::vector<CallEvent> Of(const std::string& ref) {
+    std::lock_guard lock(mu_);
+    return events_[ref];
+  }
+  // True once the call has an event of `kind` (with `digit` for kDigit).
+  bool WaitFor(const std::string& ref, CallEventKind kind, Deadline deadline, char digit = 0) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_until(lock, deadline, [&] {
+      for (const CallEvent& e : events_[ref]) {
+        if (e.kind == kind && (kind != CallEventKind::kDigit || e.digit == digit)) return true;
+      }
+      return false;
+    });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, std::vector<CallEvent>> events_;
+};
+
+// "ringing answered # hung_up": what happened, readable in a failure message.
+std::string Story(const std::vector<CallEvent>& events) {
+  std::string s;
+  for (const CallEvent& e : events) {
+    if (!s.empty()) s += ' ';
+    switch (e.kind) {
+      case CallEventKind::kRinging:
+        s += "ringing";
+        break;
+      case CallEventKind::kAnswered:
+        s += "answered";
+        break;
+      case CallEventKind::kDigit:
+        s += e.digit;
+        break;
+      case CallEventKind::kHungUp:
+        s += "hung_up";
+        break;
+      case CallEventKind::kBusy:
+        s += "busy";
+        break;
+      case CallEventKind::kFailed:
+        s += "failed(" + e.detail + ")";
+        break;
+    }
+  }
+  return s;
+}
+
+// What the registration flow makes of these events (its pure state machine).
+std::string FlowOutcome(const std::vector<CallEvent>& events) {
+  store::CallAttempt a;
+  a.state = std::string(flows::CallStateName(flows::CallState::kPlacing));
+  int64_t now = 1000;
+  for (const CallEvent& e : events) flows::ApplyCallEvent(a, e, ++now);
+  return a.state;
+}
+
+std::set<std::string> Recordings(const std::string& dir) {
+  std::set<std::string> files;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.find("dec") != std::string::npos && e.path().extension() == ".wav") {
+      files.insert(e.path().string());
+    }
+  }
+  return files;
+}
+
+class SipVoicePeers : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { setup_ = StartAll(); }
+
+  static Status StartAll() {
+    std::string pattern = (fs::temp_directory_path() / "sip-peers-XXXXXX").string();
+    dir_ = ::mkdtemp(pattern.data());
+    password_ = "pw-" + std::to_string(::getpid());
+    // One worker process per transport: with several, a phone's instant 180 and 200 may be
+    // relayed in either order, and a 180 after the 200 is dropped (no kRinging). Real phones
+    // ring before a person answers; the flow accepts kAnswered without kRinging anyway.
+    auto k = peers::Kamailio::Start(dir_ + "/kamailio", kAuthUser, password_, /*children=*/1);
+    if (!k.ok()) return k.status();
+    kamailio_ = std::move(*k);
+    const Deadline deadline = In(seconds(20));
+    auto start = [&](const std::string& name, const peers::PhoneOptions& o,
+                     std::unique_ptr<peers::Phone>& into) {
+      auto p = peers::Phone::Start(dir_ + "/" + name, kamailio_->port(), o, deadline);
+      if (p.ok()) into = std::move(*p);
+      return p.status();
+    };
+    SECINFO_RETURN_IF_ERROR(start("main", {{kMain}, true, 4, true}, main_));
+    SECINFO_RETURN_IF_ERROR(start("manual", {{kManual}, false, 1, false}, manual_));
+    for (int group = 0; group < 2; ++group) {
+      std::vector<std::string> numbers;
+      for (int i = group * kCrowd / 2; i < (group + 1) * kCrowd / 2; ++i) {
+        numbers.push_back(CrowdNumber(i));
+      }
+      SECINFO_RETURN_IF_ERROR(
+          start("crowd" + std::to_string(group), {numbers, true, 2, false}, crowd_[group]));
+    }
+    auto v = SipVoice::Create(VoiceConfig("udp", kAuthUser, password_), clock_);
+    if (!v.ok()) return v.status();
+    voice_ = std::move(*v);
+    log_ = new EventLog();
+    voice_->SetEventSink(log_);
+    return Status::Ok();
+  }
+
+  static void TearDownTestSuite() {
+    voice_.reset();  // hangs up what is left
+    delete log_;
+    // Phones first: they un-register from a registrar that still answers.
+    main_.reset();
+    manual_.reset();
+    crowd_[0].reset();
+    crowd_[1].reset();
+    kamailio_.reset();
+    if (::testing::UnitTest::GetInstance()->Passed() && !std::getenv("SECINFO_KEEP_PEERS")) {
+      fs::remove_all(dir_);
+    } else {
+      printf("peer logs and recordings kept in %s\n", dir_.c_str());
+    }
+  }
+
+  void SetUp() override { ASSERT_TRUE(setup_.ok()) << "peers: " << setup_.ToString(); }
+
+  static Config::Voice VoiceConfig(const std::string& transport, const std::string& user,
+                                   const std::string& password) {
+    Config::Voice v;
+    v.provider = "sip";
+    v.sip.host = "127.0.0.1";
+    v.sip.port = kamailio_->port();
+    v.sip.transport = transport;
+    v.sip.user = user;
+    v.sip.password = password;
+    v.sip.local_address = "127.0.0.1";
+    v.sip.prompt_cache_dir = dir_ + "/prompts";
+    return v;
+  }
+
+  static CallRequest Call(const std::string& ref, const std::string& number) {
+    return {ref, number, "fr", kPrompt, "Contoso"};
+  }
+
+  // Waits until `voice` has delivered the last event of every call.
+  static bool WaitIdle(const SipVoice& voice, Deadline deadline) {
+    while (voice.ActiveCalls() != 0) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    return true;
+  }
+
+  // Answered call to kMain: presses `keys`, waits for the last one, returns the events.
+  std::vector<CallEvent> AnswerAndPress(const std::string& ref, const std::string& keys) {
+    EXPECT_TRUE(voice_->PlaceCall(Call(ref, kMain)).ok());
+    EXPECT_TRUE(log_->WaitFor(ref, CallEventKind::kAnswered, In(seconds(10))))
+        << Story(log_->Of(ref));
+    EXPECT_TRUE(main_->Press(kMain, keys).ok());
+    EXPECT_TRUE(log_->WaitFor(ref, CallEventKind::kDigit, In(seconds(10)), keys.back()))
+        << Story(log_->Of(ref));
+    EXPECT_TRUE(voice_->HangUp(ref).ok());
+    EXPECT_TRUE(main_->WaitForCalls(kMain, 0, In(seconds(5))).ok());
+    return log_->Of(ref);
+  }
+
+  static inline Status setup_;
+  static inline std::string dir_;
+  static inline std::string password_;
+  static inline SystemClock clock_;
+  static inline std::unique_ptr<peers::Kamailio> kamailio_;
+  static inline std::unique_ptr<peers::Phone> main_, manual_, crowd_[2];
+  static inline std::unique_ptr<SipVoice> voice_;
+  static inline EventLog* log_ = nullptr;
+};
+
+TEST_F(SipVoicePeers, AnsweredCallHearsThePromptAndPoundConfirms) {
+  const std::string ref = "confirm";
+  const auto before = Recordings(main_->record_dir());
+  ASSERT_TRUE(voice_->PlaceCall(Call(ref, kMain)).ok());
+  ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kAnswered, In(seconds(10))))
+      << Story(log_->Of(ref));
+
+  // Let 1.5 s of the prompt reach the phone's recorder before pressing (polls the WAV file).
+  std::string recording;
+  const Deadline heard = In(seconds(10));
+  while (true) {
+    for (const std::string& f : Recordings(main_->record_dir())) {
+      if (!before.count(f)) recording = f;
+    }
+    if (!recording.empty()) {
+      auto wav = peers::ReadWav(recording);
+      if (wav.ok() && wav->sample_rate > 0 &&
+          wav->samples.size() >= static_cast<size_t>(wav->sample_rate * wav->channels * 3 / 2)) {
+        break;
+      }
+    }
+    ASSERT_LT(std::chrono::steady_clock::now(), heard)
+        << "no recording grew in " << main_->record_dir();
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  ASSERT_TRUE(main_->Press(kMain, "#").ok());
+  ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kDigit, In(seconds(10)), '#'))
+      << Story(log_->Of(ref));
+  EXPECT_EQ(Story(log_->Of(ref)), "ringing answered #");
+  EXPECT_EQ(FlowOutcome(log_->Of(ref)), "confirmed");
+
+  // The flow hangs up a confirmed call; the phone sees it end.
+  ASSERT_TRUE(voice_->HangUp(ref).ok());
+  ASSERT_TRUE(main_->WaitForCalls(kMain, 0, In(seconds(5))).ok());
+  ASSERT_TRUE(WaitIdle(*voice_, In(seconds(5))));
+  EXPECT_EQ(Story(log_->Of(ref)), "ringing answered #");
+
+  // What the phone heard is speech: loud enough, with pauses between words (silence would be 0,
+  // a steady tone would be active in every window)...
+  auto wav = peers::ReadWav(recording);
+  ASSERT_TRUE(wav.ok()) << wav.status().ToString();
+  ASSERT_EQ(wav->sample_rate, 8000) << recording;
+  EXPECT_GT(wav->Rms(), 300.0) << recording;
+  const double active = wav->ActiveShare(300.0);
+  EXPECT_GT(active, 0.3) << recording;
+  EXPECT_LT(active, 0.98) << recording;
+  // ... and it is our prompt, sample for sample (G.711 decoders differ by a few units at most).
+  std::ifstream cached(dir_ + "/prompts/" + sip::PromptCache::KeyFor("fr", kPrompt),
+                       std::ios::binary);
+  const std::string ulaw((std::istreambuf_iterator<char>(cached)), {});
+  ASSERT_FALSE(ulaw.empty());
+  EXPECT_GT(peers::MatchShare(wav->samples, peers::UlawToLinear(ulaw), 8), 0.95) << recording;
+}
+
+TEST_F(SipVoicePeers, ZeroPoundReportsFraud) {
+  auto events = AnswerAndPress("fraud", "0#");
+  EXPECT_EQ(Story(events), "ringing answered 0 #");
+  EXPECT_EQ(FlowOutcome(events), "fraud_reported");
+}
+
+TEST_F(SipVoicePeers, OtherKeyIsAWrongKey) {
+  auto events = AnswerAndPress("wrong-key", "5");
+  EXPECT_EQ(Story(events), "ringing answered 5");
+  EXPECT_EQ(FlowOutcome(events), "wrong_key");
+}
+
+TEST_F(SipVoicePeers, UnansweredCallEndsSilentlyOnHangUpAndSecondCallIsBusy) {
+  const std::string ring = "no-answer", busy = "busy";
+  ASSERT_TRUE(voice_->PlaceCall(Call(ring, kManual)).ok());
+  ASSERT_TRUE(log_->WaitFor(ring, CallEventKind::kRinging, In(seconds(10))))
+      << Story(log_->Of(ring));
+  ASSERT_TRUE(manual_->WaitForCalls(kManual, 1, In(seconds(5))).ok());
+
+  // The phone takes one call at a time: a second one gets 486 Busy Here.
+  ASSERT_TRUE(voice_->PlaceCall(Call(busy, kManual)).ok());
+  ASSERT_TRUE(log_->WaitFor(busy, CallEventKind::kBusy, In(seconds(10)))) << Story(log_->Of(busy));
+  EXPECT_EQ(FlowOutcome(log_->Of(busy)), "busy");
+
+  // Nobody answers; the flow's ring timeout (driven here) ends the call from our side: CANCEL.
+  ASSERT_TRUE(voice_->HangUp(ring).ok());
+  ASSERT_TRUE(manual_->WaitForCalls(kManual, 0, In(seconds(5))).ok());
+  ASSERT_TRUE(WaitIdle(*voice_, In(seconds(5))));
+  EXPECT_EQ(Story(log_->Of(ring)), "ringing");
+}
+
+TEST_F(SipVoicePeers, PhoneHangingUpIsReported) {
+  const std::string ref = "phone-hangs-up";
+  ASSERT_TRUE(voice_->PlaceCall(Call(ref, kMain)).ok());
+  ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kAnswered, In(seconds(10))))
+      << Story(log_->Of(ref));
+  ASSERT_TRUE(main_->HangUp(kMain).ok());
+  ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kHungUp, In(seconds(10)))) << Story(log_->Of(ref));
+  EXPECT_EQ(Story(log_->Of(ref)), "ringing answered hung_up");
+  EXPECT_EQ(FlowOutcome(log_->Of(ref)), "hung_up");
+  EXPECT_TRUE(WaitIdle(*voice_, In(seconds(5))));
+}
+
+TEST_F(SipVoicePeers, UnknownNumberFails) {
+  const std::string ref = "unknown";
+  ASSERT_TRUE(voice_->PlaceCall(Call(ref, kNobody)).ok());
+  ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kFailed, In(seconds(10)))) << Story(log_->Of(ref));
+  auto events = log_->Of(ref);
+  ASSERT_EQ(events.size(), 1u) << Story(events);
+  EXPECT_NE(events[0].detail.find("404"), std::string::npos) << events[0].detail;
+  EXPECT_EQ(FlowOutcome(events), "failed");
+}
+
+TEST_F(SipVoicePeers, TcpTransportWithDigestAuthAndMissingCredentials) {
+  EventLog log;
+  auto tcp = SipVoice::Create(VoiceConfig("tcp", kAuthUser, password_), clock_);
+  ASSERT_TRUE(tcp.ok()) << tcp.status().ToString();
+  (*tcp)->SetEventSink(&log);
+  ASSERT_TRUE((*tcp)->PlaceCall(Call("tcp", kMain)).ok());
+  ASSERT_TRUE(log.WaitFor("tcp", CallEventKind::kAnswered, In(seconds(10))))
+      << Story(log.Of("tcp"));
+  ASSERT_TRUE(main_->Press(kMain, "#").ok());
+  ASSERT_TRUE(log.WaitFor("tcp", CallEventKind::kDigit, In(seconds(10)), '#'))
+      << Story(log.Of("tcp"));
+  EXPECT_EQ(FlowOutcome(log.Of("tcp")), "confirmed");
+  ASSERT_TRUE((*tcp)->HangUp("tcp").ok());
+  ASSERT_TRUE(main_->WaitForCalls(kMain, 0, In(seconds(5))).ok());
+
+  // Without credentials the proxy's challenge cannot be answered.
+  auto anonymous = SipVoice::Create(VoiceConfig("udp", "", ""), clock_);
+  ASSERT_TRUE(anonymous.ok()) << anonymous.status().ToString();
+  (*anonymous)->SetEventSink(&log);
+  ASSERT_TRUE((*anonymous)->PlaceCall(Call("anonymous", kMain)).ok());
+  ASSERT_TRUE(log.WaitFor("anonymous", CallEventKind::kFailed, In(seconds(10))))
+      << Story(log.Of("anonymous"));
+  EXPECT_NE(log.Of("anonymous")[0].detail.find("407"), std::string::npos)
+      << log.Of("anonymous")[0].detail;
+}
+
+TEST_F(SipVoicePeers, DestroyingTheProviderHangsUpItsCalls) {
+  EventLog log;
+  auto other = SipVoice::Create(VoiceConfig("udp", kAuthUser, password_), clock_);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  (*other)->SetEventSink(&log);
+  ASSERT_TRUE((*other)->PlaceCall(Call("answered", kMain)).ok());
+  ASSERT_TRUE((*other)->PlaceCall(Call("ringing", kManual)).ok());
+  ASSERT_TRUE(log.WaitFor("answered", CallEventKind::kAnswered, In(seconds(10))));
+  ASSERT_TRUE(log.WaitFor("ringing", CallEventKind::kRinging, In(seconds(10))));
+  other->reset();  // BYE to one, CANCEL to the other
+  EXPECT_TRUE(main_->WaitForCalls(kMain, 0, In(seconds(5))).ok());
+  EXPECT_TRUE(manual_->WaitForCalls(kManual, 0, In(seconds(5))).ok());
+  EXPECT_EQ(Story(log.Of("answered")), "ringing answered");
+  EXPECT_EQ(Story(log.Of("ringing")), "ringing");
+}
+
+TEST_F(SipVoicePeers, CallsEndAtTheSafetyLimit) {
+  EventLog log;
+  SipVoiceOptions options;
+  options.max_call_seconds = 1;
+  auto limited = SipVoice::Create(VoiceConfig("udp", kAuthUser, password_), clock_, options);
+  ASSERT_TRUE(limited.ok()) << limited.status().ToString();
+  (*limited)->SetEventSink(&log);
+  ASSERT_TRUE((*limited)->PlaceCall(Call("forever", kManual)).ok());
+  ASSERT_TRUE(log.WaitFor("forever", CallEventKind::kFailed, In(seconds(10))))
+      << Story(log.Of("forever"));
+  EXPECT_EQ(Story(log.Of("forever")), "ringing failed(ended by secinfo after 1 s (safety limit))");
+  EXPECT_TRUE(manual_->WaitForCalls(kManual, 0, In(seconds(5))).ok());
+}
+
+TEST_F(SipVoicePeers, TwentyConcurrentCallsAreEachConfirmed) {
+  auto phone_of = [&](int i) -> peers::Phone& { return *crowd_[i < kCrowd / 2 ? 0 : 1]; };
+  auto ref_of = [](int i) { return "crowd-" + std::to_string(i); };
+  for (int i = 0; i < kCrowd; ++i) {
+    ASSERT_TRUE(voice_->PlaceCall(Call(ref_of(i), CrowdNumber(i))).ok());
+  }
+  for (int i = 0; i < kCrowd; ++i) {
+    ASSERT_TRUE(log_->WaitFor(ref_of(i), CallEventKind::kAnswered, In(seconds(20))))
+        << ref_of(i) << ": " << Story(log_->Of(ref_of(i)));
+  }
+  EXPECT_EQ(voice_->ActiveCalls(), static_cast<size_t>(kCrowd));
+  for (int i = 0; i < kCrowd; ++i) ASSERT_TRUE(phone_of(i).Press(CrowdNumber(i), "#").ok());
+  for (int i = 0; i < kCrowd; ++i) {
+    ASSERT_TRUE(log_->WaitFor(ref_of(i), CallEventKind::kDigit, In(seconds(20)), '#'))
+        << ref_of(i) << ": " << Story(log_->Of(ref_of(i)));
+  }
+  for (int i = 0; i < kCrowd; ++i) {
+    EXPECT_EQ(Story(log_->Of(ref_of(i))), "ringing answered #") << ref_of(i);
+    EXPECT_EQ(FlowOutcome(log_->Of(ref_of(i))), "confirmed") << ref_of(i);
+    ASSERT_TRUE(voice_->HangUp(ref_of(i)).ok());
+  }
+  for (int i = 0; i < kCrowd; ++i) {
+    ASSERT_TRUE(phone_of(i).WaitForCalls(CrowdNumber(i), 0, In(seconds(10))).ok()) << i;
+  }
+  EXPECT_TRUE(WaitIdle(*voice_, In(seconds(5))));
+  EXPECT_TRUE(voice_->Health().ok()) << voice_->Health().ToString();
+}
+
+}  // namespace
+}  // namespace secinfo::channels
