@@ -38,5 +38,25 @@ expect "list users" 0 "ana@contoso.example" "$bin" admin list-users --tenant con
 expect "unknown method" 1 "unknown method 'fax'" "$bin" admin set-methods --tenant contoso.example --allow phone,fax
 expect "set methods" 0 "allows: phone" "$bin" admin set-methods --tenant contoso.example --allow phone
 
+# Security questions: the tenant's numbers and custom questions, checked like the pages check them.
+q=(--tenant contoso.example)
+expect "question defaults" 0 "questions to register: 3" "$bin" admin list-questions "${q[@]}"
+expect "questions: no number" 1 "give --to-register" "$bin" admin set-questions "${q[@]}"
+expect "questions: 6 to register" 1 "register must be from 3 to 5" "$bin" admin set-questions "${q[@]}" --to-register 6
+expect "questions: 2 to reset" 1 "reset a password must be from 3 to 5" "$bin" admin set-questions "${q[@]}" --to-reset 2
+expect "questions: reset above register" 1 "can't be more than" "$bin" admin set-questions "${q[@]}" --to-register 3 --to-reset 4
+expect "questions: set" 0 "4 questions to register, 3 to reset" "$bin" admin set-questions "${q[@]}" --to-register 4
+expect "questions: other kept" 0 "4 questions to register, 4 to reset" "$bin" admin set-questions "${q[@]}" --to-reset 4
+expect "questions: unknown tenant" 1 "no tenant" "$bin" admin list-questions --tenant nowhere.example
+expect "add question" 0 "custom question 1 added: Nom du premier chef \?$" "$bin" admin add-question "${q[@]}" --text "  Nom du premier   chef ? "
+expect "question twice" 1 "already exists" "$bin" admin add-question "${q[@]}" --text "nom du premier chef?"
+expect "predefined question" 1 "one of the predefined" "$bin" admin add-question "${q[@]}" --text "What was the name of your first pet"
+expect "short question" 1 "at least 3 characters" "$bin" admin add-question "${q[@]}" --text " ab "
+expect "question with control" 1 "aren't allowed" "$bin" admin add-question "${q[@]}" --text $'Ville\x07 ?'
+expect "list questions" 0 $'^custom question 1\tNom du premier chef \\?' "$bin" admin list-questions "${q[@]}"
+expect "delete unknown question" 1 "no custom question 9" "$bin" admin delete-question "${q[@]}" --id 9
+expect "delete question" 0 "custom question 1 deleted" "$bin" admin delete-question "${q[@]}" --id 1
+expect "deleted question gone" 0 "no custom questions" "$bin" admin list-questions "${q[@]}"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "crypto/password.h"
+#include "policy/policy.h"
 
 namespace secinfo::cli {
 namespace {
@@ -84,6 +85,9 @@ Status EnsureDemoTenant(store::Store& store, Random& random, const Clock& clock,
     t.default_region = "FR";
     auto id = store.tenants().Create(t);
     if (!id.ok()) return id.status();
+    // The demo shows every method, security questions included (off by default elsewhere).
+    SECINFO_RETURN_IF_ERROR(
+        policy::SetAllowedMethods(store.tenants(), *id, policy::KnownMethods()));
     std::ostringstream lines;
     for (const DemoPerson& p : kPeople) {
       std::string password = ReadablePassword(random);

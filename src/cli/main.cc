@@ -11,6 +11,7 @@
 #include "channels/email/simulated/simulated_email.h"
 #include "channels/sms/simulated/simulated_sms.h"
 #include "channels/voice/simulated/simulated_voice.h"
+#include "channels/voice/sip/sip_voice.h"
 #include "cli/demo.h"
 #include "cli/periodic.h"
 #include "core/clock.h"
@@ -18,10 +19,14 @@
 #include "core/random.h"
 #include "crypto/hash.h"
 #include "crypto/key_file.h"
+#include "flows/registration/app_registration.h"
 #include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
 #include "flows/sign_in/sign_in.h"
 #include "http/server.h"
+#include "i18n/catalog.h"
+#include "methods/questions/normalize.h"
+#include "methods/questions/questions.h"
 #include "policy/policy.h"
 #include "store/sql/sql_store.h"
 #include "web/app.h"
@@ -59,10 +64,16 @@ std::string WebOtpHost(const std::string& url) {
 }
 
 int Serve(const Config& config) {
-  if (config.voice.provider == "simulated" && config.mode == "production") {
+  // The simulator's pages show every call, text and mail to anyone: never in production.
+  if (config.mode == "production") {
+    if (config.voice.provider == "simulated") {
+      return Fail(
+          "setting 'voice.provider': the simulated phone network cannot run in production "
+          "mode; configure a real provider");
+    }
     return Fail(
-        "setting 'voice.provider': the simulated phone network cannot run in production "
-        "mode; configure a real provider");
+        "setting 'mode': production needs real SMS and email providers, which this version does "
+        "not have yet (texts and mail only go to the simulated network)");
   }
   SystemClock clock;
   SystemRandom random;
@@ -82,18 +93,30 @@ int Serve(const Config& config) {
   }
 
   channels::SimulatedVoice sim((*store)->sim_calls(), clock);
+  std::unique_ptr<channels::SipVoice> sip;
+  if (config.voice.provider == "sip") {
+    auto made = channels::SipVoice::Create(config.voice, clock);
+    if (!made.ok()) return Fail("voice: " + made.status().ToString());
+    sip = std::move(*made);
+  }
+  channels::VoiceChannel& voice = sip ? static_cast<channels::VoiceChannel&>(*sip) : sim;
   flows::PhoneRegistrationOptions phone_options;
   phone_options.timeouts.ring_millis = config.voice.ring_timeout_seconds * 1000;
   phone_options.timeouts.input_millis = config.voice.input_timeout_seconds * 1000;
   phone_options.max_calls_per_hour = config.security.max_calls_per_user_per_hour;
   phone_options.caller_id = config.voice.caller_id;
-  flows::PhoneRegistration phones(**store, sim, clock, random, phone_options);
-  sim.SetEventSink(&phones);
+  flows::PhoneRegistration phones(**store, voice, clock, random, phone_options);
+  voice.SetEventSink(&phones);
 
   channels::SimulatedSms sms((*store)->sim_messages(), clock);
   channels::SimulatedEmail email((*store)->sim_messages(), clock);
   flows::CodeOptions code_options;
   code_options.webotp_host = WebOtpHost(config.PublicUrl());
+  code_options.sms_validity_millis = config.codes.sms_validity_seconds * 1000;
+  code_options.email_validity_millis = config.codes.email_validity_seconds * 1000;
+  code_options.max_wrong_tries = config.codes.max_wrong_tries;
+  code_options.resend_cooldown_millis = config.codes.resend_cooldown_seconds * 1000;
+  code_options.max_sends_per_hour = config.codes.max_sends_per_hour;
   flows::CodeRegistration codes(**store, sms, email, clock, random, crypto::DeriveKey(*key, "otp"),
                                 code_options);
 
@@ -105,9 +128,21 @@ int Serve(const Config& config) {
   sign_in.session_absolute_millis = config.security.session_absolute_hours * 3'600'000;
   flows::Sessions sessions(**store, clock, random, sign_in);
 
-  web::WebDeps deps{**store, sessions, phones,
-                    codes,   &sim,     &(*store)->sim_messages(),
-                    clock,   random,   crypto::DeriveKey(*key, "csrf")};
+  flows::AppRegistration apps(**store, clock, random,
+                              crypto::SecretBox(crypto::DeriveKey(*key, "totp-seed")),
+                              flows::AppOptions{});
+  web::WebDeps deps{**store,
+                    sessions,
+                    phones,
+                    codes,
+                    apps,
+                    &sim,
+                    &(*store)->sim_messages(),
+                    clock,
+                    random,
+                    crypto::DeriveKey(*key, "csrf")};
+  deps.health_checks.emplace_back("voice (" + config.voice.provider + ")",
+                                  [&sip] { return sip ? sip->Health() : Status::Ok(); });
   http::ServerOptions server_options;
   server_options.address = config.server.address;
   server_options.port = static_cast<uint16_t>(config.server.port);
@@ -134,6 +169,8 @@ int Serve(const Config& config) {
   sigwait(&signals, &sig);
   spdlog::info("stopping on signal {}", sig);
   server.Stop();
+  // No provider event may reach `phones` once it is gone: stop the SIP stack first.
+  if (sip) sip->SetEventSink(nullptr);
   return 0;
 }
 
@@ -148,6 +185,109 @@ Result<store::Tenant> TenantByDomain(store::Store& s, const std::string& domain)
 
 }  // namespace
 }  // namespace secinfo::cli
+
+// ---- Security questions: admin set-questions, add-question, list-questions, delete-question ----
+namespace secinfo::cli {
+
+// The tenant's security-question rules and custom questions, checked by methods/questions exactly
+// as the pages check them; refusals print the English catalog text and exit 1.
+class QuestionCommands {
+ public:
+  // Declares the commands on `admin`; their --tenant goes to `tenant_domain`.
+  QuestionCommands(CLI::App* admin, std::string& tenant_domain) {
+    set_ = admin->add_subcommand("set-questions", "set how many security questions people answer");
+    set_->add_option("--tenant", tenant_domain, "tenant domain")->required();
+    set_->add_option("--to-register", to_register_, "questions to answer to register (3 to 5)");
+    set_->add_option("--to-reset", to_reset_, "questions to answer to reset a password (3 to 5)");
+    add_ = admin->add_subcommand("add-question", "add a custom security question");
+    add_->add_option("--tenant", tenant_domain, "tenant domain")->required();
+    add_->add_option("--text", text_, "the question, in the language the tenant's people read")
+        ->required();
+    list_ = admin->add_subcommand("list-questions", "show a tenant's security-question settings");
+    list_->add_option("--tenant", tenant_domain, "tenant domain")->required();
+    delete_ = admin->add_subcommand("delete-question", "delete a custom security question");
+    delete_->add_option("--tenant", tenant_domain, "tenant domain")->required();
+    delete_->add_option("--id", id_, "the question's id (see list-questions)")->required();
+  }
+
+  bool parsed() const {
+    return set_->parsed() || add_->parsed() || list_->parsed() || delete_->parsed();
+  }
+
+  // REQUIRES: parsed().
+  int Run(store::Store& s, const store::Tenant& tenant, const Clock& clock) const {
+    namespace q = methods::questions;
+    store::QuestionStore& questions = s.questions();
+    if (set_->parsed()) {
+      if (!to_register_ && !to_reset_) {
+        return Fail("set-questions: give --to-register, --to-reset or both");
+      }
+      auto current = questions.GetSettings(tenant.id);
+      if (!current.ok()) return Fail(current.status().ToString());
+      q::QuestionPolicy rules{static_cast<int>(to_register_.value_or(current->to_register)),
+                              static_cast<int>(to_reset_.value_or(current->to_reset))};
+      if (q::PolicyError e = q::CheckPolicy(rules); e != q::PolicyError::kNone) {
+        return Fail("set-questions: " + English(q::Describe(e)));
+      }
+      Status st = questions.SetSettings(tenant.id, {rules.to_register, rules.to_reset});
+      if (!st.ok()) return Fail("set-questions: " + st.ToString());
+      std::printf("%s: %d questions to register, %d to reset a password\n", tenant.domain.c_str(),
+                  rules.to_register, rules.to_reset);
+      return 0;
+    }
+    auto custom = questions.ListCustom(tenant.id);
+    if (!custom.ok()) return Fail(custom.status().ToString());
+    if (add_->parsed()) {
+      std::vector<std::string> existing;
+      for (const auto& c : *custom) existing.push_back(c.text);
+      if (auto e = q::CheckCustomQuestion(text_, existing); e != q::CustomQuestionError::kNone) {
+        return Fail("add-question: " + English(q::Describe(e)));
+      }
+      std::string tidy = *q::Tidy(text_);  // CheckCustomQuestion made sure it tidies
+      auto id = questions.AddCustom({0, tenant.id, tidy, clock.NowMillis()});
+      if (!id.ok()) return Fail("add-question: " + id.status().ToString());
+      std::printf("custom question %lld added: %s\n", static_cast<long long>(*id), tidy.c_str());
+      return 0;
+    }
+    if (delete_->parsed()) {
+      Status st = questions.DeleteCustom(tenant.id, id_);
+      if (st.code() == Status::Code::kNotFound) {
+        return Fail("delete-question: " + tenant.domain + " has no custom question " +
+                    std::to_string(id_) + " (see list-questions)");
+      }
+      if (!st.ok()) return Fail("delete-question: " + st.ToString());
+      std::printf("custom question %lld deleted\n", static_cast<long long>(id_));
+      return 0;
+    }
+    auto settings = questions.GetSettings(tenant.id);
+    if (!settings.ok()) return Fail(settings.status().ToString());
+    std::printf("questions to register: %lld\nquestions to reset: %lld\n",
+                static_cast<long long>(settings->to_register),
+                static_cast<long long>(settings->to_reset));
+    if (custom->empty()) std::printf("no custom questions\n");
+    for (const auto& c : *custom) {
+      std::printf("custom question %lld\t%s\n", static_cast<long long>(c.id), c.text.c_str());
+    }
+    return 0;
+  }
+
+ private:
+  static std::string English(const methods::questions::Message& m) {
+    return i18n::Catalog::BuiltIn().Get("en", m.key, m.args);
+  }
+
+  CLI::App* set_ = nullptr;
+  CLI::App* add_ = nullptr;
+  CLI::App* list_ = nullptr;
+  CLI::App* delete_ = nullptr;
+  std::optional<int64_t> to_register_;
+  std::optional<int64_t> to_reset_;
+  std::string text_;
+  int64_t id_ = 0;
+};
+
+}  // namespace secinfo::cli
+// ---- End of security questions ----
 
 int main(int argc, char** argv) {
   using namespace secinfo;
@@ -194,6 +334,8 @@ int main(int argc, char** argv) {
   audit->add_option("--tenant", tenant_domain, "tenant domain")->required();
   audit->add_option("--limit", limit, "how many")->check(CLI::Range(1, 10000));
 
+  cli::QuestionCommands question_commands(admin, tenant_domain);
+
   CLI11_PARSE(app, argc, argv);
 
   auto config = Config::Load(config_path);
@@ -231,6 +373,7 @@ int main(int argc, char** argv) {
   }
   auto tenant = cli::TenantByDomain(s, tenant_domain);
   if (!tenant.ok()) return cli::Fail("no tenant has the domain " + tenant_domain);
+  if (question_commands.parsed()) return question_commands.Run(s, *tenant, clock);
   if (list_users->parsed()) {
     auto users = s.users().ListForTenant(tenant->id);
     if (!users.ok()) return cli::Fail(users.status().ToString());

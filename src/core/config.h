@@ -45,17 +45,26 @@ struct Config {
     std::string caller_id = "secinfo";   // what the called phone shows
     // voice.provider = "sip": calls sip:+E164@host:port through a SIP trunk or proxy.
     struct Sip {
-      std::string host;                  // trunk or proxy address (required for "sip")
+      std::string host;  // trunk or proxy address (required for "sip")
       int64_t port = 5060;
-      std::string transport = "udp";     // "udp" or "tcp"
-      std::string user;                  // digest authentication user, empty: none
-      std::string password;              // digest authentication password
-      std::string from_user = "secinfo"; // user part of our From URI (the caller id shown)
+      std::string transport = "udp";            // "udp" or "tcp"
+      std::string user;                         // digest authentication user, empty: none
+      std::string password;                     // digest authentication password
+      std::string from_user = "secinfo";        // user part of our From URI (the caller id shown)
       std::string local_address = "127.0.0.1";  // where our SIP and RTP sockets listen
-      int64_t local_port = 0;            // our SIP port, 0: any free port
+      int64_t local_port = 0;                   // our SIP port, 0: any free port
       std::string prompt_cache_dir = "data/prompts";  // spoken prompts, 8 kHz u-law, made once
     } sip;
   } voice;
+
+  // One-time codes sent by SMS and email (NIST SP 800-63B §5.1.3: short-lived, rate-limited).
+  struct Codes {
+    int64_t sms_validity_seconds = 180;
+    int64_t email_validity_seconds = 300;
+    int64_t max_wrong_tries = 5;  // per code
+    int64_t resend_cooldown_seconds = 30;
+    int64_t max_sends_per_hour = 5;  // per number or address
+  } codes;
 
   struct Demo {
     bool enabled = true;  // create the Contoso demo tenant and users when the database is empty

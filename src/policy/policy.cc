@@ -5,7 +5,7 @@
 namespace secinfo::policy {
 
 const std::vector<std::string>& KnownMethods() {
-  static const std::vector<std::string> kMethods = {"phone", "email"};
+  static const std::vector<std::string> kMethods = {"phone", "authenticator", "email", "questions"};
   return kMethods;
 }
 
@@ -30,10 +30,15 @@ const store::MethodSwitch* TenantPolicy::Find(std::string_view method) const {
   return nullptr;
 }
 
+bool AllowedByDefault(std::string_view method) {
+  // As in Entra ID, security questions are off until an administrator chooses questions for them.
+  return IsKnownMethod(method) && method != "questions";
+}
+
 bool TenantPolicy::Allows(std::string_view method) const {
   if (!IsKnownMethod(method)) return false;
   const store::MethodSwitch* s = Find(method);
-  return s == nullptr || s->enabled;
+  return s == nullptr ? AllowedByDefault(method) : s->enabled;
 }
 
 bool TenantPolicy::AllowsFor(std::string_view method, Purpose purpose) const {
@@ -66,8 +71,8 @@ Result<store::MethodSwitch> CurrentSwitch(store::TenantStore& tenants, int64_t t
   for (const auto& s : *switches) {
     if (s.method == method) return s;
   }
-  return store::MethodSwitch{std::string(method), true, MethodCanServe(method, Purpose::kMfa),
-                             true};
+  return store::MethodSwitch{std::string(method), AllowedByDefault(method),
+                             MethodCanServe(method, Purpose::kMfa), true};
 }
 
 }  // namespace

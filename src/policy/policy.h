@@ -22,11 +22,14 @@ bool IsKnownMethod(std::string_view method);
 // verification (anyone who has the password often has the mailbox), so they serve password reset
 // only.
 bool MethodCanServe(std::string_view method, Purpose purpose);
+// Whether a tenant that never set a switch for `method` allows it: all but security questions.
+bool AllowedByDefault(std::string_view method);
 
 // A tenant's rules about security info. A plain value: cheap to copy, safe to share.
 class TenantPolicy {
  public:
-  // `switches`: what an administrator set; methods not mentioned are allowed for all they can do.
+  // `switches`: what an administrator set; methods not mentioned follow AllowedByDefault, for all
+  // they can do.
   explicit TenantPolicy(std::vector<store::MethodSwitch> switches);
 
   bool Allows(std::string_view method) const;

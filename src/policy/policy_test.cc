@@ -10,9 +10,12 @@ TEST(PolicyTest, KnownMethodsAreAllowedUnlessSwitchedOff) {
   EXPECT_FALSE(TenantPolicy({{"phone", false, true, true}}).Allows("phone"));
   EXPECT_TRUE(TenantPolicy({{"phone", true, true, true}}).Allows("phone"));
   EXPECT_FALSE(TenantPolicy({}).Allows("carrier-pigeon"));
-  EXPECT_EQ(TenantPolicy({}).AllowedMethods(), (std::vector<std::string>{"phone", "email"}));
-  EXPECT_EQ(TenantPolicy({{"phone", false, true, true}}).AllowedMethods(),
-            std::vector<std::string>{"email"});
+  // Security questions are off until an administrator turns them on, as in Entra ID.
+  EXPECT_EQ(TenantPolicy({}).AllowedMethods(),
+            (std::vector<std::string>{"phone", "authenticator", "email"}));
+  EXPECT_EQ(TenantPolicy({{"phone", false, true, true}, {"questions", true, false, true}})
+                .AllowedMethods(),
+            (std::vector<std::string>{"authenticator", "email", "questions"}));
 }
 
 TEST(PolicyTest, PurposesFollowTheTenantAndTheMethodsNature) {
@@ -21,6 +24,10 @@ TEST(PolicyTest, PurposesFollowTheTenantAndTheMethodsNature) {
   EXPECT_TRUE(defaults.AllowsFor("phone", Purpose::kSspr));
   EXPECT_FALSE(defaults.AllowsFor("email", Purpose::kMfa));  // never, whatever the tenant says
   EXPECT_TRUE(defaults.AllowsFor("email", Purpose::kSspr));
+  EXPECT_FALSE(defaults.AllowsFor("questions", Purpose::kSspr));  // off by default
+  TenantPolicy with_questions({{"questions", true, true, true}});
+  EXPECT_FALSE(with_questions.AllowsFor("questions", Purpose::kMfa));  // password reset only
+  EXPECT_TRUE(with_questions.AllowsFor("questions", Purpose::kSspr));
 
   TenantPolicy reset_only({{"phone", true, false, true}, {"email", true, true, true}});
   EXPECT_FALSE(reset_only.AllowsFor("phone", Purpose::kMfa));

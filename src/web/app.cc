@@ -54,6 +54,14 @@ class App {
     Page("GET", "/security-info/codes/:id", CodePage);
     Page("POST", "/security-info/codes/:id", CodeSubmit);
     Page("POST", "/security-info/codes/:id/resend", CodeResend);
+    Page("GET", "/security-info/authenticator", AppForm);
+    Page("POST", "/security-info/authenticator", AppSubmit);
+    Page("GET", "/security-info/authenticator/enrol/:id", AppEnrolPage);
+    Page("POST", "/security-info/authenticator/enrol/:id", AppEnrolSubmit);
+    Page("GET", "/security-info/authenticator/:id/test", AppTestPage);
+    Page("POST", "/security-info/authenticator/:id/test", AppTestSubmit);
+    Page("GET", "/security-info/questions", QuestionsForm);
+    Page("POST", "/security-info/questions", QuestionsSubmit);
     Page("GET", "/sim", SimHome);
     Page("GET", "/sim/inbox", SimInbox);
     Page("GET", "/sim/inbox/:address", SimMailbox);
@@ -62,10 +70,17 @@ class App {
     Page("POST", "/sim/phone/:number/calls/:call/:action", SimAction);
 
     router_.Get("/healthz", [](http::Request&) { return http::Response::Text("ok\n"); });
+    // One line per dependency; 503 unless all are ready, so a load balancer stops sending here.
     router_.Get("/readyz", [this](http::Request&) {
-      Status s = deps_.store.Ping();
-      return s.ok() ? http::Response::Text("ready\n")
-                    : http::Response::Text("database unreachable\n", 503);
+      bool ready = true;
+      std::string body;
+      auto report = [&](const std::string& name, const Status& s) {
+        ready = ready && s.ok();
+        body += name + ": " + (s.ok() ? "ok" : "unavailable (" + s.message() + ")") + "\n";
+      };
+      report("database", deps_.store.Ping());
+      for (const auto& [name, check] : deps_.health_checks) report(name, check());
+      return http::Response::Text((ready ? "ready\n" : "not ready\n") + body, ready ? 200 : 503);
     });
     router_.Get("/static/:file", [](http::Request& req) {
       auto r = StaticFile(req.Param("file"));

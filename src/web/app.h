@@ -1,11 +1,15 @@
 #pragma once
 
+#include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "channels/voice/simulated/simulated_voice.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/random.h"
+#include "flows/registration/app_registration.h"
 #include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
 #include "flows/sign_in/sign_in.h"
@@ -20,12 +24,15 @@ struct WebDeps {
   flows::Sessions& sessions;
   flows::PhoneRegistration& phones;
   flows::CodeRegistration& codes;
+  flows::AppRegistration& apps;
   channels::SimulatedVoice* sim = nullptr;         // null when the simulated network is off
   store::SimMessageStore* sim_messages = nullptr;  // texts and mail of the simulated network
   const Clock& clock;
   Random& random;
   std::string csrf_key;  // 32 secret bytes for CSRF tokens
   std::string version = "dev";
+  // What /readyz reports besides the database: provider name → its state (OK when ready).
+  std::vector<std::pair<std::string, std::function<Status()>>> health_checks;
 };
 
 // The whole web application as one handler: pages, static files, the simulator, health checks,

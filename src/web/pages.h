@@ -29,6 +29,16 @@ http::Response CodePage(Ctx& c);
 http::Response CodeSubmit(Ctx& c);
 http::Response CodeResend(Ctx& c);
 
+http::Response AppForm(Ctx& c);
+http::Response AppSubmit(Ctx& c);
+http::Response AppEnrolPage(Ctx& c);
+http::Response AppEnrolSubmit(Ctx& c);
+http::Response AppTestPage(Ctx& c);
+http::Response AppTestSubmit(Ctx& c);
+
+http::Response QuestionsForm(Ctx& c);
+http::Response QuestionsSubmit(Ctx& c);
+
 http::Response SimHome(Ctx& c);
 http::Response SimInbox(Ctx& c);
 http::Response SimMailbox(Ctx& c);
@@ -39,6 +49,8 @@ http::Response SimAction(Ctx& c);
 // Shared by pages: the translated name of a method ("Mobile phone") and its detail ("+33 6 ...").
 std::string MethodLabel(const Ctx& c, const store::Method& m);
 std::string MethodDetail(const store::Method& m);
+// The detail of a set of security questions ("3 answers saved"), counted in the store.
+std::string QuestionsDetail(const Ctx& c, const store::Method& m);
 // The translated message for a failed registration start ("phone_too_short", ...).
 const char* BeginErrorKey(flows::BeginError e);
 // A database id from a URL or form, or nullopt for anything but 1-18 digits.

@@ -1,5 +1,6 @@
 #include <spdlog/spdlog.h>
 
+#include "methods/questions/questions.h"
 #include "phone/number.h"
 #include "policy/policy.h"
 #include "web/pages.h"
@@ -61,7 +62,7 @@ http::Response SecurityInfo(Ctx& c) {
   std::string default_label;
   for (const store::Method& m : *methods) {
     std::string label = MethodLabel(c, m);
-    std::string detail = MethodDetail(m);
+    std::string detail = m.kind == "questions" ? QuestionsDetail(c, m) : MethodDetail(m);
     Object row{{"id", std::to_string(m.id)}, {"label", label}, {"detail", detail}};
     // What the organization lets this method do now (email: password reset only, by nature).
     std::string purposes;
@@ -71,6 +72,9 @@ http::Response SecurityInfo(Ctx& c) {
     }
     if (!purposes.empty()) row["usable_for"] = c.T("usable_for", {{"purposes", purposes}});
     row["change_href"] = "/security-info/" + m.kind + "?change=" + std::to_string(m.id);
+    if (m.kind == "authenticator") {
+      row["test_href"] = "/security-info/authenticator/" + std::to_string(m.id) + "/test";
+    }
     Object option{{"id", std::to_string(m.id)}, {"label", label + " — " + detail}};
     if (user.default_method_id == m.id) {
       row["is_default"] = true;
@@ -87,8 +91,9 @@ http::Response SecurityInfo(Ctx& c) {
   d.set("default_options", options);
   d.set("default_label", default_label.empty() ? c.T("default_method_none") : default_label);
   const std::string notice = c.req.Query("notice");
-  if (notice == "deleted" || notice == "default_method_saved") {
-    d.set("notice", c.T(notice == "deleted" ? "deleted" : "default_method_saved"));
+  // Only known notices: the query string never puts arbitrary text on the page.
+  for (const char* known : {"deleted", "default_method_saved", "app_renamed", "questions_saved"}) {
+    if (notice == known) d.set("notice", c.T(known));
   }
   return c.Render("security_info", d);
 }
@@ -111,13 +116,18 @@ http::Response SetDefaultMethod(Ctx& c) {
 http::Response AddMethod(Ctx& c) {
   auto policy = policy::LoadPolicy(c.deps.store.tenants(), c.principal->user.tenant_id);
   if (!policy.ok()) return Message(c, "internal_error", 503);
+  std::vector<std::string> offered = policy->AllowedMethods();
+  // Never security questions for an administrator (see QuestionsAllowedFor).
+  std::erase_if(offered, [&](const std::string& m) {
+    return m == "questions" && !methods::questions::QuestionsAllowedFor(c.principal->user.is_admin);
+  });
   const std::string chosen = c.req.Query("method");
-  for (const std::string& m : policy->AllowedMethods()) {
+  for (const std::string& m : offered) {
     if (m == chosen) return c.Redirect("/security-info/" + m);
   }
   Data d = c.PageData("add_method_title");
   List choices;
-  for (const std::string& m : policy->AllowedMethods()) {
+  for (const std::string& m : offered) {
     choices.push_back(
         Object{{"value", m}, {"label", c.T("method_" + m)}, {"href", "/security-info/" + m}});
   }
@@ -133,8 +143,9 @@ http::Response DeleteMethodConfirm(Ctx& c) {
   if (!m.ok()) return Message(c, "method_not_found", 404);
   Data d = c.PageData("delete_title");
   d.set("id", std::to_string(m->id));
-  d.set("question",
-        c.T("delete_confirm", {{"method", MethodLabel(c, *m)}, {"detail", MethodDetail(*m)}}));
+  d.set("question", c.T("delete_confirm",
+                        {{"method", MethodLabel(c, *m)},
+                         {"detail", MethodDetail(*m).empty() ? "" : " " + MethodDetail(*m)}}));
   return c.Render("delete_method", d);
 }
 

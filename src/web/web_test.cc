@@ -10,6 +10,7 @@
 #include "cli/demo.h"
 #include "crypto/password.h"
 #include "http/url.h"
+#include "methods/questions/answers.h"
 #include "policy/policy.h"
 #include "store/sql/sql_store.h"
 #include "web/app.h"
@@ -48,7 +49,9 @@ class WebTest : public testing::Test {
     email_ = std::make_unique<channels::SimulatedEmail>(store_->sim_messages(), clock_);
     codes_ = std::make_unique<flows::CodeRegistration>(*store_, *sms_, *email_, clock_, random_,
                                                        "otp-key", flows::CodeOptions{});
-    app_ = BuildWebApp(WebDeps{*store_, *sessions_, *phones_, *codes_, sim_.get(),
+    apps_ = std::make_unique<flows::AppRegistration>(
+        *store_, clock_, random_, crypto::SecretBox(std::string(32, 's')), flows::AppOptions{});
+    app_ = BuildWebApp(WebDeps{*store_, *sessions_, *phones_, *codes_, *apps_, sim_.get(),
                                &store_->sim_messages(), clock_, random_, std::string(32, 'k')});
   }
 
@@ -118,6 +121,7 @@ class WebTest : public testing::Test {
   std::unique_ptr<channels::SimulatedSms> sms_;
   std::unique_ptr<channels::SimulatedEmail> email_;
   std::unique_ptr<flows::CodeRegistration> codes_;
+  std::unique_ptr<flows::AppRegistration> apps_;
   http::Handler app_;
   std::map<std::string, std::string> cookies_;
   int64_t tenant_id_ = 0;
@@ -286,6 +290,272 @@ TEST_F(WebTest, BadInputNeverBreaksAPage) {
   }
   EXPECT_EQ(Post("/security-info/default", {{"method_id", "-1"}}).status, 404);
   EXPECT_EQ(Post("/sim/phone/%2B33425555123/calls/nope/answer", {}).status, 404);
+}
+
+// ---- Security questions ----
+
+class WebQuestionsTest : public WebTest {
+ protected:
+  void SetUp() override {
+    WebTest::SetUp();
+    // Off by default, as in Entra ID: this tenant turned them on.
+    ASSERT_TRUE(policy::SetAllowedMethods(store_->tenants(), tenant_id_,
+                                          {"phone", "authenticator", "email", "questions"})
+                    .ok());
+  }
+
+  // The form rows question_1/answer_1, ... for these (question id, answer) pairs.
+  static std::map<std::string, std::string> Form(
+      const std::vector<std::pair<std::string, std::string>>& rows) {
+    std::map<std::string, std::string> form;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      form["question_" + std::to_string(i + 1)] = rows[i].first;
+      form["answer_" + std::to_string(i + 1)] = rows[i].second;
+    }
+    return form;
+  }
+
+  static std::map<std::string, std::string> GoodForm() {
+    return Form({{"question_predefined_02", "Lyon"},
+                 {"question_predefined_15", "Rex le chien"},
+                 {"question_predefined_21", "Téléphone"}});
+  }
+
+  void SignInAs(const std::string& username, bool is_admin) {
+    store::User u;
+    u.tenant_id = tenant_id_;
+    u.username = username;
+    u.password_hash = *crypto::HashPassword("another horse");
+    u.is_admin = is_admin;
+    ASSERT_TRUE(store_->users().Create(u).ok());
+    cookies_.clear();
+    Get("/sign-in");
+    ASSERT_EQ(Post("/sign-in", {{"username", username}, {"password", "another horse"}}).status,
+              303);
+  }
+
+  // Ana's security-questions methods (at most one).
+  std::vector<store::Method> QuestionMethods() {
+    std::vector<store::Method> out;
+    auto all = store_->methods().ListForUser(user_id_);  // kept: *temporary would dangle
+    EXPECT_TRUE(all.ok());
+    for (const store::Method& m : *all) {
+      if (m.kind == "questions") out.push_back(m);
+    }
+    return out;
+  }
+
+  // A submit that must fail with `message` and store nothing.
+  http::Response ExpectRefused(const std::map<std::string, std::string>& form,
+                               const std::string& message) {
+    http::Response r = Post("/security-info/questions", form);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(r.body.find(message), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("aria-invalid=\"true\""), std::string::npos);
+    EXPECT_TRUE(QuestionMethods().empty());
+    return r;
+  }
+};
+
+TEST_F(WebQuestionsTest, OfferedWhenTheTenantAllowsThem) {
+  SignIn();
+  http::Response add = Get("/security-info/add");
+  EXPECT_NE(add.body.find("<option value=\"questions\">Security questions</option>"),
+            std::string::npos);
+  http::Response form = Get("/security-info/questions");
+  ASSERT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find("Choose 3 questions"), std::string::npos);
+  EXPECT_NE(form.body.find("name=\"question_3\""), std::string::npos);
+  EXPECT_EQ(form.body.find("name=\"question_4\""), std::string::npos);
+  EXPECT_NE(form.body.find("What was the name of your first pet?"), std::string::npos);
+  EXPECT_NE(form.body.find("autocomplete=\"off\""), std::string::npos);
+  EXPECT_NE(form.body.find("maxlength=\"100\""), std::string::npos);
+  // In French too, and as many rows as the tenant asks for.
+  ASSERT_TRUE(store_->questions().SetSettings(tenant_id_, {5, 3}).ok());
+  form = Get("/security-info/questions", "fr");
+  EXPECT_NE(form.body.find("Comment s&apos;appelait votre premier animal de compagnie ?"),
+            std::string::npos)
+      << form.body;
+  EXPECT_NE(form.body.find("name=\"answer_5\""), std::string::npos);
+}
+
+TEST_F(WebQuestionsTest, TenantThatDisallowsThemHidesAndRefusesThem) {
+  ASSERT_TRUE(policy::SetAllowedMethods(store_->tenants(), tenant_id_, {"phone"}).ok());
+  SignIn();
+  EXPECT_EQ(Get("/security-info/add").body.find("value=\"questions\""), std::string::npos);
+  http::Response r = Get("/security-info/questions");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("Your organization doesn&apos;t allow security questions."),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(Post("/security-info/questions", GoodForm()).status, 403);
+  EXPECT_TRUE(QuestionMethods().empty());
+}
+
+TEST_F(WebQuestionsTest, AdministratorsAreNeverOfferedThem) {
+  SignInAs("root@contoso.example", /*is_admin=*/true);
+  http::Response add = Get("/security-info/add");
+  EXPECT_NE(add.body.find("value=\"phone\""), std::string::npos);
+  EXPECT_EQ(add.body.find("value=\"questions\""), std::string::npos);
+  EXPECT_EQ(Get("/security-info/add?method=questions").status, 200);  // no redirect to the form
+  http::Response r = Get("/security-info/questions");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("can&apos;t be used with an administrator account"), std::string::npos)
+      << r.body;
+  EXPECT_EQ(Post("/security-info/questions", GoodForm()).status, 403);
+  auto admin = store_->users().FindByUsername("root@contoso.example");
+  EXPECT_TRUE(store_->methods().ListForUser(admin->id)->empty());
+}
+
+TEST_F(WebQuestionsTest, WrongNumberOfQuestionsIsRefused) {
+  SignIn();
+  http::Response r =
+      Post("/security-info/questions",
+           Form({{"question_predefined_02", "Lyon"}, {"question_predefined_15", "Rex"}}));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("Choose and answer 3 questions."), std::string::npos);
+  // The two rows typed are kept; the third is there to fill.
+  EXPECT_NE(r.body.find("value=\"Lyon\""), std::string::npos);
+  EXPECT_NE(r.body.find("name=\"question_3\""), std::string::npos);
+  EXPECT_TRUE(QuestionMethods().empty());
+}
+
+TEST_F(WebQuestionsTest, TooShortAnswerIsExplainedBesideItsField) {
+  SignIn();
+  http::Response r = ExpectRefused(Form({{"question_predefined_02", "Lyon"},
+                                         {"question_predefined_15", "Re"},
+                                         {"question_predefined_21", "Téléphone"}}),
+                                   "Your answer must be at least 3 characters long.");
+  EXPECT_NE(r.body.find("aria-describedby=\"answer-hint answer-2-error\" aria-invalid=\"true\""),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("id=\"answer-2-error\""), std::string::npos);
+  EXPECT_EQ(r.body.find("id=\"answer-1-error\""), std::string::npos);
+  EXPECT_NE(r.body.find("See the messages below."), std::string::npos);  // the summary
+  // What was typed and picked comes back, so only the mistake needs fixing.
+  EXPECT_NE(r.body.find("value=\"Téléphone\""), std::string::npos);
+  EXPECT_NE(r.body.find("<option value=\"question_predefined_15\" selected>"), std::string::npos);
+}
+
+TEST_F(WebQuestionsTest, SameAnswerTwiceOnceNormalizedIsRefused) {
+  SignIn();
+  http::Response r = ExpectRefused(Form({{"question_predefined_02", "Paris"},
+                                         {"question_predefined_15", " paris "},
+                                         {"question_predefined_21", "Lyon"}}),
+                                   "You&apos;ve already given this answer.");
+  EXPECT_NE(r.body.find("id=\"answer-2-error\""), std::string::npos);
+}
+
+TEST_F(WebQuestionsTest, AnswerHoldingTheQuestionIsRefused) {
+  SignIn();
+  ExpectRefused(Form({{"question_predefined_13", "who was your childhood hero? me"},
+                      {"question_predefined_15", "Rex"},
+                      {"question_predefined_21", "Lyon"}}),
+                "Your answer can&apos;t contain the question.");
+}
+
+TEST_F(WebQuestionsTest, UnknownOrRepeatedQuestionIsRefusedBesideItsList) {
+  SignIn();
+  http::Response r = ExpectRefused(Form({{"question_predefined_99", "Lyon"},
+                                         {"custom:999", "Rex"},
+                                         {"question_predefined_21", "Paris"}}),
+                                   "Select a question from the list.");
+  EXPECT_NE(r.body.find("aria-invalid=\"true\" aria-describedby=\"question-1-error\""),
+            std::string::npos);
+  EXPECT_NE(r.body.find("id=\"question-2-error\""), std::string::npos);
+  ExpectRefused(Form({{"question_predefined_02", "Lyon"},
+                      {"question_predefined_02", "Rex"},
+                      {"question_predefined_21", "Paris"}}),
+                "You&apos;ve already chosen this question.");
+}
+
+TEST_F(WebQuestionsTest, SavedAnswersAreArgon2idHashesNeverTheText) {
+  SignIn();
+  http::Response r =
+      Post("/security-info/questions", Form({{"question_predefined_02", "Paris"},
+                                             {"question_predefined_15", "Rex le chien"},
+                                             {"question_predefined_21", "Téléphone"}}));
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(r.GetHeader("Location"), "/security-info?notice=questions_saved");
+
+  std::vector<store::Method> methods = QuestionMethods();
+  ASSERT_EQ(methods.size(), 1u);
+  auto answers = store_->questions().GetAnswers(user_id_, methods[0].id);
+  ASSERT_TRUE(answers.ok());
+  ASSERT_EQ(answers->size(), 3u);
+  EXPECT_EQ((*answers)[0].question_id, "question_predefined_02");
+  EXPECT_EQ((*answers)[2].question_id, "question_predefined_21");
+  const std::string& paris = (*answers)[0].answer_hash;
+  EXPECT_TRUE(paris.starts_with("$argon2id$")) << paris;
+  EXPECT_EQ(paris.find("Paris"), std::string::npos);
+  EXPECT_EQ(paris.find("paris"), std::string::npos);
+  EXPECT_TRUE(methods::questions::VerifyAnswer(paris, "  PARIS "));
+  EXPECT_FALSE(methods::questions::VerifyAnswer(paris, "Lyon"));
+  EXPECT_TRUE(methods::questions::VerifyAnswer((*answers)[2].answer_hash, "téléphone"));
+  EXPECT_FALSE(methods::questions::VerifyAnswer((*answers)[2].answer_hash, "telephone"));
+
+  // Listed on Security info, for password reset only, with the notice.
+  http::Response info = Get(r.GetHeader("Location"));
+  EXPECT_NE(info.body.find("Your security questions have been saved."), std::string::npos);
+  EXPECT_NE(info.body.find("Security questions"), std::string::npos);
+  EXPECT_NE(info.body.find("3 answers saved"), std::string::npos);
+  EXPECT_NE(info.body.find("Can be used for: password reset<"), std::string::npos) << info.body;
+  EXPECT_NE(info.body.find("/security-info/questions?change=" + std::to_string(methods[0].id)),
+            std::string::npos);
+  EXPECT_EQ(info.body.find("Rex le chien"), std::string::npos);
+
+  auto audit = store_->audit().ListForTenant(tenant_id_, 10);
+  ASSERT_FALSE(audit->empty());
+  EXPECT_EQ(audit->front().action, "method_register");
+  EXPECT_EQ(audit->front().method, "questions");
+  EXPECT_EQ(audit->front().result, "success");
+  EXPECT_EQ(audit->front().detail.find("Paris"), std::string::npos);
+}
+
+TEST_F(WebQuestionsTest, ChangeReplacesTheWholeSet) {
+  int64_t custom = *store_->questions().AddCustom({0, tenant_id_, "Nom du premier chef ?", 1});
+  SignIn();
+  ASSERT_EQ(Post("/security-info/questions", GoodForm()).status, 303);
+  int64_t first = QuestionMethods().at(0).id;
+
+  // The questions picked last time come preselected; no answer is ever shown.
+  http::Response form = Get("/security-info/questions?change=" + std::to_string(first));
+  ASSERT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find("<option value=\"question_predefined_15\" selected>"),
+            std::string::npos);
+  EXPECT_EQ(form.body.find("Rex le chien"), std::string::npos);
+  EXPECT_NE(form.body.find("<option value=\"custom:" + std::to_string(custom) +
+                           "\">Nom du premier chef ?</option>"),
+            std::string::npos);
+
+  std::string custom_id = "custom:" + std::to_string(custom);
+  ASSERT_EQ(Post("/security-info/questions", Form({{custom_id, "Dupont"},
+                                                   {"question_predefined_03", "Grenoble"},
+                                                   {"question_predefined_05", "Martin"}}))
+                .status,
+            303);
+  std::vector<store::Method> now = QuestionMethods();
+  ASSERT_EQ(now.size(), 1u);
+  EXPECT_EQ(store_->questions().GetAnswers(user_id_, first).status().code(),
+            Status::Code::kNotFound);
+  auto answers = store_->questions().GetAnswers(user_id_, now[0].id);
+  ASSERT_EQ(answers->size(), 3u);
+  EXPECT_EQ((*answers)[0].question_id, custom_id);
+  EXPECT_TRUE(methods::questions::VerifyAnswer((*answers)[0].answer_hash, "dupont"));
+  EXPECT_EQ(store_->audit().ListForTenant(tenant_id_, 1)->front().action, "method_change");
+
+  // Another method's id, or nonsense, is not a set of questions to change.
+  EXPECT_EQ(Get("/security-info/questions?change=abc").status, 404);
+  EXPECT_EQ(Get("/security-info/questions?change=" + std::to_string(first)).status, 404);
+}
+
+TEST_F(WebQuestionsTest, DeleteRemovesThem) {
+  SignIn();
+  ASSERT_EQ(Post("/security-info/questions", GoodForm()).status, 303);
+  int64_t id = QuestionMethods().at(0).id;
+  EXPECT_EQ(Post("/security-info/methods/" + std::to_string(id) + "/delete", {}).status, 303);
+  EXPECT_TRUE(QuestionMethods().empty());
+  EXPECT_EQ(store_->questions().GetAnswers(user_id_, id).status().code(), Status::Code::kNotFound);
 }
 
 }  // namespace
