@@ -555,3 +555,57 @@ export async function registerPhone(page, phonePage, server, { type, region, num
   });
   await page.waitForLoadState('load');
 }
+
+// ---------------------------------------------------------------------------------------------
+// The simulated text messages and mailboxes, read without a browser
+
+/** The texts the simulated phone `e164` received, newest first, as plain strings. */
+export async function readSms(server, e164) {
+  const res = await fetch(server.url(simPhonePath(e164)), { signal: AbortSignal.timeout(5000) });
+  if (res.status !== 200) throw new Error(`${simPhonePath(e164)}: HTTP ${res.status}`);
+  const html = await res.text();
+  return [...html.matchAll(/<pre class="sms">([\s\S]*?)<\/pre>/g)].map((m) => decodeHtml(m[1]));
+}
+
+/** The mail the simulated mailbox `address` received, newest first: [{ from, subject, body }]. */
+export async function readMail(server, address) {
+  const p = `/sim/inbox/${encodeURIComponent(address)}`;
+  const res = await fetch(server.url(p), { signal: AbortSignal.timeout(5000) });
+  if (res.status !== 200) throw new Error(`${p}: HTTP ${res.status}`);
+  const html = await res.text();
+  return [...html.matchAll(/<li class="mail">([\s\S]*?)<\/li>/g)].map(([, li]) => ({
+    from: decodeHtml(li.match(/<p class="hint">([\s\S]*?)<\/p>/)?.[1] ?? ''),
+    subject: decodeHtml(li.match(/<h2 class="mail-subject">([\s\S]*?)<\/h2>/)?.[1] ?? ''),
+    body: decodeHtml(li.match(/<pre class="mail-body">([\s\S]*?)<\/pre>/)?.[1] ?? ''),
+  }));
+}
+
+/**
+ * Posts a form built in the page (for what the page itself no longer offers, e.g. a code field
+ * that is gone), waits until the answer is shown, and returns that response (status(), url()).
+ */
+export async function postFormInPage(page, action, fields) {
+  const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === action);
+  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
+  await page.evaluate(
+    ({ action, fields }) => {
+      const form = document.createElement('form');
+      form.method = 'post';
+      form.action = action;
+      for (const [name, value] of Object.entries(fields)) {
+        const input = document.createElement('input');
+        input.type = 'hidden';
+        input.name = name;
+        input.value = value;
+        form.append(input);
+      }
+      document.body.append(form);
+      form.submit();
+    },
+    { action, fields },
+  );
+  const response = await answered;
+  await navigated;
+  await page.waitForLoadState('load');
+  return response;
+}
