@@ -2,6 +2,7 @@
 // later rename or test it.
 #include "http/url.h"
 #include "methods/authenticator/qr_svg.h"
+#include "policy/policy.h"
 #include "web/pages.h"
 
 namespace secinfo::web {
@@ -104,6 +105,8 @@ http::Response RenderEnrolment(Ctx& c, const std::string& id, const std::string&
 }  // namespace
 
 http::Response AppForm(Ctx& c) {
+  auto policy = policy::LoadPolicy(c.deps.store.tenants(), c.principal->user.tenant_id);
+  if (!policy.ok() || !policy->Allows("authenticator")) return Message(c, "app_not_allowed", 403);
   if (std::string change = c.req.Query("change"); !change.empty()) {
     auto m = OwnApp(c, change);
     if (!m.ok()) return Message(c, "method_not_found", 404);

@@ -65,7 +65,7 @@ http::Response RenderCodePage(Ctx& c, const store::CodeChallenge& ch, const std:
 }  // namespace
 
 http::Response EmailForm(Ctx& c) {
-  if (!EmailAllowed(c)) return Message(c, "phone_method_not_allowed", 403);
+  if (!EmailAllowed(c)) return Message(c, "email_not_allowed", 403);
   std::string replacing;
   if (std::string change = c.req.Query("change"); !change.empty()) {
     std::optional<int64_t> id = ParseId(change);
@@ -90,7 +90,7 @@ http::Response EmailSubmit(Ctx& c) {
     case E::kNone:
       return c.Redirect("/security-info/codes/" + r.challenge_id);
     case E::kMethodNotAllowed:
-      return Message(c, "phone_method_not_allowed", 403);
+      return Message(c, "email_not_allowed", 403);
     case E::kMethodNotFound:
       return Message(c, "method_not_found", 404);
     case E::kInvalidEmail:
@@ -126,8 +126,10 @@ http::Response CodeSubmit(Ctx& c) {
     case O::kAccepted:
       return c.Redirect("/security-info/codes/" + http::UrlEncode(id));
     case O::kRejected:
-      return RenderCodePage(
-          c, *ch, c.T("code_wrong", {{"tries", std::to_string(check.tries_left)}}), "", 400);
+      return RenderCodePage(c, *ch,
+                            c.T(check.tries_left == 1 ? "code_wrong_one" : "code_wrong",
+                                {{"tries", std::to_string(check.tries_left)}}),
+                            "", 400);
     case O::kMalformed:
       return RenderCodePage(c, *ch, c.T("code_malformed"), "", 400);
     case O::kExpired:
@@ -153,12 +155,12 @@ http::Response CodeResend(Ctx& c) {
   switch (r) {
     case R::kSent:
       return c.Redirect("/security-info/codes/" + http::UrlEncode(id) + "?notice=resent");
-    case R::kTooSoon:
-      return RenderCodePage(
-          c, *ch,
-          c.T("code_resend_wait",
-              {{"seconds", std::to_string(c.deps.codes.SecondsUntilResend(*ch))}}),
-          "", 429);
+    case R::kTooSoon:  // the page's own hint says how long to wait; keep the state's message
+      return RenderCodePage(c, *ch,
+                            ch->state == "locked"    ? c.T("code_locked")
+                            : ch->state == "expired" ? c.T("code_expired")
+                                                     : "",
+                            "", 429);
     case R::kTooMany:
       return RenderCodePage(c, *ch, c.T("code_resend_too_many"), "", 429);
     case R::kNotPending:

@@ -174,10 +174,11 @@ Status CodeRegistration::Deliver(const store::CodeChallenge& c, const std::strin
   const int64_t validity =
       c.channel == "sms" ? options_.sms_validity_millis : options_.email_validity_millis;
   const auto& catalog = i18n::Catalog::BuiltIn();
-  std::map<std::string, std::string> args = {{"organization", organization},
-                                             {"code", code},
-                                             {"minutes", std::to_string(validity / 60'000)},
-                                             {"host", options_.webotp_host}};
+  std::map<std::string, std::string> args = {
+      {"organization", organization},
+      {"code", code},
+      {"minutes", std::to_string((validity + 59'999) / 60'000)},
+      {"host", options_.webotp_host}};
   if (c.channel == "sms") {
     return sms_.Send({c.destination, organization, catalog.Get(c.locale, "sms_code", args)});
   }
