@@ -22,6 +22,7 @@
 #include "flows/registration/app_registration.h"
 #include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
+#include "flows/registration/push_approval.h"
 #include "flows/sign_in/sign_in.h"
 #include "http/server.h"
 #include "i18n/catalog.h"
@@ -131,16 +132,21 @@ int Serve(const Config& config) {
   flows::AppRegistration apps(**store, clock, random,
                               crypto::SecretBox(crypto::DeriveKey(*key, "totp-seed")),
                               flows::AppOptions{});
+  flows::PushApproval push(**store, clock, random,
+                           crypto::SecretBox(crypto::DeriveKey(*key, "totp-seed")),
+                           flows::PushOptions{});
   web::WebDeps deps{**store,
                     sessions,
                     phones,
                     codes,
                     apps,
+                    push,
                     &sim,
                     &(*store)->sim_messages(),
                     clock,
                     random,
                     crypto::DeriveKey(*key, "csrf")};
+  deps.public_url = config.PublicUrl();
   deps.health_checks.emplace_back("voice (" + config.voice.provider + ")",
                                   [&sip] { return sip ? sip->Health() : Status::Ok(); });
   http::ServerOptions server_options;

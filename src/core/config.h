@@ -15,7 +15,8 @@ struct Config {
     std::string address = "127.0.0.1";
     int64_t port = 8080;
     std::string public_url = "";  // shown in messages; default http://localhost:<port>
-    int64_t worker_threads = 4;   // threads that run handlers (they may block on SQL, Argon2id)
+    int64_t worker_threads = 8;   // threads that run handlers (they may block on SQL, Argon2id,
+                                  // and a device's long-poll holds one up to 10 s)
     std::vector<std::string> trusted_proxies;  // peers allowed to set X-Forwarded-For/-Proto
   } server;
 

@@ -123,6 +123,24 @@ class AppEnrolmentStore {
   virtual Result<int64_t> UpdateAndCreateMethod(const AppEnrolment& e, const Method& m) = 0;
 };
 
+class PushStore {
+ public:
+  virtual ~PushStore() = default;
+  virtual Status CreateEnrolToken(const PushEnrolToken& t) = 0;
+  // Marks the token used and returns it, if it exists, is unused and not expired at `now`;
+  // NotFound otherwise. Atomic: a link binds one device only.
+  virtual Result<PushEnrolToken> UseEnrolToken(std::string_view token_hash, int64_t now) = 0;
+  // The authenticator method bound to a device. NotFound when none.
+  virtual Result<Method> FindMethodByDevice(std::string_view device_id) = 0;
+  // Inserts with version 1.
+  virtual Status CreateChallenge(const PushChallenge& c) = 0;
+  virtual Result<PushChallenge> GetChallenge(std::string_view id) = 0;
+  // Compare-and-set on version.
+  virtual Status UpdateChallenge(const PushChallenge& c) = 0;
+  // Pending challenges of a method not expired at `now`, oldest first.
+  virtual Result<std::vector<PushChallenge>> ListPending(int64_t method_id, int64_t now) = 0;
+};
+
 class QuestionStore {
  public:
   virtual ~QuestionStore() = default;
@@ -200,6 +218,7 @@ class Store {
   virtual SimMessageStore& sim_messages() = 0;
   virtual AppEnrolmentStore& app_enrolments() = 0;
   virtual QuestionStore& questions() = 0;
+  virtual PushStore& push() = 0;
   virtual AuditLog& audit() = 0;
   virtual RateLimitStore& rate_limits() = 0;
   // OK when the database answers a trivial query.

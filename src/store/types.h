@@ -38,6 +38,7 @@ struct Method {
   std::string name;            // the person's name for it, "Pixel 8" (kind "authenticator")
   std::string secret;          // sealed TOTP seed, base64url (kind "authenticator"); never shown
   std::string public_key;      // device key for push approval, base64url (kind "authenticator")
+  std::string device_id;       // the companion device bound for push approval, "" when none
   int64_t last_used_step = 0;  // TOTP time step last accepted: a code works once (replay)
   int64_t created_at = 0;
 };
@@ -90,6 +91,33 @@ struct AppEnrolment {
   int64_t expires_at = 0;
   std::string client_ip;
   std::optional<int64_t> method_id;  // the method created when done
+  int64_t version = 0;
+};
+
+// A single-use link that binds a companion device to an authenticator app for push approval.
+struct PushEnrolToken {
+  std::string token_hash;  // SHA-256 of the link's token: a database copy gives no link
+  int64_t tenant_id = 0;
+  int64_t user_id = 0;
+  int64_t method_id = 0;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  bool used = false;
+};
+
+// One sign-in (or test) request sent to a device, approved by typing the number the page shows.
+struct PushChallenge {
+  std::string id;  // random; in URLs and in what the device signs
+  int64_t tenant_id = 0;
+  int64_t user_id = 0;
+  int64_t method_id = 0;
+  int64_t number = 0;     // 10-99, shown on the page, typed on the device
+  std::string purpose;    // "test"
+  std::string state;      // "pending", "approved", "denied", "wrong_number", "expired"
+  bool reported = false;  // denied as suspicious
+  std::string client_ip;  // who asked (shown on the device)
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
   int64_t version = 0;
 };
 

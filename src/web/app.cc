@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/authenticator_api.h"
 #include "crypto/hash.h"
 #include "http/router.h"
 #include "http/url.h"
@@ -68,6 +69,15 @@ class App {
     Page("GET", "/sim/phone/:number", SimPhone);
     Page("GET", "/sim/phone/:number/state", SimPhoneJson);
     Page("POST", "/sim/phone/:number/calls/:call/:action", SimAction);
+
+    Page("GET", "/security-info/authenticator/:id/push", PushSetupPage);
+    Page("POST", "/security-info/authenticator/:id/push/link", PushLinkCreate);
+    Page("POST", "/security-info/authenticator/:id/push/test", PushTestSend);
+    Page("GET", "/security-info/push/:id", PushRequestPage);
+    Page("GET", "/security-info/push/:id/status", PushRequestStatus);
+    api::AuthenticatorApiOptions api_options;
+    api_options.api_base = deps_.public_url + "/api/authenticator";
+    api::AddAuthenticatorApi(router_, deps_.push, api_options);
 
     router_.Get("/healthz", [](http::Request&) { return http::Response::Text("ok\n"); });
     // One line per dependency; 503 unless all are ready, so a load balancer stops sending here.

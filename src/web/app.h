@@ -12,6 +12,7 @@
 #include "flows/registration/app_registration.h"
 #include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
+#include "flows/registration/push_approval.h"
 #include "flows/sign_in/sign_in.h"
 #include "http/message.h"
 #include "store/store.h"
@@ -25,11 +26,13 @@ struct WebDeps {
   flows::PhoneRegistration& phones;
   flows::CodeRegistration& codes;
   flows::AppRegistration& apps;
+  flows::PushApproval& push;
   channels::SimulatedVoice* sim = nullptr;         // null when the simulated network is off
   store::SimMessageStore* sim_messages = nullptr;  // texts and mail of the simulated network
   const Clock& clock;
   Random& random;
-  std::string csrf_key;  // 32 secret bytes for CSRF tokens
+  std::string csrf_key;                              // 32 secret bytes for CSRF tokens
+  std::string public_url = "http://localhost:8080";  // where devices and links reach us
   std::string version = "dev";
   // What /readyz reports besides the database: provider name → its state (OK when ready).
   std::vector<std::pair<std::string, std::function<Status()>>> health_checks;

@@ -89,6 +89,11 @@ http::Response RenderEnrolment(Ctx& c, const std::string& id, const std::string&
   if (v->enrolment.state == "done") {
     d.set("success", true);
     d.set("registered", c.T("app_registered", {{"name", v->enrolment.name}}));
+    // The wizard ends by offering to set up sign-in approvals (push) on a device.
+    if (v->enrolment.method_id) {
+      d.set("push_href",
+            "/security-info/authenticator/" + std::to_string(*v->enrolment.method_id) + "/push");
+    }
     return c.Render("app_enrol", d, status);
   }
   if (v->enrolment.state != "pending") return Message(c, "app_code_expired", 410);

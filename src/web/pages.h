@@ -39,6 +39,12 @@ http::Response AppTestSubmit(Ctx& c);
 http::Response QuestionsForm(Ctx& c);
 http::Response QuestionsSubmit(Ctx& c);
 
+http::Response PushSetupPage(Ctx& c);
+http::Response PushLinkCreate(Ctx& c);
+http::Response PushTestSend(Ctx& c);
+http::Response PushRequestPage(Ctx& c);
+http::Response PushRequestStatus(Ctx& c);
+
 http::Response SimHome(Ctx& c);
 http::Response SimInbox(Ctx& c);
 http::Response SimMailbox(Ctx& c);

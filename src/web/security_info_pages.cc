@@ -74,6 +74,7 @@ http::Response SecurityInfo(Ctx& c) {
     row["change_href"] = "/security-info/" + m.kind + "?change=" + std::to_string(m.id);
     if (m.kind == "authenticator") {
       row["test_href"] = "/security-info/authenticator/" + std::to_string(m.id) + "/test";
+      row["push_href"] = "/security-info/authenticator/" + std::to_string(m.id) + "/push";
     }
     Object option{{"id", std::to_string(m.id)}, {"label", label + " — " + detail}};
     if (user.default_method_id == m.id) {

@@ -51,7 +51,9 @@ class WebTest : public testing::Test {
                                                        "otp-key", flows::CodeOptions{});
     apps_ = std::make_unique<flows::AppRegistration>(
         *store_, clock_, random_, crypto::SecretBox(std::string(32, 's')), flows::AppOptions{});
-    app_ = BuildWebApp(WebDeps{*store_, *sessions_, *phones_, *codes_, *apps_, sim_.get(),
+    push_ = std::make_unique<flows::PushApproval>(
+        *store_, clock_, random_, crypto::SecretBox(std::string(32, 's')), flows::PushOptions{});
+    app_ = BuildWebApp(WebDeps{*store_, *sessions_, *phones_, *codes_, *apps_, *push_, sim_.get(),
                                &store_->sim_messages(), clock_, random_, std::string(32, 'k')});
   }
 
@@ -122,6 +124,7 @@ class WebTest : public testing::Test {
   std::unique_ptr<channels::SimulatedEmail> email_;
   std::unique_ptr<flows::CodeRegistration> codes_;
   std::unique_ptr<flows::AppRegistration> apps_;
+  std::unique_ptr<flows::PushApproval> push_;
   http::Handler app_;
   std::map<std::string, std::string> cookies_;
   int64_t tenant_id_ = 0;

@@ -8,9 +8,9 @@ constexpr char kCountUserMethod[] =
 constexpr char kDeleteUserMethod[] = "DELETE FROM methods WHERE id = :id AND user_id = :user_id";
 constexpr char kInsertMethod[] =
     "INSERT INTO methods (user_id, kind, phone_type, phone_e164, email, name, secret, public_key,"
-    " last_used_step, created_at)"
+    " device_id, last_used_step, created_at)"
     " VALUES (:user_id, :kind, :phone_type, :phone_e164, :email, :name, :secret, :public_key,"
-    " :last_used_step, :created_at) RETURNING id";
+    " :device_id, :last_used_step, :created_at) RETURNING id";
 constexpr char kSetDefaultIfNone[] =
     "UPDATE users SET default_method_id = :method_id"
     " WHERE id = :id AND default_method_id IS NULL";
@@ -29,6 +29,7 @@ Query& IntoMethod(Query& q, Method& m) {
       .Into(m.name)
       .Into(m.secret)
       .Into(m.public_key)
+      .Into(m.device_id)
       .Into(m.last_used_step)
       .Into(m.created_at);
 }
@@ -53,6 +54,7 @@ Result<int64_t> InsertMethodTx(soci::session& session, const Method& m,
       .Use(m.name)
       .Use(m.secret)
       .Use(m.public_key)
+      .Use(m.device_id)
       .Use(m.last_used_step)
       .Use(m.created_at)
       .Into(method_id)

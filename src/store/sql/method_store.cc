@@ -17,7 +17,8 @@ constexpr char kOldestMethod[] =
     " ORDER BY created_at, id LIMIT 1";
 constexpr char kUpdateMethod[] =
     "UPDATE methods SET phone_type = :phone_type, phone_e164 = :phone_e164, email = :email,"
-    " name = :name, secret = :secret, public_key = :public_key, last_used_step = :last_used_step"
+    " name = :name, secret = :secret, public_key = :public_key, device_id = :device_id,"
+    " last_used_step = :last_used_step"
     " WHERE id = :id AND user_id = :user_id";
 constexpr char kAdvanceStep[] =
     "UPDATE methods SET last_used_step = :step"
@@ -88,6 +89,7 @@ Status SqlMethodStore::Update(const Method& m) {
         .Use(m.name)
         .Use(m.secret)
         .Use(m.public_key)
+        .Use(m.device_id)
         .Use(m.last_used_step)
         .Use(m.id)
         .Use(m.user_id)

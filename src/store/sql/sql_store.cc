@@ -26,6 +26,7 @@ class SqlStore final : public Store {
         sim_messages_(*db_),
         app_enrolments_(*db_),
         questions_(*db_),
+        push_(*db_),
         audit_(*db_),
         rate_limits_(*db_) {}
 
@@ -39,6 +40,7 @@ class SqlStore final : public Store {
   SimMessageStore& sim_messages() override { return sim_messages_; }
   AppEnrolmentStore& app_enrolments() override { return app_enrolments_; }
   QuestionStore& questions() override { return questions_; }
+  PushStore& push() override { return push_; }
   AuditLog& audit() override { return audit_; }
   RateLimitStore& rate_limits() override { return rate_limits_; }
 
@@ -62,6 +64,7 @@ class SqlStore final : public Store {
   sql::SqlSimMessageStore sim_messages_;
   sql::SqlAppEnrolmentStore app_enrolments_;
   sql::SqlQuestionStore questions_;
+  sql::SqlPushStore push_;
   sql::SqlAuditLog audit_;
   sql::SqlRateLimitStore rate_limits_;
 };

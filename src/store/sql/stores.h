@@ -125,6 +125,21 @@ class SqlQuestionStore final : public QuestionStore {
   Db& db_;
 };
 
+class SqlPushStore final : public PushStore {
+ public:
+  explicit SqlPushStore(Db& db) : db_(db) {}
+  Status CreateEnrolToken(const PushEnrolToken& t) override;
+  Result<PushEnrolToken> UseEnrolToken(std::string_view token_hash, int64_t now) override;
+  Result<Method> FindMethodByDevice(std::string_view device_id) override;
+  Status CreateChallenge(const PushChallenge& c) override;
+  Result<PushChallenge> GetChallenge(std::string_view id) override;
+  Status UpdateChallenge(const PushChallenge& c) override;
+  Result<std::vector<PushChallenge>> ListPending(int64_t method_id, int64_t now) override;
+
+ private:
+  Db& db_;
+};
+
 class SqlSimMessageStore final : public SimMessageStore {
  public:
   explicit SqlSimMessageStore(Db& db) : db_(db) {}

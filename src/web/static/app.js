@@ -23,6 +23,14 @@
         return j.final;
       });
     }
+    var push = document.getElementById('push');
+    if (push && push.dataset.state === 'pending') {
+      var pushStatus = document.getElementById('push-status');
+      poll(push.dataset.statusUrl, function (j) {
+        if (pushStatus && j.message && pushStatus.textContent !== j.message) pushStatus.textContent = j.message;
+        return j.final;
+      });
+    }
     var phone = document.getElementById('sim-phone');
     if (phone) {
       var shown = phone.dataset.state, texts = phone.dataset.texts;

@@ -49,6 +49,7 @@ CREATE TABLE methods (
   name TEXT NOT NULL DEFAULT '',
   secret TEXT NOT NULL DEFAULT '',
   public_key TEXT NOT NULL DEFAULT '',
+  device_id TEXT NOT NULL DEFAULT '',
   last_used_step BIGINT NOT NULL DEFAULT 0,
   created_at BIGINT NOT NULL
 );
@@ -208,3 +209,31 @@ CREATE TABLE question_answers (
   answer_hash TEXT NOT NULL,
   PRIMARY KEY (method_id, position)
 );
+
+CREATE INDEX methods_device ON methods (device_id) WHERE device_id <> '';
+
+CREATE TABLE push_enrol_tokens (
+  token_hash TEXT PRIMARY KEY,
+  tenant_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  method_id BIGINT NOT NULL REFERENCES methods (id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  used INTEGER NOT NULL
+);
+
+CREATE TABLE push_challenges (
+  id TEXT PRIMARY KEY,
+  tenant_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  method_id BIGINT NOT NULL REFERENCES methods (id) ON DELETE CASCADE,
+  number BIGINT NOT NULL,
+  purpose TEXT NOT NULL,
+  state TEXT NOT NULL,
+  reported INTEGER NOT NULL,
+  client_ip TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  version BIGINT NOT NULL
+);
+CREATE INDEX push_challenges_method ON push_challenges (method_id, state);

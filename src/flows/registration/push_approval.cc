@@ -1,0 +1,184 @@
+#include "flows/registration/push_approval.h"
+
+#include <spdlog/spdlog.h>
+
+#include "crypto/ecdsa.h"
+#include "crypto/encoding.h"
+#include "crypto/hash.h"
+#include "methods/authenticator/push.h"
+#include "methods/authenticator/totp_method.h"
+
+namespace secinfo::flows {
+namespace {
+
+namespace auth = methods::authenticator;
+
+std::string HashToken(std::string_view token) { return crypto::HexEncode(crypto::Sha256(token)); }
+
+}  // namespace
+
+PushApproval::PushApproval(store::Store& store, const Clock& clock, Random& random,
+                           crypto::SecretBox seeds, PushOptions options)
+    : store_(store), clock_(clock), random_(random), seeds_(std::move(seeds)), options_(options) {}
+
+std::string PushApproval::PollPayload(std::string_view device_id, int64_t ts) {
+  return "secinfo-poll-v1\n" + std::string(device_id) + "\n" + std::to_string(ts) + "\n";
+}
+
+Result<std::string> PushApproval::CreateEnrolLink(const store::User& user, int64_t method_id) {
+  auto m = store_.methods().Get(user.id, method_id);
+  if (!m.ok() || m->kind != "authenticator") return Status::NotFound("no such app");
+  std::string token = random_.Token();
+  store::PushEnrolToken t;
+  t.token_hash = HashToken(token);
+  t.tenant_id = user.tenant_id;
+  t.user_id = user.id;
+  t.method_id = method_id;
+  t.created_at = clock_.NowMillis();
+  t.expires_at = t.created_at + options_.enrol_link_validity_millis;
+  SECINFO_RETURN_IF_ERROR(store_.push().CreateEnrolToken(t));
+  return token;
+}
+
+Result<DeviceBinding> PushApproval::BindDevice(std::string_view token,
+                                               std::string_view public_key_b64,
+                                               std::string_view client_ip) {
+  if (!crypto::IsValidEcdsaP256PublicKey(public_key_b64)) {
+    return Status::InvalidArgument("not a P-256 public key");
+  }
+  auto t = store_.push().UseEnrolToken(HashToken(token), clock_.NowMillis());
+  if (!t.ok()) return t.status();
+  auto m = store_.methods().Get(t->user_id, t->method_id);
+  auto user = store_.users().Get(t->user_id);
+  auto tenant = store_.tenants().Get(t->tenant_id);
+  if (!m.ok() || !user.ok() || !tenant.ok()) return Status::NotFound("the app is gone");
+  auto sealed = crypto::Base64UrlDecode(m->secret);
+  auto seed = sealed.ok() ? seeds_.Open(*sealed) : Result<std::string>(Status::Internal("seed"));
+  if (!seed.ok()) return Status::Internal("the app's seed cannot be opened");
+  m->public_key = std::string(public_key_b64);
+  m->device_id = random_.Token();
+  SECINFO_RETURN_IF_ERROR(store_.methods().Update(*m));
+  Audit(t->tenant_id, t->user_id, client_ip, "push_device_bind", "success",
+        "authenticator app " + m->name);
+  return DeviceBinding{m->device_id, user->username, tenant->name,
+                       auth::KeyUri(tenant->name, user->username, *seed)};
+}
+
+Result<std::vector<store::PushChallenge>> PushApproval::Pending(std::string_view device_id,
+                                                                int64_t ts,
+                                                                std::string_view signature_b64) {
+  const int64_t now = clock_.NowMillis();
+  if (std::llabs(ts * 1000 - now) > options_.poll_clock_skew_millis) {
+    return Status::PermissionDenied("device time too far from ours");
+  }
+  auto m = store_.push().FindMethodByDevice(device_id);
+  if (!m.ok()) return Status::PermissionDenied("unknown device");
+  if (!crypto::EcdsaP256Verify(m->public_key, PollPayload(device_id, ts), signature_b64)) {
+    return Status::PermissionDenied("bad signature");
+  }
+  return store_.push().ListPending(m->id, now);
+}
+
+PushAnswer PushApproval::Answer(std::string_view challenge_id, std::string_view device_id,
+                                std::string_view decision, int64_t number, bool report,
+                                std::string_view signature_b64) {
+  auto m = store_.push().FindMethodByDevice(device_id);
+  if (!m.ok()) return PushAnswer::kBadSignature;
+  for (int tries = 0; tries < 8; ++tries) {
+    auto c = store_.push().GetChallenge(challenge_id);
+    if (!c.ok() || c->method_id != m->id) return PushAnswer::kBadSignature;
+    if (c->state != "pending") return PushAnswer::kNotPending;
+    auth::PushChallengeView view{c->id, static_cast<int>(c->number), c->created_at,
+                                 c->expires_at - c->created_at};
+    auth::PushOutcome o = auth::CheckPushResponse(view, static_cast<int>(number), decision,
+                                                  signature_b64, m->public_key, clock_.NowMillis());
+    if (o == auth::PushOutcome::kBadSignature) return PushAnswer::kBadSignature;
+    store::PushChallenge next = *c;
+    PushAnswer answer;
+    switch (o) {
+      case auth::PushOutcome::kApproved:
+        next.state = "approved";
+        answer = PushAnswer::kApproved;
+        break;
+      case auth::PushOutcome::kDenied:
+        next.state = "denied";
+        next.reported = report;
+        answer = PushAnswer::kDenied;
+        break;
+      case auth::PushOutcome::kWrongNumber:
+        // One try: a wrong number ends the request, so guessing 1 in 90 is all an attacker gets.
+        next.state = "wrong_number";
+        answer = PushAnswer::kWrongNumber;
+        break;
+      default:
+        next.state = "expired";
+        answer = PushAnswer::kExpired;
+        break;
+    }
+    Status s = store_.push().UpdateChallenge(next);
+    if (s.ok()) {
+      Audit(c->tenant_id, c->user_id, c->client_ip, report ? "push_report" : "push_answer",
+            next.state, "authenticator app " + m->name);
+      return answer;
+    }
+    if (s.code() != Status::Code::kFailedPrecondition) return PushAnswer::kNotPending;
+  }
+  return PushAnswer::kNotPending;
+}
+
+Result<store::PushChallenge> PushApproval::SendTest(const store::User& user, int64_t method_id,
+                                                    std::string_view client_ip) {
+  auto m = store_.methods().Get(user.id, method_id);
+  if (!m.ok() || m->kind != "authenticator") return Status::NotFound("no such app");
+  if (m->device_id.empty()) return Status::FailedPrecondition("no device bound");
+  store::PushChallenge c;
+  c.id = random_.Token();
+  c.tenant_id = user.tenant_id;
+  c.user_id = user.id;
+  c.method_id = method_id;
+  c.number = auth::NewMatchNumber(random_);
+  c.purpose = "test";
+  c.state = "pending";
+  c.client_ip = std::string(client_ip);
+  c.created_at = clock_.NowMillis();
+  c.expires_at = c.created_at + auth::kPushLifetimeMillis;
+  SECINFO_RETURN_IF_ERROR(store_.push().CreateChallenge(c));
+  c.version = 1;
+  return c;
+}
+
+Result<store::PushChallenge> PushApproval::Get(std::string_view challenge_id, int64_t user_id) {
+  auto c = store_.push().GetChallenge(challenge_id);
+  if (!c.ok()) return c.status();
+  if (c->user_id != user_id) return Status::NotFound("no such request");
+  if (c->state == "pending" && clock_.NowMillis() >= c->expires_at) {
+    store::PushChallenge expired = *c;
+    expired.state = "expired";
+    if (store_.push().UpdateChallenge(expired).ok()) {
+      expired.version += 1;
+      return expired;
+    }
+    return store_.push().GetChallenge(challenge_id);
+  }
+  return c;
+}
+
+void PushApproval::Audit(int64_t tenant_id, int64_t user_id, std::string_view ip,
+                         std::string action, std::string result, std::string detail) {
+  store::AuditEntry e;
+  e.at = clock_.NowMillis();
+  e.tenant_id = tenant_id;
+  e.user_id = user_id;
+  auto user = store_.users().Get(user_id);
+  e.actor = user.ok() ? user->username : "user:" + std::to_string(user_id);
+  e.ip = std::string(ip);
+  e.action = std::move(action);
+  e.method = "authenticator";
+  e.result = std::move(result);
+  e.detail = std::move(detail);
+  if (Status s = store_.audit().Append(e); !s.ok()) {
+    spdlog::error("audit log write failed: {}", s.ToString());
+  }
+}
+
+}  // namespace secinfo::flows
