@@ -20,6 +20,10 @@
       var status = document.getElementById('call-status');
       poll(call.dataset.statusUrl, function (j) {
         if (status && j.message && status.textContent !== j.message) status.textContent = j.message;
+        if (j.state) {
+          call.dataset.state = j.state;
+          if (status) status.className = 'status ' + j.state;
+        }
         return j.final;
       });
     }
