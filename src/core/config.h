@@ -58,6 +58,23 @@ struct Config {
     } sip;
   } voice;
 
+  // How mail leaves: "simulated" (the /sim/inbox pages) or "smtp" (a relay).
+  struct Email {
+    std::string provider = "simulated";
+    std::string from_address = "secinfo@localhost";  // envelope and From: address
+    std::string from_name = "";                       // display name; default the tenant's name
+    struct Smtp {
+      std::string host;                // relay address (required for "smtp")
+      int64_t port = 587;
+      std::string tls = "starttls";    // "none", "starttls" (required) or "implicit" (SMTPS)
+      std::string user;                // empty: no authentication
+      std::string password;
+      std::string ca_file;             // trust these CAs instead of the system's (tests, private CAs)
+      std::string helo_name = "localhost";
+      int64_t timeout_seconds = 20;
+    } smtp;
+  } email;
+
   // One-time codes sent by SMS and email (NIST SP 800-63B §5.1.3: short-lived, rate-limited).
   struct Codes {
     int64_t sms_validity_seconds = 180;
