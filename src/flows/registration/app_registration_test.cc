@@ -7,7 +7,7 @@
 #include "crypto/base32.h"
 #include "crypto/otp.h"
 #include "policy/policy.h"
-#include "store/sql/sql_store.h"
+#include "flows/test_store.h"
 
 namespace secinfo::flows {
 namespace {
@@ -15,13 +15,7 @@ namespace {
 class AppRegistrationTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(testing::TempDir()) /
-           ("app_registration_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    store::SqlStoreOptions o;
-    o.connection = (dir_ / "db.sqlite").string();
-    store_ = std::move(store::OpenSqlStore(o).value());
+    store_ = testing_support::OpenTestStore("app_registration");
     tenant_id_ = *store_->tenants().Create({0, "Contoso", "contoso.example", "fr", "FR"});
     user_.tenant_id = tenant_id_;
     user_.username = "ana@contoso.example";
@@ -47,7 +41,6 @@ class AppRegistrationTest : public testing::Test {
     return crypto::Totp(seed, clock_.NowSeconds() + offset_seconds);
   }
 
-  std::filesystem::path dir_;
   FakeClock clock_{1'700'000'015'000};
   SystemRandom random_;
   std::unique_ptr<store::Store> store_;

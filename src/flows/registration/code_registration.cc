@@ -17,25 +17,6 @@ namespace {
 
 constexpr int64_t kHourMillis = 3600 * 1000;
 
-BeginError FromParseError(phone::ParseError e) {
-  switch (e) {
-    case phone::ParseError::kEmpty:
-      return BeginError::kEmptyNumber;
-    case phone::ParseError::kInvalidCharacters:
-      return BeginError::kInvalidCharacters;
-    case phone::ParseError::kTooShort:
-      return BeginError::kTooShort;
-    case phone::ParseError::kTooLong:
-      return BeginError::kTooLong;
-    case phone::ParseError::kInvalidCountryCode:
-      return BeginError::kInvalidCountryCode;
-    case phone::ParseError::kUnknownRegion:
-      return BeginError::kUnknownRegion;
-    case phone::ParseError::kNotValidForRegion:
-      return BeginError::kNotValidForRegion;
-  }
-  return BeginError::kNotValidForRegion;
-}
 
 bool IsSixDigits(std::string_view s) {
   return s.size() == 6 &&

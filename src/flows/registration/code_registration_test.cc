@@ -7,7 +7,7 @@
 
 #include "channels/email/simulated/simulated_email.h"
 #include "channels/sms/simulated/simulated_sms.h"
-#include "store/sql/sql_store.h"
+#include "flows/test_store.h"
 
 namespace secinfo::flows {
 namespace {
@@ -15,13 +15,7 @@ namespace {
 class CodeRegistrationTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(testing::TempDir()) /
-           ("code_registration_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    store::SqlStoreOptions o;
-    o.connection = (dir_ / "db.sqlite").string();
-    store_ = std::move(store::OpenSqlStore(o).value());
+    store_ = testing_support::OpenTestStore("code_registration");
     tenant_id_ = *store_->tenants().Create({0, "Contoso", "contoso.example", "fr", "FR"});
     user_.tenant_id = tenant_id_;
     user_.username = "ana@contoso.example";
@@ -50,7 +44,6 @@ class CodeRegistrationTest : public testing::Test {
     return std::regex_search(body, match, std::regex("\\b(\\d{6})\\b")) ? match[1].str() : "";
   }
 
-  std::filesystem::path dir_;
   FakeClock clock_;
   SystemRandom random_;
   std::unique_ptr<store::Store> store_;

@@ -13,6 +13,9 @@ namespace {
 
 constexpr int64_t kHourMillis = 3600 * 1000;
 
+
+}  // namespace
+
 BeginError FromParseError(phone::ParseError e) {
   switch (e) {
     case phone::ParseError::kEmpty:
@@ -32,8 +35,6 @@ BeginError FromParseError(phone::ParseError e) {
   }
   return BeginError::kNotValidForRegion;
 }
-
-}  // namespace
 
 PhoneRegistration::PhoneRegistration(store::Store& store, channels::VoiceChannel& voice,
                                      const Clock& clock, Random& random,

@@ -42,6 +42,9 @@ enum class BeginError {
   kInternal,
 };
 
+// The page's error for a number libphonenumber (or our extension rules) refused.
+BeginError FromParseError(phone::ParseError e);
+
 struct BeginRequest {
   store::User user;
   std::string region;      // "FR": how to read a number typed without "+"

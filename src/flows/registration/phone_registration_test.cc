@@ -6,7 +6,7 @@
 
 #include "channels/voice/simulated/simulated_voice.h"
 #include "policy/policy.h"
-#include "store/sql/sql_store.h"
+#include "flows/test_store.h"
 
 namespace secinfo::flows {
 namespace {
@@ -14,13 +14,7 @@ namespace {
 class PhoneRegistrationTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(testing::TempDir()) /
-           ("phone_registration_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    store::SqlStoreOptions o;
-    o.connection = (dir_ / "db.sqlite").string();
-    store_ = std::move(store::OpenSqlStore(o).value());
+    store_ = testing_support::OpenTestStore("phone_registration");
     tenant_id_ = *store_->tenants().Create({0, "Contoso", "contoso.example", "fr", "FR"});
     store::User u;
     u.tenant_id = tenant_id_;
@@ -43,7 +37,6 @@ class PhoneRegistrationTest : public testing::Test {
   std::string State(const std::string& id) { return flow_->Get(id, user_.id)->state; }
   std::string SimCallOf(const std::string& attempt_id) { return attempt_id; }
 
-  std::filesystem::path dir_;
   FakeClock clock_;
   SystemRandom random_;
   std::unique_ptr<store::Store> store_;

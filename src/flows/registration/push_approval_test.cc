@@ -7,7 +7,7 @@
 #include "crypto/ecdsa.h"
 #include "crypto/encoding.h"
 #include "methods/authenticator/push.h"
-#include "store/sql/sql_store.h"
+#include "flows/test_store.h"
 
 namespace secinfo::flows {
 namespace {
@@ -15,13 +15,7 @@ namespace {
 class PushApprovalTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(testing::TempDir()) /
-           ("push_approval_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    store::SqlStoreOptions o;
-    o.connection = (dir_ / "db.sqlite").string();
-    store_ = std::move(store::OpenSqlStore(o).value());
+    store_ = testing_support::OpenTestStore("push_approval");
     int64_t tenant = *store_->tenants().Create({0, "Contoso", "contoso.example", "fr", "FR"});
     user_.tenant_id = tenant;
     user_.username = "ana@contoso.example";
@@ -62,7 +56,6 @@ class PushApprovalTest : public testing::Test {
     return p.ok() ? *p : std::vector<store::PushChallenge>{};
   }
 
-  std::filesystem::path dir_;
   FakeClock clock_;
   SystemRandom random_;
   std::unique_ptr<store::Store> store_;

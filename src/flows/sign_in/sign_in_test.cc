@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "crypto/password.h"
-#include "store/sql/sql_store.h"
+#include "flows/test_store.h"
 
 namespace secinfo::flows {
 namespace {
@@ -13,13 +13,7 @@ namespace {
 class SessionsTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(testing::TempDir()) /
-           ("sessions_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    store::SqlStoreOptions o;
-    o.connection = (dir_ / "db.sqlite").string();
-    store_ = std::move(store::OpenSqlStore(o).value());
+    store_ = testing_support::OpenTestStore("sessions");
     int64_t tenant = *store_->tenants().Create({0, "Contoso", "contoso.example", "fr", "FR"});
     store::User u;
     u.tenant_id = tenant;
@@ -32,7 +26,6 @@ class SessionsTest : public testing::Test {
     sessions_ = std::make_unique<Sessions>(*store_, clock_, random_, options);
   }
 
-  std::filesystem::path dir_;
   FakeClock clock_;
   SystemRandom random_;
   std::unique_ptr<store::Store> store_;
