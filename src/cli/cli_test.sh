@@ -58,5 +58,10 @@ expect "delete unknown question" 1 "no custom question 9" "$bin" admin delete-qu
 expect "delete question" 0 "custom question 1 deleted" "$bin" admin delete-question "${q[@]}" --id 1
 expect "deleted question gone" 0 "no custom questions" "$bin" admin list-questions "${q[@]}"
 
+expect "purposes" 0 "phone: two-step verification off, password reset on" "$bin" admin set-purposes --tenant contoso.example --method phone --mfa off --sspr on
+expect "show policy" 0 "phone	allowed	mfa=no	sspr=yes" "$bin" admin show-policy --tenant contoso.example
+expect "email cannot do mfa" 1 "cannot be used for two-step verification" "$bin" admin set-purposes --tenant contoso.example --method email --mfa on --sspr on
+expect "questions off by default" 0 "questions	off" "$bin" admin show-policy --tenant contoso.example
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -12,6 +12,7 @@
 #include "channels/sms/simulated/simulated_sms.h"
 #include "channels/voice/simulated/simulated_voice.h"
 #include "channels/voice/sip/sip_voice.h"
+#include "cli/authenticator/commands.h"
 #include "cli/demo.h"
 #include "cli/periodic.h"
 #include "core/clock.h"
@@ -336,11 +337,26 @@ int main(int argc, char** argv) {
   set_methods->add_option("--allow", allow, "comma-separated methods, e.g. phone (empty: none)")
       ->required();
 
+  std::string method, mfa, sspr;
+  auto* set_purposes = admin->add_subcommand(
+      "set-purposes", "set what a method may be used for: two-step verification, password reset");
+  set_purposes->add_option("--tenant", tenant_domain, "tenant domain")->required();
+  set_purposes->add_option("--method", method, "phone, authenticator, email, questions")->required();
+  set_purposes->add_option("--mfa", mfa, "two-step verification: on or off")
+      ->required()
+      ->check(CLI::IsMember({"on", "off"}));
+  set_purposes->add_option("--sspr", sspr, "password reset: on or off")
+      ->required()
+      ->check(CLI::IsMember({"on", "off"}));
+  auto* show_policy = admin->add_subcommand("show-policy", "show which methods a tenant allows");
+  show_policy->add_option("--tenant", tenant_domain, "tenant domain")->required();
+
   auto* audit = admin->add_subcommand("audit", "show the newest audit log entries of a tenant");
   audit->add_option("--tenant", tenant_domain, "tenant domain")->required();
   audit->add_option("--limit", limit, "how many")->check(CLI::Range(1, 10000));
 
   cli::QuestionCommands question_commands(admin, tenant_domain);
+  cli::AddAuthenticatorCommands(app);  // runs and exits inside CLI11_PARSE
 
   CLI11_PARSE(app, argc, argv);
 
@@ -399,6 +415,23 @@ int main(int argc, char** argv) {
     if (!st.ok()) return cli::Fail("set-methods: " + st.message());
     std::printf("%s allows: %s\n", domain.empty() ? tenant_domain.c_str() : domain.c_str(),
                 allow.empty() ? "(none)" : allow.c_str());
+    return 0;
+  }
+  if (set_purposes->parsed()) {
+    Status st = policy::SetPurposes(s.tenants(), tenant->id, method, mfa == "on", sspr == "on");
+    if (!st.ok()) return cli::Fail("set-purposes: " + st.message());
+    std::printf("%s: two-step verification %s, password reset %s\n", method.c_str(), mfa.c_str(),
+                sspr.c_str());
+    return 0;
+  }
+  if (show_policy->parsed()) {
+    auto p = policy::LoadPolicy(s.tenants(), tenant->id);
+    if (!p.ok()) return cli::Fail(p.status().ToString());
+    for (const std::string& m : policy::KnownMethods()) {
+      std::printf("%s\t%s\tmfa=%s\tsspr=%s\n", m.c_str(), p->Allows(m) ? "allowed" : "off",
+                  p->AllowsFor(m, policy::Purpose::kMfa) ? "yes" : "no",
+                  p->AllowsFor(m, policy::Purpose::kSspr) ? "yes" : "no");
+    }
     return 0;
   }
   if (audit->parsed()) {
