@@ -58,6 +58,35 @@ struct Config {
     } sip;
   } voice;
 
+  // How texts leave: "simulated" (the /sim phone pages), "smpp" (an SMSC) or "http" (a gateway).
+  struct Sms {
+    std::string provider = "simulated";
+    std::string sender = "secinfo";  // source address: alphanumeric (≤ 11) or a number
+    struct Smpp {
+      std::string host;                   // the SMSC (required for "smpp")
+      int64_t port = 2775;
+      std::string system_id;              // bind credentials (required)
+      std::string password;
+      std::string system_type = "";
+      std::string bind = "transceiver";   // "transceiver" (receipts too) or "transmitter"
+      int64_t enquire_link_seconds = 30;  // keep-alive
+      int64_t max_messages_per_second = 10;
+      int64_t reconnect_max_seconds = 60;  // back-off ceiling between reconnects
+    } smpp;
+    struct Http {
+      std::string method = "POST";        // "GET" or "POST"
+      std::string url;                    // with {to}, {text}, {from} placeholders (required)
+      std::string body = "";              // with placeholders; empty for GET
+      std::string encoding = "form";      // "form" (URL-encoded values) or "json" (JSON strings)
+      std::string auth = "none";          // "none", "basic", "bearer"
+      std::string user;
+      std::string password;               // basic password, or the bearer token
+      int64_t success_status = 200;       // 2xx accepted when 200; otherwise this exact status
+      std::string success_body_contains = "";  // e.g. Kannel's "Accepted for delivery"
+      int64_t timeout_seconds = 10;
+    } http;
+  } sms;
+
   // How mail leaves: "simulated" (the /sim/inbox pages) or "smtp" (a relay).
   struct Email {
     std::string provider = "simulated";
