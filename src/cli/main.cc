@@ -341,7 +341,8 @@ int main(int argc, char** argv) {
   auto* set_purposes = admin->add_subcommand(
       "set-purposes", "set what a method may be used for: two-step verification, password reset");
   set_purposes->add_option("--tenant", tenant_domain, "tenant domain")->required();
-  set_purposes->add_option("--method", method, "phone, authenticator, email, questions")->required();
+  set_purposes->add_option("--method", method, "phone, authenticator, email, questions")
+      ->required();
   set_purposes->add_option("--mfa", mfa, "two-step verification: on or off")
       ->required()
       ->check(CLI::IsMember({"on", "off"}));

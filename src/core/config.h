@@ -63,9 +63,9 @@ struct Config {
     std::string provider = "simulated";
     std::string sender = "secinfo";  // source address: alphanumeric (≤ 11) or a number
     struct Smpp {
-      std::string host;                   // the SMSC (required for "smpp")
+      std::string host;  // the SMSC (required for "smpp")
       int64_t port = 2775;
-      std::string system_id;              // bind credentials (required)
+      std::string system_id;  // bind credentials (required)
       std::string password;
       std::string system_type = "";
       std::string bind = "transceiver";   // "transceiver" (receipts too) or "transmitter"
@@ -74,14 +74,14 @@ struct Config {
       int64_t reconnect_max_seconds = 60;  // back-off ceiling between reconnects
     } smpp;
     struct Http {
-      std::string method = "POST";        // "GET" or "POST"
-      std::string url;                    // with {to}, {text}, {from} placeholders (required)
-      std::string body = "";              // with placeholders; empty for GET
-      std::string encoding = "form";      // "form" (URL-encoded values) or "json" (JSON strings)
-      std::string auth = "none";          // "none", "basic", "bearer"
+      std::string method = "POST";    // "GET" or "POST"
+      std::string url;                // with {to}, {text}, {from} placeholders (required)
+      std::string body = "";          // with placeholders; empty for GET
+      std::string encoding = "form";  // "form" (URL-encoded values) or "json" (JSON strings)
+      std::string auth = "none";      // "none", "basic", "bearer"
       std::string user;
-      std::string password;               // basic password, or the bearer token
-      int64_t success_status = 200;       // 2xx accepted when 200; otherwise this exact status
+      std::string password;                    // basic password, or the bearer token
+      int64_t success_status = 200;            // 2xx accepted when 200; otherwise this exact status
       std::string success_body_contains = "";  // e.g. Kannel's "Accepted for delivery"
       int64_t timeout_seconds = 10;
     } http;
@@ -91,14 +91,14 @@ struct Config {
   struct Email {
     std::string provider = "simulated";
     std::string from_address = "secinfo@localhost";  // envelope and From: address
-    std::string from_name = "";                       // display name; default the tenant's name
+    std::string from_name = "";                      // display name; default the tenant's name
     struct Smtp {
-      std::string host;                // relay address (required for "smtp")
+      std::string host;  // relay address (required for "smtp")
       int64_t port = 587;
-      std::string tls = "starttls";    // "none", "starttls" (required) or "implicit" (SMTPS)
-      std::string user;                // empty: no authentication
+      std::string tls = "starttls";  // "none", "starttls" (required) or "implicit" (SMTPS)
+      std::string user;              // empty: no authentication
       std::string password;
-      std::string ca_file;             // trust these CAs instead of the system's (tests, private CAs)
+      std::string ca_file;  // trust these CAs instead of the system's (tests, private CAs)
       std::string helo_name = "localhost";
       int64_t timeout_seconds = 20;
     } smtp;

@@ -13,10 +13,9 @@ namespace secinfo::flows::testing_support {
 
 // A fresh SQLite store in the test's own temporary folder, named after the running test.
 inline std::unique_ptr<store::Store> OpenTestStore(const std::string& prefix) {
-  std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) /
-      (prefix + "_" + std::to_string(::getpid()) + "_" +
-       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
+                              (prefix + "_" + std::to_string(::getpid()) + "_" +
+                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
   std::filesystem::remove_all(dir);
   store::SqlStoreOptions o;
   o.connection = (dir / "db.sqlite").string();

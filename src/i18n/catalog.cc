@@ -10,7 +10,7 @@
 namespace secinfo {
 std::optional<std::string_view> EmbeddedCatalog(std::string_view path);
 const std::vector<std::string_view>& EmbeddedCatalogPaths();
-}
+}  // namespace secinfo
 
 namespace secinfo::i18n {
 namespace {

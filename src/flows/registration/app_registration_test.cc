@@ -6,8 +6,8 @@
 
 #include "crypto/base32.h"
 #include "crypto/otp.h"
-#include "policy/policy.h"
 #include "flows/test_store.h"
+#include "policy/policy.h"
 
 namespace secinfo::flows {
 namespace {

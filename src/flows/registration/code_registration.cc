@@ -17,7 +17,6 @@ namespace {
 
 constexpr int64_t kHourMillis = 3600 * 1000;
 
-
 bool IsSixDigits(std::string_view s) {
   return s.size() == 6 &&
          std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });

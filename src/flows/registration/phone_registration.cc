@@ -13,7 +13,6 @@ namespace {
 
 constexpr int64_t kHourMillis = 3600 * 1000;
 
-
 }  // namespace
 
 BeginError FromParseError(phone::ParseError e) {
@@ -161,7 +160,8 @@ Status PhoneRegistration::Cancel(std::string_view attempt_id, int64_t user_id) {
 int PhoneRegistration::ExpireStale(int limit) {
   const int64_t now = clock_.NowMillis();
   // An attempt past either timeout was created at least the shorter timeout ago.
-  const int64_t horizon = now - std::min(options_.timeouts.ring_millis, options_.timeouts.input_millis);
+  const int64_t horizon =
+      now - std::min(options_.timeouts.ring_millis, options_.timeouts.input_millis);
   auto live = store_.call_attempts().ListLiveCreatedBefore(horizon + 1, limit);
   if (!live.ok()) return 0;
   int ended = 0;

@@ -5,8 +5,8 @@
 #include <filesystem>
 
 #include "channels/voice/simulated/simulated_voice.h"
-#include "policy/policy.h"
 #include "flows/test_store.h"
+#include "policy/policy.h"
 
 namespace secinfo::flows {
 namespace {

@@ -6,8 +6,8 @@
 
 #include "crypto/ecdsa.h"
 #include "crypto/encoding.h"
-#include "methods/authenticator/push.h"
 #include "flows/test_store.h"
+#include "methods/authenticator/push.h"
 
 namespace secinfo::flows {
 namespace {

@@ -37,7 +37,8 @@ TEST_F(SessionsTest, SignInCreatesASessionStoredOnlyAsAHash) {
   ASSERT_EQ(r.outcome, SignInOutcome::kSignedIn);
   EXPECT_GE(r.session_token.size(), 43u);
   EXPECT_FALSE(store_->sessions().Get(r.session_token, clock_.NowMillis()).ok());
-  EXPECT_TRUE(store_->sessions().Get(Sessions::TokenHash(r.session_token), clock_.NowMillis()).ok());
+  EXPECT_TRUE(
+      store_->sessions().Get(Sessions::TokenHash(r.session_token), clock_.NowMillis()).ok());
   auto p = sessions_->Authenticate(r.session_token);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->user.username, "ana@contoso.example");

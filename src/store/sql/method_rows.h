@@ -10,7 +10,7 @@
 namespace secinfo::store::sql {
 
 // The columns of a methods row, in the order IntoMethod reads them.
-#define SECINFO_METHOD_COLUMNS                                                                  \
+#define SECINFO_METHOD_COLUMNS                                                             \
   "id, user_id, kind, phone_type, phone_e164, email, name, secret, public_key, device_id," \
   " last_used_step, created_at"
 
