@@ -217,9 +217,8 @@ int WaitForRequests(const Client& client, const std::vector<Account>& accounts,
         terminal.err << text("companion_answer_failed", {{"detail", outcome.status().message()}})
                      << "\n";
         if (options.once) return kExitError;
-        // A network failure leaves the request pending: show it again at the next poll. Any other
-        // failure would fail again, so the request is left alone rather than retried in a loop.
-        if (outcome.status().code() == Status::Code::kUnavailable) seen.erase(key);
+        // Not asked again: a server that lists the request but refuses answers would otherwise
+        // be hammered in a loop. The sign-in page can always send a new request.
         continue;
       }
       terminal.out << text(OutcomeKey(*outcome, *answer)) << "\n" << std::flush;
