@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/status.h"
+#include "sip_peers.h"  // Deadline, In, ChildProcess, PickFreePort
+
+// Kannel 1.4.5 (Debian's `kannel` and `kannel-extras`) as an HTTP SMS gateway for tests, on
+// loopback: bearerbox, smsbox with its /cgi-bin/sendsms interface for one sendsms-user, and
+// fakesmsc as the SMSC, which prints each message it receives. Configuration, logs and output live
+// in a temp dir; the processes are stopped by PID (fakesmsc, smsbox, then bearerbox). Nothing
+// here sleeps to synchronize: waits poll a log or a port with a deadline.
+namespace secinfo::peers {
+
+// One message as fakesmsc received it.
+struct FakeSms {
+  std::string from;
+  std::string to;
+  std::string coding;  // "text", "ucs-2", "data", ...
+  std::string text;    // UTF-8 (UCS-2 and url-encoded data decoded)
+};
+
+class Kannel {
+ public:
+  // Writes `dir`/kannel.conf with four free loopback ports and starts the three processes; returns
+  // once fakesmsc and smsbox are connected to bearerbox and sendsms answers. Logs:
+  // `dir`/{bearerbox,smsbox,fakesmsc}.log. Messages reach fakesmsc only with smsc=<smsc_id()>.
+  static Result<std::unique_ptr<Kannel>> Start(const std::string& dir, const std::string& user,
+                                               const std::string& password, Deadline deadline);
+  ~Kannel();  // Stop()
+
+  // http://127.0.0.1:<sendsms-port>/cgi-bin/sendsms
+  std::string SendSmsUrl() const;
+  static constexpr const char* smsc_id() { return "fake"; }
+
+  // What fakesmsc received so far, oldest first.
+  std::vector<FakeSms> Messages() const;
+  // Polls until fakesmsc received at least `count` messages. Unavailable with the logs' ends at
+  // the deadline.
+  Result<std::vector<FakeSms>> WaitForMessages(size_t count, Deadline deadline) const;
+  // The ends of the three logs, for failure messages.
+  std::string LogTails() const;
+
+  // Stops fakesmsc only: the gateway still answers, but has no SMSC to hand messages to.
+  void StopSmsc();
+  // fakesmsc, smsbox, then bearerbox. Idempotent.
+  void Stop();
+
+ private:
+  Kannel() = default;
+  std::string dir_;
+  uint16_t sendsms_port_ = 0;
+  std::unique_ptr<ChildProcess> bearerbox_;
+  std::unique_ptr<ChildProcess> smsbox_;
+  std::unique_ptr<ChildProcess> fakesmsc_;
+};
+
+// fakesmsc's output lines ("... Got message N: <from to coding data>") as messages; a text with
+// line breaks continues on the following lines. Exposed for its unit test.
+std::vector<FakeSms> ParseFakesmscOutput(const std::string& output);
+
+}  // namespace secinfo::peers
