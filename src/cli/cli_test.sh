@@ -27,6 +27,10 @@ expect "unknown provider" 1 "voice.provider" "$bin" -c "$dir/bad.toml" serve
 printf '[server\n' >"$dir/broken.toml"
 expect "toml syntax" 1 "line 1" "$bin" -c "$dir/broken.toml" serve
 expect "simulator in production" 1 "production" env SECINFO_MODE=production "$bin" serve
+expect "sip without host" 1 "voice.sip.host" env SECINFO_VOICE_PROVIDER=sip "$bin" serve
+expect "smpp without host" 1 "sms.smpp.host" env SECINFO_SMS_PROVIDER=smpp "$bin" serve
+expect "http sms without url" 1 "sms.http.url" env SECINFO_SMS_PROVIDER=http "$bin" serve
+expect "smtp without host" 1 "email.smtp.host" env SECINFO_EMAIL_PROVIDER=smtp "$bin" serve
 expect "migrate" 0 "applied 001_initial" "$bin" migrate
 expect "migrate again" 0 "up to date" "$bin" migrate
 expect "create tenant" 0 "created" "$bin" admin create-tenant --name Contoso --domain contoso.example

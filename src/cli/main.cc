@@ -9,7 +9,10 @@
 #include <iostream>
 
 #include "channels/email/simulated/simulated_email.h"
+#include "channels/email/smtp/smtp_email.h"
+#include "channels/sms/http/http_sms.h"
 #include "channels/sms/simulated/simulated_sms.h"
+#include "channels/sms/smpp/smpp_sms.h"
 #include "channels/voice/simulated/simulated_voice.h"
 #include "channels/voice/sip/sip_voice.h"
 #include "cli/authenticator/commands.h"
@@ -68,17 +71,50 @@ std::string WebOtpHost(const std::string& url) {
 int Serve(const Config& config) {
   // The simulator's pages show every call, text and mail to anyone: never in production.
   if (config.mode == "production") {
-    if (config.voice.provider == "simulated") {
-      return Fail(
-          "setting 'voice.provider': the simulated phone network cannot run in production "
-          "mode; configure a real provider");
+    for (const auto& [setting, provider] :
+         {std::pair<std::string, std::string>{"voice.provider", config.voice.provider},
+          {"sms.provider", config.sms.provider},
+          {"email.provider", config.email.provider}}) {
+      if (provider == "simulated") {
+        return Fail("setting '" + setting +
+                    "': the simulated phone network cannot run in production mode; configure a "
+                    "real provider");
+      }
     }
-    return Fail(
-        "setting 'mode': production needs real SMS and email providers, which this version does "
-        "not have yet (texts and mail only go to the simulated network)");
   }
+  // Signals are taken by this thread alone (sigwait), so block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   SystemClock clock;
   SystemRandom random;
+  // Real providers first: a bad setting stops here, before anything is written.
+  std::unique_ptr<channels::SipVoice> sip;
+  if (config.voice.provider == "sip") {
+    auto made = channels::SipVoice::Create(config.voice, clock);
+    if (!made.ok()) return Fail("voice: " + made.status().ToString());
+    sip = std::move(*made);
+  }
+  std::unique_ptr<channels::HttpSms> http_sms;
+  std::unique_ptr<channels::SmppSms> smpp_sms;
+  if (config.sms.provider == "http") {
+    auto made = channels::HttpSms::Create(config.sms);
+    if (!made.ok()) return Fail("sms: " + made.status().ToString());
+    http_sms = std::move(*made);
+  } else if (config.sms.provider == "smpp") {
+    auto made = channels::SmppSms::Create(config.sms, clock);
+    if (!made.ok()) return Fail("sms: " + made.status().ToString());
+    smpp_sms = std::move(*made);
+  }
+  std::unique_ptr<channels::SmtpEmail> smtp;
+  if (config.email.provider == "smtp") {
+    auto made = channels::SmtpEmail::Create(config.email);
+    if (!made.ok()) return Fail("email: " + made.status().ToString());
+    smtp = std::move(*made);
+  }
+
   EnsureParentDir(config.database.connection);
   auto store = store::OpenSqlStore(StoreOptions(config));
   if (!store.ok()) return Fail("database: " + store.status().ToString());
@@ -95,12 +131,6 @@ int Serve(const Config& config) {
   }
 
   channels::SimulatedVoice sim((*store)->sim_calls(), clock);
-  std::unique_ptr<channels::SipVoice> sip;
-  if (config.voice.provider == "sip") {
-    auto made = channels::SipVoice::Create(config.voice, clock);
-    if (!made.ok()) return Fail("voice: " + made.status().ToString());
-    sip = std::move(*made);
-  }
   channels::VoiceChannel& voice = sip ? static_cast<channels::VoiceChannel&>(*sip) : sim;
   flows::PhoneRegistrationOptions phone_options;
   phone_options.timeouts.ring_millis = config.voice.ring_timeout_seconds * 1000;
@@ -110,8 +140,12 @@ int Serve(const Config& config) {
   flows::PhoneRegistration phones(**store, voice, clock, random, phone_options);
   voice.SetEventSink(&phones);
 
-  channels::SimulatedSms sms((*store)->sim_messages(), clock);
-  channels::SimulatedEmail email((*store)->sim_messages(), clock);
+  channels::SimulatedSms sim_sms((*store)->sim_messages(), clock);
+  channels::SmsChannel& sms = http_sms   ? static_cast<channels::SmsChannel&>(*http_sms)
+                              : smpp_sms ? static_cast<channels::SmsChannel&>(*smpp_sms)
+                                         : sim_sms;
+  channels::SimulatedEmail sim_email((*store)->sim_messages(), clock);
+  channels::EmailChannel& email = smtp ? static_cast<channels::EmailChannel&>(*smtp) : sim_email;
   flows::CodeOptions code_options;
   code_options.webotp_host = WebOtpHost(config.PublicUrl());
   code_options.sms_validity_millis = config.codes.sms_validity_seconds * 1000;
@@ -148,6 +182,11 @@ int Serve(const Config& config) {
                     random,
                     crypto::DeriveKey(*key, "csrf")};
   deps.public_url = config.PublicUrl();
+  deps.health_checks.emplace_back("sms (" + config.sms.provider + ")", [&http_sms, &smpp_sms] {
+    return http_sms ? http_sms->Health() : smpp_sms ? smpp_sms->Health() : Status::Ok();
+  });
+  deps.health_checks.emplace_back("email (" + config.email.provider + ")",
+                                  [&smtp] { return smtp ? smtp->Health() : Status::Ok(); });
   deps.health_checks.emplace_back("voice (" + config.voice.provider + ")",
                                   [&sip] { return sip ? sip->Health() : Status::Ok(); });
   http::ServerOptions server_options;
@@ -155,13 +194,6 @@ int Serve(const Config& config) {
   server_options.port = static_cast<uint16_t>(config.server.port);
   server_options.worker_threads = static_cast<int>(config.server.worker_threads);
   server_options.trusted_proxies = config.server.trusted_proxies;
-
-  // Signals are taken by this thread alone (sigwait), so block them before any thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   http::Server server(server_options, web::BuildWebApp(deps));
   if (Status s = server.Start(); !s.ok()) {
