@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/scoped_fd.h"
 #include "crypto/sodium_init.h"
 
 namespace secinfo::crypto {
@@ -20,20 +21,7 @@ Status ErrnoStatus(const std::string& what, const std::string& path, int err) {
   return Status::Internal(msg);
 }
 
-// Closes a file descriptor when it goes out of scope.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using Fd = ScopedFd;
 
 // Reads exactly kKeyFileSize bytes from an open key file, after checking its type and mode.
 Result<std::string> ReadKey(int fd, const std::string& path) {

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/scoped_fd.h"
+
 namespace secinfo::cli::authenticator {
 namespace {
 
@@ -22,20 +24,7 @@ Status ErrnoStatus(const std::string& what, const std::string& path, int err) {
   return Status::Internal(what + " " + path + ": " + std::strerror(err));
 }
 
-// Closes a file descriptor when it goes out of scope.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using Fd = ScopedFd;
 
 std::string PathIn(const std::string& dir) {
   return (std::filesystem::path(dir) / kAccountsFileName).string();
