@@ -176,7 +176,13 @@ TEST_F(HttpSmsPeerTest, KannelDownIsUnavailable) {
   // The SMSC gone, Kannel still answers 202, but "3: Queued for later delivery": not accepted
   // for delivery now, so the person is not left waiting for a text that may never come.
   (*own)->StopSmsc();
-  Status queued = sms->Send({.to = kNumber, .sender = "secinfo", .text = kText});
+  // bearerbox notices the lost SMSC a moment later: poll until it answers "queued" (deadline).
+  Status queued;
+  for (auto deadline = std::chrono::steady_clock::now() + milliseconds(10000);;) {
+    queued = sms->Send({.to = kNumber, .sender = "secinfo", .text = kText});
+    if (!queued.ok() || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(milliseconds(50));  // poll interval, not a synchronisation
+  }
   std::printf("%s\n", queued.message().c_str());
   EXPECT_EQ(queued.code(), Status::Code::kUnavailable);
   EXPECT_NE(queued.message().find("Queued"), std::string::npos) << queued.message();
