@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "flows/audit.h"
 #include "methods/questions/answers.h"
 #include "methods/questions/questions.h"
 #include "policy/policy.h"
@@ -119,19 +120,10 @@ FormState ParseForm(const Ctx& c) {
 }
 
 void Audit(Ctx& c, const std::string& action, size_t count) {
-  store::AuditEntry e;
-  e.at = c.deps.clock.NowMillis();
-  e.tenant_id = c.principal->user.tenant_id;
-  e.user_id = c.principal->user.id;
-  e.actor = c.principal->user.username;
-  e.ip = c.req.remote_ip;
-  e.action = action;
-  e.method = "questions";
-  e.result = "success";
-  e.detail = std::to_string(count) + " answers";  // never which questions, never an answer
-  if (Status s = c.deps.store.audit().Append(e); !s.ok()) {
-    spdlog::error("audit log write failed: {}", s.ToString());
-  }
+  // Never which questions, never an answer.
+  flows::RecordAudit(c.deps.store, c.deps.clock,
+                     {c.principal->user.tenant_id, c.principal->user.id, c.req.remote_ip, action,
+                      "questions", "success", std::to_string(count) + " answers"});
 }
 
 }  // namespace

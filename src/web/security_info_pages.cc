@@ -1,5 +1,5 @@
-#include <spdlog/spdlog.h>
 
+#include "flows/audit.h"
 #include "methods/questions/questions.h"
 #include "phone/number.h"
 #include "policy/policy.h"
@@ -9,19 +9,10 @@ namespace secinfo::web {
 namespace {
 
 void AuditAction(Ctx& c, std::string action, const store::Method& m, std::string result) {
-  store::AuditEntry e;
-  e.at = c.deps.clock.NowMillis();
-  e.tenant_id = c.principal->user.tenant_id;
-  e.user_id = c.principal->user.id;
-  e.actor = c.principal->user.username;
-  e.ip = c.req.remote_ip;
-  e.action = std::move(action);
-  e.method = m.kind + (m.phone_type.empty() ? "" : ":" + m.phone_type);
-  e.result = std::move(result);
-  e.detail = MethodDetail(m);
-  if (Status s = c.deps.store.audit().Append(e); !s.ok()) {
-    spdlog::error("audit log write failed: {}", s.ToString());
-  }
+  flows::RecordAudit(c.deps.store, c.deps.clock,
+                     {c.principal->user.tenant_id, c.principal->user.id, c.req.remote_ip,
+                      std::move(action), m.kind + (m.phone_type.empty() ? "" : ":" + m.phone_type),
+                      std::move(result), MethodDetail(m)});
 }
 
 http::Response Message(Ctx& c, const std::string& key, int status) {

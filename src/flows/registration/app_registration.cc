@@ -1,8 +1,7 @@
 #include "flows/registration/app_registration.h"
 
-#include <spdlog/spdlog.h>
-
 #include "crypto/encoding.h"
+#include "flows/audit.h"
 #include "methods/authenticator/totp_method.h"
 #include "policy/policy.h"
 
@@ -193,19 +192,9 @@ AppError AppRegistration::Rename(int64_t method_id, const store::User& user, std
 
 void AppRegistration::Audit(const store::User& user, std::string_view ip, std::string action,
                             std::string result, std::string detail) {
-  store::AuditEntry e;
-  e.at = clock_.NowMillis();
-  e.tenant_id = user.tenant_id;
-  e.user_id = user.id;
-  e.actor = user.username;
-  e.ip = std::string(ip);
-  e.action = std::move(action);
-  e.method = "authenticator";
-  e.result = std::move(result);
-  e.detail = std::move(detail);
-  if (Status s = store_.audit().Append(e); !s.ok()) {
-    spdlog::error("audit log write failed: {}", s.ToString());
-  }
+  RecordAudit(store_, clock_,
+              {user.tenant_id, user.id, std::string(ip), std::move(action), "authenticator",
+               std::move(result), std::move(detail)});
 }
 
 }  // namespace secinfo::flows

@@ -7,6 +7,7 @@
 
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
+#include "flows/audit.h"
 #include "i18n/catalog.h"
 #include "methods/email/email_method.h"
 #include "methods/phone/phone_method.h"
@@ -277,20 +278,11 @@ ResendOutcome CodeRegistration::Resend(std::string_view challenge_id, int64_t us
 
 void CodeRegistration::Audit(const store::CodeChallenge& c, std::string action,
                              std::string result) {
-  store::AuditEntry e;
-  e.at = clock_.NowMillis();
-  e.tenant_id = c.tenant_id;
-  e.user_id = c.user_id;
-  auto user = store_.users().Get(c.user_id);
-  e.actor = user.ok() ? user->username : "user:" + std::to_string(c.user_id);
-  e.ip = c.client_ip;
-  e.action = std::move(action);
-  e.method = c.method_kind + (c.phone_type.empty() ? "" : ":" + c.phone_type) + " by " + c.channel;
-  e.result = std::move(result);
-  e.detail = "challenge " + c.id.substr(0, 8) + " to " + c.destination;
-  if (Status s = store_.audit().Append(e); !s.ok()) {
-    spdlog::error("audit log write failed: {}", s.ToString());
-  }
+  RecordAudit(
+      store_, clock_,
+      {c.tenant_id, c.user_id, c.client_ip, std::move(action),
+       c.method_kind + (c.phone_type.empty() ? "" : ":" + c.phone_type) + " by " + c.channel,
+       std::move(result), "challenge " + c.id.substr(0, 8) + " to " + c.destination});
 }
 
 }  // namespace secinfo::flows

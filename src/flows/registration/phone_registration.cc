@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "flows/audit.h"
 #include "i18n/catalog.h"
 #include "methods/phone/phone_method.h"
 #include "policy/policy.h"
@@ -247,19 +248,10 @@ void PhoneRegistration::OnFinal(const store::CallAttempt& a) {
 
 void PhoneRegistration::Audit(const store::CallAttempt& a, std::string action, std::string result,
                               std::string detail) {
-  store::AuditEntry e;
-  e.at = clock_.NowMillis();
-  e.tenant_id = a.tenant_id;
-  e.user_id = a.user_id;
-  auto user = store_.users().Get(a.user_id);
-  e.actor = user.ok() ? user->username : "user:" + std::to_string(a.user_id);
-  e.ip = a.client_ip;
-  e.action = std::move(action);
-  e.method = "phone:" + a.phone_type;
-  e.result = std::move(result);
-  e.detail = detail.empty() ? "attempt " + a.id.substr(0, 8) + " to " + a.phone_e164 : detail;
-  Status s = store_.audit().Append(e);
-  if (!s.ok()) spdlog::error("audit log write failed: {}", s.ToString());
+  RecordAudit(store_, clock_,
+              {a.tenant_id, a.user_id, a.client_ip, std::move(action), "phone:" + a.phone_type,
+               std::move(result),
+               detail.empty() ? "attempt " + a.id.substr(0, 8) + " to " + a.phone_e164 : detail});
 }
 
 }  // namespace secinfo::flows

@@ -1,10 +1,9 @@
 #include "flows/registration/push_approval.h"
 
-#include <spdlog/spdlog.h>
-
 #include "crypto/ecdsa.h"
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
+#include "flows/audit.h"
 #include "methods/authenticator/push.h"
 #include "methods/authenticator/totp_method.h"
 
@@ -165,20 +164,9 @@ Result<store::PushChallenge> PushApproval::Get(std::string_view challenge_id, in
 
 void PushApproval::Audit(int64_t tenant_id, int64_t user_id, std::string_view ip,
                          std::string action, std::string result, std::string detail) {
-  store::AuditEntry e;
-  e.at = clock_.NowMillis();
-  e.tenant_id = tenant_id;
-  e.user_id = user_id;
-  auto user = store_.users().Get(user_id);
-  e.actor = user.ok() ? user->username : "user:" + std::to_string(user_id);
-  e.ip = std::string(ip);
-  e.action = std::move(action);
-  e.method = "authenticator";
-  e.result = std::move(result);
-  e.detail = std::move(detail);
-  if (Status s = store_.audit().Append(e); !s.ok()) {
-    spdlog::error("audit log write failed: {}", s.ToString());
-  }
+  RecordAudit(store_, clock_,
+              {tenant_id, user_id, std::string(ip), std::move(action), "authenticator",
+               std::move(result), std::move(detail)});
 }
 
 }  // namespace secinfo::flows

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/clock.h"
+#include "store/store.h"
+
+namespace secinfo::flows {
+
+// What one audit entry says; the time comes from the clock and the actor from the user.
+struct AuditFacts {
+  int64_t tenant_id = 0;
+  int64_t user_id = 0;
+  std::string ip;
+  std::string action;  // "method_register", "call", "push_answer", ...
+  std::string method;  // "phone:mobile", "authenticator", ...
+  std::string result;
+  std::string detail;  // for operators; never a secret, a code or an answer
+};
+
+// Appends the entry, naming the user by their user name. A failed write is logged, not returned:
+// an audit hiccup must not undo what the person just did.
+void RecordAudit(store::Store& store, const Clock& clock, const AuditFacts& facts);
+
+}  // namespace secinfo::flows
