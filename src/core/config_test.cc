@@ -5,14 +5,24 @@
 #include <cstdio>
 #include <fstream>
 
+#include "core/temp_dir_for_test.h"
+
 namespace secinfo {
 namespace {
 
-std::string WriteTemp(const std::string& text) {
-  std::string path = testing::TempDir() + "/config_test.toml";
-  std::ofstream(path) << text;
-  return path;
-}
+// Each file in a folder of its own: tests of this suite run in parallel under ctest.
+class ConfigFiles {
+ public:
+  std::string Write(const std::string& text) {
+    std::string path = dir_ / ("config" + std::to_string(++count_) + ".toml");
+    std::ofstream(path) << text;
+    return path;
+  }
+
+ private:
+  testing_support::TempDir dir_{"config-test"};
+  int count_ = 0;
+};
 
 TEST(ConfigTest, DefaultsWithoutFile) {
   Result<Config> c = Config::Load("", {});
@@ -24,7 +34,8 @@ TEST(ConfigTest, DefaultsWithoutFile) {
 }
 
 TEST(ConfigTest, FileThenEnvironmentWins) {
-  std::string path = WriteTemp("[server]\nport = 9000\n[voice]\nring_timeout_seconds = 12\n");
+  ConfigFiles files;
+  std::string path = files.Write("[server]\nport = 9000\n[voice]\nring_timeout_seconds = 12\n");
   Result<Config> c = Config::Load(path, {"SECINFO_SERVER_PORT=9100", "PATH=/bin"});
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->server.port, 9100);
@@ -32,11 +43,12 @@ TEST(ConfigTest, FileThenEnvironmentWins) {
 }
 
 TEST(ConfigTest, BadValuesNameTheSetting) {
-  auto unknown = Config::Load(WriteTemp("[server]\nprot = 9000\n"), {});
+  ConfigFiles files;
+  auto unknown = Config::Load(files.Write("[server]\nprot = 9000\n"), {});
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.status().message().find("server.prot"), std::string::npos);
 
-  auto type = Config::Load(WriteTemp("[server]\nport = \"x\"\n"), {});
+  auto type = Config::Load(files.Write("[server]\nport = \"x\"\n"), {});
   ASSERT_FALSE(type.ok());
   EXPECT_NE(type.status().message().find("server.port"), std::string::npos);
 
@@ -52,7 +64,7 @@ TEST(ConfigTest, BadValuesNameTheSetting) {
   ASSERT_FALSE(env.ok());
   EXPECT_NE(env.status().message().find("SECINFO_NOPE"), std::string::npos);
 
-  auto syntax = Config::Load(WriteTemp("[server\n"), {});
+  auto syntax = Config::Load(files.Write("[server\n"), {});
   ASSERT_FALSE(syntax.ok());
   EXPECT_NE(syntax.status().message().find("line 1"), std::string::npos);
 }

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "core/temp_dir_for_test.h"
 #include "crypto/encoding.h"
 
 namespace secinfo::crypto {
@@ -196,10 +197,10 @@ TEST(EcdsaTest, RefusesPrivateKeysThatAreNotUnencryptedP256) {
 TEST(EcdsaTest, VerifiesASignatureMadeByTheOpensslCommandLine) {
   if (std::system("command -v openssl >/dev/null 2>&1") != 0) GTEST_SKIP() << "no openssl CLI";
   const EcdsaKeyPair pair = NewPair();
-  const std::string dir = testing::TempDir();
-  const std::string key_path = dir + "/secinfo_ecdsa_key.pem";
-  const std::string msg_path = dir + "/secinfo_ecdsa_msg";
-  const std::string sig_path = dir + "/secinfo_ecdsa_sig";
+  const testing_support::TempDir dir("ecdsa-test");
+  const std::string key_path = dir / "key.pem";
+  const std::string msg_path = dir / "msg";
+  const std::string sig_path = dir / "sig";
   std::ofstream(key_path) << pair.private_key_pem;
   std::ofstream(msg_path, std::ios::binary) << kMessage;
   const std::string command =
@@ -207,9 +208,6 @@ TEST(EcdsaTest, VerifiesASignatureMadeByTheOpensslCommandLine) {
   ASSERT_EQ(std::system(command.c_str()), 0);
   std::stringstream der;
   der << std::ifstream(sig_path, std::ios::binary).rdbuf();
-  std::remove(key_path.c_str());
-  std::remove(msg_path.c_str());
-  std::remove(sig_path.c_str());
   EXPECT_TRUE(EcdsaP256Verify(pair.public_key_b64, kMessage, Base64UrlEncode(der.str())));
 }
 

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "core/random.h"
+#include "core/temp_dir_for_test.h"
 #include "methods/authenticator/run_command_for_test.h"
 #include "methods/authenticator/totp_method.h"
 
@@ -70,7 +71,8 @@ std::string DecodeWithZbar(const std::string& svg) {
   const Painted p = Paint(svg);
   constexpr int kPixelsPerModule = 6;
   const int pixels = p.size * kPixelsPerModule;
-  const std::string path = ::testing::TempDir() + "/secinfo_qr_test.pgm";
+  const testing_support::TempDir dir("qr-test");
+  const std::string path = dir / "qr.pgm";
   {
     std::ofstream pgm(path, std::ios::binary);
     pgm << "P5\n" << pixels << " " << pixels << "\n255\n";
@@ -81,7 +83,6 @@ std::string DecodeWithZbar(const std::string& svg) {
     }
   }
   const test_util::CommandResult result = RunCommand("zbarimg --raw -q '" + path + "' 2>/dev/null");
-  std::remove(path.c_str());
   EXPECT_EQ(result.exit_code, 0) << "zbarimg found no code";
   return result.out;
 }

@@ -13,6 +13,7 @@
 #include <regex>
 
 #include "channels/email/smtp/smtp_email.h"
+#include "core/temp_dir_for_test.h"
 #include "smtp_peers.h"
 
 namespace secinfo::channels {
@@ -26,25 +27,7 @@ using std::chrono::milliseconds;
 
 constexpr char kFrom[] = "secinfo@contoso.com";
 
-// Removed at the end unless SECINFO_KEEP_PEERS is set or a test failed (logs, mails, certs).
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "smtp-peer-test-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    if (std::getenv("SECINFO_KEEP_PEERS") == nullptr && !::testing::Test::HasFailure()) {
-      fs::remove_all(path_);
-    } else {
-      std::printf("peer files kept in %s\n", path_.c_str());
-    }
-  }
-  std::string operator/(const std::string& name) const { return (fs::path(path_) / name).string(); }
-
- private:
-  std::string path_;
-};
+using testing_support::TempDir;
 
 Config::Email Settings(uint16_t port, const std::string& tls, const std::string& ca_file = "") {
   Config::Email e;

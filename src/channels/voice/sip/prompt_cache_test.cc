@@ -6,19 +6,14 @@
 #include <cmath>
 #include <filesystem>
 
+#include "core/temp_dir_for_test.h"
+
 namespace secinfo::channels::sip {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "prompt-cache-test-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string path;
-};
+using testing_support::TempDir;
 
 // Root mean square of u-law samples, as linear 16-bit values.
 double Rms(const std::string& ulaw) {
@@ -35,7 +30,7 @@ double Rms(const std::string& ulaw) {
 
 TEST(PromptCache, SpeaksOnceThenServesTheCachedFile) {
   TempDir dir;
-  auto cache = PromptCache::Create(dir.path + "/prompts", "espeak-ng", "sox");
+  auto cache = PromptCache::Create(dir / "prompts", "espeak-ng", "sox");
   ASSERT_TRUE(cache.ok()) << cache.status().ToString();
   const std::string text = "Appuyez sur la touche dièse pour confirmer.";
   auto first = (*cache)->Get("fr", text);
@@ -43,7 +38,7 @@ TEST(PromptCache, SpeaksOnceThenServesTheCachedFile) {
   // About 2-3 s of 8 kHz speech, not silence.
   EXPECT_GT((*first)->size(), 8000u);
   EXPECT_GT(Rms(**first), 500.0);
-  const fs::path file = fs::path(dir.path) / "prompts" / PromptCache::KeyFor("fr", text);
+  const fs::path file = fs::path(dir.path()) / "prompts" / PromptCache::KeyFor("fr", text);
   ASSERT_TRUE(fs::exists(file));
   EXPECT_EQ(fs::file_size(file), (*first)->size());
   auto again = (*cache)->Get("FR", text);
@@ -51,7 +46,7 @@ TEST(PromptCache, SpeaksOnceThenServesTheCachedFile) {
   EXPECT_EQ(**again, **first);
   // No temporary files are left behind.
   int files = 0;
-  for (const auto& e : fs::directory_iterator(fs::path(dir.path) / "prompts")) {
+  for (const auto& e : fs::directory_iterator(dir / "prompts")) {
     (void)e;
     ++files;
   }
@@ -60,7 +55,7 @@ TEST(PromptCache, SpeaksOnceThenServesTheCachedFile) {
 
 TEST(PromptCache, TextIsNeverAnOptionAndUnknownVoicesFallBack) {
   TempDir dir;
-  auto cache = PromptCache::Create(dir.path, "espeak-ng", "sox");
+  auto cache = PromptCache::Create(dir.path(), "espeak-ng", "sox");
   ASSERT_TRUE(cache.ok()) << cache.status().ToString();
   auto dashes = (*cache)->Get("en", "--help -w /tmp/evil.wav");
   ASSERT_TRUE(dashes.ok()) << dashes.status().ToString();

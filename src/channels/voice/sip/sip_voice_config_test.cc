@@ -12,24 +12,14 @@
 #include <vector>
 
 #include "channels/voice/sip/sip_voice.h"
+#include "core/temp_dir_for_test.h"
 
 namespace secinfo::channels {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "sip-voice-test-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string operator/(const std::string& name) const { return (fs::path(path_) / name).string(); }
-
- private:
-  std::string path_;
-};
+using testing_support::TempDir;
 
 Config::Voice GoodVoice(const TempDir& dir) {
   Config::Voice v;
