@@ -153,8 +153,9 @@ int Serve(const Config& config) {
   code_options.max_wrong_tries = config.codes.max_wrong_tries;
   code_options.resend_cooldown_millis = config.codes.resend_cooldown_seconds * 1000;
   code_options.max_sends_per_hour = config.codes.max_sends_per_hour;
-  flows::CodeRegistration codes(**store, sms, email, clock, random, crypto::DeriveKey(*key, "otp"),
-                                code_options);
+  SystemSleeper sleeper;
+  flows::CodeRegistration codes(**store, sms, email, clock, random, sleeper,
+                                crypto::DeriveKey(*key, "otp"), code_options);
 
   flows::SignInOptions sign_in;
   sign_in.max_failures_per_account = config.security.max_failed_sign_ins_per_account;

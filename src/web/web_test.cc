@@ -48,7 +48,7 @@ class WebTest : public testing::Test {
     sms_ = std::make_unique<channels::SimulatedSms>(store_->sim_messages(), clock_);
     email_ = std::make_unique<channels::SimulatedEmail>(store_->sim_messages(), clock_);
     codes_ = std::make_unique<flows::CodeRegistration>(*store_, *sms_, *email_, clock_, random_,
-                                                       "otp-key", flows::CodeOptions{});
+                                                       sleeper_, "otp-key", flows::CodeOptions{});
     apps_ = std::make_unique<flows::AppRegistration>(
         *store_, clock_, random_, crypto::SecretBox(std::string(32, 's')), flows::AppOptions{});
     push_ = std::make_unique<flows::PushApproval>(
@@ -116,6 +116,7 @@ class WebTest : public testing::Test {
   std::filesystem::path dir_;
   FakeClock clock_;
   SystemRandom random_;
+  FakeSleeper sleeper_{clock_};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<channels::SimulatedVoice> sim_;
   std::unique_ptr<flows::PhoneRegistration> phones_;

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "channels/send_result.h"
 #include "core/status.h"
 
 namespace secinfo::channels {
@@ -21,8 +22,10 @@ class EmailChannel {
  public:
   virtual ~EmailChannel() = default;
   virtual std::string_view name() const = 0;
+  // The outcome, and whether it is safe to try again (see SendResult).
+  virtual SendResult Deliver(const EmailMessage& message) = 0;
   // OK once the provider accepted the message; Unavailable when it cannot now.
-  virtual Status Send(const EmailMessage& message) = 0;
+  Status Send(const EmailMessage& message) { return Deliver(message).status; }
 };
 
 }  // namespace secinfo::channels

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "channels/send_result.h"
 #include "core/status.h"
 
 namespace secinfo::channels {
@@ -19,8 +20,10 @@ class SmsChannel {
  public:
   virtual ~SmsChannel() = default;
   virtual std::string_view name() const = 0;
+  // The outcome, and whether it is safe to try again (see SendResult).
+  virtual SendResult Deliver(const SmsMessage& message) = 0;
   // OK once the provider accepted the message for delivery; Unavailable when it cannot now.
-  virtual Status Send(const SmsMessage& message) = 0;
+  Status Send(const SmsMessage& message) { return Deliver(message).status; }
 };
 
 }  // namespace secinfo::channels

@@ -27,12 +27,14 @@ bool IsSixDigits(std::string_view s) {
 
 CodeRegistration::CodeRegistration(store::Store& store, channels::SmsChannel& sms,
                                    channels::EmailChannel& email, const Clock& clock,
-                                   Random& random, std::string code_key, CodeOptions options)
+                                   Random& random, Sleeper& sleeper, std::string code_key,
+                                   CodeOptions options)
     : store_(store),
       sms_(sms),
       email_(email),
       clock_(clock),
       random_(random),
+      sleeper_(sleeper),
       code_key_(std::move(code_key)),
       options_(std::move(options)) {}
 
@@ -125,11 +127,9 @@ CodeBeginResult CodeRegistration::Begin(const CodeBeginRequest& request) {
     c.state = "failed";
     c.code_hash.clear();
     store_.code_challenges().Update(c);
-    Audit(c, "code_send", "failed");
     result.error = BeginError::kCallFailed;
     return result;
   }
-  Audit(c, "code_send", "sent");
   result.challenge_id = c.id;
   return result;
 }
@@ -160,16 +160,33 @@ Status CodeRegistration::Deliver(const store::CodeChallenge& c, const std::strin
       {"code", code},
       {"minutes", std::to_string((validity + 59'999) / 60'000)},
       {"host", options_.webotp_host}};
-  if (c.channel == "sms") {
-    return sms_.Send({c.destination, organization, catalog.Get(c.locale, "sms_code", args)});
-  }
+  const channels::SmsMessage text{c.destination, organization,
+                                  catalog.Get(c.locale, "sms_code", args)};
   channels::EmailMessage mail;
   mail.to = c.destination;
   mail.from_name = organization;
   mail.subject = catalog.Get(c.locale, "email_code_subject", args);
   mail.text = catalog.Get(c.locale, "email_code_text", args);
   mail.html = catalog.Get(c.locale, "email_code_html", args);
-  return email_.Send(mail);
+
+  int64_t wait = options_.first_retry_millis;
+  for (int attempt = 1;; ++attempt) {
+    const channels::SendResult sent =
+        c.channel == "sms" ? sms_.Deliver(text) : email_.Deliver(mail);
+    const std::string tries = attempt == 1 ? "" : "attempt " + std::to_string(attempt);
+    if (sent.status.ok()) {
+      Audit(c, "code_send", "sent", tries);
+      return Status::Ok();
+    }
+    const bool again = sent.retry_safe && attempt < options_.max_send_attempts;
+    const std::string why = (tries.empty() ? "" : tries + ": ") + sent.status.message();
+    spdlog::warn("code {} by {}: {}{}", c.id.substr(0, 8), c.channel, why,
+                 again ? "; trying again" : "");
+    Audit(c, "code_send", again ? "retry" : "failed", why);
+    if (!again) return sent.status;
+    sleeper_.SleepMillis(wait);
+    wait *= 2;
+  }
 }
 
 Result<store::CodeChallenge> CodeRegistration::Get(std::string_view challenge_id, int64_t user_id) {
@@ -268,21 +285,19 @@ ResendOutcome CodeRegistration::Resend(std::string_view challenge_id, int64_t us
   std::string code = Arm(next);
   if (!store_.code_challenges().Update(next).ok()) return ResendOutcome::kFailed;
   next.version += 1;
-  if (!Deliver(next, code, tenant->name).ok()) {
-    Audit(next, "code_send", "failed");
-    return ResendOutcome::kFailed;
-  }
-  Audit(next, "code_send", "sent");
+  if (!Deliver(next, code, tenant->name).ok()) return ResendOutcome::kFailed;
   return ResendOutcome::kSent;
 }
 
-void CodeRegistration::Audit(const store::CodeChallenge& c, std::string action,
-                             std::string result) {
+void CodeRegistration::Audit(const store::CodeChallenge& c, std::string action, std::string result,
+                             const std::string& why) {
   RecordAudit(
       store_, clock_,
       {c.tenant_id, c.user_id, c.client_ip, std::move(action),
        c.method_kind + (c.phone_type.empty() ? "" : ":" + c.phone_type) + " by " + c.channel,
-       std::move(result), "challenge " + c.id.substr(0, 8) + " to " + c.destination});
+       std::move(result),
+       "challenge " + c.id.substr(0, 8) + " to " + c.destination +
+           (why.empty() ? "" : "; " + why)});
 }
 
 }  // namespace secinfo::flows

@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/result.h"
+#include "core/sleeper.h"
 #include "flows/registration/phone_registration.h"
 #include "store/store.h"
 
@@ -21,6 +22,11 @@ struct CodeOptions {
   int64_t resend_cooldown_millis = 30'000;
   int64_t max_sends_per_hour = 5;         // per number or address: each text costs and disturbs
   std::string webotp_host = "localhost";  // the "@host #code" line browsers read for autofill
+  // A text or mail the provider could not take is sent again only when that is safe (the provider
+  // says so: channels/send_result.h), up to this many attempts in all, waiting first_retry_millis,
+  // then twice as long each time. The person waits meanwhile: keep it short.
+  int max_send_attempts = 3;
+  int64_t first_retry_millis = 500;
 };
 
 struct CodeBeginRequest {
@@ -65,7 +71,8 @@ enum class ResendOutcome { kSent, kTooSoon, kTooMany, kNotPending, kFailed };
 class CodeRegistration {
  public:
   CodeRegistration(store::Store& store, channels::SmsChannel& sms, channels::EmailChannel& email,
-                   const Clock& clock, Random& random, std::string code_key, CodeOptions options);
+                   const Clock& clock, Random& random, Sleeper& sleeper, std::string code_key,
+                   CodeOptions options);
 
   CodeBeginResult Begin(const CodeBeginRequest& request);
   CodeCheck Verify(std::string_view challenge_id, int64_t user_id, std::string_view code);
@@ -81,16 +88,20 @@ class CodeRegistration {
  private:
   // Draws a new code and puts its hash, expiry and counters into `c`. Returns the code.
   std::string Arm(store::CodeChallenge& c);
-  // Sends `code` by the challenge's channel, in its language. Unavailable when sending failed.
+  // Sends `code` by the challenge's channel, in its language, trying again while that is safe.
+  // Every attempt is in the audit log ("code_send": sent, retry or failed, with the provider's
+  // reason). The last failure when sending failed.
   Status Deliver(const store::CodeChallenge& c, const std::string& code,
                  const std::string& organization);
-  void Audit(const store::CodeChallenge& c, std::string action, std::string result);
+  void Audit(const store::CodeChallenge& c, std::string action, std::string result,
+             const std::string& why = "");
 
   store::Store& store_;
   channels::SmsChannel& sms_;
   channels::EmailChannel& email_;
   const Clock& clock_;
   Random& random_;
+  Sleeper& sleeper_;
   const std::string code_key_;
   const CodeOptions options_;
 };

@@ -12,6 +12,25 @@
 namespace secinfo::flows {
 namespace {
 
+// Mail that fails as scripted (one result per attempt), then reaches the simulated inbox.
+class ScriptedEmail final : public channels::EmailChannel {
+ public:
+  explicit ScriptedEmail(channels::EmailChannel& inbox) : inbox_(inbox) {}
+  std::string_view name() const override { return "scripted"; }
+  channels::SendResult Deliver(const channels::EmailMessage& m) override {
+    ++attempts;
+    if (script.empty()) return inbox_.Deliver(m);
+    channels::SendResult next = script.front();
+    script.erase(script.begin());
+    return next;
+  }
+  std::vector<channels::SendResult> script;
+  int attempts = 0;
+
+ private:
+  channels::EmailChannel& inbox_;
+};
+
 class CodeRegistrationTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -23,10 +42,11 @@ class CodeRegistrationTest : public testing::Test {
     user_.id = *store_->users().Create(user_);
     sms_ = std::make_unique<channels::SimulatedSms>(store_->sim_messages(), clock_);
     email_ = std::make_unique<channels::SimulatedEmail>(store_->sim_messages(), clock_);
+    mail_ = std::make_unique<ScriptedEmail>(*email_);
     CodeOptions options;
     options.webotp_host = "id.contoso.example";
-    flow_ = std::make_unique<CodeRegistration>(*store_, *sms_, *email_, clock_, random_, "key",
-                                               options);
+    flow_ = std::make_unique<CodeRegistration>(*store_, *sms_, *mail_, clock_, random_, sleeper_,
+                                               "key", options);
   }
 
   CodeBeginResult Phone(const std::string& number, const std::string& type = "mobile",
@@ -44,11 +64,24 @@ class CodeRegistrationTest : public testing::Test {
     return std::regex_search(body, match, std::regex("\\b(\\d{6})\\b")) ? match[1].str() : "";
   }
 
+  // The code_send entries of the audit log, oldest first, as "result: detail".
+  std::vector<std::string> SendAudit() {
+    std::vector<std::string> out;
+    auto entries = store_->audit().ListForTenant(tenant_id_, 100);
+    if (!entries.ok()) return {entries.status().ToString()};
+    for (const auto& e : *entries) {
+      if (e.action == "code_send") out.insert(out.begin(), e.result + ": " + e.detail);
+    }
+    return out;
+  }
+
   FakeClock clock_;
+  FakeSleeper sleeper_{clock_};
   SystemRandom random_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<channels::SimulatedSms> sms_;
   std::unique_ptr<channels::SimulatedEmail> email_;
+  std::unique_ptr<ScriptedEmail> mail_;
   std::unique_ptr<CodeRegistration> flow_;
   store::User user_;
   int64_t tenant_id_ = 0;
@@ -165,6 +198,56 @@ TEST_F(CodeRegistrationTest, AnotherPersonCannotUseTheChallenge) {
       CodeOutcome::kNotPending);
   EXPECT_EQ(flow_->Resend(r.challenge_id, user_.id + 1), ResendOutcome::kNotPending);
   EXPECT_EQ(flow_->Verify(r.challenge_id, user_.id, "12345").outcome, CodeOutcome::kMalformed);
+}
+
+TEST_F(CodeRegistrationTest, AMailTheRelayDidNotTakeIsSentAgainAfterABackOff) {
+  mail_->script = {channels::SendResult::Transient(Status::Unavailable("connection refused")),
+                   channels::SendResult::Transient(Status::Unavailable("451 4.3.0 try later"))};
+  const int64_t start = clock_.NowMillis();
+  CodeBeginResult r = Email("ana@example.org");
+  ASSERT_EQ(r.error, BeginError::kNone);
+  EXPECT_EQ(mail_->attempts, 3);
+  EXPECT_EQ(sleeper_.waits(), (std::vector<int64_t>{500, 1000}));
+  // The code was sent once, and its validity starts when it was made, not when it arrived.
+  EXPECT_EQ(store_->sim_messages().ListFor("email", "ana@example.org", 10)->size(), 1u);
+  EXPECT_EQ(clock_.NowMillis() - start, 1500);
+  EXPECT_EQ(flow_->Verify(r.challenge_id, user_.id, LastCode("email", "ana@example.org")).outcome,
+            CodeOutcome::kAccepted);
+  const auto audit = SendAudit();
+  ASSERT_EQ(audit.size(), 3u);
+  EXPECT_NE(audit[0].find("retry: "), std::string::npos);
+  EXPECT_NE(audit[0].find("connection refused"), std::string::npos);
+  EXPECT_NE(audit[1].find("retry: "), std::string::npos);
+  EXPECT_NE(audit[1].find("attempt 2: 451 4.3.0 try later"), std::string::npos);
+  EXPECT_NE(audit[2].find("sent: "), std::string::npos);
+  EXPECT_NE(audit[2].find("attempt 3"), std::string::npos);
+}
+
+TEST_F(CodeRegistrationTest, AFailureThatMayHaveDeliveredIsNeverSentAgain) {
+  mail_->script = {channels::SendResult::Final(Status::Unavailable("timeout after DATA"))};
+  CodeBeginResult r = Email("ana@example.org");
+  EXPECT_EQ(r.error, BeginError::kCallFailed);
+  EXPECT_EQ(mail_->attempts, 1);
+  EXPECT_TRUE(sleeper_.waits().empty());
+  const auto audit = SendAudit();
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_NE(audit[0].find("failed: "), std::string::npos);
+  EXPECT_NE(audit[0].find("timeout after DATA"), std::string::npos);
+  EXPECT_TRUE(store_->methods().ListForUser(user_.id)->empty());
+}
+
+TEST_F(CodeRegistrationTest, RetriesStopAfterTheLastAttemptAndTheFailureIsRecorded) {
+  for (int i = 0; i < 3; ++i) {
+    mail_->script.push_back(channels::SendResult::Transient(Status::Unavailable("refused")));
+  }
+  EXPECT_EQ(Email("ana@example.org").error, BeginError::kCallFailed);
+  EXPECT_EQ(mail_->attempts, 3);
+  EXPECT_EQ(sleeper_.waits(), (std::vector<int64_t>{500, 1000}));
+  const auto audit = SendAudit();
+  ASSERT_EQ(audit.size(), 3u);
+  EXPECT_EQ(audit[2].rfind("failed: ", 0), 0u) << audit[2];
+  EXPECT_NE(audit[2].find("attempt 3: refused"), std::string::npos);
+  EXPECT_TRUE(store_->sim_messages().ListFor("email", "ana@example.org", 10)->empty());
 }
 
 }  // namespace

@@ -12,7 +12,8 @@ class SimulatedEmail final : public EmailChannel {
   SimulatedEmail(store::SimMessageStore& messages, const Clock& clock)
       : messages_(messages), clock_(clock) {}
   std::string_view name() const override { return "simulated"; }
-  Status Send(const EmailMessage& m) override {
+  // A store failure is final: the message may be stored already.
+  SendResult Deliver(const EmailMessage& m) override {
     store::SimMessage out{.channel = "email",
                           .recipient = m.to,
                           .sender = m.from_name,
@@ -20,7 +21,7 @@ class SimulatedEmail final : public EmailChannel {
                           .body = m.text,
                           .html = m.html,
                           .created_at = clock_.NowMillis()};
-    return messages_.Create(out).status();
+    return {messages_.Create(out).status()};
   }
 
  private:

@@ -173,6 +173,14 @@ Status Failure(CURLcode code, const Transfer& t, const Config::Email::Smtp& smtp
   return Status::Unavailable(std::move(message));
 }
 
+// Safe to send again when the relay cannot have taken the mail: no connection at all, or a
+// transient refusal (4xx, RFC 5321 §4.2.1), which the relay gives instead of accepting, even
+// after DATA. A timeout or a dropped link may come after the relay took it: never retried.
+bool RetrySafe(CURLcode code, const Transfer& t) {
+  if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST) return true;
+  return !t.refusal.empty() && t.refusal[0] == '4';
+}
+
 // Ends a CONNECT_ONLY session politely: libcurl would just close it, which relays log as "lost
 // connection after EHLO" (and some anti-abuse rules count). Waits up to 1 s for the 221.
 void Quit(CURL* curl) {
@@ -256,7 +264,7 @@ Result<std::unique_ptr<SmtpEmail>> SmtpEmail::Create(const Config::Email& email)
 
 SmtpEmail::SmtpEmail(const Config::Email& email) : config_(email), url_(RelayUrl(email.smtp)) {}
 
-Status SmtpEmail::Send(const EmailMessage& message) {
+SendResult SmtpEmail::Deliver(const EmailMessage& message) {
   try {
     smtp::MimeMail mail{
         .from_address = config_.from_address,
@@ -273,10 +281,10 @@ Status SmtpEmail::Send(const EmailMessage& message) {
         .boundary = smtp::NewBoundary(random_.Bytes(16)),
     };
     Result<std::string> mime = smtp::BuildMime(mail);
-    if (!mime.ok()) return mime.status();
+    if (!mime.ok()) return SendResult::Final(mime.status());
 
     CurlHandle curl(curl_easy_init());
-    if (!curl) return Status::Unavailable("SMTP: libcurl could not create a handle");
+    if (!curl) return SendResult::Final(Status::Unavailable("SMTP: libcurl: no handle"));
     Transfer t{.upload = *mime};
     const std::string mail_from = "<" + config_.from_address + ">";
     std::unique_ptr<curl_slist, SlistFree> rcpt(
@@ -292,11 +300,11 @@ Status SmtpEmail::Send(const EmailMessage& message) {
     set(CURLOPT_READDATA, static_cast<void*>(&t));
     set(CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(mime->size()));
     if (rc == CURLE_OK) rc = curl_easy_perform(curl.get());
-    if (rc != CURLE_OK) return Failure(rc, t, config_.smtp);
+    if (rc != CURLE_OK) return {Failure(rc, t, config_.smtp), RetrySafe(rc, t)};
     RecordHealth(Status::Ok());
-    return Status::Ok();
+    return SendResult::Sent();
   } catch (const std::exception& e) {
-    return Status::Unavailable(std::string("SMTP: ") + e.what());
+    return SendResult::Final(Status::Unavailable(std::string("SMTP: ") + e.what()));
   }
 }
 

@@ -39,7 +39,8 @@ class SmtpEmail final : public EmailChannel {
   // another control character, or a text is not UTF-8 (nothing is sent). Unavailable with the
   // reason (curl's and the relay's last reply, e.g. `550 5.1.1 ...`) for anything else:
   // connection refused, timeout, certificate not trusted, STARTTLS missing, AUTH refused, ...
-  Status Send(const EmailMessage& message) override;
+  // retry_safe when no connection was made or the relay answered 4xx (see RetrySafe in the .cc).
+  SendResult Deliver(const EmailMessage& message) override;
 
   // For /readyz. OK when a send succeeded or a probe passed in the last 30 seconds; otherwise
   // probes: connects, reads the greeting, EHLO, STARTTLS/TLS with certificate check, AUTH when

@@ -8,9 +8,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
+#include <thread>
 
 #include "channels/email/smtp/smtp_email.h"
 #include "core/temp_dir_for_test.h"
@@ -147,8 +149,10 @@ TEST(SmtpEmailPeer, RelayDownIsUnavailableWithAClearReason) {
   auto smtp = SmtpEmail::Create(Settings(*port, "starttls"));
   ASSERT_TRUE(smtp.ok());
   const auto started = std::chrono::steady_clock::now();
-  Status s = (*smtp)->Send(kEnglish);
+  SendResult r = (*smtp)->Deliver(kEnglish);
+  const Status& s = r.status;
   EXPECT_EQ(s.code(), Status::Code::kUnavailable) << s.ToString();
+  EXPECT_TRUE(r.retry_safe) << "no connection: nothing can have been delivered";
   EXPECT_NE(s.message().find("127.0.0.1:" + std::to_string(*port)), std::string::npos)
       << s.message();
   EXPECT_NE(s.message().find("connect"), std::string::npos) << s.message();
@@ -172,12 +176,126 @@ TEST(SmtpEmailPeer, StalledRelayTimesOut) {
   auto smtp = SmtpEmail::Create(settings);
   ASSERT_TRUE(smtp.ok());
   const auto started = std::chrono::steady_clock::now();
-  Status s = (*smtp)->Send(kEnglish);
+  SendResult r = (*smtp)->Deliver(kEnglish);
+  const Status& s = r.status;
   const auto took = std::chrono::steady_clock::now() - started;
   ::close(fd);
   EXPECT_EQ(s.code(), Status::Code::kUnavailable) << s.ToString();
+  EXPECT_FALSE(r.retry_safe) << "a timeout may come after the relay took the mail";
   EXPECT_NE(s.message().find("timed out"), std::string::npos) << s.message();
   EXPECT_LT(took, std::chrono::seconds(3));
+}
+
+// A relay that answers each command from a script, on one connection: what aiosmtpd cannot be
+// told to do. `rcpt_reply` and `data_reply` are the answers to RCPT TO and to the end of DATA.
+class ScriptedRelay {
+ public:
+  ScriptedRelay(std::string rcpt_reply, std::string data_reply)
+      : rcpt_reply_(std::move(rcpt_reply)), data_reply_(std::move(data_reply)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(a);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || ::listen(fd_, 1) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+      ADD_FAILURE() << "cannot listen on loopback";
+    }
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~ScriptedRelay() {
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+  }
+  uint16_t port() const { return port_; }
+  bool got_data() const { return got_data_; }
+
+ private:
+  void Serve() {
+    const int c = ::accept(fd_, nullptr, nullptr);
+    if (c < 0) return;
+    auto say = [c](const std::string& line) {
+      const std::string out = line + "\r\n";
+      return ::write(c, out.data(), out.size()) == static_cast<ssize_t>(out.size());
+    };
+    say("220 relay.test ESMTP");
+    std::string in;
+    bool in_data = false;
+    char buf[4096];
+    while (true) {
+      const size_t eol = in.find("\r\n");
+      if (eol == std::string::npos) {
+        const ssize_t n = ::read(c, buf, sizeof(buf));
+        if (n <= 0) break;
+        in.append(buf, static_cast<size_t>(n));
+        continue;
+      }
+      const std::string line = in.substr(0, eol);
+      in.erase(0, eol + 2);
+      if (in_data) {
+        if (line == ".") {
+          in_data = false;
+          got_data_ = true;
+          say(data_reply_);
+        }
+        continue;
+      }
+      const std::string verb = line.substr(0, 4);
+      if (verb == "EHLO" || verb == "HELO" || verb == "MAIL") {
+        say("250 ok");
+      } else if (verb == "RCPT") {
+        say(rcpt_reply_);
+      } else if (verb == "DATA") {
+        in_data = true;
+        say("354 go on");
+      } else if (verb == "QUIT") {
+        say("221 bye");
+        break;
+      } else {
+        say("502 not here");
+      }
+    }
+    ::close(c);
+  }
+
+  std::string rcpt_reply_;
+  std::string data_reply_;
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<bool> got_data_{false};
+  std::thread thread_;
+};
+
+TEST(SmtpEmailRetry, ATransientRefusalIsSafeToSendAgain) {
+  ScriptedRelay relay("451 4.3.0 mailbox busy, try later", "250 queued");
+  auto smtp = SmtpEmail::Create(Settings(relay.port(), "none"));
+  ASSERT_TRUE(smtp.ok());
+  SendResult r = smtp.value()->Deliver(kEnglish);
+  EXPECT_EQ(r.status.code(), Status::Code::kUnavailable);
+  EXPECT_NE(r.status.message().find("451 4.3.0"), std::string::npos) << r.status.message();
+  EXPECT_TRUE(r.retry_safe);
+  EXPECT_FALSE(relay.got_data());
+}
+
+TEST(SmtpEmailRetry, ATransientRefusalOfTheDataIsSafeToo) {
+  ScriptedRelay relay("250 ok", "452 4.3.1 insufficient system storage");
+  auto smtp = SmtpEmail::Create(Settings(relay.port(), "none"));
+  ASSERT_TRUE(smtp.ok());
+  SendResult r = smtp.value()->Deliver(kEnglish);
+  EXPECT_NE(r.status.message().find("452 4.3.1"), std::string::npos) << r.status.message();
+  EXPECT_TRUE(r.retry_safe);
+  EXPECT_TRUE(relay.got_data());
+}
+
+TEST(SmtpEmailRetry, APermanentRefusalIsFinal) {
+  ScriptedRelay relay("550 5.1.1 no such user", "250 queued");
+  auto smtp = SmtpEmail::Create(Settings(relay.port(), "none"));
+  ASSERT_TRUE(smtp.ok());
+  SendResult r = smtp.value()->Deliver(kEnglish);
+  EXPECT_NE(r.status.message().find("550 5.1.1"), std::string::npos) << r.status.message();
+  EXPECT_FALSE(r.retry_safe);
 }
 
 class SmtpEmailTlsPeer : public ::testing::Test {
@@ -233,8 +351,10 @@ TEST_F(SmtpEmailTlsPeer, PlainTextToARelayThatRequiresStartTlsCarriesTheRelaysRe
   ASSERT_TRUE(server.ok()) << server.status().ToString();
   auto smtp = SmtpEmail::Create(Settings((*server)->port(), "none"));
   ASSERT_TRUE(smtp.ok());
-  Status s = (*smtp)->Send(kEnglish);
+  SendResult r = (*smtp)->Deliver(kEnglish);
+  const Status& s = r.status;
   EXPECT_EQ(s.code(), Status::Code::kUnavailable) << s.ToString();
+  EXPECT_FALSE(r.retry_safe) << "530 will not change by itself";
   EXPECT_NE(s.message().find("530"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("STARTTLS"), std::string::npos) << s.message();
   EXPECT_TRUE((*server)->Mails().empty());
@@ -281,8 +401,10 @@ TEST_F(SmtpEmailTlsPeer, AuthWithAWrongPasswordCarriesTheRelaysReason) {
   Status health = (*smtp)->Health();
   EXPECT_EQ(health.code(), Status::Code::kUnavailable) << health.ToString();
   EXPECT_NE(health.message().find("535"), std::string::npos) << health.message();
-  Status s = (*smtp)->Send(kFrench);
+  SendResult r = (*smtp)->Deliver(kFrench);
+  const Status& s = r.status;
   EXPECT_EQ(s.code(), Status::Code::kUnavailable) << s.ToString();
+  EXPECT_FALSE(r.retry_safe);
   EXPECT_NE(s.message().find("535"), std::string::npos) << s.message();
   EXPECT_EQ(s.message().find("wrong"), std::string::npos) << "the password leaked: " << s.message();
   EXPECT_TRUE((*server)->Mails().empty());

@@ -204,20 +204,20 @@ Result<std::unique_ptr<HttpSms>> HttpSms::Create(const Config::Sms& sms, const C
   return std::unique_ptr<HttpSms>(new HttpSms(sms, clock));
 }
 
-Status HttpSms::Send(const SmsMessage& message) {
+SendResult HttpSms::Deliver(const SmsMessage& message) {
   if (!IsE164(message.to)) {
-    return Status::InvalidArgument("sms.http: the number \"" + Excerpt(message.to, 20) +
-                                   "\" is not E.164");
+    return SendResult::Final(Status::InvalidArgument("sms.http: the number \"" +
+                                                     Excerpt(message.to, 20) + "\" is not E.164"));
   }
   if (message.text.empty() || !http_sms::IsUtf8(message.text)) {
-    return Status::InvalidArgument("sms.http: the text is empty or not UTF-8");
+    return SendResult::Final(Status::InvalidArgument("sms.http: the text is empty or not UTF-8"));
   }
   if (!http_sms::IsUtf8(message.sender)) {
-    return Status::InvalidArgument("sms.http: the sender is not UTF-8");
+    return SendResult::Final(Status::InvalidArgument("sms.http: the sender is not UTF-8"));
   }
-  Status result = Deliver(message);
+  SendResult result = Post(message);
   std::lock_guard lock(health_mu_);
-  health_ = result;
+  health_ = result.status;
   health_at_millis_ = clock_.NowMillis();
   return result;
 }
@@ -230,7 +230,7 @@ Status HttpSms::Health() const {
   return health_;
 }
 
-Status HttpSms::Deliver(const SmsMessage& message) const {
+SendResult HttpSms::Post(const SmsMessage& message) const {
   const Config::Sms::Http& h = config_.http;
   const std::string host = SplitUrl(h.url)->authority;  // validated by Create
   const TemplateValues values{.to = message.to,
@@ -244,7 +244,7 @@ Status HttpSms::Deliver(const SmsMessage& message) const {
            : std::string();
 
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) return Status::Unavailable("sms.http: libcurl: out of memory");
+  if (!curl) return SendResult::Final(Status::Unavailable("sms.http: libcurl: out of memory"));
   CURL* c = curl.get();
   curl_slist* raw_headers = nullptr;
   auto add_header = [&raw_headers](const std::string& line) {
@@ -290,7 +290,15 @@ Status HttpSms::Deliver(const SmsMessage& message) const {
   const CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
     const std::string why = error[0] != '\0' ? error : curl_easy_strerror(rc);
-    return Status::Unavailable("sms.http: " + host + ": " + Mask(why, message.text));
+    Status failure = Status::Unavailable("sms.http: " + host + ": " + Mask(why, message.text));
+    // Safe to send again only if the request never left: no connection, or a connection that
+    // never got as far as the transfer (the gateway cannot have seen the text).
+    curl_off_t pretransfer = 0;
+    curl_easy_getinfo(c, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+    const bool never_sent = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+                            (rc == CURLE_OPERATION_TIMEDOUT && pretransfer == 0);
+    return never_sent ? SendResult::Transient(std::move(failure))
+                      : SendResult::Final(std::move(failure));
   }
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -298,11 +306,15 @@ Status HttpSms::Deliver(const SmsMessage& message) const {
       h.success_status == 200 ? status >= 200 && status <= 299 : status == h.success_status;
   const bool body_ok =
       h.success_body_contains.empty() || answer.find(h.success_body_contains) != std::string::npos;
-  if (status_ok && body_ok) return Status::Ok();
+  if (status_ok && body_ok) return SendResult::Sent();
   std::string why = "sms.http: " + host + " answered " + std::to_string(status);
   if (status_ok) why += " without \"" + h.success_body_contains + "\"";
   why += ": " + Excerpt(Mask(answer, message.text), kMaxAnswerShown);
-  return Status::Unavailable(std::move(why));
+  // 429 Too Many Requests (RFC 6585 §4) and 503 Service Unavailable (RFC 9110 §15.6.4) say the
+  // request was not handled; any other answer may have come after the text went out.
+  const bool not_handled = status == 429 || status == 503;
+  return not_handled ? SendResult::Transient(Status::Unavailable(std::move(why)))
+                     : SendResult::Final(Status::Unavailable(std::move(why)));
 }
 
 // The gateway's answer or curl's error with the message text and the credentials masked, should

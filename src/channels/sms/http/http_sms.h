@@ -57,7 +57,9 @@ class HttpSms final : public SmsChannel {
   // not trusted, ...), or the HTTP status and the first 200 bytes of the answer (the text, the
   // password and the token, should the gateway echo them, are masked).
   // An empty message.sender uses sms.sender.
-  Status Send(const SmsMessage& message) override;
+  // retry_safe when the request never reached the gateway (connection refused, name not found,
+  // connect timeout) or the gateway answered 429 or 503.
+  SendResult Deliver(const SmsMessage& message) override;
 
   // For /readyz: the failure of the last Send that talked (or tried to talk) to the gateway, for
   // 60 seconds after it; OK otherwise, and before the first Send. There is no probe: an SMS API
@@ -67,7 +69,7 @@ class HttpSms final : public SmsChannel {
 
  private:
   HttpSms(const Config::Sms& sms, const Clock& clock) : config_(sms), clock_(clock) {}
-  Status Deliver(const SmsMessage& message) const;
+  SendResult Post(const SmsMessage& message) const;
   std::string Mask(std::string text, std::string_view message_text) const;
 
   const Config::Sms config_;

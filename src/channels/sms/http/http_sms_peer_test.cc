@@ -154,9 +154,11 @@ TEST(HttpSmsGatewayDownTest, GatewaySilentTimesOut) {
   auto sms = HttpSms::Create(settings);
   ASSERT_TRUE(sms.ok());
   const auto start = steady_clock::now();
-  Status sent = (*sms)->Send({.to = kNumber, .sender = "secinfo", .text = kText});
+  SendResult r = (*sms)->Deliver({.to = kNumber, .sender = "secinfo", .text = kText});
+  const Status& sent = r.status;
   const auto took = steady_clock::now() - start;
   ::close(fd);
+  EXPECT_FALSE(r.retry_safe) << "the request went out: the gateway may have taken it";
   std::printf("%s\n", sent.message().c_str());
   EXPECT_EQ(sent.code(), Status::Code::kUnavailable);
   EXPECT_NE(sent.message().find("imed out"), std::string::npos) << sent.message();
@@ -185,10 +187,14 @@ TEST_F(HttpSmsPeerTest, KannelDownIsUnavailable) {
   }
   std::printf("%s\n", queued.message().c_str());
   EXPECT_EQ(queued.code(), Status::Code::kUnavailable);
+  // Queued: Kannel has the text and may still send it once its SMSC is back.
+  EXPECT_FALSE(sms->Deliver({.to = kNumber, .sender = "secinfo", .text = kText}).retry_safe);
   EXPECT_NE(queued.message().find("Queued"), std::string::npos) << queued.message();
 
   (*own)->Stop();
-  Status sent = sms->Send({.to = kNumber, .sender = "secinfo", .text = kText});
+  SendResult r = sms->Deliver({.to = kNumber, .sender = "secinfo", .text = kText});
+  const Status& sent = r.status;
+  EXPECT_TRUE(r.retry_safe) << "connection refused: Kannel never saw the text";
   std::printf("%s\n", sent.message().c_str());
   EXPECT_EQ(sent.code(), Status::Code::kUnavailable);
   EXPECT_NE(sent.message().find("127.0.0.1"), std::string::npos) << sent.message();
@@ -340,6 +346,28 @@ TEST(HttpSmsRequestTest, LongAnswerIsCutTo200Bytes) {
   EXPECT_EQ(sent.code(), Status::Code::kUnavailable);
   EXPECT_NE(sent.message().find("500: " + std::string(200, 'x')), std::string::npos);
   EXPECT_EQ(sent.message().find(std::string(201, 'x')), std::string::npos);
+}
+
+TEST(HttpSmsRequestTest, TooManyRequestsAndServiceUnavailableAreSafeToSendAgain) {
+  for (const char* status : {"429 Too Many Requests", "503 Service Unavailable"}) {
+    OneShotServer server(Answer(status, "slow down"));
+    auto sms = HttpSms::Create(JsonBearer(server.Url("/v1/sms")));
+    ASSERT_TRUE(sms.ok());
+    SendResult r = (*sms)->Deliver({.to = kNumber, .sender = "secinfo", .text = kText});
+    EXPECT_EQ(r.status.code(), Status::Code::kUnavailable) << status;
+    EXPECT_TRUE(r.retry_safe) << status;
+  }
+}
+
+TEST(HttpSmsRequestTest, AnyOtherRefusalIsFinal) {
+  for (const char* status : {"500 Internal Server Error", "400 Bad Request", "502 Bad Gateway"}) {
+    OneShotServer server(Answer(status, "no"));
+    auto sms = HttpSms::Create(JsonBearer(server.Url("/v1/sms")));
+    ASSERT_TRUE(sms.ok());
+    SendResult r = (*sms)->Deliver({.to = kNumber, .sender = "secinfo", .text = kText});
+    EXPECT_EQ(r.status.code(), Status::Code::kUnavailable) << status;
+    EXPECT_FALSE(r.retry_safe) << status;
+  }
 }
 
 }  // namespace

@@ -12,13 +12,14 @@ class SimulatedSms final : public SmsChannel {
   SimulatedSms(store::SimMessageStore& messages, const Clock& clock)
       : messages_(messages), clock_(clock) {}
   std::string_view name() const override { return "simulated"; }
-  Status Send(const SmsMessage& m) override {
+  // A store failure is final: the message may be stored already.
+  SendResult Deliver(const SmsMessage& m) override {
     store::SimMessage out{.channel = "sms",
                           .recipient = m.to,
                           .sender = m.sender,
                           .body = m.text,
                           .created_at = clock_.NowMillis()};
-    return messages_.Create(out).status();
+    return {messages_.Create(out).status()};
   }
 
  private:

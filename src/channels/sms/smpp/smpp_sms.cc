@@ -161,7 +161,9 @@ SmppSms::~SmppSms() {
   if (session_) session_->Stop();
 }
 
-Status SmppSms::Send(const SmsMessage& message) { return Submit(message).status(); }
+SendResult SmppSms::Deliver(const SmsMessage& message) {
+  return SendResult::Final(Submit(message).status());
+}
 
 Result<std::vector<std::string>> SmppSms::Submit(const SmsMessage& message) {
   if (!IsE164(message.to)) {

@@ -88,7 +88,9 @@ class SmppSms final : public SmsChannel {
   // and did not come back in time, or the SMSC refused a part (throttled: retry later; invalid
   // number; system error...: smpp/smpp_status.h). InvalidArgument for a destination that is not
   // E.164 or a text that is empty, not UTF-8, or longer than 10 parts.
-  Status Send(const SmsMessage& message) override;
+  // Never retry_safe: the session resubmits whatever the SMSC did not take after each rebind, so a
+  // failure here is final.
+  SendResult Deliver(const SmsMessage& message) override;
   // Same as Send, returning the SMSC's message_id of each part (they key the receipts).
   Result<std::vector<std::string>> Submit(const SmsMessage& message);
 
