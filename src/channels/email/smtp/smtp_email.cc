@@ -300,7 +300,13 @@ SendResult SmtpEmail::Deliver(const EmailMessage& message) {
     set(CURLOPT_READDATA, static_cast<void*>(&t));
     set(CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(mime->size()));
     if (rc == CURLE_OK) rc = curl_easy_perform(curl.get());
-    if (rc != CURLE_OK) return {Failure(rc, t, config_.smtp), RetrySafe(rc, t)};
+    if (rc != CURLE_OK) {
+      Status failure = Failure(rc, t, config_.smtp);
+      // A relay that cannot be reached is down for everyone: /readyz says so at once rather than
+      // repeating a success up to 30 s old. A refused recipient says nothing about the relay.
+      if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST) RecordHealth(failure);
+      return {std::move(failure), RetrySafe(rc, t)};
+    }
     RecordHealth(Status::Ok());
     return SendResult::Sent();
   } catch (const std::exception& e) {

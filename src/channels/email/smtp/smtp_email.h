@@ -42,7 +42,8 @@ class SmtpEmail final : public EmailChannel {
   // retry_safe when no connection was made or the relay answered 4xx (see RetrySafe in the .cc).
   SendResult Deliver(const EmailMessage& message) override;
 
-  // For /readyz. OK when a send succeeded or a probe passed in the last 30 seconds; otherwise
+  // For /readyz. OK when a send succeeded or a probe passed in the last 30 seconds, unless a send
+  // could not reach the relay since (that failure is then the answer for 30 seconds); otherwise
   // probes: connects, reads the greeting, EHLO, STARTTLS/TLS with certificate check, AUTH when
   // configured, QUIT, with a timeout of at most 5 seconds, and no mail. A failed probe is cached
   // for 30 seconds too, so a busy /readyz does not hammer the relay. Unavailable with the reason.

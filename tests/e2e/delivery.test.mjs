@@ -1,0 +1,320 @@
+// secinfo serve with real SMS and mail providers: sms.provider = "smpp" bound to a Net::SMPP SMSC
+// (tests/peers/smsc.pl, Debian's libnet-smpp-perl) and email.provider = "smtp" to aiosmtpd
+// writing a Maildir (Debian's python3-aiosmtpd). In Chromium, Ana registers her mobile with the
+// code the SMSC received and her address with the code found in the Maildir; then the mail
+// server goes down and Bruno, asking for a code, reads a clear message while the audit log shows
+// each attempt (connection refused is safe to retry: two retries, then failed) and /readyz says
+// the relay is unavailable. The peers run on loopback on free ports and are stopped by PID.
+// axe runs on every page; screenshots in output/delivery/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import {
+  REPO_DIR,
+  Server,
+  checkA11y,
+  checkEveryPage,
+  clickAndWaitForNavigation,
+  freePort,
+  launchBrowser,
+  listedMethods,
+  makeTempDir,
+  pollUntil,
+  removeDir,
+  screenshot,
+  seedTenant,
+  signIn,
+} from './lib/harness.mjs';
+
+const NAME = 'delivery';
+const SMSC_PL = path.join(REPO_DIR, 'tests', 'peers', 'smsc.pl');
+const PYTHON = '/usr/bin/python3'; // Debian's, where python3-aiosmtpd lives
+const SYSTEM_ID = 'secinfo';
+const SMSC_PASSWORD = 'smsc-pw';
+const FROM = 'securite@contoso.example';
+const MOBILE = '+33612345678';
+
+let dir;
+let smsc; // { proc, port, log }
+let smtp; // { proc, port, maildir }
+let server;
+let browser; // Ana's, in French
+let page;
+let english; // Bruno's
+let a11y;
+let a11yEnglish;
+
+// ---------------------------------------------------------------------------------------------
+// The peers
+
+/** Starts a child, remembers it, and resolves once `ready()` is true (polled). */
+async function startPeer(command, args, ready, what) {
+  const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = [];
+  proc.stdout.on('data', (d) => output.push(d));
+  proc.stderr.on('data', (d) => output.push(d));
+  proc.exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  proc.output = () => Buffer.concat(output).toString('utf8');
+  let exitInfo = null;
+  proc.exited.then((x) => (exitInfo = x));
+  await pollUntil(
+    async () => {
+      if (exitInfo) throw new Error(`${what} exited at start (${JSON.stringify(exitInfo)}):\n${proc.output()}`);
+      return ready(proc);
+    },
+    { timeout: 15_000, interval: 50, message: `${what} to be ready` },
+  );
+  return proc;
+}
+
+/** Stops a peer by its PID and waits until it is gone. */
+async function stopPeer(proc) {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  proc.kill('SIGTERM');
+  let timer;
+  const done = await Promise.race([proc.exited, new Promise((r) => (timer = setTimeout(() => r(null), 5000)))]);
+  clearTimeout(timer);
+  if (!done) {
+    proc.kill('SIGKILL');
+    await proc.exited;
+  }
+}
+
+function accepts(port) {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+/** The submit_sm lines the SMSC logged (tests/peers/smsc.pl), as objects. */
+function submitted() {
+  if (!fs.existsSync(smsc.log)) return [];
+  return fs
+    .readFileSync(smsc.log, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('submit_sm\t'))
+    .map((line) => Object.fromEntries(line.split('\t').slice(1).map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)])));
+}
+
+// GSM 03.38 basic character set: SMPP data_coding 0 carries one character per octet.
+const GSM7 =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+
+/** What the phone shows for one submit_sm (single part). */
+function decodeSms(pdu) {
+  const bytes = Buffer.from(pdu.short_message, 'hex');
+  if (pdu.data_coding === '8') return bytes.swap16().toString('utf16le');
+  assert.equal(pdu.data_coding, '0', `data_coding ${pdu.data_coding}`);
+  return [...bytes].map((b) => GSM7[b]).join('');
+}
+
+/** The mails in the Maildir, oldest first, as raw text. */
+function mails() {
+  const dirNew = path.join(smtp.maildir, 'new');
+  if (!fs.existsSync(dirNew)) return [];
+  return fs
+    .readdirSync(dirNew)
+    .sort()
+    .map((f) => fs.readFileSync(path.join(dirNew, f), 'utf8'));
+}
+
+/** The text/plain part of a mail, quoted-printable decoded. */
+function textPart(mail) {
+  const part = mail.split(/\r?\n--/).find((p) => /Content-Type: text\/plain/i.test(p));
+  assert.ok(part, `a text/plain part in:\n${mail}`);
+  const body = part.slice(part.search(/\r?\n\r?\n/)).trim();
+  const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+before(async () => {
+  dir = makeTempDir('secinfo-delivery-');
+  const smscPort = await freePort();
+  smsc = { port: smscPort, log: path.join(dir, 'smsc.log') };
+  smsc.proc = await startPeer(
+    'perl',
+    [SMSC_PL, '--port', String(smscPort), '--system-id', SYSTEM_ID, '--password', SMSC_PASSWORD, '--out', smsc.log],
+    (p) => p.output().includes(`listening on ${smscPort}`),
+    'the SMSC (smsc.pl)',
+  );
+  const smtpPort = await freePort();
+  smtp = { port: smtpPort, maildir: path.join(dir, 'maildir') };
+  smtp.proc = await startPeer(
+    PYTHON,
+    ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${smtpPort}`, '-c', 'aiosmtpd.handlers.Mailbox', smtp.maildir],
+    () => accepts(smtpPort),
+    'aiosmtpd',
+  );
+
+  server = new Server({
+    dir,
+    env: {
+      SECINFO_SMS_PROVIDER: 'smpp',
+      SECINFO_SMS_SENDER: 'Contoso',
+      SECINFO_SMS_SMPP_HOST: '127.0.0.1',
+      SECINFO_SMS_SMPP_PORT: String(smscPort),
+      SECINFO_SMS_SMPP_SYSTEM_ID: SYSTEM_ID,
+      SECINFO_SMS_SMPP_PASSWORD: SMSC_PASSWORD,
+      SECINFO_EMAIL_PROVIDER: 'smtp',
+      SECINFO_EMAIL_FROM_ADDRESS: FROM,
+      SECINFO_EMAIL_SMTP_HOST: '127.0.0.1',
+      SECINFO_EMAIL_SMTP_PORT: String(smtpPort),
+      SECINFO_EMAIL_SMTP_TLS: 'none',
+      SECINFO_EMAIL_SMTP_TIMEOUT_SECONDS: '5',
+    },
+  });
+  seedTenant(server, {
+    allow: 'phone,email',
+    users: [
+      { email: 'ana@contoso.example', name: 'Ana Lima', locale: 'fr' },
+      { email: 'bruno@contoso.example', name: 'Bruno Petit', locale: 'en' },
+    ],
+  });
+  await server.start();
+  browser = await launchBrowser(dir, { locale: 'fr-FR' });
+  a11y = checkEveryPage(browser);
+  page = await browser.newPage();
+  await signIn(page, server, 'ana@contoso.example');
+});
+
+after(async () => {
+  await browser?.close();
+  await english?.close();
+  await server?.stop();
+  await stopPeer(smsc?.proc);
+  await stopPeer(smtp?.proc);
+  if (process.exitCode) console.log(`kept ${dir} (server log, SMSC log, Maildir)`);
+  else removeDir(dir);
+});
+
+/** Types `code` in the code page and submits it; returns the POST's status. */
+async function typeCode(page, code, next) {
+  await page.getByLabel('Code', { exact: true }).fill(code);
+  const submitted = page.waitForResponse((r) => r.request().method() === 'POST' && /^\/security-info\/codes\/[^/]+$/.test(new URL(r.url()).pathname));
+  await clickAndWaitForNavigation(page, page.getByRole('button', { name: next }));
+  return (await submitted).status();
+}
+
+test('/readyz shows the SMPP bind and the SMTP relay', async () => {
+  const r = await fetch(server.url('/readyz'));
+  const body = await r.text();
+  assert.equal(r.status, 200, body);
+  assert.match(body, /^sms \(smpp\): ok$/m);
+  assert.match(body, /^email \(smtp\): ok$/m);
+  assert.ok(fs.readFileSync(smsc.log, 'utf8').includes(`bind\tsystem_id=${SYSTEM_ID}\tresult=ok`), 'the SMSC saw our bind');
+});
+
+test('in French, Ana registers her mobile with the code the SMSC received', async () => {
+  await page.goto(server.url('/security-info/phone'));
+  await page.getByLabel('Téléphone mobile', { exact: true }).check();
+  await page.getByLabel('Numéro de téléphone').fill('06 12 34 56 78');
+  await page.getByLabel("M'envoyer un code par SMS").check();
+  await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Suivant' }));
+  assert.match(new URL(page.url()).pathname, /^\/security-info\/codes\/[^/]+$/);
+  await checkA11y(page, 'code page (SMPP)');
+  await screenshot(page, NAME, 'fr-code-page-smpp');
+
+  // The page came back once the SMSC took the text: it is in the SMSC's log already.
+  const pdus = submitted();
+  assert.equal(pdus.length, 1, 'one submit_sm');
+  const pdu = pdus[0];
+  assert.equal(pdu.dest, MOBILE.slice(1), 'E.164 without +');
+  assert.equal(pdu.dest_ton, '1');
+  assert.equal(pdu.source, 'Contoso');
+  assert.equal(pdu.source_ton, '5', 'an alphanumeric sender');
+  const text = decodeSms(pdu);
+  const m = text.match(/^(\d{6}) est votre code de vérification Contoso\. Il expire dans 3 minutes\. Ne le communiquez à personne\.\n\n@localhost #\1$/);
+  assert.ok(m, `the French text arrived intact, accents and all:\n${text}`);
+
+  assert.equal(await typeCode(page, m[1], 'Suivant'), 303);
+  await page.goto(server.url('/security-info'));
+  assert.ok((await listedMethods(page)).some((t) => t.includes('+33 6 12 34 56 78')), 'the mobile is listed');
+  await screenshot(page, NAME, 'fr-mobile-registered');
+  const sent = server.audit().filter((e) => e.action === 'code_send');
+  assert.deepEqual(sent.map((e) => e.result), ['sent']);
+});
+
+test('in French, Ana adds her address with the code the SMTP server received', async () => {
+  await page.goto(server.url('/security-info/email'));
+  await page.locator('#email').fill('ana.lima@example.org');
+  await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Suivant' }));
+  assert.match(new URL(page.url()).pathname, /^\/security-info\/codes\/[^/]+$/);
+  await checkA11y(page, 'code page (SMTP)');
+
+  const box = await pollUntil(() => (mails().length === 1 ? mails() : null), { message: 'the mail in the Maildir' });
+  const mail = box[0];
+  assert.match(mail, /^X-RcptTo: ana\.lima@example\.org$/m, 'the envelope recipient');
+  assert.match(mail, new RegExp(`^X-MailFrom: ${FROM}$`, 'm'), 'the envelope sender');
+  assert.match(mail, /^Subject: =\?UTF-8\?/m, 'the French subject is RFC 2047 encoded');
+  const text = textPart(mail);
+  assert.match(text, /Contoso/);
+  assert.match(text, /informations de sécurité chez Contoso/, 'accents arrive in the body');
+  const code = text.match(/^ {4}(\d{6})$/m);
+  assert.ok(code, `a code alone on its line:\n${text}`);
+
+  assert.equal(await typeCode(page, code[1], 'Suivant'), 303);
+  await page.goto(server.url('/security-info'));
+  assert.ok((await listedMethods(page)).some((t) => t.includes('ana.lima@example.org')), 'the address is listed');
+  await screenshot(page, NAME, 'fr-email-registered');
+});
+
+test('in English, with the SMTP server down, Bruno reads a clear message and every attempt is in the audit log', async () => {
+  await stopPeer(smtp.proc);
+  assert.equal(await accepts(smtp.port), false, 'nothing listens on the relay port any more');
+  const before = mails().length;
+
+  english = await launchBrowser(dir, { locale: 'en-US' });
+  a11yEnglish = checkEveryPage(english);
+  const page = await english.newPage();
+  await signIn(page, server, 'bruno@contoso.example');
+  await page.goto(server.url('/security-info/email'));
+  await page.locator('#email').fill('bruno@example.org');
+  const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/security-info/email');
+  await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Next' }));
+  const status = (await answered).status();
+  assert.equal(status, 503);
+  assert.equal(new URL(page.url()).pathname, '/security-info/email');
+  assert.match(await page.locator('main').innerText(), /We could not send the code\. Try again in a moment\./);
+  assert.equal(await page.locator('#email').inputValue(), 'bruno@example.org', 'the address is kept');
+  await checkA11y(page, 'email form (relay down)');
+  await screenshot(page, NAME, 'en-relay-down');
+
+  // Nothing was registered, nothing was delivered.
+  await page.goto(server.url('/security-info'));
+  assert.ok(!(await listedMethods(page)).some((t) => t.includes('bruno@example.org')));
+  assert.equal(mails().length, before);
+
+  // Connection refused is safe to retry: two retries after a back-off, then failed, with why.
+  const attempts = server
+    .audit()
+    .filter((e) => e.action === 'code_send' && e.actor === 'bruno@contoso.example')
+    .reverse();
+  assert.deepEqual(attempts.map((e) => e.result), ['retry', 'retry', 'failed'], JSON.stringify(attempts, null, 1));
+  for (const e of attempts) {
+    assert.match(e.detail, /to bruno@example\.org/);
+    assert.match(e.detail, new RegExp(`127\\.0\\.0\\.1:${smtp.port}`));
+  }
+  assert.match(attempts[2].detail, /attempt 3: /);
+  assert.ok(attempts[2].at - attempts[0].at >= 1500, 'the back-off waited 0.5 s then 1 s');
+
+  const ready = await fetch(server.url('/readyz'));
+  const body = await ready.text();
+  assert.equal(ready.status, 503, body);
+  assert.match(body, /^email \(smtp\): unavailable \(.*127\.0\.0\.1/m);
+  assert.match(body, /^sms \(smpp\): ok$/m);
+});
+
+test('axe: no serious or critical violation on any page that loaded', async () => {
+  await a11y.assertClean();
+  await a11yEnglish?.assertClean();
+});
