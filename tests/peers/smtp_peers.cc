@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -86,6 +88,44 @@ bool CanConnect(uint16_t port) {
   return ok;
 }
 
+// OpenSMTPD's daemon, where Debian's opensmtpd puts it.
+constexpr char kSmtpd[] = "/usr/sbin/smtpd";
+// Owner of the Maildir, as whom smtpd's delivery agent runs: smtpd refuses to deliver as root,
+// and every Debian system has this account, where a dedicated one would have to be created.
+constexpr char kDeliveryUser[] = "nobody";
+// Run by unshare in smtpd's new mount namespace, with the test's dir as $1: the compiled-in
+// /var/spool/smtpd (queue) and /var/run/smtpd.sock (control) become the test's own. -n: nothing
+// written to the host's /run/mount. exec: smtpd is unshare's child, the first process of its PID
+// namespace.
+constexpr char kSmtpdInNamespace[] =
+    "mount -n --bind \"$1\" /var/spool && mount -n --bind \"$1/run\" /var/run && "
+    "exec /usr/sbin/smtpd -d -v -f \"$1/smtpd.conf\"";
+
+std::string ReadLink(const std::string& path) {
+  char buf[256];
+  const ssize_t n = ::readlink(path.c_str(), buf, sizeof(buf));
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
+// Processes, zombies aside, whose PID namespace reads `pid_namespace` ("pid:[N]").
+std::vector<pid_t> ProcessesIn(const std::string& pid_namespace) {
+  std::vector<pid_t> pids;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    if (ReadLink(entry.path().string() + "/ns/pid") != pid_namespace) continue;
+    // "PID (COMMAND) STATE ...": COMMAND may hold spaces and parentheses.
+    const std::string stat = ReadText(entry.path().string() + "/stat");
+    const size_t paren = stat.rfind(')');
+    if (paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] == 'Z') continue;
+    pids.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return pids;
+}
+
 }  // namespace
 
 Result<TestCertificates> MakeTestCertificates(const std::string& dir) {
@@ -147,8 +187,8 @@ Result<std::unique_ptr<SmtpServer>> SmtpServer::Start(const std::string& dir,
   }
   auto server = std::unique_ptr<SmtpServer>(new SmtpServer());
   fs::create_directories(dir);
-  server->maildir_ = dir + "/maildir";
-  server->log_ = dir + "/aiosmtpd.log";
+  const std::string log = dir + "/aiosmtpd.log";
+  server->inbox_ = Maildir("aiosmtpd", dir + "/maildir", log);
   auto port = PickFreePort();
   if (!port.ok()) return port.status();
   server->port_ = *port;
@@ -157,7 +197,7 @@ Result<std::unique_ptr<SmtpServer>> SmtpServer::Start(const std::string& dir,
     argv = {kPython,
             std::string(SECINFO_PEERS_DIR) + "/smtp_auth_server.py",
             std::to_string(server->port_),
-            server->maildir_,
+            server->maildir(),
             certs->server_cert,
             certs->server_key,
             options.user,
@@ -170,9 +210,9 @@ Result<std::unique_ptr<SmtpServer>> SmtpServer::Start(const std::string& dir,
     } else if (options.tls == SmtpTls::kImplicit) {
       argv.insert(argv.end(), {"--smtpscert", certs->server_cert, "--smtpskey", certs->server_key});
     }
-    argv.insert(argv.end(), {"-c", "aiosmtpd.handlers.Mailbox", server->maildir_});
+    argv.insert(argv.end(), {"-c", "aiosmtpd.handlers.Mailbox", server->maildir()});
   }
-  auto process = ChildProcess::Spawn(argv, server->log_);
+  auto process = ChildProcess::Spawn(argv, log);
   if (!process.ok()) return process.status();
   server->process_ = std::move(*process);
   const Deadline deadline = In(milliseconds(15000));
@@ -189,26 +229,166 @@ Result<std::unique_ptr<SmtpServer>> SmtpServer::Start(const std::string& dir,
   return server;
 }
 
-std::string SmtpServer::LogTail() const { return Tail(log_); }
+Result<std::unique_ptr<OpenSmtpd>> OpenSmtpd::Start(const std::string& dir,
+                                                    const OpenSmtpdOptions& options) {
+  if (::access(kSmtpd, X_OK) != 0) {
+    return Status::FailedPrecondition(
+        std::string("OpenSMTPD is not installed (no ") + kSmtpd +
+        "): install the Debian package opensmtpd (scripts/install-deps with SECINFO_WITH_TESTS=1)");
+  }
+  if (::geteuid() != 0) {
+    return Status::FailedPrecondition(
+        "OpenSMTPD runs as root only (privilege separation; the namespaces that keep its queue "
+        "apart from a system instance's)");
+  }
+  const TestCertificates* certs = options.certs;
+  if (options.tls != SmtpTls::kNone && certs == nullptr) {
+    return Status::InvalidArgument("a TLS SMTP server needs certificates");
+  }
+  const passwd* user = ::getpwnam(kDeliveryUser);
+  if (user == nullptr) {
+    return Status::FailedPrecondition(std::string("no user ") + kDeliveryUser + " to deliver as");
+  }
+  const uid_t uid = user->pw_uid;
+  const gid_t gid = user->pw_gid;
 
-std::vector<std::string> SmtpServer::Mails() const {
+  auto server = std::unique_ptr<OpenSmtpd>(new OpenSmtpd());
+  std::error_code ec;
+  fs::create_directories(dir + "/run", ec);
+  // `dir` is /var/spool for smtpd: the delivery agent must pass through it to the Maildir.
+  if (!ec) {
+    fs::permissions(dir,
+                    fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                        fs::perms::others_read | fs::perms::others_exec,
+                    ec);
+  }
+  if (ec) return Status::Internal("cannot prepare " + dir + ": " + ec.message());
+  const std::string maildir = dir + "/maildir";
+  for (const char* sub : {"", "/new", "/cur", "/tmp"}) {
+    const std::string path = maildir + sub;
+    fs::create_directories(path, ec);
+    if (ec || ::chown(path.c_str(), uid, gid) != 0) {
+      return Status::Internal("cannot make " + path + " for " + kDeliveryUser);
+    }
+  }
+  const std::string log = dir + "/smtpd.log";
+  server->inbox_ = Maildir("OpenSMTPD", maildir, log);
+  auto port = PickFreePort();
+  if (!port.ok()) return port.status();
+  server->port_ = *port;
+
+  std::ostringstream conf;
+  conf << "# OpenSMTPD for one test, written by tests/peers/smtp_peers.cc.\n";
+  std::string listen_tls;
+  if (options.tls != SmtpTls::kNone) {
+    // smtpd refuses a key that group or others may read.
+    const std::string key = dir + "/smtpd.key";
+    fs::copy_file(certs->server_key, key, fs::copy_options::overwrite_existing, ec);
+    if (!ec) fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write, ec);
+    if (ec) return Status::Internal("cannot copy the key to " + key + ": " + ec.message());
+    conf << "pki localhost cert \"" << certs->server_cert << "\"\n"
+         << "pki localhost key \"" << key << "\"\n";
+    listen_tls =
+        options.tls == SmtpTls::kStartTls ? " tls-require pki localhost" : " smtps pki localhost";
+  }
+  conf << "listen on 127.0.0.1 port " << server->port_ << listen_tls << "\n";
+  // Any recipient, any domain: all map to one existing user, whose Maildir it is.
+  conf << "action \"inbox\" maildir \"/var/spool/maildir\" virtual { \"@\" = " << kDeliveryUser
+       << " }\n"
+       << "match from any for any action \"inbox\"\n";
+  const std::string conf_path = dir + "/smtpd.conf";
+  {
+    std::ofstream out(conf_path);
+    out << conf.str();
+    if (!out) return Status::Internal("cannot write " + conf_path);
+  }
+  Status checked = Run({kSmtpd, "-n", "-f", conf_path}, log, In(milliseconds(10000)));
+  if (!checked.ok()) {
+    return Status::Unavailable("OpenSMTPD refuses " + conf_path + ": " + checked.message());
+  }
+
+  // Namespaces need CAP_SYS_ADMIN: an unprivileged container cannot run this peer at all.
+  if (Status can =
+          Run({"unshare", "--mount", "--pid", "--fork", "true"}, log, In(milliseconds(10000)));
+      !can.ok()) {
+    return Status::PermissionDenied(
+        "cannot run OpenSMTPD apart from the system's: unshare needs "
+        "CAP_SYS_ADMIN (" +
+        can.message() + "; " + Tail(log) + ")");
+  }
+
+  // setsid: a process group of our child's own, for Stop. unshare: the mount namespace of
+  // kSmtpdInNamespace, and a PID namespace so that whatever smtpd forks ends with it (--fork:
+  // smtpd is the namespace's first process; --kill-child: it dies with unshare).
+  auto process = ChildProcess::Spawn(
+      {"setsid", "unshare", "--mount", "--propagation", "private", "--pid", "--fork",
+       "--kill-child=SIGKILL", "--", "/bin/sh", "-c", kSmtpdInNamespace, "sh", dir},
+      log);
+  if (!process.ok()) return process.status();
+  server->process_ = std::move(*process);
+  const Deadline deadline = In(milliseconds(15000));
+  while (!CanConnect(server->port_)) {
+    if (!server->process_->Running()) {
+      return Status::Unavailable("OpenSMTPD exited at start: " + server->LogTail());
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Status::Unavailable("OpenSMTPD does not listen on " + std::to_string(server->port_) +
+                                 ": " + server->LogTail());
+    }
+    PollPause();
+  }
+  server->pid_namespace_ =
+      ReadLink("/proc/" + std::to_string(server->process_->pid()) + "/ns/pid_for_children");
+  if (server->pid_namespace_.empty() || server->pid_namespace_ == ReadLink("/proc/self/ns/pid")) {
+    return Status::Internal("OpenSMTPD is not in a PID namespace of its own");
+  }
+  return server;
+}
+
+OpenSmtpd::~OpenSmtpd() { Stop(); }
+
+Status OpenSmtpd::Stop() {
+  if (process_ == nullptr) return Status::Ok();
+  // smtpd ends its children on SIGTERM; unshare ignores it and ends when smtpd has.
+  if (process_->Running()) ::kill(-process_->pid(), SIGTERM);
+  process_->Stop();
+  if (pid_namespace_.empty()) return Status::Ok();
+  // The kernel kills what is left in a PID namespace when its first process ends.
+  const Deadline deadline = In(milliseconds(5000));
+  std::vector<pid_t> left = ProcessesIn(pid_namespace_);
+  while (!left.empty() && std::chrono::steady_clock::now() < deadline) {
+    PollPause();
+    left = ProcessesIn(pid_namespace_);
+  }
+  if (left.empty()) return Status::Ok();
+  std::string pids;
+  for (pid_t pid : left) {
+    ::kill(pid, SIGKILL);
+    pids += " " + std::to_string(pid);
+  }
+  return Status::Internal("OpenSMTPD processes outlived smtpd, killed:" + pids);
+}
+
+std::string Maildir::LogTail() const { return Tail(log_); }
+
+std::vector<std::string> Maildir::Mails() const {
   std::vector<std::string> files;
   std::error_code ec;
   // Maildir writes into tmp/ and renames into new/: a file in new/ is complete.
-  for (const auto& entry : fs::directory_iterator(maildir_ + "/new", ec)) {
+  for (const auto& entry : fs::directory_iterator(path_ + "/new", ec)) {
     files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());
   return files;
 }
 
-Result<std::vector<std::string>> SmtpServer::WaitForMails(size_t count, Deadline deadline) const {
+Result<std::vector<std::string>> Maildir::WaitForMails(size_t count, Deadline deadline) const {
   while (true) {
     std::vector<std::string> files = Mails();
     if (files.size() >= count) return files;
     if (std::chrono::steady_clock::now() > deadline) {
       return Status::Unavailable("expected " + std::to_string(count) + " mails, have " +
-                                 std::to_string(files.size()) + "; aiosmtpd: " + LogTail());
+                                 std::to_string(files.size()) + "; " + server_ + ": " + LogTail());
     }
     PollPause();
   }
@@ -226,6 +406,39 @@ Result<nlohmann::json> ParseMail(const std::string& path) {
   } catch (const std::exception& e) {
     return Status::Internal("parse_mail.py wrote no JSON: " + std::string(e.what()));
   }
+}
+
+Result<std::vector<std::string>> HeaderFields(const std::string& path, std::string_view name) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + path);
+  auto same_name = [name](std::string_view field) {
+    return field.size() == name.size() &&
+           std::equal(field.begin(), field.end(), name.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) ==
+                    std::tolower(static_cast<unsigned char>(b));
+           });
+  };
+  std::vector<std::string> fields;  // "Name: value", unfolded
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) break;  // end of the header
+    if ((line[0] == ' ' || line[0] == '\t') && !fields.empty()) {
+      fields.back() += line;
+    } else {
+      fields.push_back(line);
+    }
+  }
+  std::vector<std::string> values;
+  for (const std::string& field : fields) {
+    const size_t colon = field.find(':');
+    if (colon == std::string::npos || !same_name(std::string_view(field).substr(0, colon))) {
+      continue;
+    }
+    const size_t start = field.find_first_not_of(" \t", colon + 1);
+    values.push_back(start == std::string::npos ? "" : field.substr(start));
+  }
+  return values;
 }
 
 }  // namespace secinfo::peers

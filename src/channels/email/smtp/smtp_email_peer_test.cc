@@ -1,7 +1,7 @@
-// SmtpEmail against a real SMTP server on loopback: aiosmtpd writing a Maildir (harness:
-// tests/peers/smtp_peers.h). Each mail is read back by Python's email package, an independent
-// MIME implementation, and compared with what was sent, as the person's mail reader would show
-// it. ctest label "peers".
+// SmtpEmail against real SMTP servers on loopback, each writing a Maildir (harness:
+// tests/peers/smtp_peers.h): aiosmtpd, and OpenSMTPD, a real MTA with a queue and a delivery agent.
+// Each mail is read back by Python's email package, an independent MIME implementation, and
+// compared with what was sent, as the person's mail reader would show it. ctest label "peers".
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -70,13 +70,27 @@ const EmailMessage kEnglish{
     .html = "<p>Hello Bob,</p><p>Your Contoso verification code is <b>731604</b>.</p>",
 };
 
-// Sends `m` and checks the only mail in the Maildir reads back as `m`, from `from_name`.
-void ExpectDelivered(SmtpEmail& smtp, const SmtpServer& server, const EmailMessage& m,
-                     const std::string& from_name) {
+// Where the server that delivered a mail wrote down the SMTP envelope (MAIL FROM, RCPT TO).
+struct EnvelopeHeaders {
+  const char* sender;
+  const char* recipient;
+};
+constexpr EnvelopeHeaders kAiosmtpdEnvelope{"X-MailFrom", "X-RcptTo"};  // its Mailbox handler
+constexpr EnvelopeHeaders kMtaEnvelope{"Return-Path", "Delivered-To"};  // a delivery agent's
+
+std::string WithoutAngleBrackets(const std::string& s) {
+  return s.size() >= 2 && s.front() == '<' && s.back() == '>' ? s.substr(1, s.size() - 2) : s;
+}
+
+// Sends `m` and checks the only mail in the Maildir reads back as `m`, from `from_name`, and that
+// the server recorded the envelope in `envelope`'s headers.
+void ExpectDelivered(SmtpEmail& smtp, const peers::Maildir& inbox, const EmailMessage& m,
+                     const std::string& from_name,
+                     const EnvelopeHeaders& envelope = kAiosmtpdEnvelope) {
   const auto started = std::chrono::system_clock::now();
   Status sent = smtp.Send(m);
-  ASSERT_TRUE(sent.ok()) << sent.ToString() << "\naiosmtpd: " << server.LogTail();
-  auto files = server.WaitForMails(1, In(milliseconds(10000)));
+  ASSERT_TRUE(sent.ok()) << sent.ToString() << "\nserver log: " << inbox.LogTail();
+  auto files = inbox.WaitForMails(1, In(milliseconds(10000)));
   ASSERT_TRUE(files.ok()) << files.status().ToString();
   ASSERT_EQ(files->size(), 1u);
   auto mail = peers::ParseMail(files->front());
@@ -88,8 +102,17 @@ void ExpectDelivered(SmtpEmail& smtp, const SmtpServer& server, const EmailMessa
   EXPECT_EQ(j["from_name"], from_name);
   EXPECT_EQ(j["from_address"], kFrom);
   EXPECT_EQ(j["to"], nlohmann::json::array({m.to}));
-  EXPECT_EQ(j["x_mailfrom"], kFrom);  // the envelope
-  EXPECT_EQ(j["x_rcptto"], m.to);
+  auto envelope_field = [&files](const char* name) {
+    std::vector<std::string> values;
+    auto fields = peers::HeaderFields(files->front(), name);
+    if (fields.ok()) {
+      for (const std::string& f : *fields) values.push_back(WithoutAngleBrackets(f));
+    }
+    return values;
+  };
+  EXPECT_EQ(envelope_field(envelope.sender), std::vector<std::string>{kFrom}) << envelope.sender;
+  EXPECT_EQ(envelope_field(envelope.recipient), std::vector<std::string>{m.to})
+      << envelope.recipient;
   EXPECT_EQ(j["mime_version"], "1.0");
   EXPECT_EQ(j["auto_submitted"], "auto-generated");
   EXPECT_TRUE(std::regex_match(j["message_id"].get<std::string>(),
@@ -117,7 +140,7 @@ TEST(SmtpEmailPeer, FrenchCodeMailReadsBackExactly) {
   auto smtp = SmtpEmail::Create(Settings((*server)->port(), "none"));
   ASSERT_TRUE(smtp.ok()) << smtp.status().ToString();
   // email.from_name is empty: the message's (tenant's) name is shown, RFC 2047-encoded.
-  ExpectDelivered(**smtp, **server, kFrench, "Contoso Sécurité");
+  ExpectDelivered(**smtp, (*server)->inbox(), kFrench, "Contoso Sécurité");
   EXPECT_TRUE((*smtp)->Health().ok());
 }
 
@@ -129,7 +152,7 @@ TEST(SmtpEmailPeer, EnglishCodeMailReadsBackExactly) {
   settings.from_name = "Contoso Identity";  // the setting wins over the message's name
   auto smtp = SmtpEmail::Create(settings);
   ASSERT_TRUE(smtp.ok()) << smtp.status().ToString();
-  ExpectDelivered(**smtp, **server, kEnglish, "Contoso Identity");
+  ExpectDelivered(**smtp, (*server)->inbox(), kEnglish, "Contoso Identity");
 }
 
 TEST(SmtpEmailPeer, HealthProbesWithoutSendingMail) {
@@ -325,7 +348,7 @@ TEST_F(SmtpEmailTlsPeer, StartTlsWithTheTestCaDelivers) {
   ASSERT_TRUE(smtp.ok()) << smtp.status().ToString();
   Status health = (*smtp)->Health();
   EXPECT_TRUE(health.ok()) << health.ToString();
-  ExpectDelivered(**smtp, **server, kFrench, "Contoso Sécurité");
+  ExpectDelivered(**smtp, (*server)->inbox(), kFrench, "Contoso Sécurité");
 }
 
 TEST_F(SmtpEmailTlsPeer, StartTlsWithTheSystemCasIsRefused) {
@@ -366,7 +389,7 @@ TEST_F(SmtpEmailTlsPeer, ImplicitTlsDelivers) {
   ASSERT_TRUE(server.ok()) << server.status().ToString();
   auto smtp = SmtpEmail::Create(Settings((*server)->port(), "implicit", certs_->ca_file));
   ASSERT_TRUE(smtp.ok()) << smtp.status().ToString();
-  ExpectDelivered(**smtp, **server, kEnglish, "Contoso");
+  ExpectDelivered(**smtp, (*server)->inbox(), kEnglish, "Contoso");
 }
 
 TEST_F(SmtpEmailTlsPeer, AuthWithTheRightPasswordDelivers) {
@@ -383,7 +406,7 @@ TEST_F(SmtpEmailTlsPeer, AuthWithTheRightPasswordDelivers) {
   ASSERT_TRUE(smtp.ok()) << smtp.status().ToString();
   Status health = (*smtp)->Health();
   EXPECT_TRUE(health.ok()) << health.ToString();
-  ExpectDelivered(**smtp, **server, kEnglish, "Contoso");
+  ExpectDelivered(**smtp, (*server)->inbox(), kEnglish, "Contoso");
 }
 
 TEST_F(SmtpEmailTlsPeer, AuthWithAWrongPasswordCarriesTheRelaysReason) {
@@ -408,6 +431,107 @@ TEST_F(SmtpEmailTlsPeer, AuthWithAWrongPasswordCarriesTheRelaysReason) {
   EXPECT_NE(s.message().find("535"), std::string::npos) << s.message();
   EXPECT_EQ(s.message().find("wrong"), std::string::npos) << "the password leaked: " << s.message();
   EXPECT_TRUE((*server)->Mails().empty());
+}
+
+// OpenSMTPD between us and the mailbox, as in production: a queue, a delivery agent that
+// prepends trace headers, dot-unstuffing by a server other than Python's. Its processes must all
+// be gone after each test.
+class SmtpEmailOpenSmtpd : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    if (server_ == nullptr) return;
+    Status stopped = server_->Stop();
+    EXPECT_TRUE(stopped.ok()) << stopped.ToString();
+  }
+  // Starts OpenSMTPD into server_; fails the test (naming the package when it is missing).
+  void StartServer(const peers::OpenSmtpdOptions& options = {}) {
+    auto server = peers::OpenSmtpd::Start(dir_ / "opensmtpd", options);
+    if (server.status().code() == Status::Code::kPermissionDenied) {
+      // A machine that cannot make namespaces (an unprivileged container): the environment, not
+      // the product. aiosmtpd above still covers the provider.
+      GTEST_SKIP() << server.status().ToString();
+    }
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(*server);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<peers::OpenSmtpd> server_;
+};
+
+TEST_F(SmtpEmailOpenSmtpd, FrenchCodeMailReadsBackExactly) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  auto smtp = SmtpEmail::Create(Settings(server_->port(), "none"));
+  ASSERT_TRUE(smtp.ok()) << smtp.status().ToString();
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectDelivered(**smtp, server_->inbox(), kFrench, "Contoso Sécurité", kMtaEnvelope));
+  // The MTA's trace shows the EHLO name we gave and the address we came from.
+  auto received = peers::HeaderFields(server_->Mails().front(), "Received");
+  ASSERT_TRUE(received.ok()) << received.status().ToString();
+  ASSERT_EQ(received->size(), 1u);
+  EXPECT_NE(received->front().find("from secinfo.test "), std::string::npos) << received->front();
+  EXPECT_NE(received->front().find("[127.0.0.1]"), std::string::npos) << received->front();
+  EXPECT_TRUE((*smtp)->Health().ok());
+}
+
+TEST_F(SmtpEmailOpenSmtpd, EnglishCodeMailReadsBackExactly) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  Config::Email settings = Settings(server_->port(), "none");
+  settings.from_name = "Contoso Identity";
+  auto smtp = SmtpEmail::Create(settings);
+  ASSERT_TRUE(smtp.ok()) << smtp.status().ToString();
+  ExpectDelivered(**smtp, server_->inbox(), kEnglish, "Contoso Identity", kMtaEnvelope);
+}
+
+// Debian 12's OpenSMTPD 6.8.0p2 cannot use its private key with OpenSSL 3: it hooks its
+// privilege-separated signer into a copy of the key that OpenSSL 3 no longer uses, so every TLS
+// handshake fails on the server side ("missing private key" in its log), RSA and ECDSA alike
+// (OpenSMTPD issues #1171, #1239; fixed upstream by pull request #1208). Only that failure skips
+// the test; a fixed opensmtpd runs it. smtpd logs the reason a moment after the client got its
+// alert: poll.
+bool ShowsOpenSsl3KeyBug(const peers::OpenSmtpd& server) {
+  const peers::Deadline deadline = In(milliseconds(3000));
+  while (server.LogTail().find("missing private key") == std::string::npos) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  return true;
+}
+
+TEST_F(SmtpEmailOpenSmtpd, StartTlsWithTheTestCaDelivers) {
+  auto certs = peers::MakeTestCertificates(dir_ / "certs");
+  ASSERT_TRUE(certs.ok()) << certs.status().ToString();
+  ASSERT_NO_FATAL_FAILURE(StartServer({.tls = SmtpTls::kStartTls, .certs = &*certs}));
+  auto smtp = SmtpEmail::Create(Settings(server_->port(), "starttls", certs->ca_file));
+  ASSERT_TRUE(smtp.ok()) << smtp.status().ToString();
+  Status health = (*smtp)->Health();
+  if (!health.ok() && ShowsOpenSsl3KeyBug(*server_)) {
+    EXPECT_TRUE(server_->Mails().empty());
+    GTEST_SKIP() << "this OpenSMTPD fails every TLS handshake (6.8.0p2 with OpenSSL 3, OpenSMTPD "
+                    "issue #1239): "
+                 << health.ToString();
+  }
+  EXPECT_TRUE(health.ok()) << health.ToString() << "\nOpenSMTPD: " << server_->LogTail();
+  ExpectDelivered(**smtp, server_->inbox(), kFrench, "Contoso Sécurité", kMtaEnvelope);
+}
+
+TEST_F(SmtpEmailOpenSmtpd, StoppedRelayIsUnavailableAndSafeToRetry) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  auto smtp = SmtpEmail::Create(Settings(server_->port(), "none"));
+  ASSERT_TRUE(smtp.ok());
+  ASSERT_TRUE((*smtp)->Health().ok()) << "the relay was up";
+  Status stopped = server_->Stop();
+  ASSERT_TRUE(stopped.ok()) << stopped.ToString();
+  SendResult r = (*smtp)->Deliver(kEnglish);
+  EXPECT_EQ(r.status.code(), Status::Code::kUnavailable) << r.status.ToString();
+  EXPECT_TRUE(r.retry_safe) << "no connection: nothing can have been delivered";
+  EXPECT_NE(r.status.message().find("127.0.0.1:" + std::to_string(server_->port())),
+            std::string::npos)
+      << r.status.message();
+  // The probe's OK would be cached for 30 s: the send that could not connect replaced it.
+  Status health = (*smtp)->Health();
+  EXPECT_EQ(health.code(), Status::Code::kUnavailable) << health.ToString();
+  EXPECT_TRUE(server_->Mails().empty());
 }
 
 }  // namespace
