@@ -1,14 +1,16 @@
-// secinfo serve with real SMS and mail providers: sms.provider = "smpp" bound to a Net::SMPP SMSC
-// (tests/peers/smsc.pl, Debian's libnet-smpp-perl) and email.provider = "smtp" to aiosmtpd
-// writing a Maildir (Debian's python3-aiosmtpd). In Chromium, Ana registers her mobile with the
-// code the SMSC received and her address with the code found in the Maildir; then the mail
-// server goes down and Bruno, asking for a code, reads a clear message while the audit log shows
-// each attempt (connection refused is safe to retry: two retries, then failed) and /readyz says
-// the relay is unavailable. The peers run on loopback on free ports and are stopped by PID.
-// axe runs on every page; screenshots in output/delivery/.
+// secinfo serve with real SMS and mail providers. A first server has sms.provider = "smpp" bound
+// to a Net::SMPP SMSC (tests/peers/smsc.pl, Debian's libnet-smpp-perl) and email.provider =
+// "smtp" to aiosmtpd writing a Maildir (Debian's python3-aiosmtpd); a second one has
+// sms.provider = "http" to Kannel's sendsms (kannel_peers: bearerbox, smsbox and fakesmsc as the
+// SMSC). In Chromium, Ana registers her mobile with the code the SMSC received and her address
+// with the code found in the Maildir, and Chloé hers with the code that went through Kannel; then
+// the mail server goes down and Bruno, asking for a code, reads a clear message while the audit
+// log shows each attempt (connection refused is safe to retry: two retries, then failed) and
+// /readyz says the relay is unavailable. The peers run on loopback on free ports and are stopped
+// by PID. axe runs on every page; screenshots in output/delivery/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -31,6 +33,7 @@ import {
 
 const NAME = 'delivery';
 const SMSC_PL = path.join(REPO_DIR, 'tests', 'peers', 'smsc.pl');
+const KANNEL_PEERS = process.env.SECINFO_KANNEL_PEERS || path.join(REPO_DIR, 'build', 'tests', 'kannel_peers');
 const PYTHON = '/usr/bin/python3'; // Debian's, where python3-aiosmtpd lives
 const SYSTEM_ID = 'secinfo';
 const SMSC_PASSWORD = 'smsc-pw';
@@ -41,6 +44,8 @@ let dir;
 let smsc; // { proc, port, log }
 let smtp; // { proc, port, maildir }
 let server;
+let kannel; // { proc, world }
+let kannelServer;
 let browser; // Ana's, in French
 let page;
 let english; // Bruno's
@@ -52,7 +57,8 @@ let a11yEnglish;
 
 /** Starts a child, remembers it, and resolves once `ready()` is true (polled). */
 async function startPeer(command, args, ready, what) {
-  const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin stays open while this process lives: kannel_peers holds Kannel until it closes.
+  const proc = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const output = [];
   proc.stdout.on('data', (d) => output.push(d));
   proc.stderr.on('data', (d) => output.push(d));
@@ -114,6 +120,34 @@ function decodeSms(pdu) {
   if (pdu.data_coding === '8') return bytes.swap16().toString('utf16le');
   assert.equal(pdu.data_coding, '0', `data_coding ${pdu.data_coding}`);
   return [...bytes].map((b) => GSM7[b]).join('');
+}
+
+/**
+ * The texts Kannel's fakesmsc received so far, as phones show them: [{ from, to, text, parts }].
+ * The parts of a long text (concatenation UDH 05 00 03 ref total seq) are joined once all are
+ * there; their payload is UCS-2, as our sendsms URL asks (coding=2).
+ */
+function kannelMessages() {
+  const r = spawnSync(KANNEL_PEERS, ['--messages', kannel.dir], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const texts = [];
+  const long = new Map(); // ref → { from, to, total, parts: [] }
+  for (const m of JSON.parse(r.stdout)) {
+    if (!m.udh_hex) {
+      texts.push({ from: m.from, to: m.to, text: m.text, parts: 1 });
+      continue;
+    }
+    const udh = Buffer.from(m.udh_hex, 'hex');
+    assert.deepEqual([...udh.subarray(0, 3)], [5, 0, 3], `a concatenation UDH: ${m.udh_hex}`);
+    const [ref, total, seq] = [udh[3], udh[4], udh[5]];
+    if (!long.has(ref)) long.set(ref, { from: m.from, to: m.to, total, parts: [] });
+    long.get(ref).parts[seq - 1] = Buffer.from(m.data_hex, 'hex');
+  }
+  for (const t of long.values()) {
+    if (t.parts.filter(Boolean).length !== t.total) continue; // not all there yet
+    texts.push({ from: t.from, to: t.to, text: Buffer.concat(t.parts).swap16().toString('utf16le'), parts: t.total });
+  }
+  return texts;
 }
 
 /** The mails in the Maildir, oldest first, as raw text. */
@@ -181,6 +215,29 @@ before(async () => {
     ],
   });
   await server.start();
+
+  const kannelDir = path.join(dir, 'kannel');
+  let world = null;
+  kannel = {};
+  kannel.proc = await startPeer(
+    KANNEL_PEERS,
+    ['--dir', kannelDir],
+    (p) => {
+      const line = p.output().split('\n').find((l) => l.startsWith('{'));
+      if (!line) return false;
+      world = JSON.parse(line);
+      if (world.error) throw new Error(`kannel_peers: ${world.error}\n${p.output()}`);
+      return true;
+    },
+    'kannel_peers',
+  );
+  kannel.world = world;
+  kannel.dir = kannelDir;
+  fs.mkdirSync(path.join(dir, 'node2'));
+  kannelServer = new Server({ dir: path.join(dir, 'node2'), name: 'kannel-node', env: { ...world.env, SECINFO_SMS_SENDER: 'Contoso' } });
+  seedTenant(kannelServer, { allow: 'phone', users: [{ email: 'chloe@contoso.example', name: 'Chloé Martin', locale: 'fr' }] });
+  await kannelServer.start();
+
   browser = await launchBrowser(dir, { locale: 'fr-FR' });
   a11y = checkEveryPage(browser);
   page = await browser.newPage();
@@ -191,6 +248,8 @@ after(async () => {
   await browser?.close();
   await english?.close();
   await server?.stop();
+  await kannelServer?.stop();
+  await stopPeer(kannel?.proc);
   await stopPeer(smsc?.proc);
   await stopPeer(smtp?.proc);
   if (process.exitCode) console.log(`kept ${dir} (server log, SMSC log, Maildir)`);
@@ -266,6 +325,36 @@ test('in French, Ana adds her address with the code the SMTP server received', a
   await page.goto(server.url('/security-info'));
   assert.ok((await listedMethods(page)).some((t) => t.includes('ana.lima@example.org')), 'the address is listed');
   await screenshot(page, NAME, 'fr-email-registered');
+});
+
+test('in French, Chloé registers her mobile with the code that went through Kannel', async () => {
+  const r = await fetch(kannelServer.url('/readyz'));
+  assert.match(await r.text(), /^sms \(http\): ok$/m);
+  const chloe = await browser.newPage();
+  // Her own server: its session cookie is for another port, so she signs in there.
+  await signIn(chloe, kannelServer, 'chloe@contoso.example');
+  await chloe.goto(kannelServer.url('/security-info/phone'));
+  await chloe.getByLabel('Téléphone mobile', { exact: true }).check();
+  await chloe.getByLabel('Numéro de téléphone').fill('07 81 23 45 67');
+  await chloe.getByLabel("M'envoyer un code par SMS").check();
+  await clickAndWaitForNavigation(chloe, chloe.getByRole('button', { name: 'Suivant' }));
+  assert.match(new URL(chloe.url()).pathname, /^\/security-info\/codes\/[^/]+$/);
+  await checkA11y(chloe, 'code page (Kannel)');
+
+  // Kannel said "Accepted for delivery" before the page came back; fakesmsc gets it just after.
+  const got = await pollUntil(() => (kannelMessages().length ? kannelMessages() : null), { message: 'the text at fakesmsc' });
+  assert.equal(got.length, 1);
+  assert.equal(got[0].to, '+33781234567');
+  assert.equal(got[0].from, 'Contoso');
+  assert.equal(got[0].parts, 2, 'too long for one UCS-2 SMS: two parts, joined by the phone');
+  const m = got[0].text.match(/^(\d{6}) est votre code de vérification Contoso\. Il expire dans 3 minutes\. Ne le communiquez à personne\.\n\n@localhost #\1$/);
+  assert.ok(m, `the French text arrived intact through Kannel:\n${got[0].text}`);
+
+  assert.equal(await typeCode(chloe, m[1], 'Suivant'), 303);
+  await chloe.goto(kannelServer.url('/security-info'));
+  assert.ok((await listedMethods(chloe)).some((t) => t.includes('+33 7 81 23 45 67')), 'the mobile is listed');
+  await screenshot(chloe, NAME, 'fr-mobile-registered-kannel');
+  await chloe.close();
 });
 
 test('in English, with the SMTP server down, Bruno reads a clear message and every attempt is in the audit log', async () => {

@@ -140,6 +140,11 @@ std::vector<FakeSms> ParseFakesmscOutput(const std::string& output) {
     FakeSms m;
     std::istringstream fields(raw);
     fields >> m.from >> m.to >> m.coding;
+    if (m.coding == "udh") {  // "<from> <to> udh <udh> <coding> <data>"
+      std::string udh;
+      fields >> udh >> m.coding;
+      m.udh = UrlDecode(udh);
+    }
     std::string data;
     std::getline(fields, data, '\0');
     if (!data.empty() && data.front() == ' ') data.erase(0, 1);
@@ -195,7 +200,11 @@ Result<std::unique_ptr<Kannel>> Kannel::Start(const std::string& dir, const std:
         << "\n"
         << "group = sendsms-user\n"
         << "username = " << user << "\n"
-        << "password = " << password << "\n"
+        << "password = " << password
+        << "\n"
+        // Kannel's default is 1: a longer text is cut to one SMS (70 UCS-2 characters), not split.
+        << "max-messages = 3\n"
+        << "concatenation = true\n"
         << "\n"
         << "group = smsc\n"
         << "smsc = fake\n"
@@ -256,8 +265,10 @@ std::string Kannel::SendSmsUrl() const {
   return "http://127.0.0.1:" + std::to_string(sendsms_port_) + "/cgi-bin/sendsms";
 }
 
-std::vector<FakeSms> Kannel::Messages() const {
-  return ParseFakesmscOutput(ReadAll(dir_ + "/fakesmsc.log"));
+std::vector<FakeSms> Kannel::Messages() const { return MessagesIn(dir_); }
+
+std::vector<FakeSms> Kannel::MessagesIn(const std::string& dir) {
+  return ParseFakesmscOutput(ReadAll(dir + "/fakesmsc.log"));
 }
 
 Result<std::vector<FakeSms>> Kannel::WaitForMessages(size_t count, Deadline deadline) const {

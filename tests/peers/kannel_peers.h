@@ -21,7 +21,10 @@ struct FakeSms {
   std::string from;
   std::string to;
   std::string coding;  // "text", "ucs-2", "data", ...
-  std::string text;    // UTF-8 (UCS-2 and url-encoded data decoded)
+  std::string text;    // UTF-8 (UCS-2 and url-encoded data decoded); raw bytes for "data"
+  // The user data header of one part of a long text (05 00 03 ref total seq), raw; empty for a
+  // text that came whole. fakesmsc shows such parts as "data" whatever their coding.
+  std::string udh;
 };
 
 class Kannel {
@@ -39,6 +42,8 @@ class Kannel {
 
   // What fakesmsc received so far, oldest first.
   std::vector<FakeSms> Messages() const;
+  // Same, for the Kannel started in `dir` (by another process).
+  static std::vector<FakeSms> MessagesIn(const std::string& dir);
   // Polls until fakesmsc received at least `count` messages. Unavailable with the logs' ends at
   // the deadline.
   Result<std::vector<FakeSms>> WaitForMessages(size_t count, Deadline deadline) const;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -136,5 +137,10 @@ double MatchShare(const std::vector<int16_t>& heard, const std::vector<int16_t>&
 // Replaces each @KEY@ of `text`.
 std::string Substitute(std::string text,
                        const std::vector<std::pair<std::string, std::string>>& values);
+
+// For peer programs (sip_peers, kannel_peers) that hold their peers for a test in another
+// language: blocks until stdin reaches its end (or fails) or one of `signals` (blocked by the
+// caller before starting any child) arrives; returns what ended it.
+std::string WaitForTheEnd(const sigset_t& signals);
 
 }  // namespace secinfo::peers

@@ -265,35 +265,6 @@ class World {
   std::vector<RunningPhone> phones_;
 };
 
-// Blocks until stdin reaches its end (or fails) or one of `signals` arrives; returns what ended it.
-std::string WaitForTheEnd(const sigset_t& signals) {
-  int sfd = ::signalfd(-1, &signals, SFD_CLOEXEC);
-  if (sfd < 0) return "signalfd failed";
-  std::string why;
-  bool stdin_open = true;
-  while (why.empty()) {
-    pollfd fds[2] = {{sfd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
-    if (::poll(fds, stdin_open ? 2 : 1, -1) < 0) {
-      if (errno == EINTR) continue;
-      why = "poll failed";
-      break;
-    }
-    if (fds[0].revents & POLLIN) {
-      signalfd_siginfo info{};
-      if (::read(sfd, &info, sizeof(info)) == sizeof(info)) {
-        why = std::string("signal ") + ::strsignal(static_cast<int>(info.ssi_signo));
-      }
-    }
-    if (stdin_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) {
-      char buf[512];
-      ssize_t n = (fds[1].revents & POLLNVAL) ? 0 : ::read(STDIN_FILENO, buf, sizeof(buf));
-      if (n <= 0) why = "stdin closed";  // what comes in on stdin is ignored
-    }
-  }
-  ::close(sfd);
-  return why;
-}
-
 int Main(int argc, char** argv) {
   auto parsed = ParseArgs(argc, argv);
   if (!parsed.ok()) {

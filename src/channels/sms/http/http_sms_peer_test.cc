@@ -370,5 +370,35 @@ TEST(HttpSmsRequestTest, AnyOtherRefusalIsFinal) {
   }
 }
 
+// fakesmsc's log, as Kannel 1.4.5 writes it: a whole UCS-2 text, a text on two lines, and the
+// two parts of a long text (concatenation UDH, payload shown as "data").
+TEST(FakesmscOutputTest, ReadsWholeTextsAndTheUdhOfParts) {
+  const std::string log =
+      "2026-11-25 16:23:15 [1] [0] DEBUG: Got message 1: <Contoso +33612345678 ucs-2 "
+      "%00%E9%00t%00%E9>\n"
+      "2026-11-25 16:23:15 [1] [0] DEBUG: Got message 2: <secinfo +33612345678 text line one\n"
+      "line two>\n"
+      "2026-11-25 16:23:15 [1] [0] DEBUG: Got message 3: <Contoso +33781234567 udh "
+      "%05%00%03%07%02%01 data %001%002>\n"
+      "2026-11-25 16:23:15 [1] [0] DEBUG: Got message 4: <Contoso +33781234567 udh "
+      "%05%00%03%07%02%02 data %00%E0>\n";
+  const std::vector<peers::FakeSms> m = peers::ParseFakesmscOutput(log);
+  ASSERT_EQ(m.size(), 4u);
+  EXPECT_EQ(m[0].coding, "ucs-2");
+  EXPECT_EQ(m[0].text, "été");
+  EXPECT_TRUE(m[0].udh.empty());
+  EXPECT_EQ(m[1].text, "line one\nline two");
+  EXPECT_EQ(m[2].from, "Contoso");
+  EXPECT_EQ(m[2].to, "+33781234567");
+  EXPECT_EQ(m[2].coding, "data");
+  EXPECT_EQ(m[2].udh, std::string("\x05\x00\x03\x07\x02\x01", 6));
+  EXPECT_EQ(m[2].text, std::string("\x00"
+                                   "1\x00"
+                                   "2",
+                                   4));
+  EXPECT_EQ(m[3].udh, std::string("\x05\x00\x03\x07\x02\x02", 6));
+  EXPECT_EQ(m[3].text, std::string("\x00\xE0", 2));
+}
+
 }  // namespace
 }  // namespace secinfo::channels
