@@ -19,6 +19,17 @@ expect() {
   fi
 }
 
+# expect_not NAME PATTERN COMMAND...: the command succeeds and does not print PATTERN.
+expect_not() {
+  local name=$1 pattern=$2; shift 2
+  local out; out=$("$@" 2>&1 </dev/null); local rc=$?
+  if [ "$rc" -eq 0 ] && ! grep -qE -- "$pattern" <<<"$out"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); echo "FAIL $name: exit $rc, output: $out"
+  fi
+}
+
 expect "port not a number" 1 "server.port" env SECINFO_SERVER_PORT=abc "$bin" serve
 expect "port out of range" 1 "server.port" env SECINFO_SERVER_PORT=70000 "$bin" serve
 expect "unknown variable" 1 "SECINFO_SERVER_PROT" env SECINFO_SERVER_PROT=1 "$bin" serve
@@ -61,6 +72,38 @@ expect "list questions" 0 $'^custom question 1\tNom du premier chef \\?' "$bin" 
 expect "delete unknown question" 1 "no custom question 9" "$bin" admin delete-question "${q[@]}" --id 9
 expect "delete question" 0 "custom question 1 deleted" "$bin" admin delete-question "${q[@]}" --id 1
 expect "deleted question gone" 0 "no custom questions" "$bin" admin list-questions "${q[@]}"
+
+# Recorded greetings: WAV uploads checked and converted, one per tenant and language.
+g=(--tenant contoso.example)
+sox -n -r 16000 -c 2 "$dir/hello.wav" synth 3 sine 440
+sox -n -r 16000 -c 1 "$dir/five.wav" synth 5 sine 1000
+sox -n -r 8000 -c 1 "$dir/long.wav" synth 25 sine 440
+sox -n -r 48000 -c 2 "$dir/big.wav" synth 6 sine 440
+printf 'Bonjour, ceci est un texte.\n' >"$dir/notes.wav"
+head -c 50000 "$dir/hello.wav" >"$dir/cut.wav"
+expect "greeting: none yet" 0 "no custom greetings" "$bin" admin list-greetings "${g[@]}"
+expect "greeting: unknown tenant" 1 "no tenant" "$bin" admin set-greeting --tenant nowhere.example --locale fr "$dir/hello.wav"
+expect "greeting: no catalog" 1 "'de' is not a language secinfo speaks \(fr, en\)" "$bin" admin set-greeting "${g[@]}" --locale de "$dir/hello.wav"
+expect "greeting: no file" 1 "missing.wav is not a file" "$bin" admin set-greeting "${g[@]}" --locale fr "$dir/missing.wav"
+expect "greeting: text named .wav" 1 "isn't a WAV recording" "$bin" admin set-greeting "${g[@]}" --locale fr "$dir/notes.wav"
+expect "greeting: over 1 MB" 1 "larger than 1 MB" "$bin" admin set-greeting "${g[@]}" --locale fr "$dir/big.wav"
+expect "greeting: 25 s" 1 "longer than 20 seconds" "$bin" admin set-greeting "${g[@]}" --locale fr "$dir/long.wav"
+expect "greeting: truncated" 1 "can't be read.*cut short" "$bin" admin set-greeting "${g[@]}" --locale fr "$dir/cut.wav"
+expect "greeting: refusals stored nothing" 0 "no custom greetings" "$bin" admin list-greetings "${g[@]}"
+expect "greeting: set" 0 "fr greeting of contoso.example set: 3.0 s, 24000 bytes" "$bin" admin set-greeting "${g[@]}" --locale fr "$dir/hello.wav"
+expect "greeting: refused upload keeps it" 1 "longer than 20 seconds" "$bin" admin set-greeting "${g[@]}" --locale fr "$dir/long.wav"
+expect "greeting: listed" 0 $'^fr\t3.0 s\t24000 bytes$' "$bin" admin list-greetings "${g[@]}"
+expect "greeting: replaced" 0 "fr greeting of contoso.example set: 5.0 s, 40000 bytes" "$bin" admin set-greeting "${g[@]}" --locale fr "$dir/five.wav"
+expect "greeting: english" 0 "en greeting of contoso.example set" "$bin" admin set-greeting "${g[@]}" --locale en "$dir/hello.wav"
+expect "greeting: both listed" 0 $'^en\t3.0 s\t24000 bytes$' "$bin" admin list-greetings "${g[@]}"
+expect "greeting: replacement listed" 0 $'^fr\t5.0 s\t40000 bytes$' "$bin" admin list-greetings "${g[@]}"
+expect "greeting: set audited" 0 $'\tadmin-cli\t\tgreeting_set\t\tsuccess\tfr: 5.0 s, 40000 bytes$' "$bin" admin audit "${g[@]}"
+expect "greeting: remove unknown locale" 1 "'xx' is not a language" "$bin" admin remove-greeting "${g[@]}" --locale xx
+expect "greeting: remove" 0 "fr greeting of contoso.example removed" "$bin" admin remove-greeting "${g[@]}" --locale fr
+expect "greeting: remove again" 1 "contoso.example has no fr greeting" "$bin" admin remove-greeting "${g[@]}" --locale fr
+expect_not "greeting: removed from the list" "^fr" "$bin" admin list-greetings "${g[@]}"
+expect "greeting: other kept" 0 $'^en\t3.0 s' "$bin" admin list-greetings "${g[@]}"
+expect "greeting: removal audited" 0 $'\tadmin-cli\t\tgreeting_remove\t\tsuccess\tfr$' "$bin" admin audit "${g[@]}"
 
 expect "purposes" 0 "phone: two-step verification off, password reset on" "$bin" admin set-purposes --tenant contoso.example --method phone --mfa off --sspr on
 expect "show policy" 0 "phone	allowed	mfa=no	sspr=yes" "$bin" admin show-policy --tenant contoso.example

@@ -17,6 +17,7 @@
 #include "channels/voice/sip/sip_voice.h"
 #include "cli/authenticator/commands.h"
 #include "cli/demo.h"
+#include "cli/greeting_commands.h"
 #include "cli/periodic.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -390,6 +391,7 @@ int main(int argc, char** argv) {
   audit->add_option("--limit", limit, "how many")->check(CLI::Range(1, 10000));
 
   cli::QuestionCommands question_commands(admin, tenant_domain);
+  cli::GreetingCommands greeting_commands(admin, tenant_domain);
   cli::AddAuthenticatorCommands(app);  // runs and exits inside CLI11_PARSE
 
   CLI11_PARSE(app, argc, argv);
@@ -430,6 +432,7 @@ int main(int argc, char** argv) {
   auto tenant = cli::TenantByDomain(s, tenant_domain);
   if (!tenant.ok()) return cli::Fail("no tenant has the domain " + tenant_domain);
   if (question_commands.parsed()) return question_commands.Run(s, *tenant, clock);
+  if (greeting_commands.parsed()) return greeting_commands.Run(s, *tenant, clock);
   if (list_users->parsed()) {
     auto users = s.users().ListForTenant(tenant->id);
     if (!users.ok()) return cli::Fail(users.status().ToString());

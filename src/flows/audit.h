@@ -8,19 +8,22 @@
 
 namespace secinfo::flows {
 
-// What one audit entry says; the time comes from the clock and the actor from the user.
+// What one audit entry says; the time comes from the clock and the actor, unless named, from the
+// user.
 struct AuditFacts {
   int64_t tenant_id = 0;
-  int64_t user_id = 0;
+  int64_t user_id = 0;  // 0 with `actor` set: no person acted
   std::string ip;
   std::string action;  // "method_register", "call", "push_answer", ...
   std::string method;  // "phone:mobile", "authenticator", ...
   std::string result;
   std::string detail;  // for operators; never a secret, a code or an answer
+  // Who acted when it is not a signed-in person: "admin-cli", "system". Empty: the user.
+  std::string actor;
 };
 
-// Appends the entry, naming the user by their user name. A failed write is logged, not returned:
-// an audit hiccup must not undo what the person just did.
+// Appends the entry, naming the user by their user name unless `facts.actor` names the actor.
+// A failed write is logged, not returned: an audit hiccup must not undo what the person just did.
 void RecordAudit(store::Store& store, const Clock& clock, const AuditFacts& facts);
 
 }  // namespace secinfo::flows

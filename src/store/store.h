@@ -160,6 +160,21 @@ class QuestionStore {
   virtual Result<std::vector<QuestionAnswer>> GetAnswers(int64_t user_id, int64_t method_id) = 0;
 };
 
+// Tenants' recorded greetings, at most one per tenant and language.
+class GreetingStore {
+ public:
+  virtual ~GreetingStore() = default;
+  // Creates or replaces the greeting of (g.tenant_id, g.locale). InvalidArgument when it has no
+  // audio; NotFound when the tenant does not exist.
+  virtual Status Put(const Greeting& g) = 0;
+  // NotFound when the tenant has no greeting in `locale`.
+  virtual Result<Greeting> Get(int64_t tenant_id, std::string_view locale) = 0;
+  // NotFound when there was none.
+  virtual Status Delete(int64_t tenant_id, std::string_view locale) = 0;
+  // The tenant's greetings without their audio, by locale.
+  virtual Result<std::vector<GreetingSummary>> List(int64_t tenant_id) = 0;
+};
+
 class SimMessageStore {
  public:
   virtual ~SimMessageStore() = default;
@@ -218,6 +233,7 @@ class Store {
   virtual SimMessageStore& sim_messages() = 0;
   virtual AppEnrolmentStore& app_enrolments() = 0;
   virtual QuestionStore& questions() = 0;
+  virtual GreetingStore& greetings() = 0;
   virtual PushStore& push() = 0;
   virtual AuditLog& audit() = 0;
   virtual RateLimitStore& rate_limits() = 0;

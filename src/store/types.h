@@ -141,6 +141,23 @@ struct QuestionAnswer {
   std::string answer_hash;
 };
 
+// A tenant's own recording, played on its calls in one language instead of the spoken prompt.
+struct Greeting {
+  int64_t tenant_id = 0;
+  std::string locale;       // a language with a catalog, "fr"
+  std::string audio_ulaw;   // raw 8 kHz mono G.711 u-law: the PCMU payload as played
+  int64_t duration_ms = 0;  // of audio_ulaw
+  int64_t created_at = 0;
+};
+
+// What listing a tenant's greetings shows, without their audio.
+struct GreetingSummary {
+  std::string locale;
+  int64_t duration_ms = 0;
+  int64_t size_bytes = 0;  // of the audio
+  int64_t created_at = 0;
+};
+
 // A text or an email delivered on the simulated network, as the recipient sees it.
 struct SimMessage {
   int64_t id = 0;
@@ -196,10 +213,11 @@ struct SimCall {
   std::string number_e164;  // the phone that rings
   std::string caller;       // what the phone shows as caller
   std::string locale;
-  std::string prompt;      // what the caller says once answered
-  std::string state;       // "ringing", "answered", "ended"
-  std::string digits;      // keys pressed
-  std::string end_reason;  // "", "hung_up_by_phone", "hung_up_by_caller", "rejected"
+  std::string prompt;            // what the caller says once answered
+  bool custom_greeting = false;  // the tenant's recording plays instead of `prompt`
+  std::string state;             // "ringing", "answered", "ended"
+  std::string digits;            // keys pressed
+  std::string end_reason;        // "", "hung_up_by_phone", "hung_up_by_caller", "rejected"
   int64_t created_at = 0;
   int64_t answered_at = 0;
   int64_t ended_at = 0;

@@ -86,6 +86,7 @@ http::Response SimPhone(Ctx& c) {
           cur["in_call"] = c.T("sim_in_call", {{"caller", call.caller}});
           cur["prompt"] = call.prompt;
           cur["prompt_lang"] = call.locale;
+          if (call.custom_greeting) cur["custom_greeting"] = c.T("sim_custom_greeting");
           if (!call.digits.empty()) {
             cur["keys"] = c.T("sim_keys_pressed", {{"keys", call.digits}});
           }

@@ -243,7 +243,9 @@ TEST_F(WebTest, RegisterAPhoneThroughTheSimulatedNetwork) {
   ASSERT_EQ(calls->size(), 1u);
   std::string base = "/sim/phone/%2B33425555123/calls/" + calls->front().id;
   EXPECT_EQ(Post(base + "/answer", {}).status, 303);
-  EXPECT_NE(Get("/sim/phone/%2B33425555123").body.find("press the pound key"), std::string::npos);
+  http::Response phone = Get("/sim/phone/%2B33425555123");
+  EXPECT_NE(phone.body.find("press the pound key"), std::string::npos);
+  EXPECT_EQ(phone.body.find("id=\"greeting\""), std::string::npos);  // no recording to play
   EXPECT_EQ(Post(base + "/key", {{"key", "#"}}).status, 303);
 
   page = Get(call_page);
@@ -252,6 +254,24 @@ TEST_F(WebTest, RegisterAPhoneThroughTheSimulatedNetwork) {
   EXPECT_NE(info.body.find("+33 4 25 55 51 23"), std::string::npos);
   EXPECT_NE(info.body.find("Office phone"), std::string::npos);
   EXPECT_EQ(sim_->Get(calls->front().id)->state, "ended");
+}
+
+TEST_F(WebTest, TheSimulatedPhoneSaysWhenTheTenantsGreetingPlays) {
+  ASSERT_TRUE(store_->greetings().Put({tenant_id_, "en", std::string(8000, '\x7F'), 1000, 0}).ok());
+  SignIn();
+  ASSERT_EQ(Post("/security-info/phone",
+                 {{"region", "FR"}, {"number", "0425555123"}, {"phone_type", "office"}})
+                .status,
+            303);
+  auto calls = sim_->CallsTo("+33425555123");
+  ASSERT_EQ(calls->size(), 1u);
+  EXPECT_TRUE(calls->front().custom_greeting);
+  std::string base = "/sim/phone/%2B33425555123/calls/" + calls->front().id;
+  ASSERT_EQ(Post(base + "/answer", {}).status, 303);
+  EXPECT_NE(Get("/sim/phone/%2B33425555123").body.find("Custom greeting: the organization"),
+            std::string::npos);
+  EXPECT_NE(Get("/sim/phone/%2B33425555123", "fr").body.find("accueil personnalisé"),
+            std::string::npos);
 }
 
 TEST_F(WebTest, PolicyThatDisallowsPhoneHidesItAndRefusesIt) {

@@ -15,6 +15,9 @@ struct CallRequest {
   std::string locale;       // language of the prompt, "fr"
   std::string prompt;       // the words to say once answered
   std::string caller_id;    // what the called phone shows
+  // The tenant's own recording to play instead of speaking `prompt`: raw 8 kHz mono G.711 u-law
+  // (channels/voice/greeting.h). Empty: speak `prompt`.
+  std::string greeting_ulaw;
 };
 
 enum class CallEventKind {

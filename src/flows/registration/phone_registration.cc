@@ -119,6 +119,7 @@ BeginResult PhoneRegistration::Begin(const BeginRequest& request) {
   call.prompt = i18n::Catalog::BuiltIn().Get(a.locale, "voice_prompt_register",
                                              {{"organization", tenant->name}});
   call.caller_id = options_.caller_id;
+  call.greeting_ulaw = GreetingFor(a.tenant_id, a.locale);
   Status placed = voice_.PlaceCall(call);
   if (!placed.ok()) {
     spdlog::warn("voice provider {} could not place call {}: {}", voice_.name(), a.id,
@@ -132,6 +133,17 @@ BeginResult PhoneRegistration::Begin(const BeginRequest& request) {
   }
   result.attempt_id = a.id;
   return result;
+}
+
+std::string PhoneRegistration::GreetingFor(int64_t tenant_id, const std::string& locale) {
+  auto greeting = store_.greetings().Get(tenant_id, locale);
+  if (greeting.ok()) return std::move(greeting->audio_ulaw);
+  // The spoken prompt says the same: a greeting that cannot be read must not cost the call.
+  if (greeting.status().code() != Status::Code::kNotFound) {
+    spdlog::warn("tenant {} greeting ({}) unreadable, speaking the prompt instead: {}", tenant_id,
+                 locale, greeting.status().ToString());
+  }
+  return "";
 }
 
 Result<store::CallAttempt> PhoneRegistration::Get(std::string_view attempt_id, int64_t user_id) {

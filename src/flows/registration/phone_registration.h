@@ -72,7 +72,9 @@ class PhoneRegistration final : public channels::CallEventSink {
   PhoneRegistration(store::Store& store, channels::VoiceChannel& voice, const Clock& clock,
                     Random& random, PhoneRegistrationOptions options);
 
-  // Checks policy and number, ends any earlier live attempt of the person, then places the call.
+  // Checks policy and number, ends any earlier live attempt of the person, then places the call:
+  // it plays the tenant's recorded greeting in the call's language if there is one, else speaks
+  // the catalog's prompt.
   BeginResult Begin(const BeginRequest& request);
 
   // The attempt as it stands now, timeouts applied. NotFound unless it is `user_id`'s.
@@ -96,6 +98,8 @@ class PhoneRegistration final : public channels::CallEventSink {
   Result<store::CallAttempt> Advance(std::string_view attempt_id,
                                      const std::function<bool(store::CallAttempt&)>& change);
   void OnFinal(const store::CallAttempt& a);
+  // The tenant's recorded greeting in `locale` (u-law), or empty to speak the prompt.
+  std::string GreetingFor(int64_t tenant_id, const std::string& locale);
   void Audit(const store::CallAttempt& a, std::string action, std::string result,
              std::string detail = "");
 

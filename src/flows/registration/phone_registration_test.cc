@@ -11,6 +11,59 @@
 namespace secinfo::flows {
 namespace {
 
+// Forwards to the simulated network and keeps every call request, so a test can see exactly what
+// a call was asked to say or play.
+class RecordingVoice final : public channels::VoiceChannel {
+ public:
+  explicit RecordingVoice(channels::VoiceChannel& network) : network_(network) {}
+  std::string_view name() const override { return network_.name(); }
+  void SetEventSink(channels::CallEventSink* sink) override { network_.SetEventSink(sink); }
+  Status PlaceCall(const channels::CallRequest& request) override {
+    requests.push_back(request);
+    return network_.PlaceCall(request);
+  }
+  Status HangUp(std::string_view reference) override { return network_.HangUp(reference); }
+
+  std::vector<channels::CallRequest> requests;
+
+ private:
+  channels::VoiceChannel& network_;
+};
+
+// A store whose greetings table cannot be read (the database refuses that one query); everything
+// else is the real store.
+class UnreadableGreetingsStore final : public store::Store {
+ public:
+  explicit UnreadableGreetingsStore(store::Store& real) : real_(real) {}
+  store::TenantStore& tenants() override { return real_.tenants(); }
+  store::UserStore& users() override { return real_.users(); }
+  store::MethodStore& methods() override { return real_.methods(); }
+  store::SessionStore& sessions() override { return real_.sessions(); }
+  store::CallAttemptStore& call_attempts() override { return real_.call_attempts(); }
+  store::SimCallStore& sim_calls() override { return real_.sim_calls(); }
+  store::CodeChallengeStore& code_challenges() override { return real_.code_challenges(); }
+  store::SimMessageStore& sim_messages() override { return real_.sim_messages(); }
+  store::AppEnrolmentStore& app_enrolments() override { return real_.app_enrolments(); }
+  store::QuestionStore& questions() override { return real_.questions(); }
+  store::GreetingStore& greetings() override { return unreadable_; }
+  store::PushStore& push() override { return real_.push(); }
+  store::AuditLog& audit() override { return real_.audit(); }
+  store::RateLimitStore& rate_limits() override { return real_.rate_limits(); }
+  Status Ping() override { return real_.Ping(); }
+
+ private:
+  class Unreadable final : public store::GreetingStore {
+    Status Put(const store::Greeting&) override { return Down(); }
+    Result<store::Greeting> Get(int64_t, std::string_view) override { return Down(); }
+    Status Delete(int64_t, std::string_view) override { return Down(); }
+    Result<std::vector<store::GreetingSummary>> List(int64_t) override { return Down(); }
+    static Status Down() { return Status::Unavailable("database is locked"); }
+  };
+
+  store::Store& real_;
+  Unreadable unreadable_;
+};
+
 class PhoneRegistrationTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -26,13 +79,17 @@ class PhoneRegistrationTest : public testing::Test {
     PhoneRegistrationOptions options;
     options.timeouts = {30'000, 20'000};
     options.max_calls_per_hour = 3;
-    flow_ = std::make_unique<PhoneRegistration>(*store_, *sim_, clock_, random_, options);
-    sim_->SetEventSink(flow_.get());
+    voice_ = std::make_unique<RecordingVoice>(*sim_);
+    flow_ = std::make_unique<PhoneRegistration>(*store_, *voice_, clock_, random_, options);
+    voice_->SetEventSink(flow_.get());
   }
 
   BeginResult Begin(const std::string& number, const std::string& type = "office",
                     std::optional<int64_t> replacing = {}) {
     return flow_->Begin({user_, "FR", number, type, "fr", "192.0.2.1", replacing});
+  }
+  BeginRequest Request(const std::string& number, const std::string& locale) {
+    return {user_, "FR", number, "office", locale, "192.0.2.1", std::nullopt};
   }
   std::string State(const std::string& id) { return flow_->Get(id, user_.id)->state; }
   std::string SimCallOf(const std::string& attempt_id) { return attempt_id; }
@@ -41,6 +98,7 @@ class PhoneRegistrationTest : public testing::Test {
   SystemRandom random_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<channels::SimulatedVoice> sim_;
+  std::unique_ptr<RecordingVoice> voice_;
   std::unique_ptr<PhoneRegistration> flow_;
   store::User user_;
   int64_t tenant_id_ = 0;
@@ -192,6 +250,49 @@ TEST_F(PhoneRegistrationTest, AnotherPersonSeesNothing) {
   EXPECT_EQ(flow_->Get(r.attempt_id, user_.id + 1).status().code(), Status::Code::kNotFound);
   EXPECT_EQ(flow_->Cancel(r.attempt_id, user_.id + 1).code(), Status::Code::kNotFound);
   EXPECT_EQ(State(r.attempt_id), "ringing");
+}
+
+TEST_F(PhoneRegistrationTest, TheTenantsGreetingInTheCallsLanguageReplacesThePrompt) {
+  const std::string fr_greeting("\x00\xFF\x7F\x80 fr", 6);  // any u-law bytes, NUL included
+  ASSERT_TRUE(store_->greetings().Put({tenant_id_, "fr", fr_greeting, 1, 0}).ok());
+  // Another organization's English greeting is not Contoso's.
+  int64_t fabrikam = *store_->tenants().Create({0, "Fabrikam", "fabrikam.example", "en", "US"});
+  ASSERT_TRUE(store_->greetings().Put({fabrikam, "en", "fabrikam", 1, 0}).ok());
+
+  BeginResult fr = flow_->Begin(Request("0425555123", "fr"));
+  ASSERT_EQ(fr.error, BeginError::kNone);
+  ASSERT_EQ(voice_->requests.size(), 1u);
+  EXPECT_EQ(voice_->requests.back().greeting_ulaw, fr_greeting);
+  EXPECT_TRUE(sim_->Get(fr.attempt_id)->custom_greeting);
+
+  // A call in English has no English greeting to play: the prompt is spoken.
+  BeginResult en = flow_->Begin(Request("0425555124", "en"));
+  ASSERT_EQ(en.error, BeginError::kNone);
+  ASSERT_EQ(voice_->requests.size(), 2u);
+  EXPECT_EQ(voice_->requests.back().greeting_ulaw, "");
+  EXPECT_NE(voice_->requests.back().prompt.find("pound key"), std::string::npos);
+  EXPECT_FALSE(sim_->Get(en.attempt_id)->custom_greeting);
+
+  // Once removed, French calls are spoken again.
+  ASSERT_TRUE(store_->greetings().Delete(tenant_id_, "fr").ok());
+  BeginResult spoken = flow_->Begin(Request("0425555125", "fr"));
+  ASSERT_EQ(spoken.error, BeginError::kNone);
+  EXPECT_EQ(voice_->requests.back().greeting_ulaw, "");
+  EXPECT_NE(voice_->requests.back().prompt.find("touche dièse"), std::string::npos);
+}
+
+TEST_F(PhoneRegistrationTest, AGreetingThatCannotBeReadLeavesTheCallToThePrompt) {
+  ASSERT_TRUE(store_->greetings().Put({tenant_id_, "fr", "greeting", 1, 0}).ok());
+  UnreadableGreetingsStore unreadable(*store_);
+  PhoneRegistration flow(unreadable, *voice_, clock_, random_, PhoneRegistrationOptions{});
+
+  BeginResult r = flow.Begin(Request("0425555123", "fr"));
+  ASSERT_EQ(r.error, BeginError::kNone);
+  ASSERT_EQ(voice_->requests.size(), 1u);
+  EXPECT_EQ(voice_->requests.back().greeting_ulaw, "");
+  EXPECT_NE(voice_->requests.back().prompt.find("touche dièse"), std::string::npos);
+  EXPECT_EQ(sim_->Get(r.attempt_id)->state, "ringing");
+  EXPECT_FALSE(sim_->Get(r.attempt_id)->custom_greeting);
 }
 
 }  // namespace

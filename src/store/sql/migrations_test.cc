@@ -27,6 +27,9 @@ TEST(EmbeddedMigrationsTest, SqliteMigrationsAreEmbeddedInOrder) {
   for (size_t i = 1; i < migrations.size(); ++i) {
     EXPECT_LT(migrations[i - 1].version, migrations[i].version);
   }
+  ASSERT_GE(migrations.size(), 2u);
+  EXPECT_EQ(migrations[1].version, "002_tenant_greetings");
+  EXPECT_NE(migrations[1].script.find("CREATE TABLE tenant_greetings"), std::string_view::npos);
 }
 
 }  // namespace

@@ -3,18 +3,18 @@
 namespace secinfo::store::sql {
 namespace {
 
-#define SECINFO_SIM_CALL_SELECT                                                            \
-  "SELECT id, number_e164, caller, locale, prompt, state, digits, end_reason, created_at," \
-  " answered_at, ended_at FROM sim_calls "
+#define SECINFO_SIM_CALL_SELECT                                                                 \
+  "SELECT id, number_e164, caller, locale, prompt, custom_greeting, state, digits, end_reason," \
+  " created_at, answered_at, ended_at FROM sim_calls "
 constexpr char kGetSimCall[] = SECINFO_SIM_CALL_SELECT "WHERE id = :id";
 constexpr char kListSimCallsForNumber[] = SECINFO_SIM_CALL_SELECT
     "WHERE number_e164 = :number ORDER BY created_at DESC, id DESC LIMIT :limit";
 #undef SECINFO_SIM_CALL_SELECT
 constexpr char kInsertSimCall[] =
-    "INSERT INTO sim_calls (id, number_e164, caller, locale, prompt, state, digits, end_reason,"
-    " created_at, answered_at, ended_at)"
-    " VALUES (:id, :number_e164, :caller, :locale, :prompt, :state, :digits, :end_reason,"
-    " :created_at, :answered_at, :ended_at)";
+    "INSERT INTO sim_calls (id, number_e164, caller, locale, prompt, custom_greeting, state,"
+    " digits, end_reason, created_at, answered_at, ended_at)"
+    " VALUES (:id, :number_e164, :caller, :locale, :prompt, :custom_greeting, :state, :digits,"
+    " :end_reason, :created_at, :answered_at, :ended_at)";
 constexpr char kListSimNumbers[] =
     "SELECT number_e164 FROM sim_calls GROUP BY number_e164"
     " ORDER BY MAX(created_at) DESC, number_e164 LIMIT :limit";
@@ -24,12 +24,15 @@ constexpr char kUpdateSimCall[] =
     " WHERE id = :id AND state = :expected_state";
 constexpr char kCountSimCall[] = "SELECT COUNT(*) FROM sim_calls WHERE id = :id";
 
-Query& IntoSimCall(Query& q, SimCall& c) {
+// Binds the columns of SECINFO_SIM_CALL_SELECT, in order; custom_greeting (0/1) goes to
+// `greeting`, since a bool is not a SOCI 4.0 type.
+Query& IntoSimCall(Query& q, SimCall& c, int& greeting) {
   return q.Into(c.id)
       .Into(c.number_e164)
       .Into(c.caller)
       .Into(c.locale)
       .Into(c.prompt)
+      .Into(greeting)
       .Into(c.state)
       .Into(c.digits)
       .Into(c.end_reason)
@@ -42,12 +45,14 @@ Query& IntoSimCall(Query& q, SimCall& c) {
 
 Status SqlSimCallStore::Create(const SimCall& c) {
   return db_.Write("create sim call", [&](soci::session& session) {
+    int greeting = c.custom_greeting ? 1 : 0;
     Query(session, kInsertSimCall)
         .Use(c.id)
         .Use(c.number_e164)
         .Use(c.caller)
         .Use(c.locale)
         .Use(c.prompt)
+        .Use(greeting)
         .Use(c.state)
         .Use(c.digits)
         .Use(c.end_reason)
@@ -63,9 +68,11 @@ Result<SimCall> SqlSimCallStore::Get(std::string_view id) {
   return db_.Read("get sim call", [&](soci::session& session) -> Result<SimCall> {
     std::string key(id);
     SimCall c;
+    int greeting = 0;
     Query q(session, kGetSimCall);
-    IntoSimCall(q, c).Use(key);
+    IntoSimCall(q, c, greeting).Use(key);
     if (!q.Run()) return Status::NotFound("get sim call: no such call");
+    c.custom_greeting = greeting != 0;
     return c;
   });
 }
@@ -76,9 +83,13 @@ Result<std::vector<SimCall>> SqlSimCallStore::ListForNumber(std::string_view num
     std::string number(number_e164);
     std::vector<SimCall> out;
     SimCall c;
+    int greeting = 0;
     Query q(session, kListSimCallsForNumber);
-    IntoSimCall(q, c).Use(number).Use(limit);
-    for (bool row = q.Run(); row; row = q.Next()) out.push_back(c);
+    IntoSimCall(q, c, greeting).Use(number).Use(limit);
+    for (bool row = q.Run(); row; row = q.Next()) {
+      c.custom_greeting = greeting != 0;
+      out.push_back(c);
+    }
     return out;
   });
 }

@@ -26,6 +26,7 @@ class SqlStore final : public Store {
         sim_messages_(*db_),
         app_enrolments_(*db_),
         questions_(*db_),
+        greetings_(*db_),
         push_(*db_),
         audit_(*db_),
         rate_limits_(*db_) {}
@@ -40,6 +41,7 @@ class SqlStore final : public Store {
   SimMessageStore& sim_messages() override { return sim_messages_; }
   AppEnrolmentStore& app_enrolments() override { return app_enrolments_; }
   QuestionStore& questions() override { return questions_; }
+  GreetingStore& greetings() override { return greetings_; }
   PushStore& push() override { return push_; }
   AuditLog& audit() override { return audit_; }
   RateLimitStore& rate_limits() override { return rate_limits_; }
@@ -64,6 +66,7 @@ class SqlStore final : public Store {
   sql::SqlSimMessageStore sim_messages_;
   sql::SqlAppEnrolmentStore app_enrolments_;
   sql::SqlQuestionStore questions_;
+  sql::SqlGreetingStore greetings_;
   sql::SqlPushStore push_;
   sql::SqlAuditLog audit_;
   sql::SqlRateLimitStore rate_limits_;

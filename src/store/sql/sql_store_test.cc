@@ -446,6 +446,15 @@ TEST_P(StoreContractTest, SimCallsAreListedAndUpdatedFromTheExpectedState) {
   EXPECT_EQ(store_->sim_calls().Get("c1")->end_reason, "hung_up_by_phone");
   EXPECT_EQ(store_->sim_calls().Get("c1")->ended_at, kT0 + 40);
 
+  // A call playing the tenant's greeting says so, in both reads.
+  SimCall greeted = call("c4", "+33633333333", kT0 + 50);
+  greeted.custom_greeting = true;
+  ASSERT_OK(store_->sim_calls().Create(greeted));
+  EXPECT_TRUE(store_->sim_calls().Get("c4")->custom_greeting);
+  EXPECT_TRUE(store_->sim_calls().ListForNumber("+33633333333", 1)->front().custom_greeting);
+  EXPECT_FALSE(store_->sim_calls().Get("c1")->custom_greeting);
+  EXPECT_FALSE(store_->sim_calls().ListForNumber("+33611111111", 1)->front().custom_greeting);
+
   SimCall missing = call("nope", "+33699999999", kT0);
   EXPECT_EQ(store_->sim_calls().Update(missing, "ringing").code(), Code::kNotFound);
   EXPECT_EQ(store_->sim_calls().Get("nope").status().code(), Code::kNotFound);
@@ -683,6 +692,60 @@ TEST_P(StoreContractTest, QuestionSettingsCustomQuestionsAndAnswers) {
   EXPECT_EQ(store_->methods().ListForUser(ana_)->size(), 1u);
   EXPECT_EQ(store_->questions().GetAnswers(NewUser("ben"), second).status().code(),
             Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, GreetingsAreKeptPerTenantAndLanguage) {
+  // Every byte value, NUL and 0xFF included: the audio comes back exactly.
+  std::string fr_audio;
+  for (int i = 0; i < 2000; ++i) fr_audio += static_cast<char>(i % 256);
+  ASSERT_OK(store_->greetings().Put({tenant_id_, "fr", fr_audio, 250, kT0}));
+  Result<Greeting> fr = store_->greetings().Get(tenant_id_, "fr");
+  ASSERT_TRUE(fr.ok()) << fr.status().ToString();
+  EXPECT_EQ(fr->audio_ulaw, fr_audio);
+  EXPECT_EQ(fr->tenant_id, tenant_id_);
+  EXPECT_EQ(fr->locale, "fr");
+  EXPECT_EQ(fr->duration_ms, 250);
+  EXPECT_EQ(fr->created_at, kT0);
+  EXPECT_EQ(store_->greetings().Get(tenant_id_, "en").status().code(), Code::kNotFound);
+
+  // The longest greeting there is (20 s) fits.
+  const std::string en_audio(160'000, '\xFF');
+  ASSERT_OK(store_->greetings().Put({tenant_id_, "en", en_audio, 20'000, kT0 + 1}));
+  EXPECT_EQ(store_->greetings().Get(tenant_id_, "en")->audio_ulaw, en_audio);
+
+  // Uploading again replaces that language's greeting only.
+  const std::string replacement("\x7F\x00\x7F", 3);
+  ASSERT_OK(store_->greetings().Put({tenant_id_, "fr", replacement, 0, kT0 + 2}));
+  EXPECT_EQ(store_->greetings().Get(tenant_id_, "fr")->audio_ulaw, replacement);
+  EXPECT_EQ(store_->greetings().Get(tenant_id_, "fr")->created_at, kT0 + 2);
+  Result<std::vector<GreetingSummary>> listed = store_->greetings().List(tenant_id_);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].locale, "en");
+  EXPECT_EQ((*listed)[0].size_bytes, 160'000);
+  EXPECT_EQ((*listed)[0].duration_ms, 20'000);
+  EXPECT_EQ((*listed)[0].created_at, kT0 + 1);
+  EXPECT_EQ((*listed)[1].locale, "fr");
+  EXPECT_EQ((*listed)[1].size_bytes, 3);
+
+  // Another tenant sees none of them.
+  Result<int64_t> fabrikam = store_->tenants().Create(Tenant{.name = "Fabrikam",
+                                                             .domain = "fabrikam.example",
+                                                             .default_locale = "en",
+                                                             .default_region = "US"});
+  ASSERT_TRUE(fabrikam.ok());
+  EXPECT_EQ(store_->greetings().Get(*fabrikam, "fr").status().code(), Code::kNotFound);
+  EXPECT_TRUE(store_->greetings().List(*fabrikam)->empty());
+  EXPECT_EQ(store_->greetings().Delete(*fabrikam, "fr").code(), Code::kNotFound);
+
+  ASSERT_OK(store_->greetings().Delete(tenant_id_, "fr"));
+  EXPECT_EQ(store_->greetings().Delete(tenant_id_, "fr").code(), Code::kNotFound);
+  EXPECT_EQ(store_->greetings().Get(tenant_id_, "fr").status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->greetings().List(tenant_id_)->size(), 1u);
+
+  EXPECT_EQ(store_->greetings().Put({9999, "fr", "x", 0, kT0}).code(), Code::kNotFound);
+  EXPECT_EQ(store_->greetings().Put({tenant_id_, "fr", "", 0, kT0}).code(), Code::kInvalidArgument);
+  EXPECT_EQ(store_->greetings().Get(tenant_id_, "fr").status().code(), Code::kNotFound);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, StoreBackends(), BackendName);

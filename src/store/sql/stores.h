@@ -125,6 +125,18 @@ class SqlQuestionStore final : public QuestionStore {
   Db& db_;
 };
 
+class SqlGreetingStore final : public GreetingStore {
+ public:
+  explicit SqlGreetingStore(Db& db) : db_(db) {}
+  Status Put(const Greeting& g) override;
+  Result<Greeting> Get(int64_t tenant_id, std::string_view locale) override;
+  Status Delete(int64_t tenant_id, std::string_view locale) override;
+  Result<std::vector<GreetingSummary>> List(int64_t tenant_id) override;
+
+ private:
+  Db& db_;
+};
+
 class SqlPushStore final : public PushStore {
  public:
   explicit SqlPushStore(Db& db) : db_(db) {}

@@ -9,6 +9,8 @@ Status SimulatedVoice::PlaceCall(const CallRequest& request) {
   call.caller = request.caller_id;
   call.locale = request.locale;
   call.prompt = request.prompt;
+  // The page cannot play the recording; it says that one replaces the words.
+  call.custom_greeting = !request.greeting_ulaw.empty();
   call.state = "ringing";
   call.created_at = clock_.NowMillis();
   SECINFO_RETURN_IF_ERROR(calls_.Create(call));

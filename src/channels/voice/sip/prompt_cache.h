@@ -58,13 +58,4 @@ class PromptCache {
   std::mutex make_mu_;  // held while the tools run
 };
 
-// Runs `argv` (argv[0] an absolute path) with stdin and stdout on /dev/null and stderr kept, waits
-// at most `timeout_ms`, and returns OK on exit status 0. Internal otherwise, with the tool's name,
-// its exit status or signal and the first line(s) of its stderr. Thread-safe.
-Status RunTool(const std::vector<std::string>& argv, int64_t timeout_ms);
-
-// The absolute path of `name` (looked up on PATH unless it contains a '/'), or empty when it is
-// not an executable file.
-std::string FindExecutable(const std::string& name);
-
 }  // namespace secinfo::channels::sip

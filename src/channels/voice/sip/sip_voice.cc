@@ -200,7 +200,10 @@ Status SipVoice::PlaceCall(const CallRequest& request) {
     return Status::InvalidArgument("destination '" + request.destination +
                                    "' is not an E.164 number");
   }
-  auto audio = prompts_->Get(request.locale, request.prompt);
+  // The tenant's recording is already u-law: it plays as is, with no speech to make.
+  Result<std::shared_ptr<const std::string>> audio =
+      request.greeting_ulaw.empty() ? prompts_->Get(request.locale, request.prompt)
+                                    : std::make_shared<const std::string>(request.greeting_ulaw);
   if (!audio.ok()) {
     if (audio.status().code() == Status::Code::kInvalidArgument) return audio.status();
     return Status::Unavailable("cannot speak the prompt: " + audio.status().message());

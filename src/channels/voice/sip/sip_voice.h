@@ -35,9 +35,9 @@ struct SipVoiceOptions {
 };
 
 // Voice calls through a SIP trunk or proxy (voice.provider = "sip"): calls
-// sip:<+E164>@<host>:<port>;transport=<udp|tcp>, speaks the prompt (espeak-ng, cached) as PCMU
-// once answered, and reports the keys pressed (RFC 4733). See sip/sip_engine.h for the call
-// itself and sip/call_outcome.h for how SIP responses map to events.
+// sip:<+E164>@<host>:<port>;transport=<udp|tcp>, speaks the prompt (espeak-ng, cached) or plays
+// the tenant's greeting as PCMU once answered, and reports the keys pressed (RFC 4733). See
+// sip/sip_engine.h for the call itself and sip/call_outcome.h for how SIP responses map to events.
 //
 // Threads: libre runs on a thread of its own (SipEngine). Prompts are made on the caller's thread
 // inside PlaceCall, before the call reaches the SIP thread. Events reach the sink on a few
@@ -60,10 +60,10 @@ class SipVoice final : public VoiceChannel {
   // Also accepts nullptr (at shutdown, before the sink is destroyed): when it returns, no event is
   // being delivered and none will be.
   void SetEventSink(CallEventSink* sink) override;
-  // Makes (or finds) the spoken prompt, then queues the call and returns. InvalidArgument for a
-  // destination that is not E.164 or an empty reference; AlreadyExists for a reference still in
-  // progress; Unavailable when the prompt cannot be made, too many calls are up, or the SIP stack
-  // does not run (no events follow then).
+  // Makes (or finds) the spoken prompt, unless the request carries a greeting to play instead, then
+  // queues the call and returns. InvalidArgument for a destination that is not E.164 or an empty
+  // reference; AlreadyExists for a reference still in progress; Unavailable when the prompt cannot
+  // be made, too many calls are up, or the SIP stack does not run (no events follow then).
   Status PlaceCall(const CallRequest& request) override;
   // CANCEL while ringing, BYE once answered. No event is delivered for the call afterwards (an
   // event already being handed to the sink at that instant may still arrive).

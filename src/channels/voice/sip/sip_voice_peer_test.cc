@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
@@ -14,8 +15,10 @@
 #include <set>
 #include <thread>
 
+#include "channels/voice/greeting.h"
 #include "channels/voice/sip/prompt_cache.h"
 #include "channels/voice/sip/sip_voice.h"
+#include "core/run_tool.h"
 #include "flows/registration/call_state.h"
 #include "sip_peers.h"
 
@@ -119,6 +122,25 @@ std::set<std::string> Recordings(const std::string& dir) {
   return files;
 }
 
+// Sign changes per second in the 20 ms windows of `wav` louder than `threshold`: twice the
+// frequency of a steady tone.
+double ZeroCrossingRate(const peers::WavAudio& wav, double threshold) {
+  const size_t window = static_cast<size_t>(wav.sample_rate * wav.channels / 50);
+  int64_t crossings = 0;
+  size_t active_samples = 0;
+  for (size_t start = 0; window > 0 && start + window <= wav.samples.size(); start += window) {
+    double sum = 0;
+    for (size_t i = start; i < start + window; ++i) sum += double(wav.samples[i]) * wav.samples[i];
+    if (std::sqrt(sum / window) <= threshold) continue;
+    for (size_t i = start + 1; i < start + window; ++i) {
+      if ((wav.samples[i - 1] < 0) != (wav.samples[i] < 0)) ++crossings;
+    }
+    active_samples += window;
+  }
+  if (active_samples == 0) return 0;
+  return crossings * double(wav.sample_rate * wav.channels) / double(active_samples);
+}
+
 class SipVoicePeers : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { setup_ = StartAll(); }
@@ -216,6 +238,26 @@ class SipVoicePeers : public ::testing::Test {
     return log_->Of(ref);
   }
 
+  // The recording of the call main_ answered since `before` was taken, once it holds 1.5 s of
+  // audio (polls the WAV file). Empty when none does before `deadline`.
+  static std::string WaitForRecording(const std::set<std::string>& before, Deadline deadline) {
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::string recording;
+      for (const std::string& f : Recordings(main_->record_dir())) {
+        if (!before.count(f)) recording = f;
+      }
+      if (!recording.empty()) {
+        auto wav = peers::ReadWav(recording);
+        if (wav.ok() && wav->sample_rate > 0 &&
+            wav->samples.size() >= static_cast<size_t>(wav->sample_rate * wav->channels * 3 / 2)) {
+          return recording;
+        }
+      }
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+    return "";
+  }
+
   static inline Status setup_;
   static inline std::string dir_;
   static inline std::string password_;
@@ -233,24 +275,9 @@ TEST_F(SipVoicePeers, AnsweredCallHearsThePromptAndPoundConfirms) {
   ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kAnswered, In(seconds(10))))
       << Story(log_->Of(ref));
 
-  // Let 1.5 s of the prompt reach the phone's recorder before pressing (polls the WAV file).
-  std::string recording;
-  const Deadline heard = In(seconds(10));
-  while (true) {
-    for (const std::string& f : Recordings(main_->record_dir())) {
-      if (!before.count(f)) recording = f;
-    }
-    if (!recording.empty()) {
-      auto wav = peers::ReadWav(recording);
-      if (wav.ok() && wav->sample_rate > 0 &&
-          wav->samples.size() >= static_cast<size_t>(wav->sample_rate * wav->channels * 3 / 2)) {
-        break;
-      }
-    }
-    ASSERT_LT(std::chrono::steady_clock::now(), heard)
-        << "no recording grew in " << main_->record_dir();
-    std::this_thread::sleep_for(milliseconds(20));
-  }
+  // Let 1.5 s of the prompt reach the phone's recorder before pressing.
+  const std::string recording = WaitForRecording(before, In(seconds(10)));
+  ASSERT_FALSE(recording.empty()) << "no recording grew in " << main_->record_dir();
   ASSERT_TRUE(main_->Press(kMain, "#").ok());
   ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kDigit, In(seconds(10)), '#'))
       << Story(log_->Of(ref));
@@ -278,6 +305,47 @@ TEST_F(SipVoicePeers, AnsweredCallHearsThePromptAndPoundConfirms) {
   const std::string ulaw((std::istreambuf_iterator<char>(cached)), {});
   ASSERT_FALSE(ulaw.empty());
   EXPECT_GT(peers::MatchShare(wav->samples, peers::UlawToLinear(ulaw), 8), 0.95) << recording;
+}
+
+TEST_F(SipVoicePeers, AnsweredCallHearsTheTenantsGreetingInsteadOfThePrompt) {
+  // A steady 1 kHz tone, nothing like speech, uploaded as a WAV and converted as set-greeting does.
+  const std::string wav_path = dir_ + "/greeting.wav";
+  Status made = RunTool({FindExecutable("sox"), "-n", "-r", "16000", "-c", "1", wav_path, "synth",
+                         "3", "sine", "1000", "vol", "0.5"},
+                        20'000);
+  ASSERT_TRUE(made.ok()) << made.ToString();
+  std::ifstream wav_file(wav_path, std::ios::binary);
+  const std::string upload((std::istreambuf_iterator<char>(wav_file)), {});
+  ConvertedGreeting greeting = ConvertGreeting(upload);
+  ASSERT_EQ(greeting.error, GreetingError::kNone) << greeting.detail;
+
+  const std::string ref = "greeting";
+  CallRequest call = Call(ref, kMain);
+  call.greeting_ulaw = greeting.ulaw;
+  const auto before = Recordings(main_->record_dir());
+  ASSERT_TRUE(voice_->PlaceCall(call).ok());
+  ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kAnswered, In(seconds(10))))
+      << Story(log_->Of(ref));
+  const std::string recording = WaitForRecording(before, In(seconds(10)));
+  ASSERT_FALSE(recording.empty()) << "no recording grew in " << main_->record_dir();
+  ASSERT_TRUE(main_->Press(kMain, "#").ok());
+  ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kDigit, In(seconds(10)), '#'))
+      << Story(log_->Of(ref));
+  EXPECT_EQ(FlowOutcome(log_->Of(ref)), "confirmed");
+  ASSERT_TRUE(voice_->HangUp(ref).ok());
+  ASSERT_TRUE(main_->WaitForCalls(kMain, 0, In(seconds(5))).ok());
+  ASSERT_TRUE(WaitIdle(*voice_, In(seconds(5))));
+
+  // The phone heard the tone, not the spoken prompt: a steady 1 kHz (2000 sign changes a
+  // second) in every window it was loud...
+  auto heard = peers::ReadWav(recording);
+  ASSERT_TRUE(heard.ok()) << heard.status().ToString();
+  ASSERT_EQ(heard->sample_rate, 8000) << recording;
+  EXPECT_GT(heard->ActiveShare(300.0), 0.95) << recording;
+  EXPECT_NEAR(ZeroCrossingRate(*heard, 300.0), 2000.0, 100.0) << recording;
+  // ... and it is the tenant's recording, sample for sample.
+  EXPECT_GT(peers::MatchShare(heard->samples, peers::UlawToLinear(greeting.ulaw), 8), 0.95)
+      << recording;
 }
 
 TEST_F(SipVoicePeers, ZeroPoundReportsFraud) {
