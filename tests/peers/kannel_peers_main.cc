@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "crypto/encoding.h"
 #include "kannel_peers.h"
 #include "sip_peers.h"
 
@@ -35,27 +36,17 @@ constexpr char kUsage[] =
     "usage: kannel_peers --dir DIR [--user U] [--password P]\n"
     "       kannel_peers --messages DIR\n";
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
 int PrintMessages(const std::string& dir) {
   nlohmann::json out = nlohmann::json::array();
   for (const FakeSms& m : Kannel::MessagesIn(dir)) {
     nlohmann::json j = {{"from", m.from}, {"to", m.to}, {"coding", m.coding}};
     // Raw bytes ("data", the parts of a long text) as hex: JSON strings hold only UTF-8.
     if (m.coding == "data") {
-      j["data_hex"] = Hex(m.text);
+      j["data_hex"] = crypto::HexEncode(m.text);
     } else {
       j["text"] = m.text;
     }
-    if (!m.udh.empty()) j["udh_hex"] = Hex(m.udh);
+    if (!m.udh.empty()) j["udh_hex"] = crypto::HexEncode(m.udh);
     out.push_back(std::move(j));
   }
   std::printf("%s\n", out.dump().c_str());

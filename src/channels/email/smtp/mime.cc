@@ -4,22 +4,14 @@
 #include <cstdio>
 #include <ctime>
 
+#include "crypto/encoding.h"
+
 namespace secinfo::channels::smtp {
 namespace {
 
 constexpr size_t kMaxHeaderLine = 78;        // RFC 5322 §2.1.1 "SHOULD"
 constexpr size_t kMaxQpLine = 76;            // RFC 2045 §6.7 (5)
 constexpr char kHex[] = "0123456789ABCDEF";  // quoted-printable wants upper case
-
-std::string LowerHex(std::string_view raw) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : raw) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
 
 std::string Base64(std::string_view raw) {
   static constexpr char kAlphabet[] =
@@ -226,11 +218,11 @@ std::string_view AddressDomain(std::string_view address) {
 }
 
 std::string NewMessageId(std::string_view random_bytes, std::string_view domain) {
-  return "<" + LowerHex(random_bytes) + "@" + std::string(domain) + ">";
+  return "<" + crypto::HexEncode(random_bytes) + "@" + std::string(domain) + ">";
 }
 
 std::string NewBoundary(std::string_view random_bytes) {
-  return "=_secinfo_" + LowerHex(random_bytes);
+  return "=_secinfo_" + crypto::HexEncode(random_bytes);
 }
 
 std::string Rfc5322Date(int64_t millis) {
