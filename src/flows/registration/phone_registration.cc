@@ -124,10 +124,13 @@ BeginResult PhoneRegistration::Begin(const BeginRequest& request) {
   if (!placed.ok()) {
     spdlog::warn("voice provider {} could not place call {}: {}", voice_.name(), a.id,
                  placed.ToString());
-    Advance(a.id, [&](store::CallAttempt& x) {
-      return ApplyCallEvent(x, {channels::CallEventKind::kFailed, 0, placed.message()},
-                            clock_.NowMillis());
-    });
+    Advance(
+        a.id,
+        [&](store::CallAttempt& x) {
+          return ApplyCallEvent(x, {channels::CallEventKind::kFailed, 0, placed.message()},
+                                clock_.NowMillis());
+        },
+        placed.message());
     result.error = BeginError::kCallFailed;
     return result;
   }
@@ -195,15 +198,19 @@ void PhoneRegistration::OnCallEvent(std::string_view provider, std::string_view 
                  a.status().ToString());
     return;
   }
+  const std::string_view why =
+      event.kind == channels::CallEventKind::kFailed ? std::string_view(event.detail) : "";
   auto advanced = Advance(
-      a->id, [&](store::CallAttempt& x) { return ApplyCallEvent(x, event, clock_.NowMillis()); });
+      a->id, [&](store::CallAttempt& x) { return ApplyCallEvent(x, event, clock_.NowMillis()); },
+      why);
   if (!advanced.ok()) {
     spdlog::error("call {} could not record an event: {}", a->id, advanced.status().ToString());
   }
 }
 
 Result<store::CallAttempt> PhoneRegistration::Advance(
-    std::string_view attempt_id, const std::function<bool(store::CallAttempt&)>& change) {
+    std::string_view attempt_id, const std::function<bool(store::CallAttempt&)>& change,
+    std::string_view why) {
   for (int tries = 0; tries < 16; ++tries) {
     auto current = store_.call_attempts().Get(attempt_id);
     if (!current.ok()) return current.status();
@@ -236,7 +243,7 @@ Result<store::CallAttempt> PhoneRegistration::Advance(
     }
     if (written.ok()) {
       next.version += 1;
-      if (current->ended_at == 0 && next.ended_at != 0) OnFinal(next);
+      if (current->ended_at == 0 && next.ended_at != 0) OnFinal(next, why);
       return next;
     }
     if (written.code() != Status::Code::kFailedPrecondition) return written;
@@ -244,13 +251,18 @@ Result<store::CallAttempt> PhoneRegistration::Advance(
   return Status::Unavailable("call attempt kept changing under us");
 }
 
-void PhoneRegistration::OnFinal(const store::CallAttempt& a) {
+void PhoneRegistration::OnFinal(const store::CallAttempt& a, std::string_view why) {
   CallState state = ParseCallState(a.state).value_or(CallState::kFailed);
   if (state != CallState::kHungUp) {
     Status s = voice_.HangUp(a.provider_call_id);
     if (!s.ok()) spdlog::warn("hanging up call {}: {}", a.id, s.ToString());
   }
-  Audit(a, "call", a.state);
+  // A call is never retried (a second call the person did not ask for): its failure, with the
+  // provider's reason, is counted here.
+  Audit(a, "call", a.state,
+        why.empty()
+            ? ""
+            : "attempt " + a.id.substr(0, 8) + " to " + a.phone_e164 + "; " + std::string(why));
   if (state == CallState::kConfirmed) {
     Audit(a, a.replaces_method_id ? "method_change" : "method_register", "success");
   } else if (state == CallState::kFraudReported) {

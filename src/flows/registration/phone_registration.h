@@ -95,9 +95,11 @@ class PhoneRegistration final : public channels::CallEventSink {
  private:
   // Reads the attempt, applies `change`, writes it back if it changed (compare-and-set, retried on
   // a concurrent write), creating the method on confirmation, then acts on a newly final state.
+  // `why`: the provider's reason when the change is a failure, for the audit log.
   Result<store::CallAttempt> Advance(std::string_view attempt_id,
-                                     const std::function<bool(store::CallAttempt&)>& change);
-  void OnFinal(const store::CallAttempt& a);
+                                     const std::function<bool(store::CallAttempt&)>& change,
+                                     std::string_view why = {});
+  void OnFinal(const store::CallAttempt& a, std::string_view why);
   // The tenant's recorded greeting in `locale` (u-law), or empty to speak the prompt.
   std::string GreetingFor(int64_t tenant_id, const std::string& locale);
   void Audit(const store::CallAttempt& a, std::string action, std::string result,

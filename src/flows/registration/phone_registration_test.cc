@@ -20,11 +20,13 @@ class RecordingVoice final : public channels::VoiceChannel {
   void SetEventSink(channels::CallEventSink* sink) override { network_.SetEventSink(sink); }
   Status PlaceCall(const channels::CallRequest& request) override {
     requests.push_back(request);
+    if (!refuse.ok()) return refuse;
     return network_.PlaceCall(request);
   }
   Status HangUp(std::string_view reference) override { return network_.HangUp(reference); }
 
   std::vector<channels::CallRequest> requests;
+  Status refuse;  // not OK: PlaceCall fails with it, as a trunk that is down would
 
  private:
   channels::VoiceChannel& network_;
@@ -166,6 +168,34 @@ TEST_F(PhoneRegistrationTest, NoAnswerWrongKeyHangUpAndFraudLeaveNothing) {
   EXPECT_EQ(State(silent.attempt_id), "no_input");
 
   EXPECT_TRUE(store_->methods().ListForUser(user_.id)->empty());
+}
+
+TEST_F(PhoneRegistrationTest, AFailedCallIsAuditedWithTheProvidersReasonAndNeverPlacedAgain) {
+  voice_->refuse = Status::Unavailable("sip: 503 Service Unavailable from the trunk");
+  BeginResult refused = Begin("0425555123");
+  EXPECT_EQ(refused.error, BeginError::kCallFailed);
+  EXPECT_EQ(voice_->requests.size(), 1u);
+  voice_->refuse = Status::Ok();
+
+  // A call that broke off after ringing: the provider's event carries the reason.
+  BeginResult broken = Begin("0425555123");
+  ASSERT_EQ(broken.error, BeginError::kNone);
+  flow_->OnCallEvent(voice_->name(), broken.attempt_id,
+                     {channels::CallEventKind::kFailed, 0, "RTP timeout"});
+  EXPECT_EQ(State(broken.attempt_id), "failed");
+  EXPECT_EQ(voice_->requests.size(), 2u) << "one call each time the person asked, no retry";
+
+  auto audit = store_->audit().ListForTenant(tenant_id_, 10);
+  std::vector<std::string> calls;
+  for (const auto& e : *audit) {
+    if (e.action == "call") calls.insert(calls.begin(), e.result + ": " + e.detail);
+  }
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].rfind("failed: attempt ", 0), 0u) << calls[0];
+  EXPECT_NE(calls[0].find("to +33425555123; sip: 503 Service Unavailable from the trunk"),
+            std::string::npos)
+      << calls[0];
+  EXPECT_NE(calls[1].find("; RTP timeout"), std::string::npos) << calls[1];
 }
 
 TEST_F(PhoneRegistrationTest, BadInputIsRefusedBeforeAnyCall) {
