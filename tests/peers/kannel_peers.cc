@@ -31,24 +31,6 @@ std::string ReadAll(const std::string& path) {
   return s.str();
 }
 
-std::string Tail(const std::string& path, size_t n = 1500) {
-  const std::string s = ReadAll(path);
-  return s.size() > n ? s.substr(s.size() - n) : s;
-}
-
-void PollPause() { std::this_thread::sleep_for(milliseconds(20)); }
-
-bool CanConnect(uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
-  ::close(fd);
-  return ok;
-}
-
 // Waits until `ready` holds, failing early when `process` exits.
 Status WaitFor(const std::function<bool()>& ready, ChildProcess& process, const std::string& what,
                const std::string& log, Deadline deadline) {

@@ -46,15 +46,6 @@ Status WriteText(const std::string& path, const std::string& text) {
   return out ? Status::Ok() : Status::Internal("cannot write " + path);
 }
 
-std::string Tail(const std::string& path, size_t n = 2000) {
-  auto text = ReadText(path);
-  if (!text.ok()) return "";
-  return text->size() > n ? text->substr(text->size() - n) : *text;
-}
-
-// Waits a moment between two polls of a condition (the caller holds the deadline).
-void PollPause() { std::this_thread::sleep_for(milliseconds(20)); }
-
 bool Bindable(int type, uint16_t port) {
   int fd = ::socket(AF_INET, type, 0);
   if (fd < 0) return false;
@@ -63,17 +54,6 @@ bool Bindable(int type, uint16_t port) {
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   a.sin_port = htons(port);
   bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
-  ::close(fd);
-  return ok;
-}
-
-bool CanConnect(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
   ::close(fd);
   return ok;
 }
@@ -91,6 +71,33 @@ std::string StripAnsi(const std::string& s) {
 }
 
 }  // namespace
+
+std::string Tail(const std::string& path, size_t n) {
+  auto text = ReadText(path);
+  if (!text.ok()) return "";
+  return text->size() > n ? text->substr(text->size() - n) : *text;
+}
+
+void PollPause() { std::this_thread::sleep_for(milliseconds(20)); }
+
+bool PollUntil(const std::function<bool()>& done, Deadline deadline) {
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    PollPause();
+  }
+  return true;
+}
+
+bool CanConnect(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
+  ::close(fd);
+  return ok;
+}
 
 std::string Substitute(std::string text,
                        const std::vector<std::pair<std::string, std::string>>& values) {

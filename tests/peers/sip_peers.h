@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,16 @@ inline Deadline In(std::chrono::milliseconds d) { return std::chrono::steady_clo
 
 // A loopback port free for both TCP and UDP, together with the `span - 1` ports after it.
 Result<uint16_t> PickFreePort(int span = 1);
+
+// What every peer harness and its tests share. Nothing waits with a fixed sleep: waits poll a
+// condition with a deadline, PollPause (20 ms) apart.
+void PollPause();
+// Calls `done` until it returns true (true) or `deadline` passes (false).
+bool PollUntil(const std::function<bool()>& done, Deadline deadline);
+// The last `n` bytes of a log file; empty when it cannot be read.
+std::string Tail(const std::string& path, size_t n = 2000);
+// Whether something accepts TCP connections on 127.0.0.1:`port`.
+bool CanConnect(uint16_t port);
 
 // A child process started with an argument vector, stdout and stderr into `log`.
 class ChildProcess {

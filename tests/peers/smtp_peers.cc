@@ -32,18 +32,11 @@ using std::chrono::milliseconds;
 // Debian's interpreter, where python3-aiosmtpd lives; a python earlier on PATH may lack it.
 constexpr char kPython[] = "/usr/bin/python3";
 
-void PollPause() { std::this_thread::sleep_for(milliseconds(20)); }
-
 std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-std::string Tail(const std::string& path, size_t n = 2000) {
-  std::string text = ReadText(path);
-  return text.size() > n ? text.substr(text.size() - n) : text;
 }
 
 // Runs a command to its end (stdout and stderr into `log`). OK when it exits with 0.
@@ -75,17 +68,6 @@ Status Run(const std::vector<std::string>& argv, const std::string& log, Deadlin
     return Status::Unavailable(argv[0] + " failed: " + Tail(log));
   }
   return Status::Ok();
-}
-
-bool CanConnect(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
-  ::close(fd);
-  return ok;
 }
 
 // OpenSMTPD's daemon, where Debian's opensmtpd puts it.

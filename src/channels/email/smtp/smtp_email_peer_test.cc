@@ -490,12 +490,9 @@ TEST_F(SmtpEmailOpenSmtpd, EnglishCodeMailReadsBackExactly) {
 // the test; a fixed opensmtpd runs it. smtpd logs the reason a moment after the client got its
 // alert: poll.
 bool ShowsOpenSsl3KeyBug(const peers::OpenSmtpd& server) {
-  const peers::Deadline deadline = In(milliseconds(3000));
-  while (server.LogTail().find("missing private key") == std::string::npos) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  return true;
+  return peers::PollUntil(
+      [&] { return server.LogTail().find("missing private key") != std::string::npos; },
+      In(milliseconds(3000)));
 }
 
 TEST_F(SmtpEmailOpenSmtpd, StartTlsWithTheTestCaDelivers) {

@@ -106,11 +106,9 @@ std::vector<Record> ReadRecords(const std::string& file, std::string_view kind) 
 
 std::vector<Record> WaitForRecords(const std::string& file, std::string_view kind, size_t count,
                                    Deadline deadline) {
-  while (true) {
-    auto records = ReadRecords(file, kind);
-    if (records.size() >= count || std::chrono::steady_clock::now() >= deadline) return records;
-    std::this_thread::sleep_for(20ms);  // polling interval, not synchronisation
-  }
+  std::vector<Record> records;
+  peers::PollUntil([&] { return (records = ReadRecords(file, kind)).size() >= count; }, deadline);
+  return records;
 }
 
 // ---- the SMSC process ---------------------------------------------------------------------
@@ -216,11 +214,8 @@ class SmppSmsPeerTest : public ::testing::Test {
   // Polls Health until `pred` holds for it.
   template <typename Pred>
   Status WaitHealth(Pred pred, Deadline deadline) {
-    Status h = sms_->Health();
-    while (!pred(h) && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(20ms);
-      h = sms_->Health();
-    }
+    Status h;
+    peers::PollUntil([&] { return pred(h = sms_->Health()); }, deadline);
     return h;
   }
   void WaitBound() {

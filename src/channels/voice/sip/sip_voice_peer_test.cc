@@ -218,11 +218,7 @@ class SipVoicePeers : public ::testing::Test {
 
   // Waits until `voice` has delivered the last event of every call.
   static bool WaitIdle(const SipVoice& voice, Deadline deadline) {
-    while (voice.ActiveCalls() != 0) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(milliseconds(10));
-    }
-    return true;
+    return peers::PollUntil([&] { return voice.ActiveCalls() == 0; }, deadline);
   }
 
   // Answered call to kMain: presses `keys`, waits for the last one, returns the events.
