@@ -11,6 +11,7 @@
 #include <iterator>
 #include <optional>
 
+#include "channels/curl.h"
 #include "channels/email/smtp/mime.h"
 
 namespace secinfo::channels {
@@ -21,17 +22,6 @@ using std::chrono::steady_clock;
 constexpr auto kHealthTtl = std::chrono::seconds(30);
 constexpr int64_t kMaxProbeSeconds = 5;
 constexpr size_t kMaxReplyLength = 300;
-
-// curl_global_init is not thread-safe and must run once before any handle exists.
-Status InitCurlOnce() {
-  static std::once_flag once;
-  static CURLcode code = CURLE_OK;
-  std::call_once(once, [] { code = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (code != CURLE_OK) {
-    return Status::Internal(std::string("libcurl did not initialize: ") + curl_easy_strerror(code));
-  }
-  return Status::Ok();
-}
 
 bool IsHostName(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -129,14 +119,6 @@ int OnDebug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
   }
   return 0;
 }
-
-struct CurlCleanup {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
-};
-struct SlistFree {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using CurlHandle = std::unique_ptr<CURL, CurlCleanup>;
 
 // What every connection to the relay shares: TLS policy, certificate checks, credentials,
 // timeouts. Returns the first option libcurl refused.
@@ -287,8 +269,7 @@ SendResult SmtpEmail::Deliver(const EmailMessage& message) {
     if (!curl) return SendResult::Final(Status::Unavailable("SMTP: libcurl: no handle"));
     Transfer t{.upload = *mime};
     const std::string mail_from = "<" + config_.from_address + ">";
-    std::unique_ptr<curl_slist, SlistFree> rcpt(
-        curl_slist_append(nullptr, ("<" + message.to + ">").c_str()));
+    CurlList rcpt(curl_slist_append(nullptr, ("<" + message.to + ">").c_str()));
     CURLcode rc = SetUp(curl.get(), config_.smtp, url_, config_.smtp.timeout_seconds, t);
     auto set = [&](CURLoption option, auto value) {
       if (rc == CURLE_OK) rc = curl_easy_setopt(curl.get(), option, value);

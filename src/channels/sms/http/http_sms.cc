@@ -7,6 +7,7 @@
 #include <memory>
 #include <utility>
 
+#include "channels/curl.h"
 #include "channels/sms/http/http_template.h"
 
 namespace secinfo::channels {
@@ -21,17 +22,6 @@ constexpr int64_t kHealthFailureMillis = 60'000;
 constexpr std::string_view kMasked = "***";
 // Shorter secrets would mask ordinary words of an answer; such a password is no secret anyway.
 constexpr size_t kMinMaskedLength = 4;
-
-// curl_global_init is not thread-safe and must run once before any handle exists.
-Status InitCurlOnce() {
-  static std::once_flag once;
-  static CURLcode code = CURLE_OK;
-  std::call_once(once, [] { code = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (code != CURLE_OK) {
-    return Status::Internal(std::string("libcurl did not initialize: ") + curl_easy_strerror(code));
-  }
-  return Status::Ok();
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -110,13 +100,6 @@ size_t KeepAnswer(char* data, size_t size, size_t count, void* user) {
   }
   return n;  // the rest is read and dropped, so the exchange still completes
 }
-
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
 
 }  // namespace
 
@@ -243,7 +226,7 @@ SendResult HttpSms::Post(const SmsMessage& message) const {
                               h.encoding == "json" ? Encoding::kJson : Encoding::kPercent)
            : std::string();
 
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  CurlHandle curl(curl_easy_init());
   if (!curl) return SendResult::Final(Status::Unavailable("sms.http: libcurl: out of memory"));
   CURL* c = curl.get();
   curl_slist* raw_headers = nullptr;
@@ -256,7 +239,7 @@ SendResult HttpSms::Post(const SmsMessage& message) const {
     add_header("Expect:");  // no 100-continue round trip for larger bodies
   }
   if (h.auth == "bearer") add_header("Authorization: Bearer " + h.password);
-  std::unique_ptr<curl_slist, SlistDeleter> headers(raw_headers);
+  CurlList headers(raw_headers);
 
   std::string answer;
   char error[CURL_ERROR_SIZE] = "";
