@@ -76,16 +76,9 @@ CodeBeginResult CodeRegistration::Begin(const CodeBeginRequest& request) {
       result.error = BeginError::kCannotReceiveSms;
       return result;
     }
-    switch (methods::FindPhoneConflict(*existing, *type, result.number.e164, request.replacing)) {
-      case methods::PhoneConflict::kTypeTaken:
-        result.error = BeginError::kTypeTaken;
-        return result;
-      case methods::PhoneConflict::kNumberTaken:
-        result.error = BeginError::kNumberTaken;
-        return result;
-      case methods::PhoneConflict::kNone:
-        break;
-    }
+    result.error = FromPhoneConflict(
+        methods::FindPhoneConflict(*existing, *type, result.number.e164, request.replacing));
+    if (result.error != BeginError::kNone) return result;
     c.channel = "sms";
     c.destination = result.number.e164;
     c.phone_type = std::string(methods::PhoneTypeName(*type));

@@ -36,6 +36,18 @@ BeginError FromParseError(phone::ParseError e) {
   return BeginError::kNotValidForRegion;
 }
 
+BeginError FromPhoneConflict(methods::PhoneConflict c) {
+  switch (c) {
+    case methods::PhoneConflict::kTypeTaken:
+      return BeginError::kTypeTaken;
+    case methods::PhoneConflict::kNumberTaken:
+      return BeginError::kNumberTaken;
+    case methods::PhoneConflict::kNone:
+      break;
+  }
+  return BeginError::kNone;
+}
+
 PhoneRegistration::PhoneRegistration(store::Store& store, channels::VoiceChannel& voice,
                                      const Clock& clock, Random& random,
                                      PhoneRegistrationOptions options)
@@ -64,16 +76,9 @@ BeginResult PhoneRegistration::Begin(const BeginRequest& request) {
 
   auto existing = store_.methods().ListForUser(user.id);
   if (!existing.ok()) return {BeginError::kInternal};
-  switch (methods::FindPhoneConflict(*existing, *type, result.number.e164, request.replacing)) {
-    case methods::PhoneConflict::kTypeTaken:
-      result.error = BeginError::kTypeTaken;
-      return result;
-    case methods::PhoneConflict::kNumberTaken:
-      result.error = BeginError::kNumberTaken;
-      return result;
-    case methods::PhoneConflict::kNone:
-      break;
-  }
+  result.error = FromPhoneConflict(
+      methods::FindPhoneConflict(*existing, *type, result.number.e164, request.replacing));
+  if (result.error != BeginError::kNone) return result;
 
   // Each call rings somebody's phone: limit them per person and per called number.
   const int64_t now = clock_.NowMillis();

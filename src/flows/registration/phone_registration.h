@@ -9,6 +9,7 @@
 #include "core/random.h"
 #include "core/result.h"
 #include "flows/registration/call_state.h"
+#include "methods/phone/phone_method.h"
 #include "phone/number.h"
 #include "store/store.h"
 
@@ -44,6 +45,8 @@ enum class BeginError {
 
 // The page's error for a number libphonenumber (or our extension rules) refused.
 BeginError FromParseError(phone::ParseError e);
+// The page's error when the phone clashes with one already registered; kNone when it does not.
+BeginError FromPhoneConflict(methods::PhoneConflict c);
 
 struct BeginRequest {
   store::User user;
