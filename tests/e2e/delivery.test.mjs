@@ -10,7 +10,7 @@
 // by PID. axe runs on every page; screenshots in output/delivery/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -20,6 +20,7 @@ import {
   checkA11y,
   checkEveryPage,
   clickAndWaitForNavigation,
+  firstJsonLine,
   freePort,
   launchBrowser,
   listedMethods,
@@ -29,6 +30,8 @@ import {
   screenshot,
   seedTenant,
   signIn,
+  spawnPeer,
+  stopProcess,
 } from './lib/harness.mjs';
 
 const NAME = 'delivery';
@@ -44,7 +47,7 @@ let dir;
 let smsc; // { proc, port, log }
 let smtp; // { proc, port, maildir }
 let server;
-let kannel; // { proc, world }
+let kannel; // { proc, dir }
 let kannelServer;
 let browser; // Ana's, in French
 let page;
@@ -55,15 +58,9 @@ let a11yEnglish;
 // ---------------------------------------------------------------------------------------------
 // The peers
 
-/** Starts a child, remembers it, and resolves once `ready()` is true (polled). */
+/** Starts a peer program (spawnPeer) and resolves once `ready(proc)` is true (polled). */
 async function startPeer(command, args, ready, what) {
-  // stdin stays open while this process lives: kannel_peers holds Kannel until it closes.
-  const proc = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  const output = [];
-  proc.stdout.on('data', (d) => output.push(d));
-  proc.stderr.on('data', (d) => output.push(d));
-  proc.exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
-  proc.output = () => Buffer.concat(output).toString('utf8');
+  const proc = spawnPeer(command, args);
   let exitInfo = null;
   proc.exited.then((x) => (exitInfo = x));
   await pollUntil(
@@ -74,19 +71,6 @@ async function startPeer(command, args, ready, what) {
     { timeout: 15_000, interval: 50, message: `${what} to be ready` },
   );
   return proc;
-}
-
-/** Stops a peer by its PID and waits until it is gone. */
-async function stopPeer(proc) {
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  proc.kill('SIGTERM');
-  let timer;
-  const done = await Promise.race([proc.exited, new Promise((r) => (timer = setTimeout(() => r(null), 5000)))]);
-  clearTimeout(timer);
-  if (!done) {
-    proc.kill('SIGKILL');
-    await proc.exited;
-  }
 }
 
 function accepts(port) {
@@ -217,22 +201,8 @@ before(async () => {
   await server.start();
 
   const kannelDir = path.join(dir, 'kannel');
-  let world = null;
-  kannel = {};
-  kannel.proc = await startPeer(
-    KANNEL_PEERS,
-    ['--dir', kannelDir],
-    (p) => {
-      const line = p.output().split('\n').find((l) => l.startsWith('{'));
-      if (!line) return false;
-      world = JSON.parse(line);
-      if (world.error) throw new Error(`kannel_peers: ${world.error}\n${p.output()}`);
-      return true;
-    },
-    'kannel_peers',
-  );
-  kannel.world = world;
-  kannel.dir = kannelDir;
+  kannel = { dir: kannelDir, proc: spawnPeer(KANNEL_PEERS, ['--dir', kannelDir]) };
+  const world = await firstJsonLine(kannel.proc, 'kannel_peers');
   fs.mkdirSync(path.join(dir, 'node2'));
   kannelServer = new Server({ dir: path.join(dir, 'node2'), name: 'kannel-node', env: { ...world.env, SECINFO_SMS_SENDER: 'Contoso' } });
   seedTenant(kannelServer, { allow: 'phone', users: [{ email: 'chloe@contoso.example', name: 'Chloé Martin', locale: 'fr' }] });
@@ -249,9 +219,9 @@ after(async () => {
   await english?.close();
   await server?.stop();
   await kannelServer?.stop();
-  await stopPeer(kannel?.proc);
-  await stopPeer(smsc?.proc);
-  await stopPeer(smtp?.proc);
+  await stopProcess(kannel?.proc);
+  await stopProcess(smsc?.proc);
+  await stopProcess(smtp?.proc);
   if (process.exitCode) console.log(`kept ${dir} (server log, SMSC log, Maildir)`);
   else removeDir(dir);
 });
@@ -358,7 +328,7 @@ test('in French, Chloé registers her mobile with the code that went through Kan
 });
 
 test('in English, with the SMTP server down, Bruno reads a clear message and every attempt is in the audit log', async () => {
-  await stopPeer(smtp.proc);
+  await stopProcess(smtp.proc);
   assert.equal(await accepts(smtp.port), false, 'nothing listens on the relay port any more');
   const before = mails().length;
 

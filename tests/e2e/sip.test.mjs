@@ -9,7 +9,6 @@
 // output/sip/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -20,6 +19,7 @@ import {
   checkA11y,
   checkEveryPage,
   clickAndWaitForNavigation,
+  firstJsonLine,
   launchBrowser,
   listedMethods,
   makeTempDir,
@@ -28,6 +28,8 @@ import {
   screenshot,
   seedTenant,
   signIn,
+  spawnPeer,
+  stopProcess,
   waitForCallStatus,
 } from './lib/harness.mjs';
 
@@ -62,49 +64,15 @@ const ctrls = new Map(); // E.164 → BaresipCtrl
 // sip_peers and baresip's ctrl_tcp
 
 /**
- * Starts `sip_peers args...` and resolves with its JSON line. It holds kamailio and the phones
+ * Starts `sip_peers args...`; `line` resolves with its JSON line. It holds kamailio and the phones
  * until its stdin closes (so they also go when this process dies) or it gets SIGTERM.
  */
-function startSipPeers(args, { timeout = 30_000 } = {}) {
+function startSipPeers(args) {
   if (!fs.existsSync(SIP_PEERS)) {
     throw new Error(`sip_peers not found at ${SIP_PEERS}: build it (ninja -C build sip_peers), or set SECINFO_SIP_PEERS`);
   }
-  const proc = spawn(SIP_PEERS, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  const stderr = [];
-  proc.stderr.on('data', (d) => stderr.push(d));
-  proc.exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
-  proc.stderrText = () => Buffer.concat(stderr).toString('utf8');
-  const line = new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`sip_peers printed nothing in ${timeout} ms:\n${proc.stderrText()}`)), timeout);
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      const j = JSON.parse(out.slice(0, nl));
-      if (j.error) reject(new Error(`sip_peers: ${j.error}\n${proc.stderrText()}`));
-      else resolve(j);
-    });
-    proc.exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`sip_peers exited (${code ?? signal}):\n${proc.stderrText()}`));
-    });
-  });
-  return { proc, line };
-}
-
-/** Stops sip_peers by its PID (it stops the phones, then kamailio), SIGKILL after 15 s. */
-async function stopSipPeers(proc) {
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  process.kill(proc.pid, 'SIGTERM');
-  let timer;
-  const done = await Promise.race([proc.exited, new Promise((r) => (timer = setTimeout(() => r(null), 15_000)))]);
-  clearTimeout(timer);
-  if (!done) {
-    process.kill(proc.pid, 'SIGKILL');
-    await proc.exited;
-  }
+  const proc = spawnPeer(SIP_PEERS, args);
+  return { proc, line: firstJsonLine(proc, 'sip_peers') };
 }
 
 /**
@@ -390,7 +358,8 @@ after(async () => {
   for (const c of ctrls.values()) c.close();
   await browser?.close();
   await server?.stop();
-  await stopSipPeers(peers?.proc);
+  // It stops the phones, then kamailio: give it time.
+  if (peers) await stopProcess(peers.proc, { grace: 15_000 });
   if (peers?.proc) {
     const { code, signal } = await peers.proc.exited;
     if (code !== 0) console.log(`sip_peers ended with ${code ?? signal}:\n${peers.proc.stderrText()}`);

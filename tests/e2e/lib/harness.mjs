@@ -76,7 +76,8 @@ export function removeDir(dir) {
  * Settings come from the environment only; every inherited SECINFO_* variable is dropped, since
  * secinfo refuses settings it does not know (SECINFO_BIN among them).
  */
-// Servers still running when this process exits (a test crashed or timed out) are killed by PID.
+// Servers and peers still running when this process exits (a test crashed or timed out) are
+// killed by PID.
 const running = new Set();
 process.on('exit', () => {
   for (const proc of running) {
@@ -188,16 +189,77 @@ export class Server {
 
   /** Stops this node by its PID: SIGTERM, then SIGKILL if it has not exited within 5 s. */
   async stop() {
-    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return;
-    const pid = this.proc.pid;
-    process.kill(pid, 'SIGTERM');
-    let timer;
-    const done = await Promise.race([this.exited, new Promise((r) => (timer = setTimeout(() => r(null), 5000)))]);
-    clearTimeout(timer);
-    if (!done) {
-      process.kill(pid, 'SIGKILL');
-      await this.exited;
-    }
+    if (this.proc) await stopProcess(this.proc, { exited: this.exited });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Peer programs (tests/peers: sip_peers, kannel_peers, smsc.pl, aiosmtpd)
+
+/**
+ * Starts a peer program. Its stdin stays open while this process lives (sip_peers and
+ * kannel_peers hold their peers until it closes); proc.exited resolves with { code, signal },
+ * proc.output() and proc.stderrText() give what it printed. Killed by PID if still running when
+ * this process exits.
+ */
+export function spawnPeer(command, args) {
+  const proc = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const output = [];
+  const stderr = [];
+  proc.stdout.on('data', (d) => output.push(d));
+  proc.stderr.on('data', (d) => {
+    output.push(d);
+    stderr.push(d);
+  });
+  running.add(proc);
+  proc.exited = new Promise((resolve) =>
+    proc.once('exit', (code, signal) => {
+      running.delete(proc);
+      resolve({ code, signal });
+    }),
+  );
+  proc.output = () => Buffer.concat(output).toString('utf8');
+  proc.stderrText = () => Buffer.concat(stderr).toString('utf8');
+  return proc;
+}
+
+/**
+ * The first line a peer program prints on stdout, parsed as JSON. Rejects when it prints
+ * {"error": ...}, exits first, or prints nothing within `timeout`.
+ */
+export function firstJsonLine(proc, what, { timeout = 30_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${what} printed nothing in ${timeout} ms:\n${proc.stderrText()}`)), timeout);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      const j = JSON.parse(out.slice(0, nl));
+      if (j.error) reject(new Error(`${what}: ${j.error}\n${proc.stderrText()}`));
+      else resolve(j);
+    });
+    proc.exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code ?? signal}):\n${proc.stderrText()}`));
+    });
+  });
+}
+
+/**
+ * Stops a child by its PID: SIGTERM, then SIGKILL if it is not gone within `grace` ms. `exited`:
+ * the promise of its end (proc.exited by default).
+ */
+export async function stopProcess(proc, { grace = 5000, exited = proc.exited } = {}) {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  process.kill(proc.pid, 'SIGTERM');
+  let timer;
+  const done = await Promise.race([exited, new Promise((r) => (timer = setTimeout(() => r(null), grace)))]);
+  clearTimeout(timer);
+  if (!done) {
+    process.kill(proc.pid, 'SIGKILL');
+    await exited;
   }
 }
 
