@@ -548,11 +548,14 @@ export async function waitForCallStatus(page, text, timeout = 15_000) {
 
 /** Opens the simulated phone in `page` and waits until it rings. */
 export async function openRingingPhone(page, server, e164) {
-  await page.goto(server.url(simPhonePath(e164)));
+  const url = server.url(simPhonePath(e164));
   await pollUntil(
     async () => {
+      // A phone page left open reloads itself when its call changes (app.js), which can cut into
+      // a navigation of ours: that one is then simply done again on the next poll.
+      if (page.url() !== url) await page.goto(url).catch(() => {});
       if (await page.locator('#answer').isVisible()) return true;
-      await page.reload();
+      await page.reload().catch(() => {});
       return false;
     },
     { timeout: 10_000, interval: 250, message: `${e164} to ring on /sim` },
