@@ -5,19 +5,19 @@
 namespace secinfo::policy {
 
 const std::vector<std::string>& KnownMethods() {
-  static const std::vector<std::string> kMethods = {"phone", "authenticator", "email", "questions"};
+  static const std::vector<std::string> kMethods = [] {
+    std::vector<std::string> names;
+    for (const methods::KindInfo& k : methods::AllKinds()) names.emplace_back(k.name);
+    return names;
+  }();
   return kMethods;
 }
 
-bool IsKnownMethod(std::string_view method) {
-  const auto& known = KnownMethods();
-  return std::find(known.begin(), known.end(), method) != known.end();
-}
+bool IsKnownMethod(std::string_view method) { return methods::ParseKind(method).has_value(); }
 
 bool MethodCanServe(std::string_view method, Purpose purpose) {
-  if (!IsKnownMethod(method)) return false;
-  if (purpose == Purpose::kMfa) return method != "email" && method != "questions";
-  return true;
+  auto kind = methods::ParseKind(method);
+  return kind && methods::CanServe(*kind, purpose);
 }
 
 TenantPolicy::TenantPolicy(std::vector<store::MethodSwitch> switches)
@@ -31,8 +31,8 @@ const store::MethodSwitch* TenantPolicy::Find(std::string_view method) const {
 }
 
 bool AllowedByDefault(std::string_view method) {
-  // As in Entra ID, security questions are off until an administrator chooses questions for them.
-  return IsKnownMethod(method) && method != "questions";
+  auto kind = methods::ParseKind(method);
+  return kind && methods::Info(*kind).allowed_by_default;
 }
 
 bool TenantPolicy::Allows(std::string_view method) const {

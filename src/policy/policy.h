@@ -6,23 +6,19 @@
 #include <vector>
 
 #include "core/result.h"
+#include "methods/registry.h"
 #include "store/store.h"
 
 namespace secinfo::policy {
 
-enum class Purpose {
-  kMfa,   // two-step verification at sign-in
-  kSspr,  // self-service password reset
-};
+using Purpose = methods::Purpose;
 
-// The methods secinfo knows, in the order the wizard offers them.
+// The methods secinfo knows (methods::AllKinds() by name), in the order the wizard offers them.
 const std::vector<std::string>& KnownMethods();
 bool IsKnownMethod(std::string_view method);
-// What a method can do by nature: email and security questions prove too little for two-step
-// verification (anyone who has the password often has the mailbox), so they serve password reset
-// only.
+// What a method can do by nature (methods::CanServe, by name).
 bool MethodCanServe(std::string_view method, Purpose purpose);
-// Whether a tenant that never set a switch for `method` allows it: all but security questions.
+// Whether a tenant that never set a switch for `method` allows it (the kind's declaration).
 bool AllowedByDefault(std::string_view method);
 
 // A tenant's rules about security info. A plain value: cheap to copy, safe to share.

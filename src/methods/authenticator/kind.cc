@@ -1,0 +1,22 @@
+#include "methods/registry.h"
+
+namespace secinfo::methods::authenticator {
+
+// An authenticator app proves itself with a TOTP code, and with push approval once a device is
+// bound to it (offered first then: it asks the person for less).
+KindInfo Kind() {
+  return {MethodKind::kAuthenticator,
+          "authenticator",
+          "method_authenticator",
+          /*mfa=*/true,
+          /*sspr=*/true,
+          /*allowed_by_default=*/true,
+          [](const store::Method& m) {
+            std::vector<Proof> proofs;
+            if (!m.device_id.empty()) proofs.push_back(Proof::kPush);
+            proofs.push_back(Proof::kAppCode);
+            return proofs;
+          }};
+}
+
+}  // namespace secinfo::methods::authenticator

@@ -1,0 +1,16 @@
+#include "methods/registry.h"
+
+namespace secinfo::methods::email {
+
+// Anyone who has the password often has the mailbox too: email serves password reset only.
+KindInfo Kind() {
+  return {MethodKind::kEmail,
+          "email",
+          "method_email",
+          /*mfa=*/false,
+          /*sspr=*/true,
+          /*allowed_by_default=*/true,
+          [](const store::Method&) { return std::vector<Proof>{Proof::kEmailCode}; }};
+}
+
+}  // namespace secinfo::methods::email

@@ -1,0 +1,17 @@
+#include "methods/registry.h"
+
+namespace secinfo::methods::questions {
+
+// Answers are knowledge, not possession: password reset only, and off until an administrator
+// chooses questions for them (as in Entra ID).
+KindInfo Kind() {
+  return {MethodKind::kQuestions,
+          "questions",
+          "method_questions",
+          /*mfa=*/false,
+          /*sspr=*/true,
+          /*allowed_by_default=*/false,
+          [](const store::Method&) { return std::vector<Proof>{Proof::kAnswers}; }};
+}
+
+}  // namespace secinfo::methods::questions

@@ -1,0 +1,115 @@
+#include "methods/registry.h"
+
+#include <array>
+#include <utility>
+
+namespace secinfo::methods {
+
+// Each kind's declaration, in its own folder.
+namespace phone {
+KindInfo Kind();
+}
+namespace authenticator {
+KindInfo Kind();
+}
+namespace email {
+KindInfo Kind();
+}
+namespace questions {
+KindInfo Kind();
+}
+
+namespace {
+
+constexpr std::array<std::pair<Proof, std::string_view>, 6> kProofNames = {{
+    {Proof::kCall, "call"},
+    {Proof::kSmsCode, "sms"},
+    {Proof::kEmailCode, "email"},
+    {Proof::kAppCode, "app_code"},
+    {Proof::kPush, "push"},
+    {Proof::kAnswers, "answers"},
+}};
+
+const std::vector<KindInfo>& Kinds() {
+  // The one list: a new kind is one more line here.
+  static const std::vector<KindInfo> kKinds = {
+      phone::Kind(),
+      authenticator::Kind(),
+      email::Kind(),
+      questions::Kind(),
+  };
+  return kKinds;
+}
+
+}  // namespace
+
+std::string_view AmrOf(Proof p) {
+  switch (p) {
+    case Proof::kCall:
+      return "tel";
+    case Proof::kSmsCode:
+      return "sms";
+    case Proof::kAppCode:
+    case Proof::kEmailCode:
+      return "otp";
+    case Proof::kPush:
+      return "swk";
+    case Proof::kAnswers:
+      return "kba";
+  }
+  return "otp";
+}
+
+std::string_view ProofName(Proof p) {
+  for (const auto& [proof, name] : kProofNames) {
+    if (proof == p) return name;
+  }
+  return "call";
+}
+
+std::optional<Proof> ParseProof(std::string_view name) {
+  for (const auto& [proof, n] : kProofNames) {
+    if (n == name) return proof;
+  }
+  return std::nullopt;
+}
+
+std::span<const KindInfo> AllKinds() { return Kinds(); }
+
+const KindInfo& Info(MethodKind k) {
+  for (const KindInfo& info : Kinds()) {
+    if (info.kind == k) return info;
+  }
+  return Kinds().front();  // unreachable: every MethodKind is listed
+}
+
+std::string_view KindName(MethodKind k) { return Info(k).name; }
+
+std::optional<MethodKind> ParseKind(std::string_view name) {
+  for (const KindInfo& info : Kinds()) {
+    if (info.name == name) return info.kind;
+  }
+  return std::nullopt;
+}
+
+const KindInfo* InfoOf(const store::Method& m) {
+  for (const KindInfo& info : Kinds()) {
+    if (info.name == m.kind) return &info;
+  }
+  return nullptr;
+}
+
+bool CanServe(MethodKind k, Purpose p) {
+  const KindInfo& info = Info(k);
+  return p == Purpose::kMfa ? info.mfa : info.sspr;
+}
+
+bool CanBeDefault(MethodKind k) { return CanServe(k, Purpose::kMfa); }
+
+std::vector<Proof> ProofsFor(const store::Method& m, Purpose p) {
+  const KindInfo* info = InfoOf(m);
+  if (info == nullptr || !CanServe(info->kind, p)) return {};
+  return info->proofs(m);
+}
+
+}  // namespace secinfo::methods

@@ -1,0 +1,74 @@
+#include "methods/registry.h"
+
+#include <gtest/gtest.h>
+
+namespace secinfo::methods {
+namespace {
+
+store::Method Phone(std::string type) {
+  store::Method m;
+  m.kind = "phone";
+  m.phone_type = std::move(type);
+  m.phone_e164 = "+33612345678";
+  return m;
+}
+
+TEST(RegistryTest, EveryKindRoundTripsByName) {
+  for (const KindInfo& info : AllKinds()) {
+    EXPECT_EQ(ParseKind(info.name), info.kind);
+    EXPECT_EQ(KindName(info.kind), info.name);
+    EXPECT_NE(info.proofs, nullptr) << info.name;
+  }
+  EXPECT_EQ(ParseKind("fax"), std::nullopt);
+  EXPECT_EQ(ParseKind("PHONE"), std::nullopt);
+}
+
+TEST(RegistryTest, EmailAndQuestionsNeverServeSignIn) {
+  EXPECT_TRUE(CanServe(MethodKind::kPhone, Purpose::kMfa));
+  EXPECT_TRUE(CanServe(MethodKind::kAuthenticator, Purpose::kMfa));
+  EXPECT_FALSE(CanServe(MethodKind::kEmail, Purpose::kMfa));
+  EXPECT_FALSE(CanServe(MethodKind::kQuestions, Purpose::kMfa));
+  for (const KindInfo& info : AllKinds()) EXPECT_TRUE(CanServe(info.kind, Purpose::kSspr));
+  EXPECT_FALSE(CanBeDefault(MethodKind::kEmail));
+  EXPECT_FALSE(Info(MethodKind::kQuestions).allowed_by_default);
+}
+
+TEST(RegistryTest, OnlyMobilesOfferTexts) {
+  EXPECT_EQ(ProofsFor(Phone("mobile"), Purpose::kMfa),
+            (std::vector<Proof>{Proof::kCall, Proof::kSmsCode}));
+  EXPECT_EQ(ProofsFor(Phone("office"), Purpose::kMfa), std::vector<Proof>{Proof::kCall});
+  EXPECT_EQ(ProofsFor(Phone("alternate_mobile"), Purpose::kMfa), std::vector<Proof>{Proof::kCall});
+}
+
+TEST(RegistryTest, AnAppOffersPushOnlyOnceADeviceIsBound) {
+  store::Method app;
+  app.kind = "authenticator";
+  EXPECT_EQ(ProofsFor(app, Purpose::kMfa), std::vector<Proof>{Proof::kAppCode});
+  app.device_id = "dev-1";
+  EXPECT_EQ(ProofsFor(app, Purpose::kMfa), (std::vector<Proof>{Proof::kPush, Proof::kAppCode}));
+}
+
+TEST(RegistryTest, EmailOffersNothingForSignIn) {
+  store::Method m;
+  m.kind = "email";
+  EXPECT_TRUE(ProofsFor(m, Purpose::kMfa).empty());
+  EXPECT_EQ(ProofsFor(m, Purpose::kSspr), std::vector<Proof>{Proof::kEmailCode});
+  m.kind = "carrier-pigeon";
+  EXPECT_TRUE(ProofsFor(m, Purpose::kSspr).empty());
+}
+
+TEST(RegistryTest, AmrValuesFollowRfc8176) {
+  EXPECT_EQ(AmrOf(Proof::kCall), "tel");
+  EXPECT_EQ(AmrOf(Proof::kSmsCode), "sms");
+  EXPECT_EQ(AmrOf(Proof::kAppCode), "otp");
+  EXPECT_EQ(AmrOf(Proof::kPush), "swk");
+  EXPECT_EQ(AmrOf(Proof::kAnswers), "kba");
+  for (const char* name : {"call", "sms", "email", "app_code", "push", "answers"}) {
+    auto p = ParseProof(name);
+    ASSERT_TRUE(p) << name;
+    EXPECT_EQ(ProofName(*p), name);
+  }
+}
+
+}  // namespace
+}  // namespace secinfo::methods
