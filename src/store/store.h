@@ -32,6 +32,9 @@ class TenantStore {
 class UserStore {
  public:
   virtual ~UserStore() = default;
+  // Counts one more skip of the registration interrupt if fewer than `max` were counted,
+  // atomically: true when counted.
+  virtual Result<bool> CountRegistrationSkip(int64_t user_id, int64_t max) = 0;
   virtual Result<int64_t> Create(const User& u) = 0;
   virtual Result<User> Get(int64_t id) = 0;
   // `username` is matched exactly; callers lower-case it first.
@@ -75,6 +78,60 @@ class SessionStore {
   virtual Status Touch(std::string_view id_hash, int64_t now, int64_t expires_at) = 0;
   virtual Status Delete(std::string_view id_hash) = 0;
   virtual Status DeleteForUser(int64_t user_id) = 0;
+  // Live sessions of a user at `now`, newest first.
+  virtual Result<std::vector<Session>> ListForUser(int64_t user_id, int64_t now) = 0;
+  // Signs out every session of the user but `keep_hash`. Returns how many ended.
+  virtual Result<int64_t> DeleteOthers(int64_t user_id, std::string_view keep_hash) = 0;
+  // Records what the session has proven: its amr list, the time of the last second factor and how
+  // the second step was met. NotFound when the session is gone or expired.
+  virtual Status SetAssurance(std::string_view id_hash, std::string_view amr,
+                              int64_t second_factor_at, std::string_view second_step,
+                              int64_t now) = 0;
+};
+
+// What sign-in's second step keeps: the tenants' rules, remembered browsers, failure counters and
+// fraud blocks.
+class SignInStore {
+ public:
+  virtual ~SignInStore() = default;
+  // The tenant's rules, or the defaults when never set.
+  virtual Result<SignInPolicy> GetPolicy(int64_t tenant_id) = 0;
+  virtual Status SetPolicy(int64_t tenant_id, const SignInPolicy& p) = 0;
+
+  virtual Status RememberBrowser(const RememberedBrowser& b) = 0;
+  // NotFound unless the browser is remembered for `user_id` and not expired at `now`.
+  virtual Result<RememberedBrowser> FindRemembered(std::string_view id_hash, int64_t user_id,
+                                                   int64_t now) = 0;
+  // Newest first, live at `now`.
+  virtual Result<std::vector<RememberedBrowser>> ListRemembered(int64_t user_id, int64_t now) = 0;
+  // Forgets one browser (NotFound unless it is the user's) or, with an empty hash, all of them.
+  virtual Status ForgetRemembered(int64_t user_id, std::string_view id_hash) = 0;
+
+  // Reserves one verification check for the user before it is made, in one atomic statement: it
+  // counts as a failure until ClearFailures says it succeeded. Refused (false) while locked or once
+  // `max_failures` are counted. Every `lock_every`-th consecutive failure locks checks until
+  // now + lock_millis. So no number of parallel requests buys more than the limit of checks.
+  virtual Result<bool> ReserveCheck(int64_t user_id, int64_t now, int64_t lock_every,
+                                    int64_t lock_millis, int64_t max_failures) = 0;
+  // A check succeeded: the consecutive failures start again at zero (and any lock ends).
+  virtual Status ClearFailures(int64_t user_id) = 0;
+  // Zero counts when there were none.
+  virtual Result<VerificationFailures> GetFailures(int64_t user_id) = 0;
+
+  // Inserts with version 1.
+  virtual Status CreateVerification(const Verification& v) = 0;
+  virtual Result<Verification> GetVerification(std::string_view id) = 0;
+  // Compare-and-set on version; FailedPrecondition when someone wrote first.
+  virtual Status UpdateVerification(const Verification& v) = 0;
+
+  // Blocks (or extends the block of) b.user_id.
+  virtual Status Block(const VerificationBlock& b) = 0;
+  // The user's block in force at `now`; NotFound when none.
+  virtual Result<VerificationBlock> FindBlock(int64_t user_id, int64_t now) = 0;
+  // Blocks in force at `now`, with user names, oldest first.
+  virtual Result<std::vector<VerificationBlock>> ListBlocks(int64_t tenant_id, int64_t now) = 0;
+  // Lifts the block and the failure count. NotFound when the user was neither blocked nor locked.
+  virtual Status Unblock(int64_t user_id) = 0;
 };
 
 class CallAttemptStore {
@@ -211,6 +268,13 @@ class AuditLog {
 class RateLimitStore {
  public:
   virtual ~RateLimitStore() = default;
+  // Counts one event for `key` in the current fixed window only if fewer than `limit` are counted
+  // there, in one atomic statement: true when counted. Parallel callers on any number of nodes
+  // never get more than `limit` trues per window. Reserve before the check it guards.
+  virtual Result<bool> Reserve(std::string_view key, int64_t now, int64_t window_millis,
+                               int64_t limit) = 0;
+  // Gives back one event counted in the current window (a reserved check that succeeded).
+  virtual Status Release(std::string_view key, int64_t now, int64_t window_millis) = 0;
   // Counts one event for `key` in the fixed window [window_start, window_start + window) containing
   // `now`, and returns the count in that window including this one.
   virtual Result<int64_t> Hit(std::string_view key, int64_t now, int64_t window_millis) = 0;
@@ -237,6 +301,7 @@ class Store {
   virtual PushStore& push() = 0;
   virtual AuditLog& audit() = 0;
   virtual RateLimitStore& rate_limits() = 0;
+  virtual SignInStore& sign_in() = 0;
   // OK when the database answers a trivial query.
   virtual Status Ping() = 0;
 };

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 // Plain records as the store keeps them. Times are Unix milliseconds from the injected Clock.
 namespace secinfo::store {
@@ -171,13 +172,20 @@ struct SimMessage {
 };
 
 // A signed-in browser. The cookie holds the session id; the store keeps only its SHA-256.
+// A session starts with the password alone; what else was proven, and when, is its assurance.
 struct Session {
   std::string id_hash;
   int64_t user_id = 0;
   int64_t tenant_id = 0;
-  int64_t created_at = 0;
+  int64_t created_at = 0;  // when the password was given: the sign-in's auth_time
   int64_t last_seen_at = 0;
   int64_t expires_at = 0;
+  std::string amr = "pwd";       // RFC 8176 values proven in this session, space-separated
+  int64_t second_factor_at = 0;  // when a second factor was last proven here; 0: never
+  std::string second_step;       // how sign-in's second step was met: "", "proof", "remembered",
+                                 // "skipped" (the registration interrupt), "not_required"
+  std::string client_ip;         // where it signed in from
+  std::string user_agent;        // the browser it signed in with (shown in the session list)
 };
 
 // One voice call that proves a phone number, with the number it would register. The state machine
@@ -235,6 +243,66 @@ struct AuditEntry {
   std::string method;  // "phone:mobile", ... or empty
   std::string result;  // "success", "failure", "no_answer", "fraud_reported", ...
   std::string detail;  // free text for operators; never a secret
+};
+
+// A tenant's rules for signing in (defaults when never set).
+struct SignInPolicy {
+  std::string mfa = "off";              // two-step verification: "off", "all", "listed"
+  std::vector<std::string> mfa_listed;  // "listed": user names, or "admins" for every administrator
+  int64_t remember_days = 0;        // "Don't ask again for N days" on a browser; 0: never offered
+  int64_t max_skips = 0;            // times a person may skip registering a method; 0: never
+  bool fraud_alert = true;          // 0# in a call and "It's not me" on a push report fraud
+  bool fraud_block = false;         // a confirmed report blocks the person's sign-in verification
+  std::vector<std::string> notify;  // addresses told of every fraud report
+};
+
+// A browser on which a person chose "Don't ask again": the second step is skipped there until it
+// expires or is revoked. The cookie holds a random token; the store keeps its SHA-256.
+struct RememberedBrowser {
+  std::string id_hash;
+  int64_t user_id = 0;
+  int64_t tenant_id = 0;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  std::string client_ip;
+  std::string user_agent;
+};
+
+// Consecutive failed second-step verifications of a person (NIST SP 800-63B §5.2.2).
+struct VerificationFailures {
+  int64_t failures = 0;      // since the last success; includes checks in flight
+  int64_t locked_until = 0;  // no check before this time
+};
+
+// One use of security info to prove who someone is (sign-in, step-up, password reset), bound to the
+// session or reset it serves. The proof keeps its own record (call attempt, code challenge, push
+// request); this one says what it is for, and is used once.
+struct Verification {
+  std::string id;  // random, unguessable; in URLs
+  int64_t tenant_id = 0;
+  int64_t user_id = 0;
+  std::string binding;  // SHA-256 (hex) of the session or reset token it serves
+  std::string purpose;  // "sign_in", "step_up", "password_reset"
+  int64_t method_id = 0;
+  std::string proof;         // methods::ProofName: "call", "sms", "app_code", "push", ...
+  std::string challenge_id;  // the call attempt, code challenge or push request; "" for app codes
+  std::string state;         // "pending", "succeeded", "failed", "used"
+  bool remember = false;     // the person asked not to be asked again on this browser
+  std::string client_ip;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  int64_t version = 0;
+};
+
+// A person whose two-step verification is blocked after a fraud report.
+struct VerificationBlock {
+  int64_t user_id = 0;
+  int64_t tenant_id = 0;
+  std::string username;  // filled by listings
+  int64_t blocked_at = 0;
+  int64_t until = 0;
+  std::string reason;  // "fraud_report"
+  std::string detail;
 };
 
 }  // namespace secinfo::store

@@ -51,6 +51,7 @@ class UnreadableGreetingsStore final : public store::Store {
   store::PushStore& push() override { return real_.push(); }
   store::AuditLog& audit() override { return real_.audit(); }
   store::RateLimitStore& rate_limits() override { return real_.rate_limits(); }
+  store::SignInStore& sign_in() override { return real_.sign_in(); }
   Status Ping() override { return real_.Ping(); }
 
  private:

@@ -13,6 +13,18 @@ constexpr char kHit[] =
     " THEN rate_limits.count + 1 ELSE 1 END,"
     " window_start = excluded.window_start"
     " RETURNING count";
+// Like kHit, but the row is only written when the window is new or its count is under the limit;
+// the statement changes no row when the limit is reached (UPSERT ... WHERE).
+constexpr char kReserve[] =
+    "INSERT INTO rate_limits (key, window_start, count) VALUES (:key, :window_start, 1)"
+    " ON CONFLICT (key) DO UPDATE SET"
+    " count = CASE WHEN rate_limits.window_start = excluded.window_start"
+    " THEN rate_limits.count + 1 ELSE 1 END,"
+    " window_start = excluded.window_start"
+    " WHERE rate_limits.window_start <> excluded.window_start OR rate_limits.count < :limit";
+constexpr char kRelease[] =
+    "UPDATE rate_limits SET count = count - 1"
+    " WHERE key = :key AND window_start = :window_start AND count > 0";
 constexpr char kPeek[] = "SELECT window_start, count FROM rate_limits WHERE key = :key";
 constexpr char kReset[] = "DELETE FROM rate_limits WHERE key = :key";
 
@@ -46,6 +58,29 @@ Result<int64_t> SqlRateLimitStore::Peek(std::string_view key, int64_t now, int64
     int64_t count = 0;
     if (!Query(session, kPeek).Into(stored_start).Into(count).Use(k).Run()) return int64_t{0};
     return stored_start == *window_start ? count : 0;
+  });
+}
+
+Result<bool> SqlRateLimitStore::Reserve(std::string_view key, int64_t now, int64_t window_millis,
+                                        int64_t limit) {
+  Result<int64_t> window_start = WindowStart(now, window_millis);
+  if (!window_start.ok()) return window_start.status();
+  if (limit <= 0) return false;
+  return db_.Write("rate limit reserve", [&](soci::session& session) -> Result<bool> {
+    std::string k(key);
+    Query q(session, kReserve);
+    q.Use(k).Use(*window_start).Use(limit).Run();
+    return q.AffectedRows() > 0;
+  });
+}
+
+Status SqlRateLimitStore::Release(std::string_view key, int64_t now, int64_t window_millis) {
+  Result<int64_t> window_start = WindowStart(now, window_millis);
+  if (!window_start.ok()) return window_start.status();
+  return db_.Write("rate limit release", [&](soci::session& session) {
+    std::string k(key);
+    Query(session, kRelease).Use(k).Use(*window_start).Run();
+    return Status::Ok();
   });
 }
 

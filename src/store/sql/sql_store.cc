@@ -29,7 +29,8 @@ class SqlStore final : public Store {
         greetings_(*db_),
         push_(*db_),
         audit_(*db_),
-        rate_limits_(*db_) {}
+        rate_limits_(*db_),
+        sign_in_(*db_) {}
 
   TenantStore& tenants() override { return tenants_; }
   UserStore& users() override { return users_; }
@@ -45,6 +46,7 @@ class SqlStore final : public Store {
   PushStore& push() override { return push_; }
   AuditLog& audit() override { return audit_; }
   RateLimitStore& rate_limits() override { return rate_limits_; }
+  SignInStore& sign_in() override { return sign_in_; }
 
   Status Ping() override {
     return db_->Read("ping", [](soci::session& session) {
@@ -70,6 +72,7 @@ class SqlStore final : public Store {
   sql::SqlPushStore push_;
   sql::SqlAuditLog audit_;
   sql::SqlRateLimitStore rate_limits_;
+  sql::SqlSignInStore sign_in_;
 };
 
 std::string Join(const std::vector<std::string>& items) {

@@ -36,6 +36,7 @@ class SqlUserStore final : public UserStore {
   Status SetPasswordHash(int64_t user_id, std::string_view hash) override;
   Status SetLocale(int64_t user_id, std::string_view locale) override;
   Status SetDefaultMethod(int64_t user_id, std::optional<int64_t> method_id) override;
+  Result<bool> CountRegistrationSkip(int64_t user_id, int64_t max) override;
 
  private:
   Db& db_;
@@ -63,6 +64,10 @@ class SqlSessionStore final : public SessionStore {
   Status Touch(std::string_view id_hash, int64_t now, int64_t expires_at) override;
   Status Delete(std::string_view id_hash) override;
   Status DeleteForUser(int64_t user_id) override;
+  Result<std::vector<Session>> ListForUser(int64_t user_id, int64_t now) override;
+  Result<int64_t> DeleteOthers(int64_t user_id, std::string_view keep_hash) override;
+  Status SetAssurance(std::string_view id_hash, std::string_view amr, int64_t second_factor_at,
+                      std::string_view second_step, int64_t now) override;
 
  private:
   Db& db_;
@@ -191,8 +196,37 @@ class SqlRateLimitStore final : public RateLimitStore {
  public:
   explicit SqlRateLimitStore(Db& db) : db_(db) {}
   Result<int64_t> Hit(std::string_view key, int64_t now, int64_t window_millis) override;
+  Result<bool> Reserve(std::string_view key, int64_t now, int64_t window_millis,
+                       int64_t limit) override;
+  Status Release(std::string_view key, int64_t now, int64_t window_millis) override;
   Result<int64_t> Peek(std::string_view key, int64_t now, int64_t window_millis) override;
   Status Reset(std::string_view key) override;
+
+ private:
+  Db& db_;
+};
+
+class SqlSignInStore final : public SignInStore {
+ public:
+  explicit SqlSignInStore(Db& db) : db_(db) {}
+  Result<SignInPolicy> GetPolicy(int64_t tenant_id) override;
+  Status SetPolicy(int64_t tenant_id, const SignInPolicy& p) override;
+  Status RememberBrowser(const RememberedBrowser& b) override;
+  Result<RememberedBrowser> FindRemembered(std::string_view id_hash, int64_t user_id,
+                                           int64_t now) override;
+  Result<std::vector<RememberedBrowser>> ListRemembered(int64_t user_id, int64_t now) override;
+  Status ForgetRemembered(int64_t user_id, std::string_view id_hash) override;
+  Result<bool> ReserveCheck(int64_t user_id, int64_t now, int64_t lock_every, int64_t lock_millis,
+                            int64_t max_failures) override;
+  Status ClearFailures(int64_t user_id) override;
+  Result<VerificationFailures> GetFailures(int64_t user_id) override;
+  Status CreateVerification(const Verification& v) override;
+  Result<Verification> GetVerification(std::string_view id) override;
+  Status UpdateVerification(const Verification& v) override;
+  Status Block(const VerificationBlock& b) override;
+  Result<VerificationBlock> FindBlock(int64_t user_id, int64_t now) override;
+  Result<std::vector<VerificationBlock>> ListBlocks(int64_t tenant_id, int64_t now) override;
+  Status Unblock(int64_t user_id) override;
 
  private:
   Db& db_;

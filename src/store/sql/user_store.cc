@@ -22,6 +22,9 @@ constexpr char kCountUserMethod[] =
     "SELECT COUNT(*) FROM methods WHERE id = :method_id AND user_id = :user_id";
 constexpr char kSetDefaultMethod[] =
     "UPDATE users SET default_method_id = :method_id WHERE id = :id";
+constexpr char kCountSkip[] =
+    "UPDATE users SET registration_skips = registration_skips + 1"
+    " WHERE id = :id AND registration_skips < :max";
 
 // A users row on its way out: the columns of SECINFO_USER_SELECT.
 struct UserRow {
@@ -129,6 +132,14 @@ Status SqlUserStore::SetDefaultMethod(int64_t user_id, std::optional<int64_t> me
     q.Use(method.value, method.ind).Use(user_id).Run();
     if (q.AffectedRows() == 0) return Status::NotFound("set default method: no such user");
     return Status::Ok();
+  });
+}
+
+Result<bool> SqlUserStore::CountRegistrationSkip(int64_t user_id, int64_t max) {
+  return db_.Write("count registration skip", [&](soci::session& session) -> Result<bool> {
+    Query q(session, kCountSkip);
+    q.Use(user_id).Use(max).Run();
+    return q.AffectedRows() > 0;
   });
 }
 
