@@ -88,6 +88,16 @@ Status EnsureDemoTenant(store::Store& store, Random& random, const Clock& clock,
     // The demo shows every method, security questions included (off by default elsewhere).
     SECINFO_RETURN_IF_ERROR(
         policy::SetAllowedMethods(store.tenants(), *id, policy::KnownMethods()));
+    // The whole story of the demo: everyone verifies at sign-in, and whoever has no method yet is
+    // asked to register one first ("Keep your account secure").
+    store::SignInPolicy rules;
+    rules.mfa = "all";
+    rules.remember_days = 14;
+    rules.max_skips = 3;
+    rules.fraud_alert = true;
+    rules.fraud_block = true;
+    rules.notify = {"security@contoso.example"};
+    SECINFO_RETURN_IF_ERROR(store.sign_in().SetPolicy(*id, rules));
     std::ostringstream lines;
     for (const DemoPerson& p : kPeople) {
       std::string password = ReadablePassword(random);

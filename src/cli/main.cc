@@ -19,16 +19,21 @@
 #include "cli/demo.h"
 #include "cli/greeting_commands.h"
 #include "cli/periodic.h"
+#include "cli/sign_in_commands.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/random.h"
 #include "crypto/hash.h"
 #include "crypto/key_file.h"
+#include "flows/notify/notifier.h"
 #include "flows/registration/app_registration.h"
 #include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
 #include "flows/registration/push_approval.h"
+#include "flows/sign_in/guard.h"
+#include "flows/sign_in/second_step.h"
 #include "flows/sign_in/sign_in.h"
+#include "flows/sign_in/verification.h"
 #include "http/server.h"
 #include "i18n/catalog.h"
 #include "methods/questions/normalize.h"
@@ -131,22 +136,27 @@ int Serve(const Config& config) {
     if (!s.ok()) return Fail("demo tenant: " + s.ToString());
   }
 
-  channels::SimulatedVoice sim((*store)->sim_calls(), clock);
+  channels::SimulatedEmail sim_email((*store)->sim_messages(), clock);
+  channels::EmailChannel& email = smtp ? static_cast<channels::EmailChannel&>(*smtp) : sim_email;
+  // Every security-info change the flows record is also told to the person by mail.
+  flows::Notifier notifier(**store, email, clock);
+  std::unique_ptr<store::Store> watched = flows::NotifyingStore(**store, notifier);
+  store::Store& st = *watched;
+
+  channels::SimulatedVoice sim(st.sim_calls(), clock);
   channels::VoiceChannel& voice = sip ? static_cast<channels::VoiceChannel&>(*sip) : sim;
   flows::PhoneRegistrationOptions phone_options;
   phone_options.timeouts.ring_millis = config.voice.ring_timeout_seconds * 1000;
   phone_options.timeouts.input_millis = config.voice.input_timeout_seconds * 1000;
   phone_options.max_calls_per_hour = config.security.max_calls_per_user_per_hour;
   phone_options.caller_id = config.voice.caller_id;
-  flows::PhoneRegistration phones(**store, voice, clock, random, phone_options);
+  flows::PhoneRegistration phones(st, voice, clock, random, phone_options);
   voice.SetEventSink(&phones);
 
-  channels::SimulatedSms sim_sms((*store)->sim_messages(), clock);
+  channels::SimulatedSms sim_sms(st.sim_messages(), clock);
   channels::SmsChannel& sms = http_sms   ? static_cast<channels::SmsChannel&>(*http_sms)
                               : smpp_sms ? static_cast<channels::SmsChannel&>(*smpp_sms)
                                          : sim_sms;
-  channels::SimulatedEmail sim_email((*store)->sim_messages(), clock);
-  channels::EmailChannel& email = smtp ? static_cast<channels::EmailChannel&>(*smtp) : sim_email;
   flows::CodeOptions code_options;
   code_options.webotp_host = WebOtpHost(config.PublicUrl());
   code_options.sms_validity_millis = config.codes.sms_validity_seconds * 1000;
@@ -155,7 +165,7 @@ int Serve(const Config& config) {
   code_options.resend_cooldown_millis = config.codes.resend_cooldown_seconds * 1000;
   code_options.max_sends_per_hour = config.codes.max_sends_per_hour;
   SystemSleeper sleeper;
-  flows::CodeRegistration codes(**store, sms, email, clock, random, sleeper,
+  flows::CodeRegistration codes(st, sms, email, clock, random, sleeper,
                                 crypto::DeriveKey(*key, "otp"), code_options);
 
   flows::SignInOptions sign_in;
@@ -164,25 +174,34 @@ int Serve(const Config& config) {
   sign_in.failure_window_millis = config.security.failed_sign_in_window_minutes * 60'000;
   sign_in.session_idle_millis = config.security.session_idle_minutes * 60'000;
   sign_in.session_absolute_millis = config.security.session_absolute_hours * 3'600'000;
-  flows::Sessions sessions(**store, clock, random, sign_in);
+  flows::Sessions sessions(st, clock, random, sign_in);
 
-  flows::AppRegistration apps(**store, clock, random,
+  flows::AppRegistration apps(st, clock, random,
                               crypto::SecretBox(crypto::DeriveKey(*key, "totp-seed")),
                               flows::AppOptions{});
-  flows::PushApproval push(**store, clock, random,
+  flows::PushApproval push(st, clock, random,
                            crypto::SecretBox(crypto::DeriveKey(*key, "totp-seed")),
                            flows::PushOptions{});
-  web::WebDeps deps{**store,
+  // Sign-in's second step, step-up, lockouts and fraud reports.
+  flows::VerificationOptions verification;
+  flows::Verifier verifier(st, phones, codes, apps, push, clock, random, verification);
+  flows::Guard guard(st, &notifier, clock, flows::GuardOptions{verification});
+  phones.SetObserver(&guard);
+  push.SetObserver(&guard);
+  flows::SecondStep second_step(st, sessions, verifier, clock);
+  web::WebDeps deps{st,
                     sessions,
                     phones,
                     codes,
                     apps,
                     push,
                     &sim,
-                    &(*store)->sim_messages(),
+                    &st.sim_messages(),
                     clock,
                     random,
                     crypto::DeriveKey(*key, "csrf")};
+  deps.verifier = &verifier;
+  deps.second_step = &second_step;
   deps.public_url = config.PublicUrl();
   deps.health_checks.emplace_back("sms (" + config.sms.provider + ")", [&http_sms, &smpp_sms] {
     return http_sms ? http_sms->Health() : smpp_sms ? smpp_sms->Health() : Status::Ok();
@@ -392,6 +411,7 @@ int main(int argc, char** argv) {
 
   cli::QuestionCommands question_commands(admin, tenant_domain);
   cli::GreetingCommands greeting_commands(admin, tenant_domain);
+  cli::SignInCommands sign_in_commands(admin, tenant_domain);
   cli::AddAuthenticatorCommands(app);  // runs and exits inside CLI11_PARSE
 
   CLI11_PARSE(app, argc, argv);
@@ -433,6 +453,7 @@ int main(int argc, char** argv) {
   if (!tenant.ok()) return cli::Fail("no tenant has the domain " + tenant_domain);
   if (question_commands.parsed()) return question_commands.Run(s, *tenant, clock);
   if (greeting_commands.parsed()) return greeting_commands.Run(s, *tenant, clock);
+  if (sign_in_commands.parsed()) return sign_in_commands.Run(s, *tenant, clock);
   if (list_users->parsed()) {
     auto users = s.users().ListForTenant(tenant->id);
     if (!users.ok()) return cli::Fail(users.status().ToString());
@@ -469,6 +490,9 @@ int main(int argc, char** argv) {
                   p->AllowsFor(m, policy::Purpose::kMfa) ? "yes" : "no",
                   p->AllowsFor(m, policy::Purpose::kSspr) ? "yes" : "no");
     }
+    auto sign_in_rules = s.sign_in().GetPolicy(tenant->id);
+    if (!sign_in_rules.ok()) return cli::Fail(sign_in_rules.status().ToString());
+    cli::SignInCommands::Print(*sign_in_rules);
     return 0;
   }
   if (audit->parsed()) {

@@ -26,6 +26,7 @@ struct User {
   std::optional<int64_t> default_method_id;
   bool is_admin = false;
   int64_t created_at = 0;
+  int64_t registration_skips = 0;  // times the registration interrupt was skipped
 };
 
 // One entry of security info. Which fields mean something depends on `kind`.
@@ -194,7 +195,7 @@ struct CallAttempt {
   std::string id;  // random, unguessable; used in URLs
   int64_t tenant_id = 0;
   int64_t user_id = 0;
-  std::string purpose;     // "register"
+  std::string purpose;     // flows' ProofPurpose: "register", "sign_in", "step_up", ...
   std::string phone_e164;  // the number being proven
   std::string phone_type;  // what it will be registered as
   bool extension_removed = false;
@@ -206,12 +207,14 @@ struct CallAttempt {
   std::string client_ip;
   int64_t created_at = 0;
   int64_t updated_at = 0;
-  int64_t ringing_at = 0;                     // 0 until the phone rings
-  int64_t answered_at = 0;                    // 0 until answered
-  int64_t ended_at = 0;                       // 0 while the call is live
-  std::optional<int64_t> method_id;           // the method created when the number was confirmed
+  int64_t ringing_at = 0;            // 0 until the phone rings
+  int64_t answered_at = 0;           // 0 until answered
+  int64_t ended_at = 0;              // 0 while the call is live
+  std::optional<int64_t> method_id;  // registration: the method created on confirmation; other
+                                     // purposes: the registered phone being proven
   std::optional<int64_t> replaces_method_id;  // a phone being changed: replaced on confirmation
   int64_t version = 0;                        // bumped by every successful update
+  bool fraud_confirm = false;  // "0#" asks for 1 to confirm the report (the tenant blocks on it)
 };
 
 // A call on the simulated phone network, as the phone sees it (a product feature: demo,
@@ -287,7 +290,6 @@ struct Verification {
   std::string proof;         // methods::ProofName: "call", "sms", "app_code", "push", ...
   std::string challenge_id;  // the call attempt, code challenge or push request; "" for app codes
   std::string state;         // "pending", "succeeded", "failed", "used"
-  bool remember = false;     // the person asked not to be asked again on this browser
   std::string client_ip;
   int64_t created_at = 0;
   int64_t expires_at = 0;

@@ -30,7 +30,34 @@ void AddSecurityHeaders(http::Response& r) {
   if (r.GetHeader("Cache-Control").empty()) r.SetHeader("Cache-Control", "no-store");
 }
 
-bool NeedsSignIn(std::string_view path) { return path.starts_with("/security-info"); }
+bool NeedsSignIn(std::string_view path) {
+  return path.starts_with("/security-info") || path.starts_with("/sign-in/");
+}
+
+// Pages a session reaches before its second step: the second step itself, signing out, the
+// language switch, and what is not a person's page.
+bool OpenBeforeSecondStep(std::string_view path) {
+  return path.starts_with("/sign-in") || path == "/sign-out" || path == "/language" ||
+         path.starts_with("/static/") || path.starts_with("/sim") || path.starts_with("/api/") ||
+         path == "/healthz" || path == "/readyz";
+}
+
+// Changing security info needs a recent proof (step-up); looking at it, following a change
+// already under way, and signing other browsers out do not.
+bool ChangesSecurityInfo(const http::Request& req) {
+  const std::string_view path = req.path;
+  if (!path.starts_with("/security-info/")) return false;
+  if (path.starts_with("/security-info/sessions") || path.starts_with("/security-info/browsers")) {
+    return false;
+  }
+  if (path.ends_with("/status")) return false;
+  if (req.method == "GET" &&
+      (path.starts_with("/security-info/phone/calls/") ||
+       path.starts_with("/security-info/codes/") || path.starts_with("/security-info/push/"))) {
+    return false;
+  }
+  return true;
+}
 
 class App {
  public:
@@ -63,6 +90,19 @@ class App {
     Page("POST", "/security-info/authenticator/:id/test", AppTestSubmit);
     Page("GET", "/security-info/questions", QuestionsForm);
     Page("POST", "/security-info/questions", QuestionsSubmit);
+    Page("GET", "/sign-in/verify", VerifyPage);
+    Page("POST", "/sign-in/verify/start", VerifyStart);
+    Page("POST", "/sign-in/verify/app", VerifyAppCode);
+    Page("GET", "/sign-in/verify/help", VerifyHelp);
+    Page("GET", "/sign-in/verify/:id", VerifyProgress);
+    Page("GET", "/sign-in/verify/:id/status", VerifyStatusJson);
+    Page("POST", "/sign-in/verify/:id", VerifyCodeSubmit);
+    Page("POST", "/sign-in/verify/:id/finish", VerifyFinish);
+    Page("GET", "/sign-in/setup", SetupPage);
+    Page("POST", "/sign-in/setup/skip", SetupSkip);
+    Page("GET", "/security-info/sessions", SessionsPage);
+    Page("POST", "/security-info/sessions/sign-out-others", SignOutOthers);
+    Page("POST", "/security-info/browsers/forget", ForgetBrowser);
     Page("GET", "/sim", SimHome);
     Page("GET", "/sim/inbox", SimInbox);
     Page("GET", "/sim/inbox/:address", SimMailbox);
@@ -160,7 +200,47 @@ class App {
       d.set("back", SafeReturnPath(req.Header("referer")));
       return c.Render("message", d, 403);
     }
+    if (auto detour = SecondStepDetour(c)) return *detour;
     return handler(c);
+  }
+
+  // Where a signed-in session must go first, if anywhere: its second step, the registration
+  // interrupt, or a fresh proof before changing security info.
+  std::optional<http::Response> SecondStepDetour(Ctx& c) {
+    if (!c.principal || deps_.second_step == nullptr) return std::nullopt;
+    const http::Request& req = c.req;
+    if (OpenBeforeSecondStep(req.path) && !req.path.starts_with("/sign-in/setup") &&
+        !req.path.starts_with("/sign-in/verify")) {
+      return std::nullopt;
+    }
+    auto state = deps_.second_step->Evaluate(*c.principal);
+    if (!state.ok()) {
+      Data d = c.PageData("error_title");
+      d.set("message", c.T("internal_error"));
+      return c.Render("message", d, 503);
+    }
+    c.second_step = *state;
+    if (OpenBeforeSecondStep(req.path)) return std::nullopt;
+    // Where to come back to: the page asked for, or for a form the page it was sent from.
+    const std::string back =
+        req.method == "GET" ? req.target : SafeReturnPath(req.Header("referer"));
+    switch (state->need) {
+      case flows::SecondStepNeed::kVerify:
+        return c.Redirect("/sign-in/verify?return_to=" + http::UrlEncode(back));
+      case flows::SecondStepNeed::kRegister:
+        // Only the wizards that register a method, until one is registered or the step skipped.
+        if (req.path.starts_with("/security-info/") &&
+            !req.path.starts_with("/security-info/methods/")) {
+          return std::nullopt;
+        }
+        return c.Redirect("/sign-in/setup");
+      case flows::SecondStepNeed::kNone:
+        break;
+    }
+    if (ChangesSecurityInfo(req) && deps_.second_step->NeedsStepUp(*c.principal, *state)) {
+      return c.Redirect("/sign-in/verify?step_up=1&return_to=" + http::UrlEncode(back));
+    }
+    return std::nullopt;
   }
 
   // Only same-site paths are followed back, never another origin.

@@ -13,7 +13,9 @@
 #include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
 #include "flows/registration/push_approval.h"
+#include "flows/sign_in/second_step.h"
 #include "flows/sign_in/sign_in.h"
+#include "flows/sign_in/verification.h"
 #include "http/message.h"
 #include "store/store.h"
 
@@ -36,6 +38,9 @@ struct WebDeps {
   std::string version = "dev";
   // What /readyz reports besides the database: provider name → its state (OK when ready).
   std::vector<std::pair<std::string, std::function<Status()>>> health_checks;
+  // Sign-in's second step and step-up; null: the password alone signs in (tests of other pages).
+  flows::Verifier* verifier = nullptr;
+  flows::SecondStep* second_step = nullptr;
 };
 
 // The whole web application as one handler: pages, static files, the simulator, health checks,

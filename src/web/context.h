@@ -13,16 +13,18 @@ namespace secinfo::web {
 inline constexpr char kSessionCookie[] = "secinfo_session";
 inline constexpr char kPreSessionCookie[] = "secinfo_pre";
 inline constexpr char kLanguageCookie[] = "secinfo_lang";
+inline constexpr char kRememberCookie[] = "secinfo_remember";
 
 // Everything a page handler knows about the request beyond the request itself.
 struct Ctx {
   const WebDeps& deps;
   http::Request& req;
-  std::string lang;                           // "fr" or "en"
-  std::optional<flows::Principal> principal;  // set when signed in
-  std::optional<store::Tenant> tenant;        // the principal's tenant
-  std::string csrf;                           // token to put in every form
-  std::vector<http::SetCookie> cookies;       // to add to the response
+  std::string lang;                                   // "fr" or "en"
+  std::optional<flows::Principal> principal;          // set when signed in
+  std::optional<store::Tenant> tenant;                // the principal's tenant
+  std::optional<flows::SecondStepState> second_step;  // what the session still needs
+  std::string csrf;                                   // token to put in every form
+  std::vector<http::SetCookie> cookies;               // to add to the response
 
   std::string T(std::string_view key, const std::map<std::string, std::string>& args = {}) const;
   // The common page data: translations as `t`, language switch, CSRF token, signed-in person.

@@ -45,6 +45,23 @@ http::Response PushTestSend(Ctx& c);
 http::Response PushRequestPage(Ctx& c);
 http::Response PushRequestStatus(Ctx& c);
 
+// Sign-in's second step, step-up and the registration interrupt (verify_pages.cc).
+http::Response VerifyPage(Ctx& c);
+http::Response VerifyStart(Ctx& c);
+http::Response VerifyAppCode(Ctx& c);
+http::Response VerifyProgress(Ctx& c);
+http::Response VerifyStatusJson(Ctx& c);
+http::Response VerifyCodeSubmit(Ctx& c);
+http::Response VerifyFinish(Ctx& c);
+http::Response VerifyHelp(Ctx& c);
+http::Response SetupPage(Ctx& c);
+http::Response SetupSkip(Ctx& c);
+http::Response SessionsPage(Ctx& c);
+http::Response SignOutOthers(Ctx& c);
+http::Response ForgetBrowser(Ctx& c);
+// "+33 X XX XX XX 23": a registered number as sign-in pages show it.
+std::string MaskedPhone(const std::string& e164);
+
 http::Response SimHome(Ctx& c);
 http::Response SimInbox(Ctx& c);
 http::Response SimMailbox(Ctx& c);
@@ -59,6 +76,8 @@ std::string MethodDetail(const store::Method& m);
 std::string QuestionsDetail(const Ctx& c, const store::Method& m);
 // The translated message for a failed registration start ("phone_too_short", ...).
 const char* BeginErrorKey(flows::BeginError e);
+// Where to go after signing in or verifying: a local path only, else "/security-info".
+std::string SafeReturnTo(const std::string& v);
 // A database id from a URL or form, or nullopt for anything but 1-18 digits.
 std::optional<int64_t> ParseId(const std::string& s);
 

@@ -3,15 +3,16 @@
 #include "web/pages.h"
 
 namespace secinfo::web {
-namespace {
 
-// Where to go after signing in: only a local path, never another site (open redirect).
+// Only a local path, never another site (open redirect).
 std::string SafeReturnTo(const std::string& v) {
   if (v.empty() || v[0] != '/' || v.starts_with("//") || v.find('\\') != std::string::npos) {
     return "/security-info";
   }
   return v;
 }
+
+namespace {
 
 http::Response SignInWithMessage(Ctx& c, const std::string& message_key, int status) {
   Data d = c.PageData("sign_in_title");
@@ -35,7 +36,9 @@ http::Response SignInSubmit(Ctx& c) {
   const std::string username = c.req.Form("username");
   const std::string password = c.req.Form("password");
   if (username.empty() || password.empty()) return SignInWithMessage(c, "sign_in_missing", 400);
-  flows::SignInResult r = c.deps.sessions.SignIn(username, password, c.req.remote_ip);
+  flows::SignInResult r =
+      c.deps.sessions.SignIn(username, password, c.req.remote_ip, c.req.Header("user-agent"),
+                             c.req.Cookie(kRememberCookie));
   switch (r.outcome) {
     case flows::SignInOutcome::kThrottled:
       return SignInWithMessage(c, "sign_in_throttled", 429);
@@ -44,7 +47,9 @@ http::Response SignInSubmit(Ctx& c) {
     case flows::SignInOutcome::kSignedIn:
       break;
   }
-  // A new session id at every sign-in (ASVS V3.2.1): no fixation.
+  // The session this browser held before ends (ASVS V3.3.1), and a new session id is issued at
+  // every sign-in (ASVS V3.2.1): no fixation.
+  if (!c.req.Cookie(kSessionCookie).empty()) c.deps.sessions.SignOut(c.req.Cookie(kSessionCookie));
   c.cookies.push_back({kSessionCookie, r.session_token, std::nullopt, "/", true, c.req.secure});
   c.cookies.push_back({kPreSessionCookie, "", 0, "/", true, c.req.secure});
   // A language chosen before signing in becomes the person's preference.

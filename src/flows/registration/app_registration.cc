@@ -50,9 +50,15 @@ std::string AppRegistration::Open(const std::string& sealed) const {
   return seed.ok() ? *seed : "";
 }
 
-bool AppRegistration::Throttled(const std::string& key) {
-  auto count = store_.rate_limits().Peek(key, clock_.NowMillis(), kHourMillis);
-  return !count.ok() || *count >= options_.max_wrong_codes;
+bool AppRegistration::Reserve(const std::string& key) {
+  // Counted before the code is checked (ASVS V2.2.1): parallel tries cannot pass the limit.
+  auto reserved =
+      store_.rate_limits().Reserve(key, clock_.NowMillis(), kHourMillis, options_.max_wrong_codes);
+  return reserved.ok() && *reserved;
+}
+
+void AppRegistration::Release(const std::string& key) {
+  store_.rate_limits().Release(key, clock_.NowMillis(), kHourMillis);
 }
 
 AppError AppRegistration::Begin(const store::User& user, std::string_view name,
@@ -114,16 +120,12 @@ AppCodeOutcome AppRegistration::Finish(std::string_view enrolment_id, const stor
       store_.app_enrolments().Update(expired);
       return AppCodeOutcome::kExpired;
     }
-    if (Throttled(throttle)) return AppCodeOutcome::kThrottled;
+    if (!Reserve(throttle)) return AppCodeOutcome::kThrottled;
     std::string seed = Open(e->secret);
     if (seed.empty()) return AppCodeOutcome::kUnavailable;
     totp::TotpCheck check = totp::VerifyTotp(seed, code, now / 1000, std::nullopt);
-    if (check.outcome != totp::TotpOutcome::kAccepted) {
-      if (check.outcome == totp::TotpOutcome::kRejected) {
-        store_.rate_limits().Hit(throttle, now, kHourMillis);
-      }
-      return FromTotp(check.outcome);
-    }
+    if (check.outcome != totp::TotpOutcome::kRejected) Release(throttle);
+    if (check.outcome != totp::TotpOutcome::kAccepted) return FromTotp(check.outcome);
     store::AppEnrolment done = *e;
     done.state = "done";
     store::Method m;
@@ -147,10 +149,21 @@ AppCodeOutcome AppRegistration::Finish(std::string_view enrolment_id, const stor
 
 AppCodeOutcome AppRegistration::Check(int64_t method_id, const store::User& user,
                                       std::string_view code, std::string_view client_ip) {
+  return CheckCode(method_id, user, code, client_ip, /*reserve=*/true);
+}
+
+AppCodeOutcome AppRegistration::CheckReserved(int64_t method_id, const store::User& user,
+                                              std::string_view code, std::string_view client_ip) {
+  return CheckCode(method_id, user, code, client_ip, /*reserve=*/false);
+}
+
+AppCodeOutcome AppRegistration::CheckCode(int64_t method_id, const store::User& user,
+                                          std::string_view code, std::string_view client_ip,
+                                          bool reserve) {
   const std::string throttle = "app-check:" + std::to_string(method_id);
   auto m = store_.methods().Get(user.id, method_id);
   if (!m.ok() || m->kind != "authenticator") return AppCodeOutcome::kNotPending;
-  if (Throttled(throttle)) return AppCodeOutcome::kThrottled;
+  if (reserve && !Reserve(throttle)) return AppCodeOutcome::kThrottled;
   std::string seed = Open(m->secret);
   if (seed.empty()) return AppCodeOutcome::kUnavailable;
   const int64_t now = clock_.NowMillis();
@@ -166,9 +179,8 @@ AppCodeOutcome AppRegistration::Check(int64_t method_id, const store::User& user
       outcome = AppCodeOutcome::kReplayed;
     else if (!s.ok())
       outcome = AppCodeOutcome::kUnavailable;
-  } else if (outcome == AppCodeOutcome::kRejected) {
-    store_.rate_limits().Hit(throttle, now, kHourMillis);
   }
+  if (reserve && outcome != AppCodeOutcome::kRejected) Release(throttle);
   Audit(user, client_ip, "app_code_check",
         outcome == AppCodeOutcome::kAccepted   ? "success"
         : outcome == AppCodeOutcome::kReplayed ? "replayed"

@@ -65,6 +65,10 @@ class AppRegistration {
   // Checks a code of a registered app (as sign-in will): accepted at most once per time step.
   AppCodeOutcome Check(int64_t method_id, const store::User& user, std::string_view code,
                        std::string_view client_ip);
+  // The same, for a caller that reserved this check against its own limit first (sign-in's
+  // verification lockout): no second throttle here.
+  AppCodeOutcome CheckReserved(int64_t method_id, const store::User& user, std::string_view code,
+                               std::string_view client_ip);
   AppError Rename(int64_t method_id, const store::User& user, std::string_view name,
                   std::string_view client_ip);
 
@@ -73,7 +77,12 @@ class AppRegistration {
 
  private:
   std::string Open(const std::string& sealed) const;
-  bool Throttled(const std::string& key);
+  // Counts a try under `key` before checking it; false when the hour's tries are used up.
+  bool Reserve(const std::string& key);
+  // Gives a reserved try back (it was not a wrong code).
+  void Release(const std::string& key);
+  AppCodeOutcome CheckCode(int64_t method_id, const store::User& user, std::string_view code,
+                           std::string_view client_ip, bool reserve);
   void Audit(const store::User& user, std::string_view ip, std::string action, std::string result,
              std::string detail);
 

@@ -6,10 +6,11 @@
 namespace secinfo::flows {
 namespace {
 
-constexpr std::array<std::pair<CallState, std::string_view>, 12> kNames = {{
+constexpr std::array<std::pair<CallState, std::string_view>, 13> kNames = {{
     {CallState::kPlacing, "placing"},
     {CallState::kRinging, "ringing"},
     {CallState::kAnswered, "answered"},
+    {CallState::kConfirmingFraud, "confirming_fraud"},
     {CallState::kConfirmed, "confirmed"},
     {CallState::kNoAnswer, "no_answer"},
     {CallState::kHungUp, "hung_up"},
@@ -47,7 +48,12 @@ std::optional<CallState> ParseCallState(std::string_view name) {
 }
 
 bool IsFinal(CallState s) {
-  return s != CallState::kPlacing && s != CallState::kRinging && s != CallState::kAnswered;
+  return s != CallState::kPlacing && s != CallState::kRinging && s != CallState::kAnswered &&
+         s != CallState::kConfirmingFraud;
+}
+
+bool FraudConfirmed(const store::CallAttempt& a) {
+  return a.state == CallStateName(CallState::kFraudReported) && a.digits == "0#1";
 }
 
 bool ApplyCallEvent(store::CallAttempt& a, const channels::CallEvent& e, int64_t now) {
@@ -61,15 +67,23 @@ bool ApplyCallEvent(store::CallAttempt& a, const channels::CallEvent& e, int64_t
       a.ringing_at = now;
       return true;
     case K::kAnswered:
-      if (state == CallState::kAnswered) return false;
+      if (state == CallState::kAnswered || state == CallState::kConfirmingFraud) return false;
       a.state = std::string(CallStateName(CallState::kAnswered));
       if (a.ringing_at == 0) a.ringing_at = now;
       a.answered_at = now;
       return true;
     case K::kDigit:
+      if (state == CallState::kConfirmingFraud) {
+        a.digits += e.digit;
+        Finish(a, CallState::kFraudReported, now);
+        return true;
+      }
       if (state != CallState::kAnswered) return false;
       a.digits += e.digit;
-      if (e.digit == '#') {
+      if (e.digit == '#' && a.digits == "0#" && a.fraud_confirm) {
+        a.state = std::string(CallStateName(CallState::kConfirmingFraud));
+        a.answered_at = now;  // the input time starts again for the confirmation
+      } else if (e.digit == '#') {
         CallState end = a.digits == "#"    ? CallState::kConfirmed
                         : a.digits == "0#" ? CallState::kFraudReported
                                            : CallState::kWrongKey;
@@ -101,6 +115,10 @@ bool ApplyCallTimeouts(store::CallAttempt& a, int64_t now, const CallTimeouts& t
     case CallState::kAnswered:
       if (now - a.answered_at < t.input_millis) return false;
       Finish(a, CallState::kNoInput, now);
+      return true;
+    case CallState::kConfirmingFraud:
+      if (now - a.answered_at < t.input_millis) return false;
+      Finish(a, CallState::kFraudReported, now);  // reported, not confirmed
       return true;
     default:
       return false;

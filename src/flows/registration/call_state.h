@@ -10,14 +10,15 @@
 
 namespace secinfo::flows {
 
-// Where a verification call stands. The first three are live; the rest are final.
+// Where a verification call stands. The first four are live; the rest are final.
 enum class CallState {
   kPlacing,  // asked the provider; the phone does not ring yet
   kRinging,
-  kAnswered,   // prompt playing, waiting for keys
-  kConfirmed,  // '#' pressed: the number is proven
-  kNoAnswer,   // nobody picked up within the ring time
-  kHungUp,     // the phone declined or hung up before confirming
+  kAnswered,         // prompt playing, waiting for keys
+  kConfirmingFraud,  // "0#" pressed where reports block: waiting for 1 to confirm
+  kConfirmed,        // '#' pressed: the number is proven
+  kNoAnswer,         // nobody picked up within the ring time
+  kHungUp,           // the phone declined or hung up before confirming
   kBusy,
   kWrongKey,       // a key other than '#' (or the fraud code "0#")
   kNoInput,        // answered, but no key within the input time
@@ -39,7 +40,10 @@ struct CallTimeouts {
 // digits, timestamps) and return true when something changed. Final states never change.
 //
 // Keys: '#' alone confirms; "0#" reports fraud; a lone '0' waits for the next key; any other key
-// ends the call as kWrongKey at once (the person is told to try again).
+// ends the call as kWrongKey at once (the person is told to try again). When the attempt asks for
+// it (fraud_confirm), "0#" waits for '1' to confirm the report (as Entra ID does); any other key or
+// no key still ends it as kFraudReported, unconfirmed (digits "0#1" mean confirmed).
+bool FraudConfirmed(const store::CallAttempt& a);
 bool ApplyCallEvent(store::CallAttempt& a, const channels::CallEvent& e, int64_t now);
 bool ApplyCallTimeouts(store::CallAttempt& a, int64_t now, const CallTimeouts& t);
 

@@ -93,25 +93,62 @@ CodeBeginResult CodeRegistration::Begin(const CodeBeginRequest& request) {
     c.destination = *address;
   }
 
-  const int64_t now = clock_.NowMillis();
-  auto sends = store_.rate_limits().Hit("code:" + c.destination, now, kHourMillis);
-  if (!sends.ok()) return {BeginError::kInternal};
-  if (*sends > options_.max_sends_per_hour) {
+  auto counted = CountSend(c.destination);
+  if (!counted.ok()) return {BeginError::kInternal};
+  if (!*counted) {
     result.error = BeginError::kTooManyCalls;
     return result;
   }
-  auto tenant = store_.tenants().Get(user.tenant_id);
-  if (!tenant.ok()) return {BeginError::kInternal};
-
-  c.id = random_.Token();
   c.tenant_id = user.tenant_id;
   c.user_id = user.id;
-  c.purpose = "register";
+  c.purpose = std::string(ProofPurposeName(ProofPurpose::kRegister));
   c.replaces_method_id = request.replacing;
   c.locale = request.locale;
-  c.state = "pending";
   c.client_ip = request.client_ip;
-  c.created_at = c.updated_at = now;
+  return CreateAndSend(c, std::move(result));
+}
+
+CodeBeginResult CodeRegistration::BeginProof(const store::User& user, const store::Method& method,
+                                             ProofPurpose purpose, std::string_view locale,
+                                             std::string_view client_ip) {
+  if (method.user_id != user.id || purpose == ProofPurpose::kRegister) {
+    return {BeginError::kMethodNotFound};
+  }
+  store::CodeChallenge c;
+  c.method_kind = method.kind;
+  c.phone_type = method.phone_type;
+  if (!method.phone_e164.empty()) {
+    c.channel = "sms";
+    c.destination = method.phone_e164;
+  } else if (!method.email.empty()) {
+    c.channel = "email";
+    c.destination = method.email;
+  } else {
+    return {BeginError::kMethodNotFound};
+  }
+  auto counted = CountSend(c.destination);
+  if (!counted.ok()) return {BeginError::kInternal};
+  if (!*counted) return {BeginError::kTooManyCalls};
+  c.tenant_id = user.tenant_id;
+  c.user_id = user.id;
+  c.purpose = std::string(ProofPurposeName(purpose));
+  c.method_id = method.id;
+  c.locale = std::string(locale);
+  c.client_ip = std::string(client_ip);
+  return CreateAndSend(c, {});
+}
+
+Result<bool> CodeRegistration::CountSend(const std::string& destination) {
+  return store_.rate_limits().Reserve("code:" + destination, clock_.NowMillis(), kHourMillis,
+                                      options_.max_sends_per_hour);
+}
+
+CodeBeginResult CodeRegistration::CreateAndSend(store::CodeChallenge& c, CodeBeginResult result) {
+  auto tenant = store_.tenants().Get(c.tenant_id);
+  if (!tenant.ok()) return {BeginError::kInternal};
+  c.id = random_.Token();
+  c.state = "pending";
+  c.created_at = c.updated_at = clock_.NowMillis();
   // Recorded before it is sent: a code that arrived but was never stored could not be used.
   std::string code = Arm(c);
   if (!store_.code_challenges().Create(c).ok()) return {BeginError::kInternal};
@@ -153,14 +190,18 @@ Status CodeRegistration::Deliver(const store::CodeChallenge& c, const std::strin
       {"code", code},
       {"minutes", std::to_string((validity + 59'999) / 60'000)},
       {"host", options_.webotp_host}};
-  const channels::SmsMessage text{c.destination, organization,
-                                  catalog.Get(c.locale, "sms_code", args)};
+  // A code that proves a registered method says so: the person must know it is not a registration.
+  const bool proof = c.purpose != ProofPurposeName(ProofPurpose::kRegister);
+  const channels::SmsMessage text{
+      c.destination, organization,
+      catalog.Get(c.locale, proof ? "sms_code_sign_in" : "sms_code", args)};
   channels::EmailMessage mail;
   mail.to = c.destination;
   mail.from_name = organization;
-  mail.subject = catalog.Get(c.locale, "email_code_subject", args);
-  mail.text = catalog.Get(c.locale, "email_code_text", args);
-  mail.html = catalog.Get(c.locale, "email_code_html", args);
+  const std::string mail_key = proof ? "email_proof_code" : "email_code";
+  mail.subject = catalog.Get(c.locale, mail_key + "_subject", args);
+  mail.text = catalog.Get(c.locale, mail_key + "_text", args);
+  mail.html = catalog.Get(c.locale, mail_key + "_html", args);
 
   int64_t wait = options_.first_retry_millis;
   for (int attempt = 1;; ++attempt) {
@@ -199,64 +240,96 @@ CodeCheck CodeRegistration::Verify(std::string_view challenge_id, int64_t user_i
   for (char ch : typed) {
     if (ch != ' ' && ch != '-') code += ch;  // people type "123 456"
   }
+  // 1. Reserve the try before looking at the code (ASVS V2.2.1): the wrong-try counter goes up in
+  //    a compare-and-set write first, so parallel guesses cannot be checked more often than the
+  //    limit. The try that reaches the limit locks the challenge; its code is still compared.
+  std::string expected_hash;
+  CodeCheck refused;
+  auto reserved = CompareAndSet<store::CodeChallenge>(
+      [&] { return Get(challenge_id, user_id); },
+      [&](store::CodeChallenge& c) {
+        expected_hash.clear();
+        auto refuse = [&](CodeOutcome outcome, int64_t tries_left = 0) {
+          refused = {outcome, tries_left};
+          return false;
+        };
+        if (c.state == "locked") return refuse(CodeOutcome::kLockedOut);
+        if (c.state == "expired") return refuse(CodeOutcome::kExpired);
+        if (c.state != "pending") return refuse(CodeOutcome::kNotPending);
+        const int64_t now = clock_.NowMillis();
+        c.updated_at = now;
+        if (now >= c.expires_at) {
+          c.state = "expired";
+          c.code_hash.clear();
+          refused = {CodeOutcome::kExpired};
+          return true;
+        }
+        if (!IsSixDigits(code)) {
+          return refuse(CodeOutcome::kMalformed, options_.max_wrong_tries - c.failed_attempts);
+        }
+        expected_hash = c.code_hash;
+        c.failed_attempts += 1;
+        if (c.failed_attempts >= options_.max_wrong_tries) {
+          c.state = "locked";
+          c.code_hash.clear();
+        }
+        return true;
+      },
+      [&](const store::CodeChallenge& c) { return store_.code_challenges().Update(c); });
+  if (!reserved.ok()) {
+    return {reserved.status().code() == Status::Code::kNotFound ? CodeOutcome::kNotPending
+                                                                : CodeOutcome::kUnavailable};
+  }
+  if (expected_hash.empty()) return refused;
+
+  // 2. The check itself.
+  if (!crypto::ConstantTimeEquals(CodeHash(reserved->id, code), expected_hash)) {
+    if (reserved->state == "locked") {
+      Audit(*reserved, "code_verify", "locked");
+      return {CodeOutcome::kLockedOut};
+    }
+    return {CodeOutcome::kRejected, options_.max_wrong_tries - reserved->failed_attempts};
+  }
+
+  // 3. A right code: the try is given back, the code is spent, and a registration creates its
+  //    method in the same transaction. Other tries may have been reserved meanwhile (even locking
+  //    the challenge): the right code still wins, once.
+  const bool registers = reserved->purpose == ProofPurposeName(ProofPurpose::kRegister);
   for (int tries = 0; tries < 16; ++tries) {
     auto c = Get(challenge_id, user_id);
-    if (!c.ok()) {
-      return {c.status().code() == Status::Code::kNotFound ? CodeOutcome::kNotPending
-                                                           : CodeOutcome::kUnavailable};
-    }
-    if (c->state == "locked") return {CodeOutcome::kLockedOut};
-    if (c->state == "expired") return {CodeOutcome::kExpired};
-    if (c->state != "pending") return {CodeOutcome::kNotPending};
-    const int64_t now = clock_.NowMillis();
+    if (!c.ok()) return {CodeOutcome::kUnavailable};
+    if (c->state != "pending" && c->state != "locked") return {CodeOutcome::kNotPending};
     store::CodeChallenge next = *c;
-    next.updated_at = now;
-    CodeCheck check;
-    if (now >= c->expires_at) {
-      next.state = "expired";
-      next.code_hash.clear();
-      check = {CodeOutcome::kExpired};
-    } else if (!IsSixDigits(code)) {
-      return {CodeOutcome::kMalformed, options_.max_wrong_tries - c->failed_attempts};
-    } else if (crypto::ConstantTimeEquals(CodeHash(c->id, code), c->code_hash)) {
-      next.state = "verified";
-      next.code_hash.clear();  // single use
-      store::Method m;
-      m.user_id = c->user_id;
-      m.kind = c->method_kind;
-      m.phone_type = c->phone_type;
-      m.phone_e164 = c->method_kind == "phone" ? c->destination : "";
-      m.email = c->method_kind == "email" ? c->destination : "";
-      m.created_at = now;
-      auto id = store_.code_challenges().UpdateAndCreateMethod(next, m);
-      if (id.ok()) {
-        Audit(next, c->replaces_method_id ? "method_change" : "method_register", "success");
-        return {CodeOutcome::kAccepted};
-      }
-      if (id.status().code() == Status::Code::kFailedPrecondition) continue;
-      if (id.status().code() == Status::Code::kAlreadyExists ||
-          id.status().code() == Status::Code::kNotFound) {
-        next.state = "failed";
-        if (store_.code_challenges().Update(next).ok()) return {CodeOutcome::kTaken};
-        continue;
-      }
+    next.state = "verified";
+    next.code_hash.clear();
+    next.failed_attempts = std::max<int64_t>(0, next.failed_attempts - 1);
+    next.updated_at = clock_.NowMillis();
+    if (!registers) {
+      Status s = store_.code_challenges().Update(next);
+      if (s.ok()) return {CodeOutcome::kAccepted};
+      if (s.code() == Status::Code::kFailedPrecondition) continue;
       return {CodeOutcome::kUnavailable};
-    } else {
-      next.failed_attempts += 1;
-      if (next.failed_attempts >= options_.max_wrong_tries) {
-        next.state = "locked";
-        next.code_hash.clear();
-        check = {CodeOutcome::kLockedOut};
-      } else {
-        check = {CodeOutcome::kRejected, options_.max_wrong_tries - next.failed_attempts};
-      }
     }
-    Status s = store_.code_challenges().Update(next);
-    if (s.ok()) {
-      if (check.outcome == CodeOutcome::kLockedOut) Audit(next, "code_verify", "locked");
-      return check;
+    store::Method m;
+    m.user_id = c->user_id;
+    m.kind = c->method_kind;
+    m.phone_type = c->phone_type;
+    m.phone_e164 = c->channel == "sms" ? c->destination : "";
+    m.email = c->channel == "email" ? c->destination : "";
+    m.created_at = next.updated_at;
+    auto id = store_.code_challenges().UpdateAndCreateMethod(next, m);
+    if (id.ok()) {
+      Audit(next, c->replaces_method_id ? "method_change" : "method_register", "success");
+      return {CodeOutcome::kAccepted};
     }
-    if (s.code() != Status::Code::kFailedPrecondition) return {CodeOutcome::kUnavailable};
+    if (id.status().code() == Status::Code::kFailedPrecondition) continue;
+    if (id.status().code() == Status::Code::kAlreadyExists ||
+        id.status().code() == Status::Code::kNotFound) {
+      next.state = "failed";
+      if (store_.code_challenges().Update(next).ok()) return {CodeOutcome::kTaken};
+      continue;
+    }
+    return {CodeOutcome::kUnavailable};
   }
   return {CodeOutcome::kUnavailable};
 }
@@ -268,10 +341,9 @@ ResendOutcome CodeRegistration::Resend(std::string_view challenge_id, int64_t us
     return ResendOutcome::kNotPending;
   }
   if (SecondsUntilResend(*c) > 0) return ResendOutcome::kTooSoon;
-  const int64_t now = clock_.NowMillis();
-  auto sends = store_.rate_limits().Hit("code:" + c->destination, now, kHourMillis);
-  if (!sends.ok()) return ResendOutcome::kFailed;
-  if (*sends > options_.max_sends_per_hour) return ResendOutcome::kTooMany;
+  auto counted = CountSend(c->destination);
+  if (!counted.ok()) return ResendOutcome::kFailed;
+  if (!*counted) return ResendOutcome::kTooMany;
   auto tenant = store_.tenants().Get(c->tenant_id);
   if (!tenant.ok()) return ResendOutcome::kFailed;
   store::CodeChallenge next = *c;

@@ -10,6 +10,7 @@
 #include "core/random.h"
 #include "core/result.h"
 #include "core/sleeper.h"
+#include "flows/proof.h"
 #include "flows/registration/phone_registration.h"
 #include "store/store.h"
 
@@ -48,7 +49,7 @@ struct CodeBeginResult {
 };
 
 enum class CodeOutcome {
-  kAccepted,     // right code: the method now exists
+  kAccepted,     // right code: the method now exists (registration) or the holder is proven
   kRejected,     // wrong code; CodeCheck::tries_left more tries
   kMalformed,    // not six digits
   kExpired,      // too late: ask for a new code
@@ -75,6 +76,11 @@ class CodeRegistration {
                    CodeOptions options);
 
   CodeBeginResult Begin(const CodeBeginRequest& request);
+  // Sends a code to a registered mobile (by SMS) or address (by mail) to prove the person holds
+  // it, for `purpose` (not registration): the text says why; a right code creates nothing.
+  CodeBeginResult BeginProof(const store::User& user, const store::Method& method,
+                             ProofPurpose purpose, std::string_view locale,
+                             std::string_view client_ip);
   CodeCheck Verify(std::string_view challenge_id, int64_t user_id, std::string_view code);
   // A new code, replacing the old one. kTooSoon within the cooldown (see SecondsUntilResend).
   ResendOutcome Resend(std::string_view challenge_id, int64_t user_id);
@@ -86,6 +92,10 @@ class CodeRegistration {
   std::string CodeHash(std::string_view challenge_id, std::string_view code) const;
 
  private:
+  // Counts one send to `destination` in the hour, before sending; false past the limit.
+  Result<bool> CountSend(const std::string& destination);
+  // Records `c`, then sends its first code; the challenge id, or why not.
+  CodeBeginResult CreateAndSend(store::CodeChallenge& c, CodeBeginResult result);
   // Draws a new code and puts its hash, expiry and counters into `c`. Returns the code.
   std::string Arm(store::CodeChallenge& c);
   // Sends `code` by the challenge's channel, in its language, trying again while that is safe.

@@ -80,40 +80,84 @@ BeginResult PhoneRegistration::Begin(const BeginRequest& request) {
       methods::FindPhoneConflict(*existing, *type, result.number.e164, request.replacing));
   if (result.error != BeginError::kNone) return result;
 
-  // Each call rings somebody's phone: limit them per person and per called number.
-  const int64_t now = clock_.NowMillis();
-  for (const std::string& key :
-       {"call:user:" + std::to_string(user.id), "call:number:" + result.number.e164}) {
-    auto count = store_.rate_limits().Hit(key, now, kHourMillis);
-    if (!count.ok()) return {BeginError::kInternal};
-    if (*count > options_.max_calls_per_hour) {
-      result.error = BeginError::kTooManyCalls;
-      return result;
-    }
-  }
-
-  // One live call per person: starting again ends the previous one.
-  if (auto live = store_.call_attempts().ListLiveForUser(user.id); live.ok()) {
-    for (const store::CallAttempt& old : *live) Cancel(old.id, user.id);
-  }
+  result.error = CountCall(user.id, result.number.e164);
+  if (result.error != BeginError::kNone) return result;
 
   auto tenant = store_.tenants().Get(user.tenant_id);
   if (!tenant.ok()) return {BeginError::kInternal};
 
   store::CallAttempt a;
-  a.id = random_.Token();
   a.tenant_id = user.tenant_id;
   a.user_id = user.id;
-  a.purpose = "register";
+  a.purpose = std::string(ProofPurposeName(ProofPurpose::kRegister));
   a.phone_e164 = result.number.e164;
   a.phone_type = std::string(methods::PhoneTypeName(*type));
   a.extension_removed = result.number.extension_removed;
   a.locale = request.locale;
+  a.replaces_method_id = request.replacing;
+  a.client_ip = request.client_ip;
+  return Place(std::move(a),
+               i18n::Catalog::BuiltIn().Get(request.locale, "voice_prompt_register",
+                                            {{"organization", tenant->name}}),
+               result.number);
+}
+
+BeginResult PhoneRegistration::BeginProof(const ProofCallRequest& request) {
+  const store::User& user = request.user;
+  const store::Method& m = request.method;
+  if (m.user_id != user.id || m.phone_e164.empty()) return {BeginError::kMethodNotFound};
+  if (BeginError e = CountCall(user.id, m.phone_e164); e != BeginError::kNone) return {e};
+  auto tenant = store_.tenants().Get(user.tenant_id);
+  if (!tenant.ok()) return {BeginError::kInternal};
+
+  store::CallAttempt a;
+  a.tenant_id = user.tenant_id;
+  a.user_id = user.id;
+  a.purpose = std::string(ProofPurposeName(request.purpose));
+  a.phone_e164 = m.phone_e164;
+  a.phone_type = m.phone_type;
+  a.locale = request.locale;
+  a.method_id = m.id;
+  a.client_ip = request.client_ip;
+  a.fraud_confirm = request.fraud_confirm;
+  const std::string key = request.purpose == ProofPurpose::kPasswordReset
+                              ? "voice_prompt_password_reset"
+                              : "voice_prompt_sign_in";
+  std::string prompt =
+      i18n::Catalog::BuiltIn().Get(request.locale, key, {{"organization", tenant->name}});
+  if (request.fraud_confirm) {
+    prompt += " " + i18n::Catalog::BuiltIn().Get(request.locale, "voice_prompt_fraud_confirm");
+  }
+  phone::ParsedNumber number;
+  number.e164 = m.phone_e164;
+  return Place(std::move(a), prompt, number);
+}
+
+BeginError PhoneRegistration::CountCall(int64_t user_id, const std::string& e164) {
+  // Each call rings somebody's phone: limit them per person and per called number, counted before
+  // the call is placed (parallel requests cannot pass the limit).
+  const int64_t now = clock_.NowMillis();
+  for (const std::string& key : {"call:user:" + std::to_string(user_id), "call:number:" + e164}) {
+    auto counted = store_.rate_limits().Reserve(key, now, kHourMillis, options_.max_calls_per_hour);
+    if (!counted.ok()) return BeginError::kInternal;
+    if (!*counted) return BeginError::kTooManyCalls;
+  }
+  return BeginError::kNone;
+}
+
+BeginResult PhoneRegistration::Place(store::CallAttempt a, const std::string& prompt,
+                                     phone::ParsedNumber number) {
+  BeginResult result;
+  result.number = std::move(number);
+  // One live call per person: starting again ends the previous one.
+  if (auto live = store_.call_attempts().ListLiveForUser(a.user_id); live.ok()) {
+    for (const store::CallAttempt& old : *live) Cancel(old.id, a.user_id);
+  }
+  const int64_t now = clock_.NowMillis();
+  a.id = random_.Token();
   a.state = std::string(CallStateName(CallState::kPlacing));
   a.provider = std::string(voice_.name());
   a.provider_call_id = a.id;
-  a.replaces_method_id = request.replacing;
-  a.client_ip = request.client_ip;
   a.created_at = a.updated_at = now;
   if (!store_.call_attempts().Create(a).ok()) return {BeginError::kInternal};
 
@@ -121,10 +165,12 @@ BeginResult PhoneRegistration::Begin(const BeginRequest& request) {
   call.reference = a.id;
   call.destination = a.phone_e164;
   call.locale = a.locale;
-  call.prompt = i18n::Catalog::BuiltIn().Get(a.locale, "voice_prompt_register",
-                                             {{"organization", tenant->name}});
+  call.prompt = prompt;
   call.caller_id = options_.caller_id;
-  call.greeting_ulaw = GreetingFor(a.tenant_id, a.locale);
+  // The tenant's recording says what registration says; other purposes speak their own prompt.
+  if (a.purpose == ProofPurposeName(ProofPurpose::kRegister)) {
+    call.greeting_ulaw = GreetingFor(a.tenant_id, a.locale);
+  }
   Status placed = voice_.PlaceCall(call);
   if (!placed.ok()) {
     spdlog::warn("voice provider {} could not place call {}: {}", voice_.name(), a.id,
@@ -224,7 +270,8 @@ Result<store::CallAttempt> PhoneRegistration::Advance(
     next.updated_at = clock_.NowMillis();
 
     Status written;
-    if (next.state == CallStateName(CallState::kConfirmed)) {
+    if (next.state == CallStateName(CallState::kConfirmed) &&
+        next.purpose == ProofPurposeName(ProofPurpose::kRegister)) {
       store::Method m;
       m.user_id = next.user_id;
       m.kind = "phone";
@@ -268,11 +315,42 @@ void PhoneRegistration::OnFinal(const store::CallAttempt& a, std::string_view wh
         why.empty()
             ? ""
             : "attempt " + a.id.substr(0, 8) + " to " + a.phone_e164 + "; " + std::string(why));
-  if (state == CallState::kConfirmed) {
+  const ProofPurpose purpose = ParseProofPurpose(a.purpose).value_or(ProofPurpose::kRegister);
+  if (state == CallState::kConfirmed && purpose == ProofPurpose::kRegister) {
     Audit(a, a.replaces_method_id ? "method_change" : "method_register", "success");
   } else if (state == CallState::kFraudReported) {
-    Audit(a, "fraud_report", "denied", "the called person pressed 0# during a registration call");
+    Audit(a, "fraud_report", FraudConfirmed(a) ? "confirmed" : "denied",
+          "the called person pressed " + a.digits + " during a " + a.purpose + " call");
   }
+  if (observer_ == nullptr) return;
+  ProofEnd end;
+  end.tenant_id = a.tenant_id;
+  end.user_id = a.user_id;
+  end.purpose = purpose;
+  end.proof = methods::Proof::kCall;
+  end.method = "phone:" + a.phone_type;
+  end.client_ip = a.client_ip;
+  end.detail = "call " + a.id.substr(0, 8) + " to " + a.phone_e164 + ": " + a.state;
+  switch (state) {
+    case CallState::kConfirmed:
+      end.outcome = ProofOutcome::kSucceeded;
+      break;
+    case CallState::kWrongKey:
+      end.outcome = ProofOutcome::kFailed;
+      break;
+    case CallState::kFraudReported:
+      end.outcome =
+          FraudConfirmed(a) ? ProofOutcome::kFraudConfirmed : ProofOutcome::kFraudReported;
+      break;
+    case CallState::kNoAnswer:
+    case CallState::kNoInput:
+      end.outcome = ProofOutcome::kTimedOut;
+      break;
+    default:
+      end.outcome = ProofOutcome::kCancelled;
+      break;
+  }
+  observer_->OnProofEnded(end);
 }
 
 void PhoneRegistration::Audit(const store::CallAttempt& a, std::string action, std::string result,

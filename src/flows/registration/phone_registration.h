@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/result.h"
+#include "flows/proof.h"
 #include "flows/registration/call_state.h"
 #include "methods/phone/phone_method.h"
 #include "phone/number.h"
@@ -60,6 +61,16 @@ struct BeginRequest {
   std::optional<int64_t> replacing;
 };
 
+// A call to a phone the person registered, to prove they still hold it (sign-in, step-up, reset).
+struct ProofCallRequest {
+  store::User user;
+  store::Method method;  // the registered phone to call
+  ProofPurpose purpose = ProofPurpose::kSignIn;
+  std::string locale;  // language of the call
+  std::string client_ip;
+  bool fraud_confirm = false;  // "0#" asks for 1 to confirm (the tenant blocks on fraud reports)
+};
+
 struct BeginResult {
   BeginError error = BeginError::kNone;
   std::string attempt_id;      // set on success
@@ -79,6 +90,13 @@ class PhoneRegistration final : public channels::CallEventSink {
   // it plays the tenant's recorded greeting in the call's language if there is one, else speaks
   // the catalog's prompt.
   BeginResult Begin(const BeginRequest& request);
+
+  // Calls a registered phone for `request.purpose`: the prompt says why; '#' proves the phone and
+  // creates nothing. Same limits as registration calls. The outcome reaches the ProofObserver.
+  BeginResult BeginProof(const ProofCallRequest& request);
+
+  // Told of every call that ends (all purposes). REQUIRES: set before the first call, or never.
+  void SetObserver(ProofObserver* observer) { observer_ = observer; }
 
   // The attempt as it stands now, timeouts applied. NotFound unless it is `user_id`'s.
   Result<store::CallAttempt> Get(std::string_view attempt_id, int64_t user_id);
@@ -107,12 +125,17 @@ class PhoneRegistration final : public channels::CallEventSink {
   std::string GreetingFor(int64_t tenant_id, const std::string& locale);
   void Audit(const store::CallAttempt& a, std::string action, std::string result,
              std::string detail = "");
+  // Counts the call against the person's and the number's hourly limits; kNone when allowed.
+  BeginError CountCall(int64_t user_id, const std::string& e164);
+  // Creates the attempt and places the call saying `prompt`.
+  BeginResult Place(store::CallAttempt a, const std::string& prompt, phone::ParsedNumber number);
 
   store::Store& store_;
   channels::VoiceChannel& voice_;
   const Clock& clock_;
   Random& random_;
   const PhoneRegistrationOptions options_;
+  ProofObserver* observer_ = nullptr;
 };
 
 }  // namespace secinfo::flows

@@ -118,6 +118,7 @@ PushAnswer PushApproval::Answer(std::string_view challenge_id, std::string_view 
     if (s.ok()) {
       Audit(c->tenant_id, c->user_id, c->client_ip, report ? "push_report" : "push_answer",
             next.state, "authenticator app " + m->name);
+      Ended(next, answer, "authenticator app " + m->name);
       return answer;
     }
     if (s.code() != Status::Code::kFailedPrecondition) return PushAnswer::kNotPending;
@@ -125,10 +126,55 @@ PushAnswer PushApproval::Answer(std::string_view challenge_id, std::string_view 
   return PushAnswer::kNotPending;
 }
 
+void PushApproval::Ended(const store::PushChallenge& c, PushAnswer answer,
+                         const std::string& detail) {
+  if (observer_ == nullptr) return;
+  auto purpose = ParseProofPurpose(c.purpose);
+  if (!purpose) return;  // a test request proves nothing
+  ProofEnd end;
+  end.tenant_id = c.tenant_id;
+  end.user_id = c.user_id;
+  end.purpose = *purpose;
+  end.proof = methods::Proof::kPush;
+  end.method = "authenticator";
+  end.client_ip = c.client_ip;
+  end.detail = detail + ": " + c.state;
+  switch (answer) {
+    case PushAnswer::kApproved:
+      end.outcome = ProofOutcome::kSucceeded;
+      break;
+    case PushAnswer::kWrongNumber:
+      end.outcome = ProofOutcome::kFailed;
+      break;
+    case PushAnswer::kDenied:
+      end.outcome = c.reported ? ProofOutcome::kFraudReported : ProofOutcome::kCancelled;
+      break;
+    default:
+      end.outcome = ProofOutcome::kTimedOut;
+      break;
+  }
+  observer_->OnProofEnded(end);
+}
+
 Result<store::PushChallenge> PushApproval::SendTest(const store::User& user, int64_t method_id,
                                                     std::string_view client_ip) {
+  return Send(user, method_id, "test", client_ip);
+}
+
+Result<store::PushChallenge> PushApproval::SendProof(const store::User& user, int64_t method_id,
+                                                     ProofPurpose purpose,
+                                                     std::string_view client_ip) {
+  return Send(user, method_id, ProofPurposeName(purpose), client_ip);
+}
+
+Result<store::PushChallenge> PushApproval::Send(const store::User& user, int64_t method_id,
+                                                std::string_view purpose,
+                                                std::string_view client_ip) {
   auto m = store_.methods().Get(user.id, method_id);
-  if (!m.ok() || m->kind != "authenticator") return Status::NotFound("no such app");
+  const methods::KindInfo* kind = m.ok() ? methods::InfoOf(*m) : nullptr;
+  if (kind == nullptr || kind->kind != methods::MethodKind::kAuthenticator) {
+    return Status::NotFound("no such app");
+  }
   if (m->device_id.empty()) return Status::FailedPrecondition("no device bound");
   store::PushChallenge c;
   c.id = random_.Token();
@@ -136,7 +182,7 @@ Result<store::PushChallenge> PushApproval::SendTest(const store::User& user, int
   c.user_id = user.id;
   c.method_id = method_id;
   c.number = auth::NewMatchNumber(random_);
-  c.purpose = "test";
+  c.purpose = std::string(purpose);
   c.state = "pending";
   c.client_ip = std::string(client_ip);
   c.created_at = clock_.NowMillis();

@@ -9,6 +9,7 @@
 #include "core/random.h"
 #include "core/result.h"
 #include "crypto/secret_box.h"
+#include "flows/proof.h"
 #include "store/store.h"
 
 namespace secinfo::flows {
@@ -57,6 +58,13 @@ class PushApproval {
   // no device is bound.
   Result<store::PushChallenge> SendTest(const store::User& user, int64_t method_id,
                                         std::string_view client_ip);
+  // Sends a sign-in (or step-up, reset) request to the person's app: approving it with the right
+  // number proves the person holds the device. The outcome reaches the ProofObserver.
+  Result<store::PushChallenge> SendProof(const store::User& user, int64_t method_id,
+                                         ProofPurpose purpose, std::string_view client_ip);
+  // Told of every answered request but tests. REQUIRES: set before the first request, or never.
+  void SetObserver(ProofObserver* observer) { observer_ = observer; }
+
   // The request as it stands (expired once its minute is over). NotFound unless `user_id`'s.
   Result<store::PushChallenge> Get(std::string_view challenge_id, int64_t user_id);
 
@@ -65,12 +73,16 @@ class PushApproval {
  private:
   void Audit(int64_t tenant_id, int64_t user_id, std::string_view ip, std::string action,
              std::string result, std::string detail);
+  Result<store::PushChallenge> Send(const store::User& user, int64_t method_id,
+                                    std::string_view purpose, std::string_view client_ip);
+  void Ended(const store::PushChallenge& c, PushAnswer answer, const std::string& detail);
 
   store::Store& store_;
   const Clock& clock_;
   Random& random_;
   const crypto::SecretBox seeds_;
   const PushOptions options_;
+  ProofObserver* observer_ = nullptr;
 };
 
 }  // namespace secinfo::flows

@@ -25,24 +25,29 @@ std::string Sessions::TokenHash(std::string_view token) {
 }
 
 SignInResult Sessions::SignIn(std::string_view username_in, std::string_view password,
-                              std::string_view client_ip) {
+                              std::string_view client_ip, std::string_view user_agent,
+                              std::string_view remember_token) {
   const std::string username = Lower(username_in);
   const int64_t now = clock_.NowMillis();
   const std::string account_key = "signin:account:" + username;
   const std::string ip_key = "signin:ip:" + std::string(client_ip);
+  const int64_t window = options_.failure_window_millis;
   auto& limits = store_.rate_limits();
+  auto user = store_.users().FindByUsername(username);
 
-  // Throttle before verifying, for unknown names too, so throttling tells nothing about existence.
-  auto account_failures = limits.Peek(account_key, now, options_.failure_window_millis);
-  auto ip_failures = limits.Peek(ip_key, now, options_.failure_window_millis);
-  if (!account_failures.ok() || !ip_failures.ok() ||
-      *account_failures >= options_.max_failures_per_account ||
-      *ip_failures >= options_.max_failures_per_ip) {
-    Audit(nullptr, username, client_ip, "throttled");
+  // Reserve this try as a failure before the password is checked, for unknown names too, so that
+  // throttling tells nothing about existence and parallel guesses are counted one by one
+  // (ASVS V2.2.1). A right password gives its reservations back.
+  auto ip_ok = limits.Reserve(ip_key, now, window, options_.max_failures_per_ip);
+  auto account_ok = ip_ok.ok() && *ip_ok ? limits.Reserve(account_key, now, window,
+                                                          options_.max_failures_per_account)
+                                         : Result<bool>(false);
+  if (!ip_ok.ok() || !*ip_ok || !account_ok.ok() || !*account_ok) {
+    if (ip_ok.ok() && *ip_ok) limits.Release(ip_key, now, window);
+    Audit(user.ok() ? &*user : nullptr, username, client_ip, "throttled");
     return {SignInOutcome::kThrottled};
   }
 
-  auto user = store_.users().FindByUsername(username);
   bool good = false;
   if (user.ok()) {
     good = crypto::VerifyPassword(user->password_hash, password);
@@ -50,12 +55,11 @@ SignInResult Sessions::SignIn(std::string_view username_in, std::string_view pas
     crypto::VerifyAgainstDummy(password);  // same time for unknown names
   }
   if (!good) {
-    limits.Hit(account_key, now, options_.failure_window_millis);
-    limits.Hit(ip_key, now, options_.failure_window_millis);
     Audit(user.ok() ? &*user : nullptr, username, client_ip, "failure");
     return {SignInOutcome::kInvalidCredentials};
   }
   limits.Reset(account_key);
+  limits.Release(ip_key, now, window);
 
   SignInResult result;
   result.outcome = SignInOutcome::kSignedIn;
@@ -67,11 +71,20 @@ SignInResult Sessions::SignIn(std::string_view username_in, std::string_view pas
   s.tenant_id = user->tenant_id;
   s.created_at = s.last_seen_at = now;
   s.expires_at = now + std::min(options_.session_idle_millis, options_.session_absolute_millis);
+  s.client_ip = std::string(client_ip);
+  s.user_agent = std::string(user_agent.substr(0, 256));
+  if (!remember_token.empty() &&
+      store_.sign_in().FindRemembered(TokenHash(remember_token), user->id, now).ok()) {
+    s.second_step = "remembered";
+    result.remembered = true;
+  }
   if (Status st = store_.sessions().Create(s); !st.ok()) {
     spdlog::error("could not create session: {}", st.ToString());
     return {SignInOutcome::kInvalidCredentials};
   }
-  Audit(&*user, username, client_ip, "success");
+  Audit(
+      &*user, username, client_ip, "success",
+      std::string(result.remembered ? "remembered browser; " : "") + "user agent " + s.user_agent);
   return result;
 }
 
@@ -89,15 +102,66 @@ Result<Principal> Sessions::Authenticate(std::string_view token) {
                                session->created_at + options_.session_absolute_millis);
     store_.sessions().Touch(hash, now, expires);
   }
-  return Principal{*user, std::string(token)};
+  return Principal{*user, std::string(token), *session};
 }
 
 Status Sessions::SignOut(std::string_view token) {
   return store_.sessions().Delete(TokenHash(token));
 }
 
+Status Sessions::RecordSecondFactor(const Principal& p, std::string_view amr) {
+  // The amr list keeps each value once, in the order first proven.
+  std::string list = p.session.amr.empty() ? "pwd" : p.session.amr;
+  bool present = false;
+  for (size_t start = 0; start <= list.size();) {
+    size_t end = list.find(' ', start);
+    if (end == std::string::npos) end = list.size();
+    if (std::string_view(list).substr(start, end - start) == amr) present = true;
+    start = end + 1;
+  }
+  if (!present) list += " " + std::string(amr);
+  const int64_t now = clock_.NowMillis();
+  return store_.sessions().SetAssurance(TokenHash(p.session_token), list, now, "proof", now);
+}
+
+Status Sessions::MarkSecondStep(const Principal& p, std::string_view how,
+                                int64_t second_factor_at) {
+  return store_.sessions().SetAssurance(TokenHash(p.session_token), p.session.amr,
+                                        std::max(second_factor_at, p.session.second_factor_at), how,
+                                        clock_.NowMillis());
+}
+
+bool Sessions::StepUpStale(const Principal& p) const {
+  return p.session.second_factor_at == 0 ||
+         clock_.NowMillis() - p.session.second_factor_at > options_.step_up_millis;
+}
+
+Result<std::string> Sessions::RememberBrowser(const store::User& user, int64_t days,
+                                              std::string_view client_ip,
+                                              std::string_view user_agent) {
+  if (days <= 0) return Status::FailedPrecondition("remembering browsers is off");
+  store::RememberedBrowser b;
+  std::string token = random_.Token();
+  b.id_hash = TokenHash(token);
+  b.user_id = user.id;
+  b.tenant_id = user.tenant_id;
+  b.created_at = clock_.NowMillis();
+  b.expires_at = b.created_at + days * 24 * 3600 * 1000;
+  b.client_ip = std::string(client_ip);
+  b.user_agent = std::string(user_agent.substr(0, 256));
+  SECINFO_RETURN_IF_ERROR(store_.sign_in().RememberBrowser(b));
+  return token;
+}
+
+Result<int64_t> Sessions::SignOutOthers(const Principal& p) {
+  auto ended = store_.sessions().DeleteOthers(p.user.id, TokenHash(p.session_token));
+  if (!ended.ok()) return ended.status();
+  SECINFO_RETURN_IF_ERROR(store_.sign_in().ForgetRemembered(p.user.id, ""));
+  return ended;
+}
+
 void Sessions::Audit(const store::User* user, std::string_view username, std::string_view ip,
-                     std::string_view result) {
+                     std::string_view result, std::string detail) {
   store::AuditEntry e;
   e.at = clock_.NowMillis();
   if (user) {
@@ -107,7 +171,9 @@ void Sessions::Audit(const store::User* user, std::string_view username, std::st
   e.actor = std::string(username);
   e.ip = std::string(ip);
   e.action = "sign_in";
+  e.method = "password";
   e.result = std::string(result);
+  e.detail = std::move(detail);
   if (Status s = store_.audit().Append(e); !s.ok()) {
     spdlog::error("audit log write failed: {}", s.ToString());
   }

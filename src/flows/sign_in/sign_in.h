@@ -16,6 +16,8 @@ struct SignInOptions {
   int64_t failure_window_millis = 15 * 60 * 1000;
   int64_t session_idle_millis = 30 * 60 * 1000;
   int64_t session_absolute_millis = 12 * 3600 * 1000;
+  // Changing security info needs a second factor proven this recently (step-up).
+  int64_t step_up_millis = 10 * 60 * 1000;
 };
 
 enum class SignInOutcome {
@@ -28,12 +30,14 @@ struct SignInResult {
   SignInOutcome outcome = SignInOutcome::kInvalidCredentials;
   store::User user;           // kSignedIn only
   std::string session_token;  // kSignedIn only: goes into the cookie, never stored as is
+  bool remembered = false;    // kSignedIn only: a remembered browser meets the second step
 };
 
-// A person signed in through a session cookie.
+// A person signed in through a session cookie, with what the session has proven.
 struct Principal {
   store::User user;
   std::string session_token;
+  store::Session session;
 };
 
 // Password sign-in and server-side sessions. Sessions are random 256-bit tokens; the store keeps
@@ -44,19 +48,39 @@ class Sessions {
   Sessions(store::Store& store, const Clock& clock, Random& random, SignInOptions options)
       : store_(store), clock_(clock), random_(random), options_(options) {}
 
+  // Checks the password and starts a session that has proven "pwd". Failures are counted before
+  // the password is checked (one reservation per account and per address), so parallel guesses
+  // cannot be checked more often than the limits. `remember_token`: the browser's "don't ask
+  // again" cookie, which meets the second step when it is the user's and live.
   SignInResult SignIn(std::string_view username, std::string_view password,
-                      std::string_view client_ip);
+                      std::string_view client_ip, std::string_view user_agent = {},
+                      std::string_view remember_token = {});
 
   // The person behind a session token, sliding its idle expiry. NotFound when unknown or expired.
   Result<Principal> Authenticate(std::string_view token);
 
   Status SignOut(std::string_view token);
 
+  // A second factor was just proven in this session (RFC 8176 value `amr`): sign-in's second step
+  // is met and step-up is fresh.
+  Status RecordSecondFactor(const Principal& p, std::string_view amr);
+  // The second step is met without a proof: "skipped" (the registration interrupt) or
+  // "registered" (a first method registered in this session).
+  Status MarkSecondStep(const Principal& p, std::string_view how, int64_t second_factor_at = 0);
+  // Whether changing security info needs a fresh proof: the session proved nothing in the last
+  // step_up_millis. (The caller knows whether the person has a method to prove with.)
+  bool StepUpStale(const Principal& p) const;
+  // Remembers this browser for `days`: returns the cookie's token.
+  Result<std::string> RememberBrowser(const store::User& user, int64_t days,
+                                      std::string_view client_ip, std::string_view user_agent);
+  // Signs out every other session of the person, and forgets their remembered browsers.
+  Result<int64_t> SignOutOthers(const Principal& p);
+
   static std::string TokenHash(std::string_view token);
 
  private:
   void Audit(const store::User* user, std::string_view username, std::string_view ip,
-             std::string_view result);
+             std::string_view result, std::string detail = "");
 
   store::Store& store_;
   const Clock& clock_;

@@ -7,7 +7,8 @@ namespace {
 #define SECINFO_CALL_ATTEMPT_SELECT                                                            \
   "SELECT id, tenant_id, user_id, purpose, phone_e164, phone_type, extension_removed, locale," \
   " state, provider, provider_call_id, digits, client_ip, created_at, updated_at, ringing_at," \
-  " answered_at, ended_at, method_id, replaces_method_id, version FROM call_attempts "
+  " answered_at, ended_at, method_id, replaces_method_id, version, fraud_confirm"              \
+  " FROM call_attempts "
 constexpr char kGetAttempt[] = SECINFO_CALL_ATTEMPT_SELECT "WHERE id = :id";
 constexpr char kFindAttemptByProviderCall[] =
     SECINFO_CALL_ATTEMPT_SELECT "WHERE provider = :provider AND provider_call_id = :call_id";
@@ -19,10 +20,12 @@ constexpr char kListLiveCreatedBefore[] = SECINFO_CALL_ATTEMPT_SELECT
 constexpr char kInsertAttempt[] =
     "INSERT INTO call_attempts (id, tenant_id, user_id, purpose, phone_e164, phone_type,"
     " extension_removed, locale, state, provider, provider_call_id, digits, client_ip, created_at,"
-    " updated_at, ringing_at, answered_at, ended_at, method_id, replaces_method_id, version)"
+    " updated_at, ringing_at, answered_at, ended_at, method_id, replaces_method_id, fraud_confirm,"
+    " version)"
     " VALUES (:id, :tenant_id, :user_id, :purpose, :phone_e164, :phone_type, :extension_removed,"
     " :locale, :state, :provider, :provider_call_id, :digits, :client_ip, :created_at,"
-    " :updated_at, :ringing_at, :answered_at, :ended_at, :method_id, :replaces_method_id, 1)";
+    " :updated_at, :ringing_at, :answered_at, :ended_at, :method_id, :replaces_method_id,"
+    " :fraud_confirm, 1)";
 // Compare-and-set: writes only over the version the caller read. id, tenant, user and creation time
 // never change.
 constexpr char kUpdateAttempt[] =
@@ -41,6 +44,7 @@ constexpr char kSetAttemptMethod[] =
 struct AttemptRow {
   CallAttempt a;
   int extension_removed = 0;
+  int fraud_confirm = 0;
   NullableIntColumn method_id;
   NullableIntColumn replaces_method_id;
 
@@ -65,11 +69,13 @@ struct AttemptRow {
         .Into(a.ended_at)
         .Into(method_id.value, method_id.ind)
         .Into(replaces_method_id.value, replaces_method_id.ind)
-        .Into(a.version);
+        .Into(a.version)
+        .Into(fraud_confirm);
   }
   CallAttempt Get() const {
     CallAttempt out = a;
     out.extension_removed = extension_removed != 0;
+    out.fraud_confirm = fraud_confirm != 0;
     out.method_id = method_id.get();
     out.replaces_method_id = replaces_method_id.get();
     return out;
@@ -114,6 +120,7 @@ Status SqlCallAttemptStore::Create(const CallAttempt& a) {
     int extension_removed = a.extension_removed ? 1 : 0;
     NullableInt method_id(a.method_id);
     NullableInt replaces_method_id(a.replaces_method_id);
+    int fraud_confirm = a.fraud_confirm ? 1 : 0;
     Query(session, kInsertAttempt)
         .Use(a.id)
         .Use(a.tenant_id)
@@ -135,6 +142,7 @@ Status SqlCallAttemptStore::Create(const CallAttempt& a) {
         .Use(a.ended_at)
         .Use(method_id.value, method_id.ind)
         .Use(replaces_method_id.value, replaces_method_id.ind)
+        .Use(fraud_confirm)
         .Run();
     return Status::Ok();
   });

@@ -51,28 +51,30 @@ constexpr char kGetFailures[] =
 
 constexpr char kInsertVerification[] =
     "INSERT INTO verifications (id, tenant_id, user_id, binding, purpose, method_id, proof,"
-    " challenge_id, state, remember, client_ip, created_at, expires_at, version)"
+    " challenge_id, state, client_ip, created_at, expires_at, version)"
     " VALUES (:id, :tenant_id, :user_id, :binding, :purpose, :method_id, :proof, :challenge_id,"
-    " :state, :remember, :client_ip, :created_at, :expires_at, 1)";
+    " :state, :client_ip, :created_at, :expires_at, 1)";
 constexpr char kGetVerification[] =
     "SELECT id, tenant_id, user_id, binding, purpose, method_id, proof, challenge_id, state,"
-    " remember, client_ip, created_at, expires_at, version FROM verifications WHERE id = :id";
+    " client_ip, created_at, expires_at, version FROM verifications WHERE id = :id";
 constexpr char kUpdateVerification[] =
     "UPDATE verifications SET challenge_id = :challenge_id, state = :state,"
-    " remember = :remember, expires_at = :expires_at, version = version + 1"
+    " expires_at = :expires_at, version = version + 1"
     " WHERE id = :id AND version = :version";
 
 constexpr char kUpsertBlock[] =
-    "INSERT INTO verification_blocks (user_id, tenant_id, blocked_at, blocked_until, reason, detail)"
+    "INSERT INTO verification_blocks (user_id, tenant_id, blocked_at, blocked_until, reason, "
+    "detail)"
     " VALUES (:user_id, :tenant_id, :blocked_at, :until, :reason, :detail)"
     " ON CONFLICT (user_id) DO UPDATE SET blocked_at = excluded.blocked_at,"
     " blocked_until = excluded.blocked_until, reason = excluded.reason, detail = excluded.detail";
-#define SECINFO_BLOCK_SELECT                                                             \
+#define SECINFO_BLOCK_SELECT                                                                     \
   "SELECT b.user_id, b.tenant_id, u.username, b.blocked_at, b.blocked_until, b.reason, b.detail" \
   " FROM verification_blocks b JOIN users u ON u.id = b.user_id "
-constexpr char kFindBlock[] = SECINFO_BLOCK_SELECT "WHERE b.user_id = :user_id AND b.blocked_until > :now";
-constexpr char kListBlocks[] =
-    SECINFO_BLOCK_SELECT "WHERE b.tenant_id = :tenant_id AND b.blocked_until > :now ORDER BY b.blocked_at";
+constexpr char kFindBlock[] =
+    SECINFO_BLOCK_SELECT "WHERE b.user_id = :user_id AND b.blocked_until > :now";
+constexpr char kListBlocks[] = SECINFO_BLOCK_SELECT
+    "WHERE b.tenant_id = :tenant_id AND b.blocked_until > :now ORDER BY b.blocked_at";
 #undef SECINFO_BLOCK_SELECT
 constexpr char kDeleteBlock[] = "DELETE FROM verification_blocks WHERE user_id = :user_id";
 
@@ -241,7 +243,6 @@ Result<VerificationFailures> SqlSignInStore::GetFailures(int64_t user_id) {
 
 Status SqlSignInStore::CreateVerification(const Verification& v) {
   return db_.Write("create verification", [&](soci::session& session) {
-    int remember = v.remember ? 1 : 0;
     Query(session, kInsertVerification)
         .Use(v.id)
         .Use(v.tenant_id)
@@ -252,7 +253,6 @@ Status SqlSignInStore::CreateVerification(const Verification& v) {
         .Use(v.proof)
         .Use(v.challenge_id)
         .Use(v.state)
-        .Use(remember)
         .Use(v.client_ip)
         .Use(v.created_at)
         .Use(v.expires_at)
@@ -265,7 +265,6 @@ Result<Verification> SqlSignInStore::GetVerification(std::string_view id) {
   return db_.Read("get verification", [&](soci::session& session) -> Result<Verification> {
     std::string key(id);
     Verification v;
-    int remember = 0;
     Query q(session, kGetVerification);
     q.Into(v.id)
         .Into(v.tenant_id)
@@ -276,29 +275,20 @@ Result<Verification> SqlSignInStore::GetVerification(std::string_view id) {
         .Into(v.proof)
         .Into(v.challenge_id)
         .Into(v.state)
-        .Into(remember)
         .Into(v.client_ip)
         .Into(v.created_at)
         .Into(v.expires_at)
         .Into(v.version)
         .Use(key);
     if (!q.Run()) return Status::NotFound("get verification: none");
-    v.remember = remember != 0;
     return v;
   });
 }
 
 Status SqlSignInStore::UpdateVerification(const Verification& v) {
   return db_.Write("update verification", [&](soci::session& session) {
-    int remember = v.remember ? 1 : 0;
     Query q(session, kUpdateVerification);
-    q.Use(v.challenge_id)
-        .Use(v.state)
-        .Use(remember)
-        .Use(v.expires_at)
-        .Use(v.id)
-        .Use(v.version)
-        .Run();
+    q.Use(v.challenge_id).Use(v.state).Use(v.expires_at).Use(v.id).Use(v.version).Run();
     if (q.AffectedRows() == 0) {
       return Status::FailedPrecondition("update verification: changed meanwhile");
     }

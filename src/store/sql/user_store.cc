@@ -5,7 +5,7 @@ namespace {
 
 #define SECINFO_USER_SELECT                                                                  \
   "SELECT id, tenant_id, username, display_name, password_hash, locale, default_method_id, " \
-  "is_admin, created_at FROM users "
+  "is_admin, created_at, registration_skips FROM users "
 constexpr char kInsertUser[] =
     "INSERT INTO users (tenant_id, username, display_name, password_hash, locale,"
     " default_method_id, is_admin, created_at)"
@@ -41,7 +41,8 @@ struct UserRow {
         .Into(user.locale)
         .Into(default_method_id.value, default_method_id.ind)
         .Into(is_admin)
-        .Into(user.created_at);
+        .Into(user.created_at)
+        .Into(user.registration_skips);
   }
   User Get() const {
     User u = user;

@@ -15,6 +15,21 @@
   }
 
   document.addEventListener('DOMContentLoaded', function () {
+    // A form marked data-autosubmit goes by itself once (the default sign-in proof starts, a
+    // proven verification continues); without this script its button does the same.
+    var auto = document.querySelector('form[data-autosubmit]');
+    if (auto) {
+      auto.submit();
+      return;
+    }
+    var verification = document.getElementById('verification');
+    if (verification && verification.dataset.state === 'pending' && !document.getElementById('code')) {
+      var verifyStatus = document.getElementById('verify-status');
+      poll(verification.dataset.statusUrl, function (j) {
+        if (verifyStatus && j.message && verifyStatus.textContent !== j.message) verifyStatus.textContent = j.message;
+        return j.final;
+      });
+    }
     var call = document.getElementById('call');
     if (call && !/^(confirmed|no_answer|hung_up|busy|wrong_key|no_input|fraud_reported|failed|cancelled)$/.test(call.dataset.state)) {
       var status = document.getElementById('call-status');

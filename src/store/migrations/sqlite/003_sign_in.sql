@@ -63,7 +63,6 @@ CREATE TABLE verifications (
   proof TEXT NOT NULL,
   challenge_id TEXT NOT NULL,
   state TEXT NOT NULL,
-  remember INTEGER NOT NULL,
   client_ip TEXT NOT NULL,
   created_at BIGINT NOT NULL,
   expires_at BIGINT NOT NULL,
@@ -71,3 +70,6 @@ CREATE TABLE verifications (
 );
 CREATE INDEX verifications_user ON verifications (user_id);
 CREATE INDEX verifications_challenge ON verifications (challenge_id);
+
+-- A call whose tenant blocks people on fraud reports asks for 1 to confirm "0#".
+ALTER TABLE call_attempts ADD COLUMN fraud_confirm INTEGER NOT NULL DEFAULT 0;

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "channels/email/email_channel.h"
+#include "core/clock.h"
+#include "store/store.h"
+
+namespace secinfo::flows {
+
+// Tells people what happened to their account, by email, in their language: a method added,
+// changed or deleted, the default method changed (to the account's own address), and every fraud
+// report (to the tenant's notification addresses, in the tenant's language).
+//
+// Mail leaves on a thread of its own, so a slow relay never holds a request; what is queued when
+// the process stops is sent before the destructor returns. Thread-safe.
+class Notifier {
+ public:
+  Notifier(store::Store& store, channels::EmailChannel& email, const Clock& clock);
+  ~Notifier();
+  Notifier(const Notifier&) = delete;
+  Notifier& operator=(const Notifier&) = delete;
+
+  // `entry` is a security-info change as the audit log records it: action "method_register",
+  // "method_change", "method_delete" or "default_change" with result "success". Others are
+  // ignored. Returns whether a mail was queued.
+  bool SecurityInfoChanged(const store::AuditEntry& entry);
+
+  // A person reported a sign-in, registration or reset they did not start.
+  void FraudReported(int64_t tenant_id, int64_t user_id, std::string_view method,
+                     std::string_view purpose, std::string_view client_ip, bool blocked);
+
+  // Waits until everything queued so far was handed to the email channel (tests).
+  void Drain();
+
+ private:
+  void Queue(channels::EmailMessage message);
+  void Run();
+
+  store::Store& store_;
+  channels::EmailChannel& email_;
+  const Clock& clock_;
+  std::mutex mu_;  // guards queue_, busy_, stopping_
+  std::condition_variable cv_;
+  std::deque<channels::EmailMessage> queue_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+// The store with its audit log watched: every security-info change it records also reaches the
+// Notifier. Everything else is the wrapped store. Thread-safe when `inner` is.
+std::unique_ptr<store::Store> NotifyingStore(store::Store& inner, Notifier& notifier);
+
+}  // namespace secinfo::flows

@@ -1,0 +1,351 @@
+#include "flows/sign_in/verification.h"
+
+#include <algorithm>
+
+#include "crypto/hash.h"
+#include "flows/audit.h"
+#include "policy/policy.h"
+
+namespace secinfo::flows {
+namespace {
+
+methods::Purpose ServedPurpose(ProofPurpose p) {
+  return p == ProofPurpose::kPasswordReset ? methods::Purpose::kSspr : methods::Purpose::kMfa;
+}
+
+// The code as typed without the spaces and dashes people add, or "" unless six digits.
+std::string SixDigits(std::string_view typed) {
+  std::string code;
+  for (char ch : typed) {
+    if (ch == ' ' || ch == '-') continue;
+    if (ch < '0' || ch > '9') return "";
+    code += ch;
+  }
+  return code.size() == 6 ? code : "";
+}
+
+VerifyStartError FromBeginError(BeginError e) {
+  switch (e) {
+    case BeginError::kNone:
+      return VerifyStartError::kNone;
+    case BeginError::kTooManyCalls:
+      return VerifyStartError::kTooMany;
+    case BeginError::kCallFailed:
+      return VerifyStartError::kSendFailed;
+    case BeginError::kMethodNotFound:
+      return VerifyStartError::kMethodNotFound;
+    default:
+      return VerifyStartError::kInternal;
+  }
+}
+
+}  // namespace
+
+Verifier::Verifier(store::Store& store, PhoneRegistration& phones, CodeRegistration& codes,
+                   AppRegistration& apps, PushApproval& push, const Clock& clock, Random& random,
+                   VerificationOptions options)
+    : store_(store),
+      phones_(phones),
+      codes_(codes),
+      apps_(apps),
+      push_(push),
+      clock_(clock),
+      random_(random),
+      options_(options) {}
+
+Result<std::vector<MethodChoice>> Verifier::Choices(const store::User& user,
+                                                    methods::Purpose purpose) {
+  auto policy = policy::LoadPolicy(store_.tenants(), user.tenant_id);
+  if (!policy.ok()) return policy.status();
+  auto registered = store_.methods().ListForUser(user.id);
+  if (!registered.ok()) return registered.status();
+  std::vector<MethodChoice> choices;
+  for (const store::Method& m : *registered) {
+    const methods::KindInfo* kind = methods::InfoOf(m);
+    if (kind == nullptr || !policy->AllowsFor(kind->name, purpose)) continue;
+    std::vector<methods::Proof> proofs = methods::ProofsFor(m, purpose);
+    if (proofs.empty()) continue;
+    choices.push_back({m, std::move(proofs)});
+  }
+  // The default method first; the rest in registration order.
+  std::stable_partition(choices.begin(), choices.end(), [&](const MethodChoice& c) {
+    return user.default_method_id == c.method.id;
+  });
+  return choices;
+}
+
+Standing Verifier::StandingOf(const store::User& user) {
+  Standing s;
+  const int64_t now = clock_.NowMillis();
+  s.blocked = store_.sign_in().FindBlock(user.id, now).ok();
+  auto failures = store_.sign_in().GetFailures(user.id);
+  if (failures.ok()) {
+    if (failures->failures >= options_.max_failures) {
+      s.locked = true;
+    } else if (failures->locked_until > now) {
+      s.locked = true;
+      s.locked_until = failures->locked_until;
+    }
+  }
+  return s;
+}
+
+VerifyStart Verifier::Start(const VerifyRequest& r) {
+  const Standing standing = StandingOf(r.user);
+  if (standing.blocked) return {VerifyStartError::kBlocked};
+  if (standing.locked) return {VerifyStartError::kLocked};
+  auto choices = Choices(r.user, ServedPurpose(r.purpose));
+  if (!choices.ok()) return {VerifyStartError::kInternal};
+  auto choice = std::find_if(choices->begin(), choices->end(),
+                             [&](const MethodChoice& c) { return c.method.id == r.method_id; });
+  if (choice == choices->end()) return {VerifyStartError::kMethodNotFound};
+  if (std::find(choice->proofs.begin(), choice->proofs.end(), r.proof) == choice->proofs.end()) {
+    return {VerifyStartError::kProofNotOffered};
+  }
+
+  store::Verification v;
+  v.id = random_.Token();
+  v.tenant_id = r.user.tenant_id;
+  v.user_id = r.user.id;
+  v.binding = r.binding;
+  v.purpose = std::string(ProofPurposeName(r.purpose));
+  v.method_id = r.method_id;
+  v.proof = std::string(methods::ProofName(r.proof));
+  v.state = "pending";
+  v.client_ip = r.client_ip;
+  v.created_at = clock_.NowMillis();
+  v.expires_at = v.created_at + options_.validity_millis;
+
+  switch (r.proof) {
+    case methods::Proof::kCall: {
+      auto rules = store_.sign_in().GetPolicy(r.user.tenant_id);
+      if (!rules.ok()) return {VerifyStartError::kInternal};
+      ProofCallRequest call{r.user,   choice->method, r.purpose,
+                            r.locale, r.client_ip,    rules->fraud_alert && rules->fraud_block};
+      BeginResult begun = phones_.BeginProof(call);
+      if (begun.error != BeginError::kNone) return {FromBeginError(begun.error)};
+      v.challenge_id = begun.attempt_id;
+      break;
+    }
+    case methods::Proof::kSmsCode:
+    case methods::Proof::kEmailCode: {
+      CodeBeginResult begun =
+          codes_.BeginProof(r.user, choice->method, r.purpose, r.locale, r.client_ip);
+      if (begun.error != BeginError::kNone) return {FromBeginError(begun.error)};
+      v.challenge_id = begun.challenge_id;
+      break;
+    }
+    case methods::Proof::kPush: {
+      auto sent = push_.SendProof(r.user, r.method_id, r.purpose, r.client_ip);
+      if (!sent.ok()) return {VerifyStartError::kProofNotOffered};
+      v.challenge_id = sent->id;
+      break;
+    }
+    case methods::Proof::kAppCode:
+      break;  // the app already shows the code
+    case methods::Proof::kAnswers:
+      return {VerifyStartError::kProofNotOffered};
+  }
+  if (!store_.sign_in().CreateVerification(v).ok()) return {VerifyStartError::kInternal};
+  Audit(v, "verify_start", "sent");
+  return {VerifyStartError::kNone, v.id};
+}
+
+Result<store::Verification> Verifier::Load(std::string_view id, std::string_view binding) {
+  auto v = store_.sign_in().GetVerification(id);
+  if (!v.ok()) return v.status();
+  // Another session's proof is as good as absent.
+  if (binding.empty() || !crypto::ConstantTimeEquals(v->binding, binding)) {
+    return Status::NotFound("no such verification");
+  }
+  return v;
+}
+
+Result<store::Verification> Verifier::Settle(std::string_view id, std::string_view state) {
+  auto settled = CompareAndSet<store::Verification>(
+      [&] { return store_.sign_in().GetVerification(id); },
+      [&](store::Verification& v) {
+        if (v.state != "pending") return false;
+        v.state = std::string(state);
+        return true;
+      },
+      [&](const store::Verification& v) { return store_.sign_in().UpdateVerification(v); });
+  if (settled.ok() && settled->state == state) {
+    Audit(*settled, "verify", state == "succeeded" ? "success" : "failure");
+  }
+  return settled;
+}
+
+Result<VerificationView> Verifier::Get(std::string_view id, std::string_view binding) {
+  auto v = Load(id, binding);
+  if (!v.ok()) return v.status();
+  VerificationView view;
+  view.proof = methods::ParseProof(v->proof).value_or(methods::Proof::kCall);
+  auto method = store_.methods().Get(v->user_id, v->method_id);
+  if (method.ok()) view.method = *method;
+
+  // What the proof says now decides a pending verification.
+  std::optional<std::string> settle;
+  if (v->state == "pending") {
+    if (!method.ok() || clock_.NowMillis() >= v->expires_at) settle = "failed";
+  }
+  switch (view.proof) {
+    case methods::Proof::kCall:
+      if (auto call = phones_.Get(v->challenge_id, v->user_id); call.ok()) {
+        view.call = *call;
+        auto state = ParseCallState(call->state);
+        if (state == CallState::kConfirmed) {
+          settle = settle.value_or("succeeded");
+        } else if (state && IsFinal(*state)) {
+          settle = "failed";
+        }
+      }
+      break;
+    case methods::Proof::kSmsCode:
+    case methods::Proof::kEmailCode:
+      if (auto code = codes_.Get(v->challenge_id, v->user_id); code.ok()) view.code = *code;
+      break;
+    case methods::Proof::kPush:
+      if (auto push = push_.Get(v->challenge_id, v->user_id); push.ok()) {
+        view.push = *push;
+        if (push->state == "approved") {
+          settle = settle.value_or("succeeded");
+        } else if (push->state != "pending") {
+          settle = "failed";
+        }
+      }
+      break;
+    default:
+      break;
+  }
+  if (v->state == "pending" && settle) {
+    auto settled = Settle(id, *settle);
+    if (!settled.ok()) return settled.status();
+    *v = *settled;
+  }
+  view.v = *v;
+  view.succeeded = v->state == "succeeded";
+  view.final = v->state != "pending";
+  return view;
+}
+
+VerifyCodeOutcome Verifier::Reserve(const store::User& user) {
+  const int64_t now = clock_.NowMillis();
+  if (store_.sign_in().FindBlock(user.id, now).ok()) return VerifyCodeOutcome::kBlocked;
+  auto reserved = store_.sign_in().ReserveCheck(user.id, now, options_.lock_every,
+                                                options_.lock_millis, options_.max_failures);
+  if (!reserved.ok()) return VerifyCodeOutcome::kUnavailable;
+  return *reserved ? VerifyCodeOutcome::kAccepted : VerifyCodeOutcome::kLocked;
+}
+
+VerifyCodeResult Verifier::SubmitCode(std::string_view id, std::string_view binding,
+                                      std::string_view typed) {
+  auto v = Load(id, binding);
+  if (!v.ok()) return {VerifyCodeOutcome::kNotPending};
+  if (v->state != "pending") return {VerifyCodeOutcome::kNotPending};
+  if (clock_.NowMillis() >= v->expires_at) {
+    Settle(id, "failed");
+    return {VerifyCodeOutcome::kExpired};
+  }
+  const std::optional<methods::Proof> proof = methods::ParseProof(v->proof);
+  if (proof != methods::Proof::kAppCode && proof != methods::Proof::kSmsCode &&
+      proof != methods::Proof::kEmailCode) {
+    return {VerifyCodeOutcome::kNotPending};
+  }
+  const std::string code = SixDigits(typed);
+  if (code.empty()) return {VerifyCodeOutcome::kMalformed};
+  auto user = store_.users().Get(v->user_id);
+  if (!user.ok()) return {VerifyCodeOutcome::kUnavailable};
+
+  // Counted as a failure before it is checked; a right code clears the count.
+  if (VerifyCodeOutcome r = Reserve(*user); r != VerifyCodeOutcome::kAccepted) {
+    Audit(*v, "verify", r == VerifyCodeOutcome::kBlocked ? "blocked" : "locked");
+    return {r};
+  }
+  VerifyCodeResult result;
+  if (proof == methods::Proof::kAppCode) {
+    switch (apps_.CheckReserved(v->method_id, *user, code, v->client_ip)) {
+      case AppCodeOutcome::kAccepted:
+        result = {VerifyCodeOutcome::kAccepted};
+        break;
+      case AppCodeOutcome::kReplayed:
+        result = {VerifyCodeOutcome::kReplayed};
+        break;
+      case AppCodeOutcome::kThrottled:
+        result = {VerifyCodeOutcome::kLocked};
+        break;
+      case AppCodeOutcome::kMalformed:
+        result = {VerifyCodeOutcome::kMalformed};
+        break;
+      case AppCodeOutcome::kRejected:
+        result = {VerifyCodeOutcome::kRejected};
+        break;
+      default:
+        result = {VerifyCodeOutcome::kUnavailable};
+        break;
+    }
+  } else {
+    CodeCheck check = codes_.Verify(v->challenge_id, v->user_id, code);
+    switch (check.outcome) {
+      case CodeOutcome::kAccepted:
+        result = {VerifyCodeOutcome::kAccepted};
+        break;
+      case CodeOutcome::kRejected:
+        result = {VerifyCodeOutcome::kRejected, check.tries_left};
+        break;
+      case CodeOutcome::kMalformed:
+        result = {VerifyCodeOutcome::kMalformed};
+        break;
+      case CodeOutcome::kExpired:
+        result = {VerifyCodeOutcome::kExpired};
+        break;
+      case CodeOutcome::kLockedOut:
+        result = {VerifyCodeOutcome::kCodeLocked};
+        break;
+      case CodeOutcome::kNotPending:
+      case CodeOutcome::kTaken:
+        result = {VerifyCodeOutcome::kNotPending};
+        break;
+      case CodeOutcome::kUnavailable:
+        result = {VerifyCodeOutcome::kUnavailable};
+        break;
+    }
+  }
+  if (result.outcome == VerifyCodeOutcome::kAccepted) {
+    store_.sign_in().ClearFailures(user->id);
+    auto settled = Settle(id, "succeeded");
+    if (!settled.ok() || settled->state != "succeeded") return {VerifyCodeOutcome::kNotPending};
+  } else if (result.outcome == VerifyCodeOutcome::kRejected ||
+             result.outcome == VerifyCodeOutcome::kReplayed) {
+    Audit(*v, "verify", "failure", "wrong code");
+  }
+  return result;
+}
+
+Result<store::Verification> Verifier::Consume(std::string_view id, std::string_view binding) {
+  auto v = Load(id, binding);
+  if (!v.ok()) return v.status();
+  bool used_now = false;
+  auto used = CompareAndSet<store::Verification>(
+      [&] { return store_.sign_in().GetVerification(id); },
+      [&](store::Verification& x) {
+        if (x.state != "succeeded") return false;
+        x.state = "used";
+        used_now = true;
+        return true;
+      },
+      [&](const store::Verification& x) { return store_.sign_in().UpdateVerification(x); });
+  if (!used.ok()) return used.status();
+  if (!used_now) return Status::FailedPrecondition("verification not proven, or used already");
+  return used;
+}
+
+void Verifier::Audit(const store::Verification& v, std::string action, std::string result,
+                     std::string detail) {
+  RecordAudit(store_, clock_,
+              {v.tenant_id, v.user_id, v.client_ip, std::move(action), v.proof, std::move(result),
+               v.purpose + " with method " + std::to_string(v.method_id) +
+                   (detail.empty() ? "" : "; " + detail)});
+}
+
+}  // namespace secinfo::flows

@@ -1,0 +1,440 @@
+#include "flows/sign_in/verification.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "channels/email/simulated/simulated_email.h"
+#include "channels/sms/simulated/simulated_sms.h"
+#include "channels/voice/simulated/simulated_voice.h"
+#include "crypto/base32.h"
+#include "crypto/otp.h"
+#include "crypto/password.h"
+#include "flows/notify/notifier.h"
+#include "flows/sign_in/guard.h"
+#include "flows/sign_in/second_step.h"
+#include "flows/sign_in/sign_in.h"
+#include "flows/test_store.h"
+
+namespace secinfo::flows {
+namespace {
+
+constexpr int64_t kMinute = 60'000;
+
+// The whole second step over a real SQLite store and the simulated phone network, with a fake
+// clock: sign-in, proofs, lockouts, fraud reports and what they tell people.
+class VerificationTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = testing_support::OpenTestStore("verification");
+    tenant_id_ = *store_->tenants().Create({0, "Contoso", "contoso.example", "fr", "FR"});
+    user_.tenant_id = tenant_id_;
+    user_.username = "ana@contoso.example";
+    user_.password_hash = "$argon2id$unused";
+    user_.id = *store_->users().Create(user_);
+    email_ = std::make_unique<channels::SimulatedEmail>(store_->sim_messages(), clock_);
+    notifier_ = std::make_unique<Notifier>(*store_, *email_, clock_);
+    watched_ = NotifyingStore(*store_, *notifier_);
+    voice_ = std::make_unique<channels::SimulatedVoice>(watched_->sim_calls(), clock_);
+    sms_ = std::make_unique<channels::SimulatedSms>(watched_->sim_messages(), clock_);
+    phones_ = std::make_unique<PhoneRegistration>(*watched_, *voice_, clock_, random_,
+                                                  PhoneRegistrationOptions{});
+    voice_->SetEventSink(phones_.get());
+    codes_ = std::make_unique<CodeRegistration>(*watched_, *sms_, *email_, clock_, random_,
+                                                sleeper_, std::string(32, 'c'), CodeOptions{});
+    apps_ = std::make_unique<AppRegistration>(
+        *watched_, clock_, random_, crypto::SecretBox(std::string(32, 'k')), AppOptions{});
+    push_ = std::make_unique<PushApproval>(*watched_, clock_, random_,
+                                           crypto::SecretBox(std::string(32, 'k')), PushOptions{});
+    verifier_ = std::make_unique<Verifier>(*watched_, *phones_, *codes_, *apps_, *push_, clock_,
+                                           random_, VerificationOptions{});
+    guard_ = std::make_unique<Guard>(*watched_, notifier_.get(), clock_, GuardOptions{});
+    phones_->SetObserver(guard_.get());
+    push_->SetObserver(guard_.get());
+    sessions_ = std::make_unique<Sessions>(*watched_, clock_, random_, SignInOptions{});
+  }
+
+  int64_t AddPhone(const std::string& type, const std::string& e164) {
+    store::Method m;
+    m.user_id = user_.id;
+    m.kind = "phone";
+    m.phone_type = type;
+    m.phone_e164 = e164;
+    m.created_at = clock_.NowMillis();
+    return *store_->methods().Create(m);
+  }
+
+  // Registers an authenticator app the way a person does; returns its method id and keeps the
+  // seed the app holds.
+  int64_t AddApp() {
+    std::string id;
+    EXPECT_EQ(apps_->Begin(user_, "Pixel", "192.0.2.1", &id), AppError::kNone);
+    std::string uri = apps_->View(id, user_, "Contoso")->key_uri;
+    size_t s = uri.find("secret=") + 7;
+    seed_ = *crypto::Base32Decode(uri.substr(s, uri.find('&', s) - s));
+    EXPECT_EQ(apps_->Finish(id, user_, CodeNow(), "192.0.2.1"), AppCodeOutcome::kAccepted);
+    clock_.AdvanceSeconds(30);  // the next code is a new one
+    auto methods = store_->methods().ListForUser(user_.id);
+    for (const auto& m : *methods) {
+      if (m.kind == "authenticator") return m.id;
+    }
+    return 0;
+  }
+  std::string CodeNow() { return crypto::Totp(seed_, clock_.NowSeconds()); }
+  std::string WrongCode() { return CodeNow() == "000000" ? "111111" : "000000"; }
+
+  VerifyStart Start(int64_t method_id, methods::Proof proof,
+                    ProofPurpose purpose = ProofPurpose::kSignIn) {
+    return verifier_->Start({user_, kBinding, purpose, method_id, proof, "fr", "192.0.2.1"});
+  }
+  // The simulated call placed by a call verification.
+  std::string CallOf(const std::string& verification) {
+    return verifier_->Get(verification, kBinding)->v.challenge_id;
+  }
+  std::vector<store::SimMessage> MailTo(const std::string& address) {
+    notifier_->Drain();
+    return *store_->sim_messages().ListFor("email", address, 10);
+  }
+
+  static constexpr char kBinding[] = "session-hash-of-this-browser";
+  FakeClock clock_{1'700'000'015'000};
+  FakeSleeper sleeper_{clock_};
+  SystemRandom random_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<channels::SimulatedEmail> email_;
+  std::unique_ptr<Notifier> notifier_;
+  std::unique_ptr<store::Store> watched_;
+  std::unique_ptr<channels::SimulatedVoice> voice_;
+  std::unique_ptr<channels::SimulatedSms> sms_;
+  std::unique_ptr<PhoneRegistration> phones_;
+  std::unique_ptr<CodeRegistration> codes_;
+  std::unique_ptr<AppRegistration> apps_;
+  std::unique_ptr<PushApproval> push_;
+  std::unique_ptr<Verifier> verifier_;
+  std::unique_ptr<Guard> guard_;
+  std::unique_ptr<Sessions> sessions_;
+  store::User user_;
+  int64_t tenant_id_ = 0;
+  std::string seed_;
+};
+
+TEST_F(VerificationTest, ACallAnsweredWithPoundProvesThePhoneOnceAndCreatesNothing) {
+  int64_t phone = AddPhone("mobile", "+33612345678");
+  VerifyStart started = Start(phone, methods::Proof::kCall);
+  ASSERT_EQ(started.error, VerifyStartError::kNone);
+  const std::string call = CallOf(started.id);
+  auto sim = voice_->Get(call);
+  ASSERT_TRUE(sim.ok());
+  EXPECT_EQ(sim->number_e164, "+33612345678");
+  EXPECT_NE(sim->prompt.find("se connecte"), std::string::npos) << sim->prompt;  // a sign-in
+  EXPECT_FALSE(verifier_->Get(started.id, kBinding)->succeeded);
+
+  ASSERT_TRUE(voice_->Answer(call).ok());
+  ASSERT_TRUE(voice_->Press(call, '#').ok());
+  auto view = verifier_->Get(started.id, kBinding);
+  ASSERT_TRUE(view.ok());
+  EXPECT_TRUE(view->succeeded);
+  EXPECT_EQ(store_->methods().ListForUser(user_.id)->size(), 1u);  // nothing registered
+
+  // Another browser's session cannot see or use it; this one uses it once.
+  EXPECT_FALSE(verifier_->Get(started.id, "another-session").ok());
+  EXPECT_FALSE(verifier_->Consume(started.id, "another-session").ok());
+  auto used = verifier_->Consume(started.id, kBinding);
+  ASSERT_TRUE(used.ok());
+  EXPECT_EQ(used->proof, "call");
+  EXPECT_EQ(verifier_->Consume(started.id, kBinding).status().code(),
+            Status::Code::kFailedPrecondition);
+}
+
+TEST_F(VerificationTest, ChoicesPutTheDefaultFirstAndNeverOfferEmail) {
+  int64_t office = AddPhone("office", "+33425555123");
+  int64_t mobile = AddPhone("mobile", "+33612345678");
+  store::Method mail;
+  mail.user_id = user_.id;
+  mail.kind = "email";
+  mail.email = "ana@example.org";
+  ASSERT_TRUE(store_->methods().Create(mail).ok());
+  ASSERT_TRUE(store_->users().SetDefaultMethod(user_.id, mobile).ok());
+  user_ = *store_->users().Get(user_.id);
+  auto choices = verifier_->Choices(user_, methods::Purpose::kMfa);
+  ASSERT_TRUE(choices.ok());
+  ASSERT_EQ(choices->size(), 2u);
+  EXPECT_EQ((*choices)[0].method.id, mobile);
+  EXPECT_EQ((*choices)[0].proofs,
+            (std::vector<methods::Proof>{methods::Proof::kCall, methods::Proof::kSmsCode}));
+  EXPECT_EQ((*choices)[1].method.id, office);
+  // A text to an office phone is not offered, so it cannot be started either.
+  EXPECT_EQ(Start(office, methods::Proof::kSmsCode).error, VerifyStartError::kProofNotOffered);
+}
+
+TEST_F(VerificationTest, ATextedCodeProvesTheMobile) {
+  int64_t mobile = AddPhone("mobile", "+33612345678");
+  VerifyStart started = Start(mobile, methods::Proof::kSmsCode);
+  ASSERT_EQ(started.error, VerifyStartError::kNone);
+  auto texts = store_->sim_messages().ListFor("sms", "+33612345678", 5);
+  ASSERT_EQ(texts->size(), 1u);
+  const std::string& body = texts->front().body;
+  EXPECT_NE(body.find("code de connexion"), std::string::npos) << body;
+  const std::string code = body.substr(0, 6);
+  const std::string wrong = code == "000000" ? "111111" : "000000";
+  EXPECT_EQ(verifier_->SubmitCode(started.id, kBinding, wrong).outcome,
+            VerifyCodeOutcome::kRejected);
+  EXPECT_EQ(verifier_->SubmitCode(started.id, kBinding, "12a").outcome,
+            VerifyCodeOutcome::kMalformed);
+  EXPECT_EQ(
+      verifier_->SubmitCode(started.id, kBinding, code.substr(0, 3) + " " + code.substr(3)).outcome,
+      VerifyCodeOutcome::kAccepted);
+  EXPECT_TRUE(verifier_->Get(started.id, kBinding)->succeeded);
+  EXPECT_EQ(store_->sign_in().GetFailures(user_.id)->failures, 0);  // a success clears them
+  EXPECT_EQ(store_->methods().ListForUser(user_.id)->size(), 1u);
+}
+
+// 64 wrong app codes at once: every one is answered, and no more than the lockout's 10 are
+// checked against the seed; the rest find verification locked.
+TEST_F(VerificationTest, ParallelWrongCodesAreAllCountedAndNoMoreThanTheLimitChecked) {
+  int64_t app = AddApp();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 64; ++i) {
+    VerifyStart s = Start(app, methods::Proof::kAppCode);
+    ASSERT_EQ(s.error, VerifyStartError::kNone);
+    ids.push_back(s.id);
+  }
+  std::atomic<int> go{0}, rejected{0}, locked{0}, other{0};
+  const std::string wrong = WrongCode();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 64; ++i) {
+    threads.emplace_back([&, i] {
+      while (go.load() == 0) std::this_thread::yield();
+      auto r = verifier_->SubmitCode(ids[i], kBinding, wrong);
+      if (r.outcome == VerifyCodeOutcome::kRejected) {
+        rejected++;
+      } else if (r.outcome == VerifyCodeOutcome::kLocked) {
+        locked++;
+      } else {
+        other++;
+      }
+    });
+  }
+  go = 1;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(rejected.load(), 10);
+  EXPECT_EQ(locked.load(), 54);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(store_->sign_in().GetFailures(user_.id)->failures, 10);
+  // Locked: even the right code is refused, and nothing can be started.
+  VerifyStart s = Start(app, methods::Proof::kAppCode);
+  EXPECT_EQ(s.error, VerifyStartError::kLocked);
+}
+
+TEST_F(VerificationTest, TheLockoutEndsAfterFifteenMinutesAndASuccessResetsIt) {
+  int64_t app = AddApp();
+
+  for (int i = 0; i < 10; ++i) {
+    VerifyStart s = Start(app, methods::Proof::kAppCode);
+    ASSERT_EQ(s.error, VerifyStartError::kNone) << i;
+    EXPECT_EQ(verifier_->SubmitCode(s.id, kBinding, WrongCode()).outcome,
+              VerifyCodeOutcome::kRejected);
+  }
+  EXPECT_TRUE(verifier_->StandingOf(user_).locked);
+  clock_.AdvanceMillis(15 * kMinute - 1);
+  EXPECT_TRUE(verifier_->StandingOf(user_).locked);
+  clock_.AdvanceMillis(1);
+  EXPECT_FALSE(verifier_->StandingOf(user_).locked);
+  VerifyStart s = Start(app, methods::Proof::kAppCode);
+  ASSERT_EQ(s.error, VerifyStartError::kNone);
+  EXPECT_EQ(verifier_->SubmitCode(s.id, kBinding, CodeNow()).outcome, VerifyCodeOutcome::kAccepted);
+  EXPECT_EQ(store_->sign_in().GetFailures(user_.id)->failures, 0);
+}
+
+TEST_F(VerificationTest, AWrongKeyCountsTowardTheLockoutButNoAnswerDoesNot) {
+  int64_t phone = AddPhone("office", "+33425555123");
+  VerifyStart a = Start(phone, methods::Proof::kCall);
+  ASSERT_EQ(a.error, VerifyStartError::kNone);
+  voice_->Answer(CallOf(a.id));
+  voice_->Press(CallOf(a.id), '5');
+  EXPECT_TRUE(verifier_->Get(a.id, kBinding)->final);
+  EXPECT_EQ(store_->sign_in().GetFailures(user_.id)->failures, 1);
+
+  VerifyStart b = Start(phone, methods::Proof::kCall);
+  clock_.AdvanceSeconds(31);  // nobody answers
+  auto view = verifier_->Get(b.id, kBinding);
+  EXPECT_TRUE(view->final);
+  EXPECT_FALSE(view->succeeded);
+  EXPECT_EQ(store_->sign_in().GetFailures(user_.id)->failures, 1);
+}
+
+TEST_F(VerificationTest, ConfirmedFraudBlocksAndTellsTheTenantsAddresses) {
+  store::SignInPolicy rules;
+  rules.mfa = "all";
+  rules.fraud_block = true;
+  rules.notify = {"soc@contoso.example"};
+  ASSERT_TRUE(store_->sign_in().SetPolicy(tenant_id_, rules).ok());
+  int64_t phone = AddPhone("mobile", "+33612345678");
+  VerifyStart started = Start(phone, methods::Proof::kCall);
+  const std::string call = CallOf(started.id);
+  EXPECT_NE(voice_->Get(call)->prompt.find("appuyez sur 1"), std::string::npos);
+  voice_->Answer(call);
+  voice_->Press(call, '0');
+  voice_->Press(call, '#');
+  EXPECT_EQ(phones_->Get(call, user_.id)->state, "confirming_fraud");
+  voice_->Press(call, '1');
+  EXPECT_FALSE(verifier_->Get(started.id, kBinding)->succeeded);
+
+  Standing standing = verifier_->StandingOf(user_);
+  EXPECT_TRUE(standing.blocked);
+  EXPECT_EQ(Start(phone, methods::Proof::kCall).error, VerifyStartError::kBlocked);
+  auto mails = MailTo("soc@contoso.example");
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_NE(mails[0].subject.find("fraude signalée par ana@contoso.example"), std::string::npos)
+      << mails[0].subject;
+  EXPECT_NE(mails[0].body.find("bloquée"), std::string::npos) << mails[0].body;
+  // 90 days later the block is over.
+  clock_.AdvanceSeconds(90LL * 24 * 3600);
+  EXPECT_FALSE(verifier_->StandingOf(user_).blocked);
+}
+
+TEST_F(VerificationTest, AnUnconfirmedReportDeniesWithoutBlocking) {
+  store::SignInPolicy rules;
+  rules.fraud_block = true;
+  ASSERT_TRUE(store_->sign_in().SetPolicy(tenant_id_, rules).ok());
+  int64_t phone = AddPhone("mobile", "+33612345678");
+  VerifyStart started = Start(phone, methods::Proof::kCall);
+  const std::string call = CallOf(started.id);
+  voice_->Answer(call);
+  voice_->Press(call, '0');
+  voice_->Press(call, '#');
+  clock_.AdvanceSeconds(21);  // no 1 pressed
+  EXPECT_TRUE(verifier_->Get(started.id, kBinding)->final);
+  EXPECT_FALSE(verifier_->StandingOf(user_).blocked);
+  auto audit = store_->audit().ListForTenant(tenant_id_, 20);
+  bool recorded = false;
+  for (const auto& e : *audit) recorded |= e.action == "fraud_report" && e.result == "recorded";
+  EXPECT_TRUE(recorded);
+}
+
+TEST_F(VerificationTest, AddingAMethodMailsTheAccountInItsLanguage) {
+  user_.locale = "en";
+  ASSERT_TRUE(store_->users().SetLocale(user_.id, "en").ok());
+  AddApp();
+  auto mails = MailTo("ana@contoso.example");
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0].subject, "Contoso: A method was added to your security info");
+  EXPECT_NE(mails[0].body.find("192.0.2.1"), std::string::npos) << mails[0].body;
+  EXPECT_NE(mails[0].body.find("Authenticator app"), std::string::npos) << mails[0].body;
+}
+
+TEST_F(VerificationTest, StepUpIsFreshForTenMinutesAfterAProof) {
+  ASSERT_TRUE(store_->users().SetDefaultMethod(user_.id, std::nullopt).ok());
+  store::Session s;
+  s.id_hash = Sessions::TokenHash("token");
+  s.user_id = user_.id;
+  s.tenant_id = tenant_id_;
+  s.created_at = s.last_seen_at = clock_.NowMillis();
+  s.expires_at = s.created_at + 30 * kMinute;
+  ASSERT_TRUE(store_->sessions().Create(s).ok());
+  Principal p{user_, "token", s};
+  EXPECT_TRUE(sessions_->StepUpStale(p));
+  ASSERT_TRUE(sessions_->RecordSecondFactor(p, "otp").ok());
+  p = *sessions_->Authenticate("token");
+  EXPECT_EQ(p.session.amr, "pwd otp");
+  EXPECT_EQ(p.session.second_step, "proof");
+  clock_.AdvanceMillis(10 * kMinute);
+  EXPECT_FALSE(sessions_->StepUpStale(p));
+  clock_.AdvanceMillis(1);
+  EXPECT_TRUE(sessions_->StepUpStale(p));
+}
+
+TEST_F(VerificationTest, ARememberedBrowserMeetsTheSecondStepUntilItExpires) {
+  ASSERT_TRUE(store_->users().SetDefaultMethod(user_.id, std::nullopt).ok());
+  auto hash = crypto::HashPassword("correct horse");
+  ASSERT_TRUE(store_->users().SetPasswordHash(user_.id, *hash).ok());
+  auto token = sessions_->RememberBrowser(user_, 14, "192.0.2.1", "Firefox");
+  ASSERT_TRUE(token.ok());
+  SignInResult r =
+      sessions_->SignIn("ana@contoso.example", "correct horse", "192.0.2.1", "Firefox", *token);
+  ASSERT_EQ(r.outcome, SignInOutcome::kSignedIn);
+  EXPECT_TRUE(r.remembered);
+  EXPECT_EQ(sessions_->Authenticate(r.session_token)->session.second_step, "remembered");
+  // Someone else's cookie does nothing for this account.
+  r = sessions_->SignIn("ana@contoso.example", "correct horse", "192.0.2.1", "Firefox", "forged");
+  EXPECT_FALSE(r.remembered);
+  clock_.AdvanceSeconds(14 * 24 * 3600);
+  r = sessions_->SignIn("ana@contoso.example", "correct horse", "192.0.2.1", "Firefox", *token);
+  EXPECT_FALSE(r.remembered);
+}
+
+// 64 wrong passwords at once for one account: all answered, at most the limit (5) checked against
+// the Argon2id hash, the rest throttled.
+TEST_F(VerificationTest, ParallelWrongPasswordsAreCheckedNoMoreThanTheLimit) {
+  auto hash = crypto::HashPassword("correct horse");
+  ASSERT_TRUE(store_->users().SetPasswordHash(user_.id, *hash).ok());
+  std::atomic<int> go{0}, invalid{0}, throttled{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 64; ++i) {
+    threads.emplace_back([&, i] {
+      while (go.load() == 0) std::this_thread::yield();
+      auto r = sessions_->SignIn("ana@contoso.example", "guess" + std::to_string(i),
+                                 "198.51.100." + std::to_string(i % 4));
+      (r.outcome == SignInOutcome::kThrottled ? throttled : invalid)++;
+    });
+  }
+  go = 1;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(invalid.load(), 5);
+  EXPECT_EQ(throttled.load(), 59);
+  // A right password while throttled gets the throttled answer, revealing nothing.
+  EXPECT_EQ(sessions_->SignIn("ana@contoso.example", "correct horse", "203.0.113.9").outcome,
+            SignInOutcome::kThrottled);
+}
+
+TEST_F(VerificationTest, TheInterruptAsksForAMethodThenAFirstRegistrationMeetsTheStep) {
+  store::SignInPolicy rules;
+  rules.mfa = "all";
+  rules.max_skips = 1;
+  ASSERT_TRUE(store_->sign_in().SetPolicy(tenant_id_, rules).ok());
+  SecondStep second(*watched_, *sessions_, *verifier_, clock_);
+  auto hash = crypto::HashPassword("correct horse");
+  ASSERT_TRUE(store_->users().SetPasswordHash(user_.id, *hash).ok());
+  SignInResult r = sessions_->SignIn("ana@contoso.example", "correct horse", "192.0.2.1");
+  auto p = sessions_->Authenticate(r.session_token);
+  auto state = second.Evaluate(*p);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->need, SecondStepNeed::kRegister);
+  EXPECT_EQ(state->skips_left, 1);
+
+  clock_.AdvanceSeconds(5);
+  AddApp();
+  p = sessions_->Authenticate(r.session_token);
+  state = second.Evaluate(*p);
+  EXPECT_EQ(state->need, SecondStepNeed::kNone);
+  EXPECT_FALSE(second.NeedsStepUp(*p, *state));
+  EXPECT_EQ(sessions_->Authenticate(r.session_token)->session.second_step, "registered");
+
+  // The next sign-in must verify.
+  SignInResult again = sessions_->SignIn("ana@contoso.example", "correct horse", "192.0.2.1");
+  state = second.Evaluate(*sessions_->Authenticate(again.session_token));
+  EXPECT_EQ(state->need, SecondStepNeed::kVerify);
+}
+
+TEST_F(VerificationTest, SkipsStopAtTheTenantsNumber) {
+  store::SignInPolicy rules;
+  rules.mfa = "all";
+  rules.max_skips = 1;
+  ASSERT_TRUE(store_->sign_in().SetPolicy(tenant_id_, rules).ok());
+  SecondStep second(*watched_, *sessions_, *verifier_, clock_);
+  auto hash = crypto::HashPassword("correct horse");
+  ASSERT_TRUE(store_->users().SetPasswordHash(user_.id, *hash).ok());
+  SignInResult r = sessions_->SignIn("ana@contoso.example", "correct horse", "192.0.2.1");
+  EXPECT_TRUE(*second.Skip(*sessions_->Authenticate(r.session_token)));
+  EXPECT_EQ(second.Evaluate(*sessions_->Authenticate(r.session_token))->need,
+            SecondStepNeed::kNone);
+  r = sessions_->SignIn("ana@contoso.example", "correct horse", "192.0.2.1");
+  auto p = sessions_->Authenticate(r.session_token);
+  EXPECT_EQ(second.Evaluate(*p)->skips_left, 0);
+  EXPECT_FALSE(*second.Skip(*p));
+  EXPECT_EQ(second.Evaluate(*p)->need, SecondStepNeed::kRegister);
+}
+
+}  // namespace
+}  // namespace secinfo::flows
