@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/demo.h"
+#include "methods/registry.h"
 #include "policy/policy.h"
 
 namespace secinfo::cli {
@@ -40,8 +41,11 @@ AdminCommands::AdminCommands(CLI::App* admin, std::string& tenant_domain) {
   set_purposes_ = admin->add_subcommand(
       "set-purposes", "set what a method may be used for: two-step verification, password reset");
   set_purposes_->add_option("--tenant", tenant_domain, "tenant domain")->required();
-  set_purposes_->add_option("--method", method_, "phone, authenticator, email, questions")
-      ->required();
+  std::string kinds;
+  for (const methods::KindInfo& info : methods::AllKinds()) {
+    kinds += (kinds.empty() ? "" : ", ") + std::string(info.name);
+  }
+  set_purposes_->add_option("--method", method_, kinds)->required();
   set_purposes_->add_option("--mfa", mfa_, "two-step verification: on or off")
       ->required()
       ->check(CLI::IsMember({"on", "off"}));

@@ -47,7 +47,9 @@ std::string CodeRegistration::CodeHash(std::string_view challenge_id, std::strin
 CodeBeginResult CodeRegistration::Begin(const CodeBeginRequest& request) {
   CodeBeginResult result;
   const store::User& user = request.user;
-  if (request.kind != "phone" && request.kind != "email") return {BeginError::kInternal};
+  if (!methods::IsKind(request.kind, methods::MethodKind::kPhone) &&
+      !methods::IsKind(request.kind, methods::MethodKind::kEmail))
+    return {BeginError::kInternal};
   auto policy = policy::LoadPolicy(store_.tenants(), user.tenant_id);
   if (!policy.ok()) return {BeginError::kInternal};
   if (!policy->Allows(request.kind)) return {BeginError::kMethodNotAllowed};
@@ -64,7 +66,7 @@ CodeBeginResult CodeRegistration::Begin(const CodeBeginRequest& request) {
 
   store::CodeChallenge c;
   c.method_kind = request.kind;
-  if (request.kind == "phone") {
+  if (methods::IsKind(request.kind, methods::MethodKind::kPhone)) {
     std::string type_name = replaced ? replaced->phone_type : request.phone_type;
     std::optional<methods::PhoneType> type = methods::ParsePhoneType(type_name);
     if (!type) return {BeginError::kBadPhoneType};
@@ -87,7 +89,8 @@ CodeBeginResult CodeRegistration::Begin(const CodeBeginRequest& request) {
     std::optional<std::string> address = methods::NormalizeEmail(request.email);
     if (!address) return {BeginError::kInvalidEmail};
     for (const auto& m : *existing) {
-      if (m.kind == "email" && m.id != request.replacing) return {BeginError::kTypeTaken};
+      if (methods::IsKind(m, methods::MethodKind::kEmail) && m.id != request.replacing)
+        return {BeginError::kTypeTaken};
     }
     c.channel = "email";
     c.destination = *address;
@@ -225,8 +228,9 @@ CodeCheck CodeRegistration::Verify(std::string_view challenge_id, int64_t user_i
       m.user_id = c->user_id;
       m.kind = c->method_kind;
       m.phone_type = c->phone_type;
-      m.phone_e164 = c->method_kind == "phone" ? c->destination : "";
-      m.email = c->method_kind == "email" ? c->destination : "";
+      m.phone_e164 =
+          methods::IsKind(c->method_kind, methods::MethodKind::kPhone) ? c->destination : "";
+      m.email = methods::IsKind(c->method_kind, methods::MethodKind::kEmail) ? c->destination : "";
       m.created_at = now;
       auto id = store_.code_challenges().UpdateAndCreateMethod(next, m);
       if (id.ok()) {
