@@ -13,11 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int Fail(const std::string& what) {
-  std::fprintf(stderr, "secinfo: %s\n", what.c_str());
-  return 1;
-}
-
 // "3.2 s, 25600 bytes"
 std::string Describe(int64_t duration_ms, int64_t size_bytes) {
   char text[64];
@@ -79,7 +74,8 @@ GreetingCommands::GreetingCommands(CLI::App* admin, std::string& tenant_domain) 
   list_->add_option("--tenant", tenant_domain, "tenant domain")->required();
 }
 
-int GreetingCommands::Run(store::Store& s, const store::Tenant& tenant, const Clock& clock) const {
+int GreetingCommands::RunFor(store::Store& s, const store::Tenant& tenant,
+                             const Clock& clock) const {
   if (list_->parsed()) return List(s, tenant);
   const std::string command = set_->parsed() ? "set-greeting" : "remove-greeting";
   if (!i18n::Catalog::BuiltIn().Has(locale_)) {

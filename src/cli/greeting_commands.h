@@ -3,8 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "core/clock.h"
-#include "store/store.h"
+#include "cli/command_group.h"
 
 namespace secinfo::cli {
 
@@ -12,17 +11,15 @@ namespace secinfo::cli {
 // language, played on its calls instead of the spoken prompt. Uploads are checked and converted by
 // channels/voice/greeting.h; a refusal prints the English catalog text, exits 1 and changes
 // nothing. Changes are audit-logged with the actor "admin-cli".
-class GreetingCommands {
+class GreetingCommands final : public TenantCommandGroup {
  public:
   // Declares the commands on `admin`; their --tenant goes to `tenant_domain`.
   GreetingCommands(CLI::App* admin, std::string& tenant_domain);
 
-  bool parsed() const { return set_->parsed() || remove_->parsed() || list_->parsed(); }
-
-  // REQUIRES: parsed(). Returns the exit status.
-  int Run(store::Store& s, const store::Tenant& tenant, const Clock& clock) const;
+  bool parsed() const override { return set_->parsed() || remove_->parsed() || list_->parsed(); }
 
  private:
+  int RunFor(store::Store& s, const store::Tenant& tenant, const Clock& clock) const override;
   int Set(store::Store& s, const store::Tenant& tenant, const Clock& clock) const;
   int Remove(store::Store& s, const store::Tenant& tenant, const Clock& clock) const;
   int List(store::Store& s, const store::Tenant& tenant) const;

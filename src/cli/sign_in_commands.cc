@@ -9,11 +9,6 @@
 namespace secinfo::cli {
 namespace {
 
-int Fail(const std::string& what) {
-  std::fprintf(stderr, "secinfo: %s\n", what.c_str());
-  return 1;
-}
-
 std::string Join(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& i : items) out += (out.empty() ? "" : ", ") + i;
@@ -79,7 +74,7 @@ void SignInCommands::Print(const store::SignInPolicy& p) {
               p.fraud_block ? "on" : "off", Join(p.notify).c_str());
 }
 
-int SignInCommands::Run(store::Store& s, const store::Tenant& tenant, const Clock& clock) const {
+int SignInCommands::RunFor(store::Store& s, const store::Tenant& tenant, const Clock& clock) const {
   if (set_->parsed()) return Set(s, tenant, clock);
   if (blocked_->parsed()) return ListBlocked(s, tenant, clock);
   if (unblock_->parsed()) return Unblock(s, tenant, clock);

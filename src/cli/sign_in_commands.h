@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/command_group.h"
 #include "core/clock.h"
 #include "store/store.h"
 
@@ -13,20 +14,20 @@ namespace secinfo::cli {
 // second step of sign-in (two-step verification for all, listed people or nobody; remembered
 // browsers; registration skips; fraud alert and blocking) and the people blocked or locked out.
 // A refusal prints why, exits 1 and changes nothing; changes are audit-logged as "admin-cli".
-class SignInCommands {
+class SignInCommands final : public TenantCommandGroup {
  public:
   // Declares the commands on `admin`; their --tenant goes to `tenant_domain`.
   SignInCommands(CLI::App* admin, std::string& tenant_domain);
 
-  bool parsed() const {
+  bool parsed() const override {
     return set_->parsed() || show_->parsed() || blocked_->parsed() || unblock_->parsed();
   }
 
-  // REQUIRES: parsed(). Returns the exit status.
-  int Run(store::Store& s, const store::Tenant& tenant, const Clock& clock) const;
-
   // The tenant's sign-in rules, one per line (also part of show-policy).
   static void Print(const store::SignInPolicy& p);
+
+ protected:
+  int RunFor(store::Store& s, const store::Tenant& tenant, const Clock& clock) const override;
 
  private:
   int Set(store::Store& s, const store::Tenant& tenant, const Clock& clock) const;

@@ -99,12 +99,27 @@ const KindInfo* InfoOf(const store::Method& m) {
   return nullptr;
 }
 
+bool IsKind(const store::Method& m, MethodKind k) { return IsKind(m.kind, k); }
+
+bool IsKind(std::string_view kind_name, MethodKind k) { return kind_name == KindName(k); }
+
+std::string LabelKey(const store::Method& m) {
+  const KindInfo* info = InfoOf(m);
+  if (info == nullptr) return "method_" + m.kind;
+  return info->label_key_of != nullptr ? info->label_key_of(m) : std::string(info->label_key);
+}
+
 bool CanServe(MethodKind k, Purpose p) {
   const KindInfo& info = Info(k);
   return p == Purpose::kMfa ? info.mfa : info.sspr;
 }
 
 bool CanBeDefault(MethodKind k) { return CanServe(k, Purpose::kMfa); }
+
+bool CanBeDefault(std::string_view kind_name) {
+  std::optional<MethodKind> k = ParseKind(kind_name);
+  return k.has_value() && CanBeDefault(*k);
+}
 
 std::vector<Proof> ProofsFor(const store::Method& m, Purpose p) {
   const KindInfo* info = InfoOf(m);

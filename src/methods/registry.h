@@ -38,6 +38,14 @@ std::string_view AmrOf(Proof p);
 std::string_view ProofName(Proof p);  // "call", "sms", "app_code", ... (URLs, audit log)
 std::optional<Proof> ParseProof(std::string_view name);
 
+// What the Security info page shows after a method's label.
+enum class Detail {
+  kPhoneNumber,   // its number, formatted for reading ("+33 6 12 34 56 78")
+  kEmailAddress,  // its address
+  kName,          // the name the person gave it ("Pixel 8")
+  kAnswerCount,   // how many answers are saved (counted in the store)
+};
+
 // What one kind declares about itself.
 struct KindInfo {
   MethodKind kind;
@@ -49,6 +57,16 @@ struct KindInfo {
   // The proofs a registered method of this kind offers now (a phone's depend on its type, an
   // app's push on a bound device). In the order a page offers them.
   std::vector<Proof> (*proofs)(const store::Method& m) = nullptr;
+  // Its wizard, "/security-info/phone": the Add method page links there, and a registered
+  // method's "Change" link adds "?change=<id>".
+  std::string_view page_path;
+  Detail detail = Detail::kName;
+  // The catalog key of a registered method's label when finer than label_key (a phone's type:
+  // "phone_type_mobile"); nullptr: label_key.
+  std::string (*label_key_of)(const store::Method& m) = nullptr;
+  // Offered to tenant administrators. Security questions are not: knowledge is too weak a
+  // factor for privileged accounts (as in Entra ID).
+  bool offered_to_admins = true;
 };
 
 // Every kind, in the order the wizard offers them.
@@ -58,11 +76,18 @@ std::string_view KindName(MethodKind k);
 std::optional<MethodKind> ParseKind(std::string_view name);
 // The info of a stored method's kind; nullptr for a kind this build does not know.
 const KindInfo* InfoOf(const store::Method& m);
+// Whether a stored method, or a stored kind name, is of kind `k`.
+bool IsKind(const store::Method& m, MethodKind k);
+bool IsKind(std::string_view kind_name, MethodKind k);
+// The catalog key of a registered method's label ("phone_type_mobile", "method_email").
+std::string LabelKey(const store::Method& m);
 
 // By nature (before any tenant switch): email and questions prove too little for sign-in.
 bool CanServe(MethodKind k, Purpose p);
 // Can be the default sign-in method: exactly the kinds that can serve two-step verification.
 bool CanBeDefault(MethodKind k);
+// Same for a stored kind name; false for a kind this build does not know.
+bool CanBeDefault(std::string_view kind_name);
 // Proofs a registered method offers for `p` (empty when its kind cannot serve `p`).
 std::vector<Proof> ProofsFor(const store::Method& m, Purpose p);
 

@@ -70,5 +70,29 @@ TEST(RegistryTest, AmrValuesFollowRfc8176) {
   }
 }
 
+TEST(RegistryTest, EveryKindSaysWhereItsWizardIsAndHowItIsShown) {
+  for (const KindInfo& info : AllKinds()) {
+    EXPECT_EQ(info.page_path, "/security-info/" + std::string(info.name)) << info.name;
+  }
+  EXPECT_EQ(LabelKey(Phone("office")), "phone_type_office");
+  store::Method mail;
+  mail.kind = "email";
+  EXPECT_EQ(LabelKey(mail), "method_email");
+  EXPECT_EQ(Info(MethodKind::kPhone).detail, Detail::kPhoneNumber);
+  EXPECT_EQ(Info(MethodKind::kQuestions).detail, Detail::kAnswerCount);
+  EXPECT_FALSE(Info(MethodKind::kQuestions).offered_to_admins);
+  EXPECT_TRUE(Info(MethodKind::kAuthenticator).offered_to_admins);
+}
+
+TEST(RegistryTest, StoredNamesAskTheSameRules) {
+  EXPECT_TRUE(IsKind(Phone("mobile"), MethodKind::kPhone));
+  EXPECT_FALSE(IsKind(Phone("mobile"), MethodKind::kEmail));
+  EXPECT_TRUE(CanBeDefault("phone"));
+  EXPECT_TRUE(CanBeDefault("authenticator"));
+  EXPECT_FALSE(CanBeDefault("email"));
+  EXPECT_FALSE(CanBeDefault("questions"));
+  EXPECT_FALSE(CanBeDefault("carrier-pigeon"));
+}
+
 }  // namespace
 }  // namespace secinfo::methods

@@ -29,8 +29,12 @@ class TenantPolicy {
   explicit TenantPolicy(std::vector<store::MethodSwitch> switches);
 
   bool Allows(std::string_view method) const;
+  bool Allows(methods::MethodKind kind) const { return Allows(methods::KindName(kind)); }
   // Allowed, allowed for that purpose by the tenant, and able to serve it.
   bool AllowsFor(std::string_view method, Purpose purpose) const;
+  bool AllowsFor(methods::MethodKind kind, Purpose purpose) const {
+    return AllowsFor(methods::KindName(kind), purpose);
+  }
   // Allowed methods in KnownMethods() order.
   std::vector<std::string> AllowedMethods() const;
 

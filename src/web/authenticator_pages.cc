@@ -75,7 +75,8 @@ Result<store::Method> OwnApp(Ctx& c, const std::string& id_text) {
   std::optional<int64_t> id = ParseId(id_text);
   auto m = id ? c.deps.store.methods().Get(c.principal->user.id, *id)
               : Result<store::Method>(Status::NotFound(""));
-  if (m.ok() && m->kind != "authenticator") return Status::NotFound("");
+  if (m.ok() && !methods::IsKind(*m, methods::MethodKind::kAuthenticator))
+    return Status::NotFound("");
   return m;
 }
 
@@ -111,7 +112,8 @@ http::Response RenderEnrolment(Ctx& c, const std::string& id, const std::string&
 
 http::Response AppForm(Ctx& c) {
   auto policy = policy::LoadPolicy(c.deps.store.tenants(), c.principal->user.tenant_id);
-  if (!policy.ok() || !policy->Allows("authenticator")) return Message(c, "app_not_allowed", 403);
+  if (!policy.ok() || !policy->Allows(methods::MethodKind::kAuthenticator))
+    return Message(c, "app_not_allowed", 403);
   if (std::string change = c.req.Query("change"); !change.empty()) {
     auto m = OwnApp(c, change);
     if (!m.ok()) return Message(c, "method_not_found", 404);

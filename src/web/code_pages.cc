@@ -17,7 +17,7 @@ http::Response Message(Ctx& c, const std::string& key, int status) {
 
 bool EmailAllowed(Ctx& c) {
   auto policy = policy::LoadPolicy(c.deps.store.tenants(), c.principal->user.tenant_id);
-  return policy.ok() && policy->Allows("email");
+  return policy.ok() && policy->Allows(methods::MethodKind::kEmail);
 }
 
 http::Response RenderEmailForm(Ctx& c, const std::string& address, const std::string& replacing,
@@ -36,18 +36,21 @@ std::string Shown(const store::CodeChallenge& ch) {
 // The code page: what was sent where, the code field, resend, or the happy end.
 http::Response RenderCodePage(Ctx& c, const store::CodeChallenge& ch, const std::string& error,
                               const std::string& notice, int status) {
-  Data d = c.PageData(ch.method_kind == "email" ? "email_setup" : "phone_setup");
+  const bool email = methods::IsKind(ch.method_kind, methods::MethodKind::kEmail);
+  Data d = c.PageData(email ? "email_setup" : "phone_setup");
   d.set("id", ch.id);
-  d.set("heading", c.T(ch.method_kind == "email" ? "email_title" : "phone_title"));
-  d.set("subheading", c.T(ch.method_kind == "email" ? "email_setup" : "phone_setup"));
+  d.set("heading", c.T(email ? "email_title" : "phone_title"));
+  d.set("subheading", c.T(email ? "email_setup" : "phone_setup"));
   if (ch.extension_removed) {
     std::string ext = c.req.Query("ext");
     if (ext.size() > 10 || ext.find_first_not_of("0123456789") != std::string::npos) ext.clear();
     d.set("extension_notice", c.T("phone_extension_removed", {{"extension", ext}}));
   }
   if (ch.state == "verified") {
-    std::string label =
-        ch.method_kind == "email" ? c.T("method_email") : c.T("phone_type_" + ch.phone_type);
+    store::Method registered;
+    registered.kind = ch.method_kind;
+    registered.phone_type = ch.phone_type;
+    std::string label = MethodLabel(c, registered);
     d.set("success", true);
     d.set("registered", c.T("method_registered", {{"method", label + " " + Shown(ch)}}));
     return c.Render("code", d, status);
@@ -71,7 +74,8 @@ http::Response EmailForm(Ctx& c) {
     std::optional<int64_t> id = ParseId(change);
     auto m = id ? c.deps.store.methods().Get(c.principal->user.id, *id)
                 : Result<store::Method>(Status::NotFound(""));
-    if (!m.ok() || m->kind != "email") return Message(c, "method_not_found", 404);
+    if (!m.ok() || !methods::IsKind(*m, methods::MethodKind::kEmail))
+      return Message(c, "method_not_found", 404);
     replacing = change;
   }
   return RenderEmailForm(c, "", replacing, "", 200);
@@ -82,8 +86,15 @@ http::Response EmailSubmit(Ctx& c) {
   std::string replacing_text = c.req.Form("replaces");
   std::optional<int64_t> replacing;
   if (!replacing_text.empty()) replacing = ParseId(replacing_text).value_or(-1);
-  flows::CodeBeginRequest request{c.principal->user, "email",  "", "", "", address, c.lang,
-                                  c.req.remote_ip,   replacing};
+  flows::CodeBeginRequest request{c.principal->user,
+                                  std::string(methods::KindName(methods::MethodKind::kEmail)),
+                                  "",
+                                  "",
+                                  "",
+                                  address,
+                                  c.lang,
+                                  c.req.remote_ip,
+                                  replacing};
   flows::CodeBeginResult r = c.deps.codes.Begin(request);
   using E = flows::BeginError;
   switch (r.error) {

@@ -20,7 +20,7 @@ std::string RegionName(const std::string& lang, const std::string& code) {
 
 bool PhoneAllowed(Ctx& c) {
   auto policy = policy::LoadPolicy(c.deps.store.tenants(), c.principal->user.tenant_id);
-  return policy.ok() && policy->Allows("phone");
+  return policy.ok() && policy->Allows(methods::MethodKind::kPhone);
 }
 
 struct FormState {
@@ -57,7 +57,8 @@ http::Response RenderForm(Ctx& c, const FormState& f, int status) {
     std::string name(methods::PhoneTypeName(t));
     bool taken = false;
     if (existing.ok()) {
-      for (const auto& m : *existing) taken |= m.kind == "phone" && m.phone_type == name;
+      for (const auto& m : *existing)
+        taken |= methods::IsKind(m, methods::MethodKind::kPhone) && m.phone_type == name;
     }
     if (taken || !f.replacing.empty()) continue;
     Object o{{"value", name}, {"label", c.T("phone_type_" + name)}};
@@ -153,7 +154,7 @@ http::Response PhoneForm(Ctx& c) {
     std::optional<int64_t> id = ParseId(change);
     auto m = id ? c.deps.store.methods().Get(c.principal->user.id, *id)
                 : Result<store::Method>(Status::NotFound(""));
-    if (!m.ok() || m->kind != "phone") {
+    if (!m.ok() || !methods::IsKind(*m, methods::MethodKind::kPhone)) {
       Data d = c.PageData("phone_setup");
       d.set("message", c.T("method_not_found"));
       d.set("back", "/security-info");
@@ -178,9 +179,15 @@ http::Response PhoneSubmit(Ctx& c) {
   std::string next;
   phone::ParsedNumber number;
   if (by_sms) {
-    flows::CodeBeginRequest request{
-        c.principal->user, "phone",  f.region, f.number, f.type, "", c.lang,
-        c.req.remote_ip,   replacing};
+    flows::CodeBeginRequest request{c.principal->user,
+                                    std::string(methods::KindName(methods::MethodKind::kPhone)),
+                                    f.region,
+                                    f.number,
+                                    f.type,
+                                    "",
+                                    c.lang,
+                                    c.req.remote_ip,
+                                    replacing};
     flows::CodeBeginResult r = c.deps.codes.Begin(request);
     error = r.error;
     number = r.number;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/url.h"
+#include "methods/registry.h"
 #include "web/pages.h"
 
 namespace secinfo::web {
@@ -19,7 +20,8 @@ Result<store::Method> OwnApp(Ctx& c) {
   std::optional<int64_t> id = ParseId(c.req.Param("id"));
   auto m = id ? c.deps.store.methods().Get(c.principal->user.id, *id)
               : Result<store::Method>(Status::NotFound(""));
-  if (m.ok() && m->kind != "authenticator") return Status::NotFound("");
+  if (m.ok() && !methods::IsKind(*m, methods::MethodKind::kAuthenticator))
+    return Status::NotFound("");
   return m;
 }
 

@@ -1,12 +1,9 @@
 // Security questions: the form that registers a person's answers, or replaces them (Change).
+// Parses, asks flows/questions, renders.
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-
-#include "flows/audit.h"
+#include "flows/questions/questions_registration.h"
 #include "methods/questions/answers.h"
-#include "methods/questions/questions.h"
-#include "policy/policy.h"
 #include "web/pages.h"
 
 namespace secinfo::web {
@@ -19,8 +16,6 @@ namespace q = methods::questions;
 // answer reaches the server, which says it is too long.
 constexpr int kAnswerInputMaxLength = 100;
 
-constexpr char kCustomPrefix[] = "custom:";
-
 http::Response Message(Ctx& c, const std::string& key, int status) {
   Data d = c.PageData("questions_title");
   d.set("message", c.T(key));
@@ -29,37 +24,30 @@ http::Response Message(Ctx& c, const std::string& key, int status) {
 }
 
 // A page refusing the method when the tenant does not allow it or the person is an administrator.
-std::optional<http::Response> Refusal(Ctx& c) {
-  auto policy = policy::LoadPolicy(c.deps.store.tenants(), c.principal->user.tenant_id);
-  if (!policy.ok()) return Message(c, "internal_error", 503);
-  if (!policy->Allows("questions")) return Message(c, "questions_not_allowed", 403);
-  if (!q::QuestionsAllowedFor(c.principal->user.is_admin)) {
-    return Message(c, "questions_not_allowed_admin", 403);
+std::optional<http::Response> Refusal(Ctx& c, flows::QuestionsRegistration& flow) {
+  switch (flow.Check(c.principal->user)) {
+    case flows::QuestionsRefusal::kNone:
+      return std::nullopt;
+    case flows::QuestionsRefusal::kNotAllowed:
+      return Message(c, "questions_not_allowed", 403);
+    case flows::QuestionsRefusal::kNotForAdmins:
+      return Message(c, "questions_not_allowed_admin", 403);
+    case flows::QuestionsRefusal::kUnavailable:
+      break;
   }
-  return std::nullopt;
+  return Message(c, "internal_error", 503);
 }
 
-// What the tenant asks for: how many questions, and which may be picked (in the page language).
-struct Setup {
-  int to_register = q::kMinQuestionsRequired;
-  std::vector<q::Question> offered;
-};
+using Setup = flows::QuestionsSetup;
 
-Result<Setup> LoadSetup(Ctx& c) {
-  const int64_t tenant_id = c.principal->user.tenant_id;
-  auto settings = c.deps.store.questions().GetSettings(tenant_id);
-  if (!settings.ok()) return settings.status();
-  q::QuestionPolicy rules{static_cast<int>(settings->to_register),
-                          static_cast<int>(settings->to_reset)};
-  SECINFO_RETURN_IF_ERROR(q::Validate(rules));
-  auto custom = c.deps.store.questions().ListCustom(tenant_id);
-  if (!custom.ok()) return custom.status();
-  std::vector<q::Question> tenant_questions;
-  for (const store::CustomQuestion& cq : *custom) {
-    tenant_questions.push_back({kCustomPrefix + std::to_string(cq.id), cq.text});
+// The tenant's setup, or nullopt after logging why it cannot be read.
+std::optional<Setup> LoadSetup(Ctx& c, flows::QuestionsRegistration& flow) {
+  auto setup = flow.Setup(c.principal->user, c.lang);
+  if (!setup.ok()) {
+    spdlog::error("security questions setup: {}", setup.status().ToString());
+    return std::nullopt;
   }
-  return Setup{rules.to_register,
-               q::OfferedQuestions(c.lang, q::PredefinedQuestionKeys(), tenant_questions)};
+  return std::move(*setup);
 }
 
 // One row of the form as typed, with the translated errors to show beside its fields.
@@ -119,90 +107,64 @@ FormState ParseForm(const Ctx& c) {
   return f;
 }
 
-void Audit(Ctx& c, const std::string& action, size_t count) {
-  // Never which questions, never an answer.
-  flows::RecordAudit(c.deps.store, c.deps.clock,
-                     {c.principal->user.tenant_id, c.principal->user.id, c.req.remote_ip, action,
-                      "questions", "success", std::to_string(count) + " answers"});
-}
-
 }  // namespace
 
 std::string QuestionsDetail(const Ctx& c, const store::Method& m) {
-  auto answers = c.deps.store.questions().GetAnswers(m.user_id, m.id);
-  if (!answers.ok()) return "";
-  return c.T("questions_detail", {{"count", std::to_string(answers->size())}});
+  flows::QuestionsRegistration flow(c.deps.store, c.deps.clock);
+  std::optional<size_t> count = flow.AnswerCount(m);
+  if (!count) return "";
+  return c.T("questions_detail", {{"count", std::to_string(*count)}});
 }
 
 http::Response QuestionsForm(Ctx& c) {
-  if (auto refused = Refusal(c)) return *refused;
-  auto setup = LoadSetup(c);
-  if (!setup.ok()) {
-    spdlog::error("security questions setup: {}", setup.status().ToString());
-    return Message(c, "internal_error", 503);
-  }
+  flows::QuestionsRegistration flow(c.deps.store, c.deps.clock);
+  if (auto refused = Refusal(c, flow)) return *refused;
+  std::optional<Setup> setup = LoadSetup(c, flow);
+  if (!setup) return Message(c, "internal_error", 503);
   FormState f;
   // Change: the questions picked last time come preselected; the answers are typed again.
   if (std::string change = c.req.Query("change"); !change.empty()) {
     std::optional<int64_t> id = ParseId(change);
-    auto saved = id ? c.deps.store.questions().GetAnswers(c.principal->user.id, *id)
-                    : Result<std::vector<store::QuestionAnswer>>(Status::NotFound(""));
-    if (!saved.ok()) return Message(c, "method_not_found", 404);
-    for (const store::QuestionAnswer& a : *saved) f.rows.push_back({a.question_id, "", "", ""});
+    auto picked = id ? flow.PickedQuestions(c.principal->user, *id)
+                     : Result<std::vector<std::string>>(Status::NotFound(""));
+    if (!picked.ok()) return Message(c, "method_not_found", 404);
+    for (const std::string& question_id : *picked) f.rows.push_back({question_id, "", "", ""});
   }
   return RenderForm(c, *setup, f, 200);
 }
 
 http::Response QuestionsSubmit(Ctx& c) {
-  if (auto refused = Refusal(c)) return *refused;
-  auto setup = LoadSetup(c);
-  if (!setup.ok()) {
-    spdlog::error("security questions setup: {}", setup.status().ToString());
-    return Message(c, "internal_error", 503);
-  }
+  flows::QuestionsRegistration flow(c.deps.store, c.deps.clock);
+  if (auto refused = Refusal(c, flow)) return *refused;
+  std::optional<Setup> setup = LoadSetup(c, flow);
+  if (!setup) return Message(c, "internal_error", 503);
   FormState f = ParseForm(c);
   std::vector<q::QuestionAnswer> typed;
   for (const Row& row : f.rows) typed.push_back({row.question_id, row.answer});
 
-  std::vector<q::AnswerError> errors =
-      q::ValidateAnswers(typed, setup->to_register, setup->offered);
-  if (!errors.empty()) {
-    for (const q::AnswerError& e : errors) {
-      q::Message m = q::Describe(e.code, setup->to_register);
-      std::string text = c.T(m.key, m.args);
-      if (!e.index) {
-        f.form_error = text;
-      } else if (q::IsQuestionError(e.code)) {
-        f.rows[*e.index].question_error = text;
-      } else {
-        f.rows[*e.index].answer_error = text;
-      }
-    }
-    if (f.form_error.empty()) f.form_error = c.T("questions_fix_errors");
-    return RenderForm(c, *setup, f, 400);
-  }
-
-  std::vector<store::QuestionAnswer> hashed;
-  for (const q::QuestionAnswer& qa : typed) {
-    Result<std::string> hash = q::HashAnswer(qa.answer);
-    if (!hash.ok()) {
-      spdlog::error("hashing a security answer: {}", hash.status().ToString());
+  flows::QuestionsSaveResult saved = flow.Save(c.principal->user, *setup, typed, c.req.remote_ip);
+  switch (saved.outcome) {
+    case flows::QuestionsSaveOutcome::kRegistered:
+    case flows::QuestionsSaveOutcome::kReplaced:
+      return c.Redirect("/security-info?notice=questions_saved");
+    case flows::QuestionsSaveOutcome::kInvalid:
+      break;
+    case flows::QuestionsSaveOutcome::kUnavailable:
       return Message(c, "internal_error", 503);
+  }
+  for (const q::AnswerError& e : saved.errors) {
+    q::Message m = q::Describe(e.code, setup->to_register);
+    std::string text = c.T(m.key, m.args);
+    if (!e.index) {
+      f.form_error = text;
+    } else if (q::IsQuestionError(e.code)) {
+      f.rows[*e.index].question_error = text;
+    } else {
+      f.rows[*e.index].answer_error = text;
     }
-    hashed.push_back({qa.question_id, std::move(*hash)});
   }
-  const int64_t user_id = c.principal->user.id;
-  auto methods = c.deps.store.methods().ListForUser(user_id);
-  if (!methods.ok()) return Message(c, "internal_error", 503);
-  bool replacing = std::any_of(methods->begin(), methods->end(),
-                               [](const store::Method& m) { return m.kind == "questions"; });
-  auto saved = c.deps.store.questions().SaveAnswers(user_id, hashed, c.deps.clock.NowMillis());
-  if (!saved.ok()) {
-    spdlog::error("saving security answers: {}", saved.status().ToString());
-    return Message(c, "internal_error", 503);
-  }
-  Audit(c, replacing ? "method_change" : "method_register", hashed.size());
-  return c.Redirect("/security-info?notice=questions_saved");
+  if (f.form_error.empty()) f.form_error = c.T("questions_fix_errors");
+  return RenderForm(c, *setup, f, 400);
 }
 
 }  // namespace secinfo::web

@@ -1,25 +1,49 @@
 
-#include "flows/audit.h"
-#include "methods/questions/questions.h"
-#include "phone/number.h"
-#include "policy/policy.h"
+// The Security info page: parses, asks flows/security_info, renders.
+#include "flows/security_info/security_info.h"
+#include "methods/registry.h"
 #include "web/pages.h"
 
 namespace secinfo::web {
 namespace {
-
-void AuditAction(Ctx& c, std::string action, const store::Method& m, std::string result) {
-  flows::RecordAudit(c.deps.store, c.deps.clock,
-                     {c.principal->user.tenant_id, c.principal->user.id, c.req.remote_ip,
-                      std::move(action), m.kind + (m.phone_type.empty() ? "" : ":" + m.phone_type),
-                      std::move(result), MethodDetail(m)});
-}
 
 http::Response Message(Ctx& c, const std::string& key, int status) {
   Data d = c.PageData("security_info");
   d.set("message", c.T(key));
   d.set("back", "/security-info");
   return c.Render("message", d, status);
+}
+
+// Back to the list with `notice` once done; a method that is not the person's (or cannot be the
+// default) is "not found", whatever the reason.
+http::Response Respond(Ctx& c, flows::SecurityInfoOutcome outcome, const std::string& notice) {
+  switch (outcome) {
+    case flows::SecurityInfoOutcome::kDone:
+      return c.Redirect("/security-info?notice=" + notice);
+    case flows::SecurityInfoOutcome::kNotFound:
+    case flows::SecurityInfoOutcome::kCannotBeDefault:
+      return Message(c, "method_not_found", 404);
+    case flows::SecurityInfoOutcome::kUnavailable:
+      break;
+  }
+  return Message(c, "internal_error", 503);
+}
+
+// A registered method's row links beyond Change and Delete: an app's test and push pages.
+void AddKindLinks(const store::Method& m, Object& row) {
+  if (methods::IsKind(m, methods::MethodKind::kAuthenticator)) {
+    row["test_href"] = "/security-info/authenticator/" + std::to_string(m.id) + "/test";
+    row["push_href"] = "/security-info/authenticator/" + std::to_string(m.id) + "/push";
+  }
+}
+
+// The detail shown after a method's label on the page.
+std::string ShownDetail(const Ctx& c, const store::Method& m) {
+  const methods::KindInfo* info = methods::InfoOf(m);
+  if (info != nullptr && info->detail == methods::Detail::kAnswerCount) {
+    return QuestionsDetail(c, m);
+  }
+  return MethodDetail(m);
 }
 
 }  // namespace
@@ -31,51 +55,41 @@ std::optional<int64_t> ParseId(const std::string& s) {
   return std::stoll(s);
 }
 
-std::string MethodLabel(const Ctx& c, const store::Method& m) {
-  if (m.kind == "phone") return c.T("phone_type_" + m.phone_type);
-  return c.T("method_" + m.kind);
-}
+std::string MethodLabel(const Ctx& c, const store::Method& m) { return c.T(methods::LabelKey(m)); }
 
-std::string MethodDetail(const store::Method& m) {
-  if (m.kind == "phone") return phone::FormatInternational(m.phone_e164);
-  if (m.kind == "email") return m.email;
-  return m.name;
-}
+std::string MethodDetail(const store::Method& m) { return flows::MethodDetail(m); }
 
 http::Response SecurityInfo(Ctx& c) {
-  const store::User& user = c.principal->user;
-  auto methods = c.deps.store.methods().ListForUser(user.id);
-  auto policy = policy::LoadPolicy(c.deps.store.tenants(), user.tenant_id);
-  if (!methods.ok() || !policy.ok()) return Message(c, "internal_error", 503);
+  flows::SecurityInfo flow(c.deps.store, c.deps.clock);
+  auto entries = flow.List(c.principal->user);
+  if (!entries.ok()) return Message(c, "internal_error", 503);
   Data d = c.PageData("security_info");
   List rows;
   List options;
   std::string default_label;
-  for (const store::Method& m : *methods) {
+  for (const flows::MethodEntry& e : *entries) {
+    const store::Method& m = e.method;
     std::string label = MethodLabel(c, m);
-    std::string detail = m.kind == "questions" ? QuestionsDetail(c, m) : MethodDetail(m);
+    std::string detail = ShownDetail(c, m);
     Object row{{"id", std::to_string(m.id)}, {"label", label}, {"detail", detail}};
     // What the organization lets this method do now (email: password reset only, by nature).
     std::string purposes;
-    if (policy->AllowsFor(m.kind, policy::Purpose::kMfa)) purposes = c.T("purpose_mfa");
-    if (policy->AllowsFor(m.kind, policy::Purpose::kSspr)) {
-      purposes += (purposes.empty() ? "" : ", ") + c.T("purpose_sspr");
-    }
+    if (e.usable_for_mfa) purposes = c.T("purpose_mfa");
+    if (e.usable_for_sspr) purposes += (purposes.empty() ? "" : ", ") + c.T("purpose_sspr");
     if (!purposes.empty()) row["usable_for"] = c.T("usable_for", {{"purposes", purposes}});
-    row["change_href"] = "/security-info/" + m.kind + "?change=" + std::to_string(m.id);
-    if (m.kind == "authenticator") {
-      row["test_href"] = "/security-info/authenticator/" + std::to_string(m.id) + "/test";
-      row["push_href"] = "/security-info/authenticator/" + std::to_string(m.id) + "/push";
+    if (const methods::KindInfo* info = methods::InfoOf(m)) {
+      row["change_href"] = std::string(info->page_path) + "?change=" + std::to_string(m.id);
     }
+    AddKindLinks(m, row);
     Object option{{"id", std::to_string(m.id)}, {"label", label + " — " + detail}};
-    if (user.default_method_id == m.id) {
+    if (e.is_default) {
       row["is_default"] = true;
       option["selected"] = true;
       default_label = label + " — " + detail;
     }
     rows.push_back(row);
     // Only what can serve sign-in can be the default sign-in method.
-    if (policy::MethodCanServe(m.kind, policy::Purpose::kMfa)) options.push_back(option);
+    if (e.can_be_default) options.push_back(option);
   }
   d.set("methods", rows);
   d.set("has_methods", !rows.empty());
@@ -91,37 +105,28 @@ http::Response SecurityInfo(Ctx& c) {
 }
 
 http::Response SetDefaultMethod(Ctx& c) {
-  const store::User& user = c.principal->user;
   std::optional<int64_t> id = ParseId(c.req.Form("method_id"));
   if (!id) return Message(c, "method_not_found", 404);
-  auto m = c.deps.store.methods().Get(user.id, *id);
-  if (!m.ok() || !policy::MethodCanServe(m->kind, policy::Purpose::kMfa)) {
-    return Message(c, "method_not_found", 404);
-  }
-  if (!c.deps.store.users().SetDefaultMethod(user.id, *id).ok()) {
-    return Message(c, "internal_error", 503);
-  }
-  AuditAction(c, "default_change", *m, "success");
-  return c.Redirect("/security-info?notice=default_method_saved");
+  flows::SecurityInfo flow(c.deps.store, c.deps.clock);
+  return Respond(c, flow.SetDefault(c.principal->user, *id, c.req.remote_ip),
+                 "default_method_saved");
 }
 
 http::Response AddMethod(Ctx& c) {
-  auto policy = policy::LoadPolicy(c.deps.store.tenants(), c.principal->user.tenant_id);
-  if (!policy.ok()) return Message(c, "internal_error", 503);
-  std::vector<std::string> offered = policy->AllowedMethods();
-  // Never security questions for an administrator (see QuestionsAllowedFor).
-  std::erase_if(offered, [&](const std::string& m) {
-    return m == "questions" && !methods::questions::QuestionsAllowedFor(c.principal->user.is_admin);
-  });
+  flows::SecurityInfo flow(c.deps.store, c.deps.clock);
+  auto offered = flow.AddableKinds(c.principal->user);
+  if (!offered.ok()) return Message(c, "internal_error", 503);
   const std::string chosen = c.req.Query("method");
-  for (const std::string& m : offered) {
-    if (m == chosen) return c.Redirect("/security-info/" + m);
+  for (methods::MethodKind k : *offered) {
+    if (methods::KindName(k) == chosen) return c.Redirect(std::string(methods::Info(k).page_path));
   }
   Data d = c.PageData("add_method_title");
   List choices;
-  for (const std::string& m : offered) {
-    choices.push_back(
-        Object{{"value", m}, {"label", c.T("method_" + m)}, {"href", "/security-info/" + m}});
+  for (methods::MethodKind k : *offered) {
+    const methods::KindInfo& info = methods::Info(k);
+    choices.push_back(Object{{"value", std::string(info.name)},
+                             {"label", c.T(std::string(info.label_key))},
+                             {"href", std::string(info.page_path)}});
   }
   d.set("choices", choices);
   d.set("has_choices", !choices.empty());
@@ -130,8 +135,8 @@ http::Response AddMethod(Ctx& c) {
 
 http::Response DeleteMethodConfirm(Ctx& c) {
   std::optional<int64_t> id = ParseId(c.req.Param("id"));
-  auto m = id ? c.deps.store.methods().Get(c.principal->user.id, *id)
-              : Result<store::Method>(Status::NotFound(""));
+  flows::SecurityInfo flow(c.deps.store, c.deps.clock);
+  auto m = id ? flow.Get(c.principal->user, *id) : Result<store::Method>(Status::NotFound(""));
   if (!m.ok()) return Message(c, "method_not_found", 404);
   Data d = c.PageData("delete_title");
   d.set("id", std::to_string(m->id));
@@ -142,14 +147,10 @@ http::Response DeleteMethodConfirm(Ctx& c) {
 }
 
 http::Response DeleteMethod(Ctx& c) {
-  const store::User& user = c.principal->user;
   std::optional<int64_t> id = ParseId(c.req.Param("id"));
-  auto m =
-      id ? c.deps.store.methods().Get(user.id, *id) : Result<store::Method>(Status::NotFound(""));
-  if (!m.ok()) return Message(c, "method_not_found", 404);
-  if (!c.deps.store.methods().Delete(user.id, m->id).ok()) return Message(c, "internal_error", 503);
-  AuditAction(c, "method_delete", *m, "success");
-  return c.Redirect("/security-info?notice=deleted");
+  if (!id) return Message(c, "method_not_found", 404);
+  flows::SecurityInfo flow(c.deps.store, c.deps.clock);
+  return Respond(c, flow.Delete(c.principal->user, *id, c.req.remote_ip), "deleted");
 }
 
 }  // namespace secinfo::web

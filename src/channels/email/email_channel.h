@@ -24,6 +24,8 @@ class EmailChannel {
   virtual std::string_view name() const = 0;
   // The outcome, and whether it is safe to try again (see SendResult).
   virtual SendResult Deliver(const EmailMessage& message) = 0;
+  // OK when the provider can deliver now; Unavailable saying why otherwise. For /readyz.
+  virtual Status Health() const { return Status::Ok(); }
   // OK once the provider accepted the message; Unavailable when it cannot now.
   Status Send(const EmailMessage& message) { return Deliver(message).status; }
 };

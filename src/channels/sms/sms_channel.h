@@ -22,6 +22,8 @@ class SmsChannel {
   virtual std::string_view name() const = 0;
   // The outcome, and whether it is safe to try again (see SendResult).
   virtual SendResult Deliver(const SmsMessage& message) = 0;
+  // OK when the provider can deliver now; Unavailable saying why otherwise. For /readyz.
+  virtual Status Health() const { return Status::Ok(); }
   // OK once the provider accepted the message for delivery; Unavailable when it cannot now.
   Status Send(const SmsMessage& message) { return Deliver(message).status; }
 };

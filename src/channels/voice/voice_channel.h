@@ -57,6 +57,8 @@ class VoiceChannel {
   virtual Status PlaceCall(const CallRequest& request) = 0;
   // Ends a call from our side (the caller hangs up). No event follows. OK if already ended.
   virtual Status HangUp(std::string_view reference) = 0;
+  // OK when the provider can place calls now; Unavailable saying why otherwise. For /readyz.
+  virtual Status Health() const { return Status::Ok(); }
 };
 
 }  // namespace secinfo::channels

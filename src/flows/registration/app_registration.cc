@@ -65,13 +65,13 @@ AppError AppRegistration::Begin(const store::User& user, std::string_view name,
                                 std::string_view client_ip, std::string* enrolment_id) {
   auto policy = policy::LoadPolicy(store_.tenants(), user.tenant_id);
   if (!policy.ok()) return AppError::kInternal;
-  if (!policy->Allows("authenticator")) return AppError::kNotAllowed;
+  if (!policy->Allows(methods::MethodKind::kAuthenticator)) return AppError::kNotAllowed;
   std::optional<std::string> clean = CleanName(name);
   if (!clean) return AppError::kBadName;
   auto methods = store_.methods().ListForUser(user.id);
   if (!methods.ok()) return AppError::kInternal;
   int64_t apps = 0;
-  for (const auto& m : *methods) apps += m.kind == "authenticator";
+  for (const auto& m : *methods) apps += methods::IsKind(m, methods::MethodKind::kAuthenticator);
   if (apps >= options_.max_apps) return AppError::kTooMany;
 
   const int64_t now = clock_.NowMillis();
@@ -130,7 +130,7 @@ AppCodeOutcome AppRegistration::Finish(std::string_view enrolment_id, const stor
     done.state = "done";
     store::Method m;
     m.user_id = user.id;
-    m.kind = "authenticator";
+    m.kind = methods::KindName(methods::MethodKind::kAuthenticator);
     m.name = e->name;
     m.secret = e->secret;
     m.last_used_step = static_cast<int64_t>(check.step);  // this code may not be used again
@@ -162,7 +162,8 @@ AppCodeOutcome AppRegistration::CheckCode(int64_t method_id, const store::User& 
                                           bool reserve) {
   const std::string throttle = "app-check:" + std::to_string(method_id);
   auto m = store_.methods().Get(user.id, method_id);
-  if (!m.ok() || m->kind != "authenticator") return AppCodeOutcome::kNotPending;
+  if (!m.ok() || !methods::IsKind(*m, methods::MethodKind::kAuthenticator))
+    return AppCodeOutcome::kNotPending;
   if (reserve && !Reserve(throttle)) return AppCodeOutcome::kThrottled;
   std::string seed = Open(m->secret);
   if (seed.empty()) return AppCodeOutcome::kUnavailable;
@@ -194,7 +195,8 @@ AppError AppRegistration::Rename(int64_t method_id, const store::User& user, std
   std::optional<std::string> clean = CleanName(name);
   if (!clean) return AppError::kBadName;
   auto m = store_.methods().Get(user.id, method_id);
-  if (!m.ok() || m->kind != "authenticator") return AppError::kNotFound;
+  if (!m.ok() || !methods::IsKind(*m, methods::MethodKind::kAuthenticator))
+    return AppError::kNotFound;
   std::string old = m->name;
   m->name = *clean;
   if (!store_.methods().Update(*m).ok()) return AppError::kInternal;
@@ -205,7 +207,8 @@ AppError AppRegistration::Rename(int64_t method_id, const store::User& user, std
 void AppRegistration::Audit(const store::User& user, std::string_view ip, std::string action,
                             std::string result, std::string detail) {
   RecordAudit(store_, clock_,
-              {user.tenant_id, user.id, std::string(ip), std::move(action), "authenticator",
+              {user.tenant_id, user.id, std::string(ip), std::move(action),
+               std::string(methods::KindName(methods::MethodKind::kAuthenticator)),
                std::move(result), std::move(detail)});
 }
 

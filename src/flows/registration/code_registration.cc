@@ -47,7 +47,9 @@ std::string CodeRegistration::CodeHash(std::string_view challenge_id, std::strin
 CodeBeginResult CodeRegistration::Begin(const CodeBeginRequest& request) {
   CodeBeginResult result;
   const store::User& user = request.user;
-  if (request.kind != "phone" && request.kind != "email") return {BeginError::kInternal};
+  if (!methods::IsKind(request.kind, methods::MethodKind::kPhone) &&
+      !methods::IsKind(request.kind, methods::MethodKind::kEmail))
+    return {BeginError::kInternal};
   auto policy = policy::LoadPolicy(store_.tenants(), user.tenant_id);
   if (!policy.ok()) return {BeginError::kInternal};
   if (!policy->Allows(request.kind)) return {BeginError::kMethodNotAllowed};
@@ -64,7 +66,7 @@ CodeBeginResult CodeRegistration::Begin(const CodeBeginRequest& request) {
 
   store::CodeChallenge c;
   c.method_kind = request.kind;
-  if (request.kind == "phone") {
+  if (methods::IsKind(request.kind, methods::MethodKind::kPhone)) {
     std::string type_name = replaced ? replaced->phone_type : request.phone_type;
     std::optional<methods::PhoneType> type = methods::ParsePhoneType(type_name);
     if (!type) return {BeginError::kBadPhoneType};
@@ -87,7 +89,8 @@ CodeBeginResult CodeRegistration::Begin(const CodeBeginRequest& request) {
     std::optional<std::string> address = methods::NormalizeEmail(request.email);
     if (!address) return {BeginError::kInvalidEmail};
     for (const auto& m : *existing) {
-      if (m.kind == "email" && m.id != request.replacing) return {BeginError::kTypeTaken};
+      if (methods::IsKind(m, methods::MethodKind::kEmail) && m.id != request.replacing)
+        return {BeginError::kTypeTaken};
     }
     c.channel = "email";
     c.destination = *address;

@@ -59,12 +59,13 @@ BeginResult PhoneRegistration::Begin(const BeginRequest& request) {
   auto policy = policy::LoadPolicy(store_.tenants(), user.tenant_id);
   if (!policy.ok()) return {BeginError::kInternal};
   // A method the tenant does not allow is refused here too, not only hidden from the wizard.
-  if (!policy->Allows("phone")) return {BeginError::kMethodNotAllowed};
+  if (!policy->Allows(methods::MethodKind::kPhone)) return {BeginError::kMethodNotAllowed};
 
   std::string phone_type = request.phone_type;
   if (request.replacing) {
     auto old = store_.methods().Get(user.id, *request.replacing);
-    if (!old.ok() || old->kind != "phone") return {BeginError::kMethodNotFound};
+    if (!old.ok() || !methods::IsKind(*old, methods::MethodKind::kPhone))
+      return {BeginError::kMethodNotFound};
     phone_type = old->phone_type;
   }
   std::optional<methods::PhoneType> type = methods::ParsePhoneType(phone_type);
@@ -274,7 +275,7 @@ Result<store::CallAttempt> PhoneRegistration::Advance(
         next.purpose == ProofPurposeName(ProofPurpose::kRegister)) {
       store::Method m;
       m.user_id = next.user_id;
-      m.kind = "phone";
+      m.kind = methods::KindName(methods::MethodKind::kPhone);
       m.phone_type = next.phone_type;
       m.phone_e164 = next.phone_e164;
       m.created_at = next.updated_at;

@@ -6,6 +6,7 @@
 #include "flows/audit.h"
 #include "methods/authenticator/push.h"
 #include "methods/authenticator/totp_method.h"
+#include "methods/registry.h"
 
 namespace secinfo::flows {
 namespace {
@@ -26,7 +27,8 @@ std::string PushApproval::PollPayload(std::string_view device_id, int64_t ts) {
 
 Result<std::string> PushApproval::CreateEnrolLink(const store::User& user, int64_t method_id) {
   auto m = store_.methods().Get(user.id, method_id);
-  if (!m.ok() || m->kind != "authenticator") return Status::NotFound("no such app");
+  if (!m.ok() || !methods::IsKind(*m, methods::MethodKind::kAuthenticator))
+    return Status::NotFound("no such app");
   std::string token = random_.Token();
   store::PushEnrolToken t;
   t.token_hash = HashToken(token);
@@ -171,10 +173,8 @@ Result<store::PushChallenge> PushApproval::Send(const store::User& user, int64_t
                                                 std::string_view purpose,
                                                 std::string_view client_ip) {
   auto m = store_.methods().Get(user.id, method_id);
-  const methods::KindInfo* kind = m.ok() ? methods::InfoOf(*m) : nullptr;
-  if (kind == nullptr || kind->kind != methods::MethodKind::kAuthenticator) {
+  if (!m.ok() || !methods::IsKind(*m, methods::MethodKind::kAuthenticator))
     return Status::NotFound("no such app");
-  }
   if (m->device_id.empty()) return Status::FailedPrecondition("no device bound");
   store::PushChallenge c;
   c.id = random_.Token();
@@ -211,7 +211,8 @@ Result<store::PushChallenge> PushApproval::Get(std::string_view challenge_id, in
 void PushApproval::Audit(int64_t tenant_id, int64_t user_id, std::string_view ip,
                          std::string action, std::string result, std::string detail) {
   RecordAudit(store_, clock_,
-              {tenant_id, user_id, std::string(ip), std::move(action), "authenticator",
+              {tenant_id, user_id, std::string(ip), std::move(action),
+               std::string(methods::KindName(methods::MethodKind::kAuthenticator)),
                std::move(result), std::move(detail)});
 }
 

@@ -16,7 +16,9 @@ KindInfo Kind() {
             if (!m.device_id.empty()) proofs.push_back(Proof::kPush);
             proofs.push_back(Proof::kAppCode);
             return proofs;
-          }};
+          },
+          "/security-info/authenticator",
+          Detail::kName};
 }
 
 }  // namespace secinfo::methods::authenticator

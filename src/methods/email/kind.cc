@@ -10,7 +10,9 @@ KindInfo Kind() {
           /*mfa=*/false,
           /*sspr=*/true,
           /*allowed_by_default=*/true,
-          [](const store::Method&) { return std::vector<Proof>{Proof::kEmailCode}; }};
+          [](const store::Method&) { return std::vector<Proof>{Proof::kEmailCode}; },
+          "/security-info/email",
+          Detail::kEmailAddress};
 }
 
 }  // namespace secinfo::methods::email

@@ -5,9 +5,7 @@ namespace secinfo::methods::phone {
 
 // A phone is proven by a call answered with '#'; mobiles can also get a code by SMS.
 KindInfo Kind() {
-  return {MethodKind::kPhone,
-          "phone",
-          "method_phone",
+  return {MethodKind::kPhone, "phone", "method_phone",
           /*mfa=*/true,
           /*sspr=*/true,
           /*allowed_by_default=*/true,
@@ -17,7 +15,10 @@ KindInfo Kind() {
               proofs.push_back(Proof::kSmsCode);
             }
             return proofs;
-          }};
+          },
+          "/security-info/phone", Detail::kPhoneNumber,
+          // One label per type: "Mobile phone", "Office phone".
+          [](const store::Method& m) { return "phone_type_" + m.phone_type; }};
 }
 
 }  // namespace secinfo::methods::phone

@@ -5,6 +5,7 @@
 
 #include "i18n/catalog.h"
 #include "methods/questions/normalize.h"
+#include "methods/registry.h"
 
 namespace secinfo::methods::questions {
 namespace {
@@ -149,6 +150,8 @@ Message Describe(PolicyError error) {
   return {"internal_error", {}};
 }
 
-bool QuestionsAllowedFor(bool is_admin) { return !is_admin; }
+bool QuestionsAllowedFor(bool is_admin) {
+  return !is_admin || Info(MethodKind::kQuestions).offered_to_admins;
+}
 
 }  // namespace secinfo::methods::questions

@@ -1,5 +1,7 @@
 #include "store/sql/method_rows.h"
 
+#include "methods/registry.h"
+
 namespace secinfo::store::sql {
 namespace {
 
@@ -16,8 +18,6 @@ constexpr char kSetDefaultIfNone[] =
     " WHERE id = :id AND default_method_id IS NULL";
 
 }  // namespace
-
-bool CanBeDefault(std::string_view kind) { return kind != "email" && kind != "questions"; }
 
 Query& IntoMethod(Query& q, Method& m) {
   return q.Into(m.id)
@@ -59,7 +59,8 @@ Result<int64_t> InsertMethodTx(soci::session& session, const Method& m,
       .Use(m.created_at)
       .Into(method_id)
       .Run();
-  if (CanBeDefault(m.kind)) Query(session, kSetDefaultIfNone).Use(method_id).Use(m.user_id).Run();
+  if (methods::CanBeDefault(m.kind))
+    Query(session, kSetDefaultIfNone).Use(method_id).Use(m.user_id).Run();
   return method_id;
 }
 

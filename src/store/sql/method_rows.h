@@ -16,13 +16,10 @@ namespace secinfo::store::sql {
 
 Query& IntoMethod(Query& q, Method& m);
 
-// Email and security questions only serve password reset (see policy::MethodCanServe), so they are
-// never the default sign-in method.
-bool CanBeDefault(std::string_view kind);
-
 // Deletes `replaces` (NotFound unless it is `m.user_id`'s), inserts `m` and makes it the user's
-// default when the user has none (a replaced default is thus inherited). The uniqueness rules are
-// the schema's unique indexes: a clash throws, and Db::Write turns it into AlreadyExists.
+// default when the user has none and its kind can be one (methods::CanBeDefault) (a replaced
+// default is thus inherited). The uniqueness rules are the schema's unique indexes: a clash throws,
+// and Db::Write turns it into AlreadyExists.
 Result<int64_t> InsertMethodTx(soci::session& session, const Method& m,
                                std::optional<int64_t> replaces);
 

@@ -1,3 +1,4 @@
+#include "methods/registry.h"
 #include "store/sql/method_rows.h"
 #include "store/sql/stores.h"
 
@@ -12,9 +13,8 @@ constexpr char kGetMethod[] = SECINFO_METHOD_SELECT "WHERE id = :id AND user_id 
 #undef SECINFO_METHOD_SELECT
 constexpr char kGetDefaultMethod[] = "SELECT default_method_id FROM users WHERE id = :id";
 constexpr char kDeleteMethod[] = "DELETE FROM methods WHERE id = :id AND user_id = :user_id";
-constexpr char kOldestMethod[] =
-    "SELECT id FROM methods WHERE user_id = :user_id AND kind NOT IN ('email', 'questions')"
-    " ORDER BY created_at, id LIMIT 1";
+constexpr char kMethodKinds[] =
+    "SELECT id, kind FROM methods WHERE user_id = :user_id ORDER BY created_at, id";
 constexpr char kUpdateMethod[] =
     "UPDATE methods SET phone_type = :phone_type, phone_e164 = :phone_e164, email = :email,"
     " name = :name, secret = :secret, public_key = :public_key, device_id = :device_id,"
@@ -66,9 +66,16 @@ Status SqlMethodStore::Delete(int64_t user_id, int64_t method_id) {
     }
     if (default_method.get() != method_id) return Status::Ok();
 
-    int64_t oldest = 0;
-    bool any_left = Query(session, kOldestMethod).Into(oldest).Use(user_id).Run();
-    NullableInt next(any_left ? std::optional<int64_t>(oldest) : std::nullopt);
+    // The oldest remaining method whose kind can be a default (the registry says which).
+    std::optional<int64_t> oldest;
+    int64_t id = 0;
+    std::string kind;
+    Query left(session, kMethodKinds);
+    left.Into(id).Into(kind).Use(user_id);
+    for (bool row = left.Run(); row && !oldest; row = left.Next()) {
+      if (methods::CanBeDefault(kind)) oldest = id;
+    }
+    NullableInt next(oldest);
     Query(session, kSetDefaultMethod).Use(next.value, next.ind).Use(user_id).Run();
     return Status::Ok();
   });

@@ -1,3 +1,4 @@
+#include "methods/registry.h"
 #include "store/sql/method_rows.h"
 #include "store/sql/stores.h"
 
@@ -20,15 +21,21 @@ constexpr char kInsertCustom[] =
 constexpr char kDeleteCustom[] =
     "DELETE FROM tenant_custom_questions WHERE id = :id AND tenant_id = :tenant_id";
 constexpr char kFindQuestionsMethod[] =
-    "SELECT id FROM methods WHERE user_id = :user_id AND kind = 'questions'";
+    "SELECT id FROM methods WHERE user_id = :user_id AND kind = :kind";
 constexpr char kCountQuestionsMethod[] =
-    "SELECT COUNT(*) FROM methods WHERE id = :id AND user_id = :user_id AND kind = 'questions'";
+    "SELECT COUNT(*) FROM methods WHERE id = :id AND user_id = :user_id AND kind = :kind";
 constexpr char kInsertAnswer[] =
     "INSERT INTO question_answers (method_id, position, question_id, answer_hash)"
     " VALUES (:method_id, :position, :question_id, :answer_hash)";
 constexpr char kListAnswers[] =
     "SELECT question_id, answer_hash FROM question_answers WHERE method_id = :method_id"
     " ORDER BY position";
+
+// The stored name of the kind whose answers this store keeps.
+const std::string& QuestionsKind() {
+  static const std::string kind(methods::KindName(methods::MethodKind::kQuestions));
+  return kind;
+}
 
 }  // namespace
 
@@ -83,11 +90,11 @@ Result<int64_t> SqlQuestionStore::SaveAnswers(int64_t user_id,
     std::optional<int64_t> existing;
     int64_t found = 0;
     Query find(session, kFindQuestionsMethod);
-    find.Into(found).Use(user_id);
+    find.Into(found).Use(user_id).Use(QuestionsKind());
     if (find.Run()) existing = found;
     Method m;
     m.user_id = user_id;
-    m.kind = "questions";
+    m.kind = QuestionsKind();
     m.created_at = now;
     Result<int64_t> method_id = InsertMethodTx(session, m, existing);
     if (!method_id.ok()) return method_id;
@@ -109,7 +116,12 @@ Result<std::vector<QuestionAnswer>> SqlQuestionStore::GetAnswers(int64_t user_id
   using Answers = std::vector<QuestionAnswer>;
   return db_.Read("get question answers", [&](soci::session& session) -> Result<Answers> {
     int64_t count = 0;
-    Query(session, kCountQuestionsMethod).Into(count).Use(method_id).Use(user_id).Run();
+    Query(session, kCountQuestionsMethod)
+        .Into(count)
+        .Use(method_id)
+        .Use(user_id)
+        .Use(QuestionsKind())
+        .Run();
     if (count == 0) return Status::NotFound("get question answers: no such method");
     Answers out;
     QuestionAnswer a;

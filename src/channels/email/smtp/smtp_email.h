@@ -49,7 +49,7 @@ class SmtpEmail final : public EmailChannel {
   // for 30 seconds too, so a busy /readyz does not hammer the relay. Unavailable with the reason.
   // Why not "the last send's result": a server taken out of rotation would never send again,
   // so it could never recover; and a recipient refused by the relay says nothing about its health.
-  Status Health() const;
+  Status Health() const override;
 
  private:
   explicit SmtpEmail(const Config::Email& email);

@@ -65,7 +65,7 @@ class HttpSms final : public SmsChannel {
   // 60 seconds after it; OK otherwise, and before the first Send. There is no probe: an SMS API
   // cannot be asked without sending a text. The failure fades because /readyz takes the server
   // out of rotation: a failure held until the next good Send would keep it out for good.
-  Status Health() const;
+  Status Health() const override;
 
  private:
   HttpSms(const Config::Sms& sms, const Clock& clock) : config_(sms), clock_(clock) {}

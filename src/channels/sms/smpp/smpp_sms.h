@@ -96,7 +96,7 @@ class SmppSms final : public SmsChannel {
 
   // OK while bound; Unavailable saying why not (connecting, link lost, bind refused and the
   // SMSC's reason). For /readyz.
-  Status Health() const;
+  Status Health() const override;
 
   // Receives every deliver_sm, on the session thread, after it was acknowledged: it must return
   // quickly and must not call Send/Submit (they would wait on the thread that runs the hook) nor

@@ -71,7 +71,7 @@ class SipVoice final : public VoiceChannel {
 
   // OK while the SIP thread runs and answers its heartbeat; Unavailable saying why otherwise.
   // For /readyz.
-  Status Health() const;
+  Status Health() const override;
   // Calls placed whose last event has not been delivered yet.
   size_t ActiveCalls() const;
 

@@ -1,0 +1,28 @@
+#include "cli/database.h"
+
+#include <filesystem>
+
+namespace secinfo::cli {
+
+store::SqlStoreOptions StoreOptions(const Config& c) {
+  store::SqlStoreOptions o;
+  o.backend = c.database.backend;
+  o.connection = c.database.connection;
+  o.pool_size = static_cast<int>(c.database.pool_size);
+  return o;
+}
+
+void EnsureParentDir(const std::string& path) {
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+  }
+}
+
+Result<std::unique_ptr<store::Store>> OpenStore(const Config& config) {
+  EnsureParentDir(config.database.connection);
+  return store::OpenSqlStore(StoreOptions(config));
+}
+
+}  // namespace secinfo::cli

@@ -1,0 +1,182 @@
+#include "cli/serve.h"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "channels/providers.h"
+#include "cli/command_group.h"
+#include "cli/database.h"
+#include "cli/demo.h"
+#include "cli/periodic.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "core/sleeper.h"
+#include "crypto/hash.h"
+#include "crypto/key_file.h"
+#include "flows/notify/notifier.h"
+#include "flows/registration/app_registration.h"
+#include "flows/registration/code_registration.h"
+#include "flows/registration/phone_registration.h"
+#include "flows/registration/push_approval.h"
+#include "flows/sign_in/guard.h"
+#include "flows/sign_in/second_step.h"
+#include "flows/sign_in/sign_in.h"
+#include "flows/sign_in/verification.h"
+#include "http/server.h"
+#include "web/app.h"
+
+namespace secinfo::cli {
+namespace {
+
+// "https://id.contoso.example:8443/x" → "id.contoso.example": the origin WebOTP codes are for.
+std::string WebOtpHost(const std::string& url) {
+  size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  size_t end = url.find_first_of(":/", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+flows::PhoneRegistrationOptions PhoneOptions(const Config& config) {
+  flows::PhoneRegistrationOptions o;
+  o.timeouts.ring_millis = config.voice.ring_timeout_seconds * 1000;
+  o.timeouts.input_millis = config.voice.input_timeout_seconds * 1000;
+  o.max_calls_per_hour = config.security.max_calls_per_user_per_hour;
+  o.caller_id = config.voice.caller_id;
+  return o;
+}
+
+flows::CodeOptions CodeOptions(const Config& config) {
+  flows::CodeOptions o;
+  o.webotp_host = WebOtpHost(config.PublicUrl());
+  o.sms_validity_millis = config.codes.sms_validity_seconds * 1000;
+  o.email_validity_millis = config.codes.email_validity_seconds * 1000;
+  o.max_wrong_tries = config.codes.max_wrong_tries;
+  o.resend_cooldown_millis = config.codes.resend_cooldown_seconds * 1000;
+  o.max_sends_per_hour = config.codes.max_sends_per_hour;
+  return o;
+}
+
+flows::SignInOptions SignInOptions(const Config& config) {
+  flows::SignInOptions o;
+  o.max_failures_per_account = config.security.max_failed_sign_ins_per_account;
+  o.max_failures_per_ip = config.security.max_failed_sign_ins_per_ip;
+  o.failure_window_millis = config.security.failed_sign_in_window_minutes * 60'000;
+  o.session_idle_millis = config.security.session_idle_minutes * 60'000;
+  o.session_absolute_millis = config.security.session_absolute_hours * 3'600'000;
+  return o;
+}
+
+http::ServerOptions ServerOptions(const Config& config) {
+  http::ServerOptions o;
+  o.address = config.server.address;
+  o.port = static_cast<uint16_t>(config.server.port);
+  o.worker_threads = static_cast<int>(config.server.worker_threads);
+  o.trusted_proxies = config.server.trusted_proxies;
+  return o;
+}
+
+}  // namespace
+
+int Serve(const Config& config) {
+  // Signals are taken by this thread alone (sigwait), so block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  SystemClock clock;
+  SystemRandom random;
+  // Real providers first: a bad setting stops here, before anything is written.
+  auto providers = channels::ChosenProviders::Create(config, clock);
+  if (!providers.ok()) return Fail(providers.status().message());
+
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail("database: " + store.status().ToString());
+  EnsureParentDir(config.security.key_file);
+  auto key = crypto::LoadOrCreateKeyFile(config.security.key_file, random);
+  if (!key.ok()) return Fail("setting 'security.key_file': " + key.status().ToString());
+
+  if (config.demo.enabled && config.mode != "production") {
+    std::string credentials =
+        (std::filesystem::path(config.database.connection).parent_path() / "demo-users.txt")
+            .string();
+    Status s = EnsureDemoTenant(**store, random, clock, credentials, config.PublicUrl());
+    if (!s.ok()) return Fail("demo tenant: " + s.ToString());
+  }
+
+  channels::SimulatedChannels sim(**store, clock);
+  channels::VoiceChannel& voice = providers->voice(sim);
+  channels::SmsChannel& sms = providers->sms(sim);
+  channels::EmailChannel& email = providers->email(sim);
+
+  // Every security-info change the flows record is also told to the person by mail.
+  flows::Notifier notifier(**store, email, clock);
+  std::unique_ptr<store::Store> watched = flows::NotifyingStore(**store, notifier);
+  store::Store& st = *watched;
+
+  flows::PhoneRegistration phones(st, voice, clock, random, PhoneOptions(config));
+  voice.SetEventSink(&phones);
+  SystemSleeper sleeper;
+  flows::CodeRegistration codes(st, sms, email, clock, random, sleeper,
+                                crypto::DeriveKey(*key, "otp"), CodeOptions(config));
+  flows::Sessions sessions(st, clock, random, SignInOptions(config));
+  flows::AppRegistration apps(st, clock, random,
+                              crypto::SecretBox(crypto::DeriveKey(*key, "totp-seed")),
+                              flows::AppOptions{});
+  flows::PushApproval push(st, clock, random,
+                           crypto::SecretBox(crypto::DeriveKey(*key, "totp-seed")),
+                           flows::PushOptions{});
+  // Sign-in's second step, step-up, lockouts and fraud reports.
+  const flows::VerificationOptions verification;
+  flows::Verifier verifier(st, phones, codes, apps, push, clock, random, verification);
+  flows::Guard guard(st, &notifier, clock, flows::GuardOptions{verification});
+  phones.SetObserver(&guard);
+  push.SetObserver(&guard);
+  flows::SecondStep second_step(st, sessions, verifier, clock);
+  web::WebDeps deps{st,
+                    sessions,
+                    phones,
+                    codes,
+                    apps,
+                    push,
+                    &sim.voice,
+                    &(*store)->sim_messages(),
+                    clock,
+                    random,
+                    crypto::DeriveKey(*key, "csrf")};
+  deps.verifier = &verifier;
+  deps.second_step = &second_step;
+  deps.public_url = config.PublicUrl();
+  // /readyz asks the chosen channel of each kind (the simulated ones are always ready).
+  deps.health_checks.emplace_back("sms (" + config.sms.provider + ")",
+                                  [&sms] { return sms.Health(); });
+  deps.health_checks.emplace_back("email (" + config.email.provider + ")",
+                                  [&email] { return email.Health(); });
+  deps.health_checks.emplace_back("voice (" + config.voice.provider + ")",
+                                  [&voice] { return voice.Health(); });
+
+  http::Server server(ServerOptions(config), web::BuildWebApp(deps));
+  if (Status s = server.Start(); !s.ok()) {
+    return Fail("setting 'server.port': cannot listen on " + config.server.address + ":" +
+                std::to_string(config.server.port) + ": " + s.message());
+  }
+  spdlog::info("secinfo listening on http://{}:{} (database {}, voice {})", config.server.address,
+               server.port(), config.database.connection, config.voice.provider);
+  // Calls nobody watches any more still end on time: the phone stops ringing.
+  std::optional<Periodic> sweeper;
+  sweeper.emplace(std::chrono::seconds(1), [&phones] { phones.ExpireStale(); });
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("stopping on signal {}", sig);
+  server.Stop();
+  sweeper.reset();
+  // The providers outlive `phones`: no event may reach it once it is gone.
+  voice.SetEventSink(nullptr);
+  return 0;
+}
+
+}  // namespace secinfo::cli

@@ -1,0 +1,94 @@
+#include "flows/security_info/security_info.h"
+
+#include "flows/audit.h"
+#include "phone/number.h"
+#include "policy/policy.h"
+
+namespace secinfo::flows {
+
+std::string MethodDetail(const store::Method& m) {
+  const methods::KindInfo* info = methods::InfoOf(m);
+  switch (info == nullptr ? methods::Detail::kName : info->detail) {
+    case methods::Detail::kPhoneNumber:
+      return phone::FormatInternational(m.phone_e164);
+    case methods::Detail::kEmailAddress:
+      return m.email;
+    case methods::Detail::kName:
+    case methods::Detail::kAnswerCount:
+      return m.name;
+  }
+  return m.name;
+}
+
+Result<std::vector<MethodEntry>> SecurityInfo::List(const store::User& user) {
+  auto methods = store_.methods().ListForUser(user.id);
+  if (!methods.ok()) return methods.status();
+  auto policy = policy::LoadPolicy(store_.tenants(), user.tenant_id);
+  if (!policy.ok()) return policy.status();
+  std::vector<MethodEntry> out;
+  for (store::Method& m : *methods) {
+    MethodEntry e;
+    e.is_default = user.default_method_id == m.id;
+    e.usable_for_mfa = policy->AllowsFor(m.kind, policy::Purpose::kMfa);
+    e.usable_for_sspr = policy->AllowsFor(m.kind, policy::Purpose::kSspr);
+    e.can_be_default = methods::CanBeDefault(m.kind);
+    e.method = std::move(m);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<std::vector<methods::MethodKind>> SecurityInfo::AddableKinds(const store::User& user) {
+  auto policy = policy::LoadPolicy(store_.tenants(), user.tenant_id);
+  if (!policy.ok()) return policy.status();
+  std::vector<methods::MethodKind> out;
+  for (const methods::KindInfo& info : methods::AllKinds()) {
+    if (!policy->Allows(info.kind)) continue;
+    if (user.is_admin && !info.offered_to_admins) continue;
+    out.push_back(info.kind);
+  }
+  return out;
+}
+
+Result<store::Method> SecurityInfo::Get(const store::User& user, int64_t method_id) {
+  return store_.methods().Get(user.id, method_id);
+}
+
+SecurityInfoOutcome SecurityInfo::Delete(const store::User& user, int64_t method_id,
+                                         std::string_view ip) {
+  auto m = store_.methods().Get(user.id, method_id);
+  if (!m.ok()) {
+    return m.status().code() == Status::Code::kNotFound ? SecurityInfoOutcome::kNotFound
+                                                        : SecurityInfoOutcome::kUnavailable;
+  }
+  Status deleted = store_.methods().Delete(user.id, method_id);
+  if (deleted.code() == Status::Code::kNotFound) return SecurityInfoOutcome::kNotFound;
+  if (!deleted.ok()) return SecurityInfoOutcome::kUnavailable;
+  Audit(user, ip, "method_delete", *m);
+  return SecurityInfoOutcome::kDone;
+}
+
+SecurityInfoOutcome SecurityInfo::SetDefault(const store::User& user, int64_t method_id,
+                                             std::string_view ip) {
+  auto m = store_.methods().Get(user.id, method_id);
+  if (!m.ok()) {
+    return m.status().code() == Status::Code::kNotFound ? SecurityInfoOutcome::kNotFound
+                                                        : SecurityInfoOutcome::kUnavailable;
+  }
+  if (!methods::CanBeDefault(m->kind)) return SecurityInfoOutcome::kCannotBeDefault;
+  if (!store_.users().SetDefaultMethod(user.id, method_id).ok()) {
+    return SecurityInfoOutcome::kUnavailable;
+  }
+  Audit(user, ip, "default_change", *m);
+  return SecurityInfoOutcome::kDone;
+}
+
+void SecurityInfo::Audit(const store::User& user, std::string_view ip, std::string action,
+                         const store::Method& m) {
+  RecordAudit(
+      store_, clock_,
+      {user.tenant_id, user.id, std::string(ip), std::move(action),
+       m.kind + (m.phone_type.empty() ? "" : ":" + m.phone_type), "success", MethodDetail(m)});
+}
+
+}  // namespace secinfo::flows
