@@ -3,22 +3,13 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "api/device_bodies.h"
+
 namespace secinfo::api {
 namespace {
 
 http::Response Error(int status, std::string_view what) {
   return http::Response::Json(nlohmann::json{{"error", what}}.dump(), status);
-}
-
-std::optional<nlohmann::json> Body(const http::Request& req) {
-  nlohmann::json j = nlohmann::json::parse(req.body, nullptr, false);
-  if (!j.is_object()) return std::nullopt;
-  return j;
-}
-
-std::string Str(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
 const char* AnswerName(flows::PushAnswer a) {
@@ -44,9 +35,9 @@ const char* AnswerName(flows::PushAnswer a) {
 void AddAuthenticatorApi(http::Router& router, flows::PushApproval& push,
                          AuthenticatorApiOptions options) {
   router.Post("/api/authenticator/enrol/:token", [&push, options](http::Request& req) {
-    auto body = Body(req);
+    auto body = ParseEnrolBody(req.body);
     if (!body) return Error(400, "the body must be a JSON object");
-    auto bound = push.BindDevice(req.Param("token"), Str(*body, "public_key"), req.remote_ip);
+    auto bound = push.BindDevice(req.Param("token"), body->public_key, req.remote_ip);
     if (!bound.ok()) {
       if (bound.status().code() == Status::Code::kInvalidArgument) return Error(400, "bad_key");
       if (bound.status().code() == Status::Code::kNotFound) return Error(410, "expired");
@@ -92,18 +83,10 @@ void AddAuthenticatorApi(http::Router& router, flows::PushApproval& push,
   });
 
   router.Post("/api/authenticator/requests/:id", [&push](http::Request& req) {
-    auto body = Body(req);
+    auto body = ParseAnswerBody(req.body);
     if (!body) return Error(400, "the body must be a JSON object");
-    int64_t number = 0;
-    if (auto it = body->find("number"); it != body->end() && it->is_number_integer()) {
-      number = it->get<int64_t>();
-    }
-    bool report = false;
-    if (auto it = body->find("report"); it != body->end() && it->is_boolean()) {
-      report = it->get<bool>();
-    }
-    flows::PushAnswer a = push.Answer(req.Param("id"), Str(*body, "device"), Str(*body, "decision"),
-                                      number, report, Str(*body, "signature"));
+    flows::PushAnswer a = push.Answer(req.Param("id"), body->device, body->decision, body->number,
+                                      body->report, body->signature);
     return http::Response::Json(nlohmann::json{{"outcome", AnswerName(a)}}.dump());
   });
 }

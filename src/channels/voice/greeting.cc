@@ -119,6 +119,23 @@ bool ReadFile(const std::string& path, size_t limit, std::string* data) {
 
 }  // namespace
 
+GreetingError CheckGreetingUpload(std::string_view upload, std::string* detail) {
+  detail->clear();
+  // Before anything else: nothing of an oversized upload is looked at, written or converted.
+  if (upload.size() > kMaxGreetingUploadBytes) return GreetingError::kTooLarge;
+  std::string damage;
+  switch (CheckWav(upload, &damage)) {
+    case WavShape::kNotWav:
+      return GreetingError::kNotWav;
+    case WavShape::kDamaged:
+      *detail = "WAV file: " + damage;
+      return GreetingError::kUnreadable;
+    case WavShape::kWav:
+      break;
+  }
+  return GreetingError::kNone;
+}
+
 ConvertedGreeting ConvertGreeting(std::string_view upload, const GreetingOptions& options) {
   ConvertedGreeting result;
   auto refuse = [&result](GreetingError error, std::string detail = "") {
@@ -126,16 +143,9 @@ ConvertedGreeting ConvertGreeting(std::string_view upload, const GreetingOptions
     result.detail = std::move(detail);
     return result;
   };
-  // Before anything else: nothing of an oversized upload is looked at, written or converted.
-  if (upload.size() > kMaxGreetingUploadBytes) return refuse(GreetingError::kTooLarge);
   std::string damage;
-  switch (CheckWav(upload, &damage)) {
-    case WavShape::kNotWav:
-      return refuse(GreetingError::kNotWav);
-    case WavShape::kDamaged:
-      return refuse(GreetingError::kUnreadable, "WAV file: " + damage);
-    case WavShape::kWav:
-      break;
+  if (GreetingError e = CheckGreetingUpload(upload, &damage); e != GreetingError::kNone) {
+    return refuse(e, std::move(damage));
   }
   const std::string sox = FindExecutable(options.sox);
   if (sox.empty()) {

@@ -38,11 +38,17 @@ struct ConvertedGreeting {
   std::string detail;       // for operators: what sox said, for kUnreadable and kConverter
 };
 
-// Checks `upload` and converts it: size first, then the RIFF/WAVE header and chunk sizes (a file
-// cut short is refused, not played in part), then sox into 8 kHz mono u-law and the resulting
-// length. The upload only ever reaches sox as a file in a folder of our own (mkdtemp, removed
-// afterwards); sox runs without a shell. Blocks for the conversion (tens of milliseconds; at most
-// `options.timeout_ms`). Thread-safe.
+// The checks an upload goes through before sox sees it: size first, then the RIFF/WAVE header and
+// chunk sizes (a data chunk declared longer than what follows is a file cut short, refused rather
+// than played in part). kNone when the upload may go to sox; else kTooLarge, kNotWav or
+// kUnreadable, with `detail` saying what is damaged for kUnreadable. Pure; thread-safe.
+GreetingError CheckGreetingUpload(std::string_view upload, std::string* detail);
+
+// Checks `upload` (CheckGreetingUpload) and converts it: size first, then the RIFF/WAVE header and
+// chunk sizes (a file cut short is refused, not played in part), then sox into 8 kHz mono u-law and
+// the resulting length. The upload only ever reaches sox as a file in a folder of our own (mkdtemp,
+// removed afterwards); sox runs without a shell. Blocks for the conversion (tens of milliseconds;
+// at most `options.timeout_ms`). Thread-safe.
 ConvertedGreeting ConvertGreeting(std::string_view upload, const GreetingOptions& options = {});
 
 // The catalog key of the message for `error` ("greeting_error_too_large", ...); empty for kNone.

@@ -140,6 +140,29 @@ TEST_F(GreetingTest, ATruncatedOrDamagedWavIsUnreadable) {
   EXPECT_TRUE(WorkDirIsEmpty());
 }
 
+// What an upload is checked for before sox sees it, which CheckGreetingUpload also offers alone:
+// an oversized, non-WAV or cut-short file never reaches the converter.
+TEST_F(GreetingTest, TheChecksBeforeConversionNeedNoConverter) {
+  const std::string wav = SineWav(files_, "8000", "1", "1");
+  std::string detail = "left over";
+  EXPECT_EQ(CheckGreetingUpload(wav, &detail), GreetingError::kNone);
+  EXPECT_EQ(detail, "");
+  EXPECT_EQ(CheckGreetingUpload(wav.substr(0, wav.size() - 1), &detail),
+            GreetingError::kUnreadable);
+  EXPECT_NE(detail.find("cut short"), std::string::npos) << detail;
+  EXPECT_EQ(CheckGreetingUpload(std::string("RIFF\x04\0\0\0WAVE", 12), &detail),
+            GreetingError::kUnreadable);
+  EXPECT_NE(detail.find("no audio"), std::string::npos) << detail;
+  EXPECT_EQ(CheckGreetingUpload("Bonjour", &detail), GreetingError::kNotWav);
+  EXPECT_EQ(CheckGreetingUpload(std::string(kMaxGreetingUploadBytes + 1, 'x'), &detail),
+            GreetingError::kTooLarge);
+  // A chunk whose declared size is near 2^32 must not wrap around the file's end.
+  std::string huge = wav.substr(0, 12) + "LIST" + std::string("\xFF\xFF\xFF\xFF", 4) + "data";
+  EXPECT_EQ(CheckGreetingUpload(huge, &detail), GreetingError::kUnreadable);
+  EXPECT_NE(detail.find("runs past the end"), std::string::npos) << detail;
+  EXPECT_TRUE(WorkDirIsEmpty());
+}
+
 TEST_F(GreetingTest, AWavWithoutSamplesIsEmpty) {
   std::string wav = SineWav(files_, "8000", "1", "1");
   // Keep the header, declare and keep no audio.

@@ -55,6 +55,49 @@ uint32_t Be32(std::string_view b, size_t at) {
          static_cast<uint32_t>(static_cast<unsigned char>(b[at + 3]));
 }
 
+uint16_t Be16(std::string_view b, size_t at) {
+  return static_cast<uint16_t>((static_cast<unsigned char>(b[at]) << 8) |
+                               static_cast<unsigned char>(b[at + 1]));
+}
+
+// Where the mandatory body of a PDU ends and its optional parameters (TLVs) begin, walking the
+// fields from `at`: 'c' a C-octet string (up to its NUL), a digit that many octets, 'm' an octet
+// giving the length of the octets that follow (sm_length, short_message). nullopt when a field
+// runs past the PDU. Lengths are checked by libsmpp34 afterwards.
+std::optional<size_t> MandatoryEnd(std::string_view pdu, std::string_view fields) {
+  size_t at = kHeaderSize;
+  for (char f : fields) {
+    size_t n = 0;
+    if (f == 'c') {
+      const size_t nul = pdu.find('\0', at);
+      if (nul == std::string_view::npos) return std::nullopt;
+      n = nul + 1 - at;
+    } else if (f == 'm') {
+      if (at >= pdu.size()) return std::nullopt;
+      n = 1 + static_cast<unsigned char>(pdu[at]);
+    } else {
+      n = static_cast<size_t>(f - '0');
+    }
+    if (pdu.size() - at < n) return std::nullopt;
+    at += n;
+  }
+  return at;
+}
+
+// Unpacks the first `length` bytes of `pdu` as a whole PDU of that length. libsmpp34 is never
+// given optional parameters: it leaks the entry it was filling when one is malformed (1 KiB per
+// PDU, which whoever speaks for the SMSC could repeat at will), so callers read the few they need
+// themselves. The bytes are copied into a std::string because libsmpp34 runs strlen() over
+// C-octet fields: the string's terminating NUL stops it at the end of the data.
+// REQUIRES: LibraryMutex() held; kHeaderSize <= length <= pdu.size().
+template <typename T>
+bool UnpackMandatory(uint32_t type, T& out, std::string_view pdu, size_t length) {
+  std::string bytes(pdu.substr(0, length));
+  for (int i = 0; i < 4; ++i) bytes[i] = static_cast<char>((length >> (24 - 8 * i)) & 0xFF);
+  return smpp34_unpack(type, &out, reinterpret_cast<const uint8_t*>(bytes.data()),
+                       static_cast<int>(bytes.size())) == 0;
+}
+
 }  // namespace
 
 PduHeader ParseHeader(std::string_view b) {
@@ -122,10 +165,7 @@ std::string UnpackSubmitSmRespMessageId(std::string_view bytes) {
   if (bytes.size() <= kHeaderSize) return "";
   submit_sm_resp_t pdu{};
   std::lock_guard lock(LibraryMutex());
-  if (smpp34_unpack(SUBMIT_SM_RESP, &pdu, reinterpret_cast<const uint8_t*>(bytes.data()),
-                    static_cast<int>(bytes.size())) != 0) {
-    return "";
-  }
+  if (!UnpackMandatory(SUBMIT_SM_RESP, pdu, bytes, bytes.size())) return "";
   return CString(pdu.message_id, sizeof pdu.message_id);
 }
 
@@ -133,25 +173,28 @@ std::string UnpackBindRespSystemId(std::string_view bytes) {
   if (bytes.size() <= kHeaderSize) return "";
   const uint32_t id = ParseHeader(bytes).command_id;
   if (id != BIND_TRANSCEIVER_RESP && id != BIND_TRANSMITTER_RESP) return "";
-  // Both responses have the same body: system_id, then optional TLVs.
+  // Both responses have the same body: system_id, then optional parameters we do not use.
   static_assert(sizeof(bind_transceiver_resp_t) == sizeof(bind_transmitter_resp_t));
+  const std::optional<size_t> end = MandatoryEnd(bytes, "c");
+  if (!end) return "";
   bind_transceiver_resp_t pdu{};
   std::lock_guard lock(LibraryMutex());
-  if (smpp34_unpack(id, &pdu, reinterpret_cast<const uint8_t*>(bytes.data()),
-                    static_cast<int>(bytes.size())) != 0) {
-    return "";
-  }
-  destroy_tlv(pdu.tlv);
+  if (!UnpackMandatory(id, pdu, bytes, *end)) return "";
   return CString(pdu.system_id, sizeof pdu.system_id);
 }
 
 Result<DeliverSm> UnpackDeliverSm(std::string_view bytes) {
+  // service_type, source (ton, npi, addr), destination (ton, npi, addr), esm_class, protocol_id,
+  // priority_flag, schedule_delivery_time, validity_period, registered_delivery,
+  // replace_if_present_flag, data_coding, sm_default_msg_id, sm_length and short_message.
+  const std::optional<size_t> end = MandatoryEnd(bytes, "c11c11c111cc1111m");
+  if (!end) return Status::InvalidArgument("deliver_sm: the PDU is cut short");
   deliver_sm_t pdu{};
-  std::lock_guard lock(LibraryMutex());
-  if (smpp34_unpack(DELIVER_SM, &pdu, reinterpret_cast<const uint8_t*>(bytes.data()),
-                    static_cast<int>(bytes.size())) != 0) {
-    destroy_tlv(pdu.tlv);
-    return Status::InvalidArgument(std::string("deliver_sm: ") + smpp34_strerror);
+  {
+    std::lock_guard lock(LibraryMutex());
+    if (!UnpackMandatory(DELIVER_SM, pdu, bytes, *end)) {
+      return Status::InvalidArgument(std::string("deliver_sm: ") + smpp34_strerror);
+    }
   }
   DeliverSm out;
   out.source = {pdu.source_addr_ton, pdu.source_addr_npi,
@@ -161,15 +204,25 @@ Result<DeliverSm> UnpackDeliverSm(std::string_view bytes) {
   out.esm_class = pdu.esm_class;
   out.data_coding = pdu.data_coding;
   out.short_message.assign(reinterpret_cast<const char*>(pdu.short_message), pdu.sm_length);
-  tlv_t* tlv = nullptr;
-  smpp34_tlv_for_each(tlv, pdu.tlv) {
-    if (tlv->tag == TLVID_receipted_message_id) {
-      out.receipted_message_id = CString(tlv->value.octet, std::min<size_t>(tlv->length, 65));
-    } else if (tlv->tag == TLVID_message_state) {
-      out.message_state = tlv->value.val08;
+  // Optional parameters: tag, length, value. Those we do not use are skipped, vendors' own
+  // included (SMPP 3.4 lets a receiver ignore optional parameters it does not support).
+  for (size_t at = *end; at < bytes.size();) {
+    if (bytes.size() - at < 4) return Status::InvalidArgument("deliver_sm: a TLV is cut short");
+    const uint16_t tag = Be16(bytes, at), length = Be16(bytes, at + 2);
+    at += 4;
+    if (bytes.size() - at < length) {
+      return Status::InvalidArgument("deliver_sm: TLV " + std::to_string(tag) + " is cut short");
+    }
+    const std::string_view value = bytes.substr(at, length);
+    at += length;
+    if (tag == TLVID_receipted_message_id) {
+      // A C-octet string of at most 65 octets.
+      out.receipted_message_id =
+          std::string(value.substr(0, std::min(value.find('\0'), size_t{65})));
+    } else if (tag == TLVID_message_state && length == 1) {
+      out.message_state = static_cast<uint8_t>(value[0]);
     }
   }
-  destroy_tlv(pdu.tlv);
   return out;
 }
 
