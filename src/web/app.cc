@@ -50,7 +50,8 @@ bool ChangesSecurityInfo(const http::Request& req) {
   if (path.starts_with("/security-info/sessions") || path.starts_with("/security-info/browsers")) {
     return false;
   }
-  if (path.ends_with("/status")) return false;
+  // Trying a method (a code checked, a test request sent to a device) changes nothing.
+  if (path.ends_with("/status") || path.ends_with("/test")) return false;
   if (req.method == "GET" &&
       (path.starts_with("/security-info/phone/calls/") ||
        path.starts_with("/security-info/codes/") || path.starts_with("/security-info/push/"))) {

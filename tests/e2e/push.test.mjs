@@ -142,11 +142,15 @@ test('a wrong number is refused and ends the request', async () => {
   const wrong = number === 42 ? 43 : 42;
   const { code, out } = await companionWait(['--approve-with', String(wrong)]);
   assert.equal(code, 2, out);
+  // The status text changes first, then the page reloads with what to do next.
   await pollUntil(async () => (await page.locator('#push-status').textContent()).startsWith('Un autre nombre'), {
     timeout: 10_000,
     message: 'the page to show the wrong number',
   });
-  assert.equal(await page.locator('#try-again').count(), 1);
+  await pollUntil(async () => (await page.locator('#try-again').count()) === 1, {
+    timeout: 10_000,
+    message: 'the page to offer Try again',
+  });
   await screenshot(page, NAME, 'wrong-number');
 });
 

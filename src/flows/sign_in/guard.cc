@@ -41,7 +41,7 @@ void Guard::OnProofEnded(const ProofEnd& end) {
   const std::string purpose(ProofPurposeName(end.purpose));
   if (!rules->fraud_alert) {
     RecordAudit(store_, clock_,
-                {end.tenant_id, end.user_id, end.client_ip, "fraud_report", end.method, "ignored",
+                {end.tenant_id, end.user_id, end.client_ip, "fraud_response", end.method, "ignored",
                  purpose + ": the tenant's fraud alert is off; " + end.detail});
     return;
   }
@@ -61,9 +61,11 @@ void Guard::OnProofEnded(const ProofEnd& end) {
       spdlog::error("could not block user {} after a fraud report: {}", end.user_id, s.ToString());
     }
   }
+  // The report itself is in the log already (the call's or the device's flow wrote it); this is
+  // what was done about it.
   RecordAudit(store_, clock_,
-              {end.tenant_id, end.user_id, end.client_ip, "fraud_report", end.method,
-               block ? "blocked" : "recorded", purpose + "; " + end.detail});
+              {end.tenant_id, end.user_id, end.client_ip, "fraud_response", end.method,
+               block ? "blocked" : "notified", purpose + "; " + end.detail});
   if (notifier_) {
     notifier_->FraudReported(end.tenant_id, end.user_id, end.method, purpose, end.client_ip, block);
   }

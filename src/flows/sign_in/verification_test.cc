@@ -309,7 +309,7 @@ TEST_F(VerificationTest, AnUnconfirmedReportDeniesWithoutBlocking) {
   EXPECT_FALSE(verifier_->StandingOf(user_).blocked);
   auto audit = store_->audit().ListForTenant(tenant_id_, 20);
   bool recorded = false;
-  for (const auto& e : *audit) recorded |= e.action == "fraud_report" && e.result == "recorded";
+  for (const auto& e : *audit) recorded |= e.action == "fraud_response" && e.result == "notified";
   EXPECT_TRUE(recorded);
 }
 
