@@ -54,7 +54,8 @@ class ProofObserver {
 // Reads a record, lets `change` edit a copy, and writes it back only over the version read
 // (compare-and-set), retrying when someone else wrote first. `change` returns false to leave the
 // record as it is. Returns the record as written (or as read, when unchanged).
-// `get`: () -> Result<R>; `write`: (const R&) -> Status, FailedPrecondition on a stale version.
+// `get`: () -> Result<R>; `write`: (R&) -> Status, FailedPrecondition on a stale version (it may
+// adjust the record it writes, e.g. with an id it created).
 template <typename R, typename Get, typename Change, typename Write>
 Result<R> CompareAndSet(Get get, Change change, Write write, int max_tries = 16) {
   for (int tries = 0; tries < max_tries; ++tries) {

@@ -263,45 +263,44 @@ void PhoneRegistration::OnCallEvent(std::string_view provider, std::string_view 
 Result<store::CallAttempt> PhoneRegistration::Advance(
     std::string_view attempt_id, const std::function<bool(store::CallAttempt&)>& change,
     std::string_view why) {
-  for (int tries = 0; tries < 16; ++tries) {
-    auto current = store_.call_attempts().Get(attempt_id);
-    if (!current.ok()) return current.status();
-    store::CallAttempt next = *current;
-    if (!change(next)) return next;
-    next.updated_at = clock_.NowMillis();
-
-    Status written;
-    if (next.state == CallStateName(CallState::kConfirmed) &&
-        next.purpose == ProofPurposeName(ProofPurpose::kRegister)) {
-      store::Method m;
-      m.user_id = next.user_id;
-      m.kind = methods::KindName(methods::MethodKind::kPhone);
-      m.phone_type = next.phone_type;
-      m.phone_e164 = next.phone_e164;
-      m.created_at = next.updated_at;
-      auto id = store_.call_attempts().UpdateAndCreateMethod(next, m);
-      if (id.ok()) {
-        next.method_id = *id;
-      } else if (id.status().code() == Status::Code::kAlreadyExists ||
-                 id.status().code() == Status::Code::kNotFound) {
+  bool ended_now = false;
+  auto written = CompareAndSet<store::CallAttempt>(
+      [&] { return store_.call_attempts().Get(attempt_id); },
+      [&](store::CallAttempt& next) {
+        const bool was_live = next.ended_at == 0;
+        if (!change(next)) return false;
+        next.updated_at = clock_.NowMillis();
+        ended_now = was_live && next.ended_at != 0;
+        return true;
+      },
+      [&](store::CallAttempt& next) -> Status {
+        if (next.state != CallStateName(CallState::kConfirmed) ||
+            next.purpose != ProofPurposeName(ProofPurpose::kRegister)) {
+          return store_.call_attempts().Update(next);
+        }
+        // A registration's '#' creates the phone in the same transaction.
+        store::Method m;
+        m.user_id = next.user_id;
+        m.kind = methods::KindName(methods::MethodKind::kPhone);
+        m.phone_type = next.phone_type;
+        m.phone_e164 = next.phone_e164;
+        m.created_at = next.updated_at;
+        auto id = store_.call_attempts().UpdateAndCreateMethod(next, m);
+        if (id.ok()) {
+          next.method_id = *id;
+          return Status::Ok();
+        }
+        if (id.status().code() != Status::Code::kAlreadyExists &&
+            id.status().code() != Status::Code::kNotFound) {
+          return id.status();
+        }
         // The same phone was registered, or the phone being changed deleted, meanwhile (another
         // tab): this call proves nothing that can still be saved.
         next.state = std::string(CallStateName(CallState::kFailed));
-        written = store_.call_attempts().Update(next);
-      } else {
-        written = id.status();
-      }
-    } else {
-      written = store_.call_attempts().Update(next);
-    }
-    if (written.ok()) {
-      next.version += 1;
-      if (current->ended_at == 0 && next.ended_at != 0) OnFinal(next, why);
-      return next;
-    }
-    if (written.code() != Status::Code::kFailedPrecondition) return written;
-  }
-  return Status::Unavailable("call attempt kept changing under us");
+        return store_.call_attempts().Update(next);
+      });
+  if (written.ok() && ended_now) OnFinal(*written, why);
+  return written;
 }
 
 void PhoneRegistration::OnFinal(const store::CallAttempt& a, std::string_view why) {

@@ -85,47 +85,58 @@ PushAnswer PushApproval::Answer(std::string_view challenge_id, std::string_view 
                                 std::string_view signature_b64) {
   auto m = store_.push().FindMethodByDevice(device_id);
   if (!m.ok()) return PushAnswer::kBadSignature;
-  for (int tries = 0; tries < 8; ++tries) {
-    auto c = store_.push().GetChallenge(challenge_id);
-    if (!c.ok() || c->method_id != m->id) return PushAnswer::kBadSignature;
-    if (c->state != "pending") return PushAnswer::kNotPending;
-    auth::PushChallengeView view{c->id, static_cast<int>(c->number), c->created_at,
-                                 c->expires_at - c->created_at};
-    auth::PushOutcome o = auth::CheckPushResponse(view, static_cast<int>(number), decision,
-                                                  signature_b64, m->public_key, clock_.NowMillis());
-    if (o == auth::PushOutcome::kBadSignature) return PushAnswer::kBadSignature;
-    store::PushChallenge next = *c;
-    PushAnswer answer;
-    switch (o) {
-      case auth::PushOutcome::kApproved:
-        next.state = "approved";
-        answer = PushAnswer::kApproved;
-        break;
-      case auth::PushOutcome::kDenied:
-        next.state = "denied";
-        next.reported = report;
-        answer = PushAnswer::kDenied;
-        break;
-      case auth::PushOutcome::kWrongNumber:
-        // One try: a wrong number ends the request, so guessing 1 in 90 is all an attacker gets.
-        next.state = "wrong_number";
-        answer = PushAnswer::kWrongNumber;
-        break;
-      default:
-        next.state = "expired";
-        answer = PushAnswer::kExpired;
-        break;
-    }
-    Status s = store_.push().UpdateChallenge(next);
-    if (s.ok()) {
-      Audit(c->tenant_id, c->user_id, c->client_ip, report ? "push_report" : "push_answer",
-            next.state, "authenticator app " + m->name);
-      Ended(next, answer, "authenticator app " + m->name);
-      return answer;
-    }
-    if (s.code() != Status::Code::kFailedPrecondition) return PushAnswer::kNotPending;
+  // Answered once: the request is written over the version read (a second answer finds it final).
+  std::optional<PushAnswer> answer;
+  auto answered = CompareAndSet<store::PushChallenge>(
+      [&] { return store_.push().GetChallenge(challenge_id); },
+      [&](store::PushChallenge& c) {
+        answer.reset();
+        if (c.method_id != m->id || c.state != "pending") {
+          answer = c.method_id != m->id ? PushAnswer::kBadSignature : PushAnswer::kNotPending;
+          return false;
+        }
+        auth::PushChallengeView view{c.id, static_cast<int>(c.number), c.created_at,
+                                     c.expires_at - c.created_at};
+        switch (auth::CheckPushResponse(view, static_cast<int>(number), decision, signature_b64,
+                                        m->public_key, clock_.NowMillis())) {
+          case auth::PushOutcome::kBadSignature:
+            answer = PushAnswer::kBadSignature;
+            return false;
+          case auth::PushOutcome::kApproved:
+            c.state = "approved";
+            answer = PushAnswer::kApproved;
+            break;
+          case auth::PushOutcome::kDenied:
+            c.state = "denied";
+            c.reported = report;
+            answer = PushAnswer::kDenied;
+            break;
+          case auth::PushOutcome::kWrongNumber:
+            // One try: a wrong number ends the request, so guessing 1 in 90 is all an attacker
+            // gets.
+            c.state = "wrong_number";
+            answer = PushAnswer::kWrongNumber;
+            break;
+          default:
+            c.state = "expired";
+            answer = PushAnswer::kExpired;
+            break;
+        }
+        return true;
+      },
+      [&](store::PushChallenge& c) { return store_.push().UpdateChallenge(c); });
+  if (!answered.ok()) {
+    return answered.status().code() == Status::Code::kNotFound ? PushAnswer::kBadSignature
+                                                               : PushAnswer::kNotPending;
   }
-  return PushAnswer::kNotPending;
+  if (!answer) return PushAnswer::kNotPending;
+  if (answered->state != "pending" && answer != PushAnswer::kBadSignature &&
+      answer != PushAnswer::kNotPending) {
+    Audit(answered->tenant_id, answered->user_id, answered->client_ip,
+          report ? "push_report" : "push_answer", answered->state, "authenticator app " + m->name);
+    Ended(*answered, *answer, "authenticator app " + m->name);
+  }
+  return *answer;
 }
 
 void PushApproval::Ended(const store::PushChallenge& c, PushAnswer answer,
