@@ -7,6 +7,7 @@
 
 #include "cli/demo.h"
 #include "cli/sign_in_commands.h"
+#include "cli/toll_fraud_commands.h"
 #include "methods/registry.h"
 #include "policy/policy.h"
 
@@ -136,6 +137,9 @@ int AdminCommands::RunFor(const AdminContext& context, const store::Tenant& tena
     auto sign_in_rules = s.sign_in().GetPolicy(tenant.id);
     if (!sign_in_rules.ok()) return Fail(sign_in_rules.status().ToString());
     SignInCommands::Print(*sign_in_rules);
+    auto toll_rules = s.tenants().GetTollFraudPolicy(tenant.id);
+    if (!toll_rules.ok()) return Fail(toll_rules.status().ToString());
+    TollFraudCommands::Print(*toll_rules);
     return 0;
   }
   auto entries = s.audit().ListForTenant(tenant.id, limit_);

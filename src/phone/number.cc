@@ -162,6 +162,18 @@ NumberType ToNumberType(PhoneNumberUtil::PhoneNumberType type) {
       return NumberType::kVoip;
     case PhoneNumberUtil::TOLL_FREE:
       return NumberType::kTollFree;
+    case PhoneNumberUtil::PREMIUM_RATE:
+      return NumberType::kPremiumRate;
+    case PhoneNumberUtil::SHARED_COST:
+      return NumberType::kSharedCost;
+    case PhoneNumberUtil::PERSONAL_NUMBER:
+      return NumberType::kPersonalNumber;
+    case PhoneNumberUtil::PAGER:
+      return NumberType::kPager;
+    case PhoneNumberUtil::UAN:
+      return NumberType::kUan;
+    case PhoneNumberUtil::VOICEMAIL:
+      return NumberType::kVoicemail;
     default:
       return NumberType::kOther;
   }
@@ -286,10 +298,32 @@ const char* NumberTypeName(NumberType type) {
       return "voip";
     case NumberType::kTollFree:
       return "toll_free";
+    case NumberType::kPremiumRate:
+      return "premium_rate";
+    case NumberType::kSharedCost:
+      return "shared_cost";
+    case NumberType::kPersonalNumber:
+      return "personal_number";
+    case NumberType::kPager:
+      return "pager";
+    case NumberType::kUan:
+      return "uan";
+    case NumberType::kVoicemail:
+      return "voicemail";
     case NumberType::kOther:
       break;
   }
   return "other";
+}
+
+std::optional<NumberType> ParseNumberType(std::string_view name) {
+  for (NumberType t : {NumberType::kMobile, NumberType::kFixedLine, NumberType::kFixedLineOrMobile,
+                       NumberType::kVoip, NumberType::kTollFree, NumberType::kPremiumRate,
+                       NumberType::kSharedCost, NumberType::kPersonalNumber, NumberType::kPager,
+                       NumberType::kUan, NumberType::kVoicemail, NumberType::kOther}) {
+    if (name == NumberTypeName(t)) return t;
+  }
+  return std::nullopt;
 }
 
 const char* ParseErrorName(ParseError error) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,7 +11,21 @@ namespace secinfo::phone {
 // Phone numbers as people type them, checked and normalized with libphonenumber. libphonenumber
 // stays behind this header: callers see only strings and the types below.
 
-enum class NumberType { kMobile, kFixedLine, kFixedLineOrMobile, kVoip, kTollFree, kOther };
+enum class NumberType {
+  kMobile,
+  kFixedLine,
+  kFixedLineOrMobile,
+  kVoip,
+  kTollFree,
+  // Numbers that cost the caller or reach no person: toll fraud aims at these.
+  kPremiumRate,
+  kSharedCost,
+  kPersonalNumber,
+  kPager,
+  kUan,  // universal access numbers of companies
+  kVoicemail,
+  kOther,
+};
 
 // Why a typed number was refused. Pages translate these (see ParseErrorName), never a message.
 enum class ParseError {
@@ -71,8 +86,11 @@ ParseOutcome Parse(std::string_view input, std::string_view region);
 std::string FormatInternational(std::string_view e164);
 
 // Stable lower-case names: "mobile", "fixed_line", "fixed_line_or_mobile", "voip", "toll_free",
-// "other". Used in storage, JSON and translation keys.
+// "premium_rate", "shared_cost", "personal_number", "pager", "uan", "voicemail", "other". Used in
+// storage, JSON, admin commands and translation keys.
 const char* NumberTypeName(NumberType type);
+// The type named by NumberTypeName, or nullopt.
+std::optional<NumberType> ParseNumberType(std::string_view name);
 
 // Stable lower-case names: "empty", "invalid_characters", "too_short", "too_long",
 // "invalid_country_code", "unknown_region", "not_valid_for_region".

@@ -27,6 +27,9 @@ class TenantStore {
   // the product default (decided by policy/, not here).
   virtual Result<std::vector<MethodSwitch>> GetMethodSwitches(int64_t tenant_id) = 0;
   virtual Status SetMethodSwitch(int64_t tenant_id, const MethodSwitch& s) = 0;
+  // The tenant's toll-fraud rules, or the defaults when never set.
+  virtual Result<TollFraudPolicy> GetTollFraudPolicy(int64_t tenant_id) = 0;
+  virtual Status SetTollFraudPolicy(int64_t tenant_id, const TollFraudPolicy& p) = 0;
 };
 
 class UserStore {

@@ -259,6 +259,18 @@ struct SignInPolicy {
   std::vector<std::string> notify;  // addresses told of every fraud report
 };
 
+// A tenant's defences against toll fraud and SMS pumping: where calls and texts may go, and how
+// many an hour (defaults when never set).
+struct TollFraudPolicy {
+  std::vector<std::string> countries;  // ISO regions calls and texts may reach; empty: all
+  std::vector<std::string> refused_types = {"premium_rate", "shared_cost", "uan", "voicemail",
+                                            "pager"};  // phone::NumberTypeName values
+  int64_t per_user_hour = 20;                          // calls and texts one person may cause
+  int64_t per_ip_hour = 30;                            // from one address (IPv6: one /64)
+  int64_t per_tenant_hour = 1000;                      // for the whole tenant
+  int64_t per_country_hour = 200;                      // to one destination country, for the tenant
+};
+
 // A browser on which a person chose "Don't ask again": the second step is skipped there until it
 // expires or is revoked. The cookie holds a random token; the store keeps its SHA-256.
 struct RememberedBrowser {

@@ -130,6 +130,10 @@ const char* BeginErrorKey(flows::BeginError e) {
       return "email_invalid";
     case E::kTooManyCalls:
       return "phone_too_many_calls";
+    case E::kCountryNotAllowed:
+      return "phone_country_not_allowed";
+    case E::kNumberTypeRefused:
+      return "phone_number_type_refused";
     case E::kCallFailed:
       return "phone_call_failed";
     case E::kInternal:

@@ -64,6 +64,8 @@ const char* StartErrorKey(VerifyStartError e) {
       return "verify_too_many";
     case VerifyStartError::kSendFailed:
       return "verify_send_failed";
+    case VerifyStartError::kDestinationRefused:
+      return "verify_destination_refused";
     case VerifyStartError::kMethodNotFound:
     case VerifyStartError::kProofNotOffered:
       return "method_not_found";

@@ -96,18 +96,14 @@ CodeBeginResult CodeRegistration::Begin(const CodeBeginRequest& request) {
     c.destination = *address;
   }
 
-  auto counted = CountSend(c.destination);
-  if (!counted.ok()) return {BeginError::kInternal};
-  if (!*counted) {
-    result.error = BeginError::kTooManyCalls;
-    return result;
-  }
   c.tenant_id = user.tenant_id;
   c.user_id = user.id;
   c.purpose = std::string(ProofPurposeName(ProofPurpose::kRegister));
   c.replaces_method_id = request.replacing;
   c.locale = request.locale;
   c.client_ip = request.client_ip;
+  result.error = CountSend(c);
+  if (result.error != BeginError::kNone) return result;
   return CreateAndSend(c, std::move(result));
 }
 
@@ -129,21 +125,27 @@ CodeBeginResult CodeRegistration::BeginProof(const store::User& user, const stor
   } else {
     return {BeginError::kMethodNotFound};
   }
-  auto counted = CountSend(c.destination);
-  if (!counted.ok()) return {BeginError::kInternal};
-  if (!*counted) return {BeginError::kTooManyCalls};
   c.tenant_id = user.tenant_id;
   c.user_id = user.id;
   c.purpose = std::string(ProofPurposeName(purpose));
   c.method_id = method.id;
   c.locale = std::string(locale);
   c.client_ip = std::string(client_ip);
+  if (BeginError e = CountSend(c); e != BeginError::kNone) return {e};
   return CreateAndSend(c, {});
 }
 
-Result<bool> CodeRegistration::CountSend(const std::string& destination) {
-  return store_.rate_limits().Reserve("code:" + destination, clock_.NowMillis(), kHourMillis,
-                                      options_.max_sends_per_hour);
+BeginError CodeRegistration::CountSend(const store::CodeChallenge& c) {
+  // A text costs money: the tenant's toll-fraud rules first (country, number type, hourly caps).
+  if (c.channel == "sms") {
+    BeginError refused =
+        FromTollVerdict(toll_.Allow({c.tenant_id, c.user_id, c.client_ip, "sms", c.destination}));
+    if (refused != BeginError::kNone) return refused;
+  }
+  auto counted = store_.rate_limits().Reserve("code:" + c.destination, clock_.NowMillis(),
+                                              kHourMillis, options_.max_sends_per_hour);
+  if (!counted.ok()) return BeginError::kInternal;
+  return *counted ? BeginError::kNone : BeginError::kTooManyCalls;
 }
 
 CodeBeginResult CodeRegistration::CreateAndSend(store::CodeChallenge& c, CodeBeginResult result) {
@@ -344,9 +346,14 @@ ResendOutcome CodeRegistration::Resend(std::string_view challenge_id, int64_t us
     return ResendOutcome::kNotPending;
   }
   if (SecondsUntilResend(*c) > 0) return ResendOutcome::kTooSoon;
-  auto counted = CountSend(c->destination);
-  if (!counted.ok()) return ResendOutcome::kFailed;
-  if (!*counted) return ResendOutcome::kTooMany;
+  switch (CountSend(*c)) {
+    case BeginError::kNone:
+      break;
+    case BeginError::kTooManyCalls:
+      return ResendOutcome::kTooMany;
+    default:
+      return ResendOutcome::kFailed;
+  }
   auto tenant = store_.tenants().Get(c->tenant_id);
   if (!tenant.ok()) return ResendOutcome::kFailed;
   store::CodeChallenge next = *c;

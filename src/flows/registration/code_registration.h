@@ -12,6 +12,7 @@
 #include "core/sleeper.h"
 #include "flows/proof.h"
 #include "flows/registration/phone_registration.h"
+#include "flows/toll_guard.h"
 #include "store/store.h"
 
 namespace secinfo::flows {
@@ -92,8 +93,9 @@ class CodeRegistration {
   std::string CodeHash(std::string_view challenge_id, std::string_view code) const;
 
  private:
-  // Counts one send to `destination` in the hour, before sending; false past the limit.
-  Result<bool> CountSend(const std::string& destination);
+  // Counts one send of `c` before it is sent: the tenant's toll-fraud rules for texts, and the
+  // hourly limit per number or address. kNone when it may go.
+  BeginError CountSend(const store::CodeChallenge& c);
   // Records `c`, then sends its first code; the challenge id, or why not.
   CodeBeginResult CreateAndSend(store::CodeChallenge& c, CodeBeginResult result);
   // Draws a new code and puts its hash, expiry and counters into `c`. Returns the code.
@@ -114,6 +116,7 @@ class CodeRegistration {
   Sleeper& sleeper_;
   const std::string code_key_;
   const CodeOptions options_;
+  TollGuard toll_{store_, clock_};
 };
 
 }  // namespace secinfo::flows

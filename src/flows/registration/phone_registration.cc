@@ -81,7 +81,7 @@ BeginResult PhoneRegistration::Begin(const BeginRequest& request) {
       methods::FindPhoneConflict(*existing, *type, result.number.e164, request.replacing));
   if (result.error != BeginError::kNone) return result;
 
-  result.error = CountCall(user.id, result.number.e164);
+  result.error = CountCall(user, result.number.e164, request.client_ip);
   if (result.error != BeginError::kNone) return result;
 
   auto tenant = store_.tenants().Get(user.tenant_id);
@@ -107,7 +107,9 @@ BeginResult PhoneRegistration::BeginProof(const ProofCallRequest& request) {
   const store::User& user = request.user;
   const store::Method& m = request.method;
   if (m.user_id != user.id || m.phone_e164.empty()) return {BeginError::kMethodNotFound};
-  if (BeginError e = CountCall(user.id, m.phone_e164); e != BeginError::kNone) return {e};
+  if (BeginError e = CountCall(user, m.phone_e164, request.client_ip); e != BeginError::kNone) {
+    return {e};
+  }
   auto tenant = store_.tenants().Get(user.tenant_id);
   if (!tenant.ok()) return {BeginError::kInternal};
 
@@ -134,11 +136,32 @@ BeginResult PhoneRegistration::BeginProof(const ProofCallRequest& request) {
   return Place(std::move(a), prompt, number);
 }
 
-BeginError PhoneRegistration::CountCall(int64_t user_id, const std::string& e164) {
+BeginError FromTollVerdict(TollVerdict v) {
+  switch (v) {
+    case TollVerdict::kAllowed:
+      return BeginError::kNone;
+    case TollVerdict::kCountryNotAllowed:
+      return BeginError::kCountryNotAllowed;
+    case TollVerdict::kNumberTypeRefused:
+      return BeginError::kNumberTypeRefused;
+    case TollVerdict::kTooMany:
+      return BeginError::kTooManyCalls;
+    case TollVerdict::kUnavailable:
+      break;
+  }
+  return BeginError::kInternal;
+}
+
+BeginError PhoneRegistration::CountCall(const store::User& user, const std::string& e164,
+                                        const std::string& client_ip) {
+  // A call costs money: the tenant's toll-fraud rules first (country, number type, hourly caps).
+  BeginError refused =
+      FromTollVerdict(toll_.Allow({user.tenant_id, user.id, client_ip, "call", e164}));
+  if (refused != BeginError::kNone) return refused;
   // Each call rings somebody's phone: limit them per person and per called number, counted before
   // the call is placed (parallel requests cannot pass the limit).
   const int64_t now = clock_.NowMillis();
-  for (const std::string& key : {"call:user:" + std::to_string(user_id), "call:number:" + e164}) {
+  for (const std::string& key : {"call:user:" + std::to_string(user.id), "call:number:" + e164}) {
     auto counted = store_.rate_limits().Reserve(key, now, kHourMillis, options_.max_calls_per_hour);
     if (!counted.ok()) return BeginError::kInternal;
     if (!*counted) return BeginError::kTooManyCalls;

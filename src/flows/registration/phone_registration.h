@@ -10,6 +10,7 @@
 #include "core/result.h"
 #include "flows/proof.h"
 #include "flows/registration/call_state.h"
+#include "flows/toll_guard.h"
 #include "methods/phone/phone_method.h"
 #include "phone/number.h"
 #include "store/store.h"
@@ -39,13 +40,17 @@ enum class BeginError {
   kNumberTaken,       // this number is registered as another type
   kCannotReceiveSms,  // texts go to mobile numbers only
   kInvalidEmail,
-  kTooManyCalls,  // calls or texts: too many in the last hour
-  kCallFailed,    // the voice provider could not place the call
+  kTooManyCalls,       // calls or texts: too many in the last hour
+  kCountryNotAllowed,  // the tenant does not call or text that country (toll fraud)
+  kNumberTypeRefused,  // premium rate, shared cost, ... (toll fraud)
+  kCallFailed,         // the voice provider could not place the call
   kInternal,
 };
 
 // The page's error for a number libphonenumber (or our extension rules) refused.
 BeginError FromParseError(phone::ParseError e);
+// The page's error for a call or text the toll-fraud rules refused; kNone when allowed.
+BeginError FromTollVerdict(TollVerdict v);
 // The page's error when the phone clashes with one already registered; kNone when it does not.
 BeginError FromPhoneConflict(methods::PhoneConflict c);
 
@@ -125,8 +130,10 @@ class PhoneRegistration final : public channels::CallEventSink {
   std::string GreetingFor(int64_t tenant_id, const std::string& locale);
   void Audit(const store::CallAttempt& a, std::string action, std::string result,
              std::string detail = "");
-  // Counts the call against the person's and the number's hourly limits; kNone when allowed.
-  BeginError CountCall(int64_t user_id, const std::string& e164);
+  // Counts the call against the tenant's toll-fraud rules and the person's and the number's hourly
+  // limits; kNone when allowed.
+  BeginError CountCall(const store::User& user, const std::string& e164,
+                       const std::string& client_ip);
   // Creates the attempt and places the call saying `prompt`.
   BeginResult Place(store::CallAttempt a, const std::string& prompt, phone::ParsedNumber number);
 
@@ -136,6 +143,7 @@ class PhoneRegistration final : public channels::CallEventSink {
   Random& random_;
   const PhoneRegistrationOptions options_;
   ProofObserver* observer_ = nullptr;
+  TollGuard toll_{store_, clock_};
 };
 
 }  // namespace secinfo::flows

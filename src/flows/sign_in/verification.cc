@@ -34,6 +34,9 @@ VerifyStartError FromBeginError(BeginError e) {
       return VerifyStartError::kSendFailed;
     case BeginError::kMethodNotFound:
       return VerifyStartError::kMethodNotFound;
+    case BeginError::kCountryNotAllowed:
+    case BeginError::kNumberTypeRefused:
+      return VerifyStartError::kDestinationRefused;
     default:
       return VerifyStartError::kInternal;
   }

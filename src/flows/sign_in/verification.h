@@ -33,12 +33,13 @@ struct MethodChoice {
 
 enum class VerifyStartError {
   kNone,
-  kMethodNotFound,   // not the person's, or not usable for this purpose
-  kProofNotOffered,  // that method cannot prove this way (a text to an office phone)
-  kLocked,           // too many failures: wait (or ask an administrator)
-  kBlocked,          // blocked after a fraud report
-  kTooMany,          // calls or texts: too many in the hour
-  kSendFailed,       // the provider could not place the call or send the text
+  kMethodNotFound,      // not the person's, or not usable for this purpose
+  kProofNotOffered,     // that method cannot prove this way (a text to an office phone)
+  kLocked,              // too many failures: wait (or ask an administrator)
+  kBlocked,             // blocked after a fraud report
+  kTooMany,             // calls or texts: too many in the hour
+  kDestinationRefused,  // the tenant's toll-fraud rules refuse that number now
+  kSendFailed,          // the provider could not place the call or send the text
   kInternal,
 };
 

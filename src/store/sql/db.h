@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "core/result.h"
 #include "core/status.h"
@@ -145,6 +146,10 @@ class Query {
   soci::statement st_;
   const char* text_;
 };
+
+// Lists kept in one TEXT column, one item a line (items never hold a line break).
+std::string JoinLines(const std::vector<std::string>& items);
+std::vector<std::string> SplitLines(const std::string& text);
 
 // A nullable BIGINT on its way into a statement (std::optional is not a SOCI 4.0 type).
 struct NullableInt {

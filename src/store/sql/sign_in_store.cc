@@ -1,5 +1,3 @@
-#include <sstream>
-
 #include "store/sql/stores.h"
 
 namespace secinfo::store::sql {
@@ -77,21 +75,6 @@ constexpr char kListBlocks[] = SECINFO_BLOCK_SELECT
     "WHERE b.tenant_id = :tenant_id AND b.blocked_until > :now ORDER BY b.blocked_at";
 #undef SECINFO_BLOCK_SELECT
 constexpr char kDeleteBlock[] = "DELETE FROM verification_blocks WHERE user_id = :user_id";
-
-std::string JoinLines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : "\n") + item;
-  return out;
-}
-
-std::vector<std::string> SplitLines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(line);
-  }
-  return out;
-}
 
 Query& IntoRemembered(Query& q, RememberedBrowser& b) {
   return q.Into(b.id_hash)

@@ -21,6 +21,8 @@ class SqlTenantStore final : public TenantStore {
   Result<std::vector<Tenant>> List() override;
   Result<std::vector<MethodSwitch>> GetMethodSwitches(int64_t tenant_id) override;
   Status SetMethodSwitch(int64_t tenant_id, const MethodSwitch& s) override;
+  Result<TollFraudPolicy> GetTollFraudPolicy(int64_t tenant_id) override;
+  Status SetTollFraudPolicy(int64_t tenant_id, const TollFraudPolicy& p) override;
 
  private:
   Db& db_;

@@ -21,6 +21,18 @@ constexpr char kUpsertSwitch[] =
     " ON CONFLICT (tenant_id, method) DO UPDATE SET enabled = excluded.enabled,"
     " mfa = excluded.mfa, sspr = excluded.sspr";
 
+constexpr char kGetTollFraud[] =
+    "SELECT countries, refused_types, per_user_hour, per_ip_hour, per_tenant_hour,"
+    " per_country_hour FROM tenant_toll_fraud WHERE tenant_id = :tenant_id";
+constexpr char kUpsertTollFraud[] =
+    "INSERT INTO tenant_toll_fraud (tenant_id, countries, refused_types, per_user_hour,"
+    " per_ip_hour, per_tenant_hour, per_country_hour) VALUES (:tenant_id, :countries,"
+    " :refused_types, :per_user_hour, :per_ip_hour, :per_tenant_hour, :per_country_hour)"
+    " ON CONFLICT (tenant_id) DO UPDATE SET countries = excluded.countries,"
+    " refused_types = excluded.refused_types, per_user_hour = excluded.per_user_hour,"
+    " per_ip_hour = excluded.per_ip_hour, per_tenant_hour = excluded.per_tenant_hour,"
+    " per_country_hour = excluded.per_country_hour";
+
 // Binds the columns of SECINFO_TENANT_SELECT, in order.
 Query& IntoTenant(Query& q, Tenant& t) {
   return q.Into(t.id).Into(t.name).Into(t.domain).Into(t.default_locale).Into(t.default_region);
@@ -95,6 +107,41 @@ Status SqlTenantStore::SetMethodSwitch(int64_t tenant_id, const MethodSwitch& s)
         .Use(enabled)
         .Use(mfa)
         .Use(sspr)
+        .Run();
+    return Status::Ok();
+  });
+}
+
+Result<TollFraudPolicy> SqlTenantStore::GetTollFraudPolicy(int64_t tenant_id) {
+  return db_.Read("get toll-fraud policy", [&](soci::session& session) -> Result<TollFraudPolicy> {
+    TollFraudPolicy p;
+    std::string countries, refused;
+    Query q(session, kGetTollFraud);
+    q.Into(countries)
+        .Into(refused)
+        .Into(p.per_user_hour)
+        .Into(p.per_ip_hour)
+        .Into(p.per_tenant_hour)
+        .Into(p.per_country_hour)
+        .Use(tenant_id);
+    if (!q.Run()) return TollFraudPolicy{};
+    p.countries = SplitLines(countries);
+    p.refused_types = SplitLines(refused);
+    return p;
+  });
+}
+
+Status SqlTenantStore::SetTollFraudPolicy(int64_t tenant_id, const TollFraudPolicy& p) {
+  return db_.Write("set toll-fraud policy", [&](soci::session& session) {
+    std::string countries = JoinLines(p.countries), refused = JoinLines(p.refused_types);
+    Query(session, kUpsertTollFraud)
+        .Use(tenant_id)
+        .Use(countries)
+        .Use(refused)
+        .Use(p.per_user_hour)
+        .Use(p.per_ip_hour)
+        .Use(p.per_tenant_hour)
+        .Use(p.per_country_hour)
         .Run();
     return Status::Ok();
   });

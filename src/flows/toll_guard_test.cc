@@ -1,0 +1,114 @@
+#include "flows/toll_guard.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "flows/test_store.h"
+
+namespace secinfo::flows {
+namespace {
+
+class TollGuardTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = testing_support::OpenTestStore("toll_guard");
+    tenant_id_ = *store_->tenants().Create({0, "Contoso", "contoso.example", "fr", "FR"});
+    guard_ = std::make_unique<TollGuard>(*store_, clock_);
+  }
+  TollVerdict Allow(const std::string& e164, int64_t user = 1,
+                    const std::string& ip = "192.0.2.1") {
+    return guard_->Allow({tenant_id_, user, ip, "sms", e164});
+  }
+  int Refusals() {
+    int n = 0;
+    auto audit = store_->audit().ListForTenant(tenant_id_, 100);
+    for (const auto& e : *audit) {
+      n += e.action == "toll_fraud" && e.result == "refused";
+    }
+    return n;
+  }
+
+  FakeClock clock_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<TollGuard> guard_;
+  int64_t tenant_id_ = 0;
+};
+
+TEST_F(TollGuardTest, PremiumRateNumbersAreRefusedByDefault) {
+  EXPECT_EQ(Allow("+33612345678"), TollVerdict::kAllowed);             // a French mobile
+  EXPECT_EQ(Allow("+33899123456"), TollVerdict::kNumberTypeRefused);   // French premium rate
+  EXPECT_EQ(Allow("+448449801234"), TollVerdict::kNumberTypeRefused);  // UK 0844
+  EXPECT_EQ(Refusals(), 2);
+  auto audit = store_->audit().ListForTenant(tenant_id_, 10);
+  ASSERT_TRUE(audit.ok());
+  EXPECT_EQ(audit->front().detail, "number type premium_rate refused; to +448449801234");
+  // An administrator may allow a type again.
+  store::TollFraudPolicy p;
+  p.refused_types = {"shared_cost"};
+  ASSERT_TRUE(store_->tenants().SetTollFraudPolicy(tenant_id_, p).ok());
+  EXPECT_EQ(Allow("+33899123456"), TollVerdict::kAllowed);
+}
+
+TEST_F(TollGuardTest, OnlyAllowedCountriesAreCalledOrTexted) {
+  store::TollFraudPolicy p;
+  p.countries = {"FR", "BE"};
+  ASSERT_TRUE(store_->tenants().SetTollFraudPolicy(tenant_id_, p).ok());
+  EXPECT_EQ(Allow("+33612345678"), TollVerdict::kAllowed);
+  EXPECT_EQ(Allow("+32470123456"), TollVerdict::kAllowed);
+  EXPECT_EQ(Allow("+447400123456"), TollVerdict::kCountryNotAllowed);
+  EXPECT_EQ(Refusals(), 1);
+}
+
+// SMS pumping: a loop over a range of mobile numbers from one address stops at the per-address
+// cap, whatever the numbers, and 64 parallel requests do not pass it.
+TEST_F(TollGuardTest, ParallelRequestsCannotPassTheHourlyCaps) {
+  store::TollFraudPolicy p;
+  p.per_user_hour = 1000;
+  p.per_ip_hour = 7;
+  ASSERT_TRUE(store_->tenants().SetTollFraudPolicy(tenant_id_, p).ok());
+  std::atomic<int> go{0}, allowed{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 64; ++i) {
+    threads.emplace_back([&, i] {
+      while (go.load() == 0) std::this_thread::yield();
+      char number[16];
+      std::snprintf(number, sizeof number, "+336123456%02d", i);
+      if (Allow(number, 100 + i) == TollVerdict::kAllowed) allowed++;
+    });
+  }
+  go = 1;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(allowed.load(), 7);
+  EXPECT_EQ(Refusals(), 57);
+  // Another address still gets through; an hour later this one does too.
+  EXPECT_EQ(Allow("+33612345600", 1, "198.51.100.7"), TollVerdict::kAllowed);
+  clock_.AdvanceSeconds(3600);
+  EXPECT_EQ(Allow("+33612345600", 1, "192.0.2.1"), TollVerdict::kAllowed);
+}
+
+TEST_F(TollGuardTest, CapsPerPersonTenantAndCountry) {
+  store::TollFraudPolicy p;
+  p.per_user_hour = 2;
+  p.per_country_hour = 3;
+  p.per_tenant_hour = 4;
+  ASSERT_TRUE(store_->tenants().SetTollFraudPolicy(tenant_id_, p).ok());
+  EXPECT_EQ(Allow("+33612345601", 1), TollVerdict::kAllowed);
+  EXPECT_EQ(Allow("+33612345602", 1), TollVerdict::kAllowed);
+  EXPECT_EQ(Allow("+33612345603", 1), TollVerdict::kTooMany);  // the person's cap
+  EXPECT_EQ(Allow("+33612345604", 2), TollVerdict::kAllowed);
+  EXPECT_EQ(Allow("+33612345605", 3), TollVerdict::kTooMany);  // France's cap for the tenant
+  EXPECT_EQ(Allow("+32470123456", 3), TollVerdict::kAllowed);
+  EXPECT_EQ(Allow("+447400123456", 4), TollVerdict::kTooMany);  // the tenant's cap
+}
+
+TEST_F(TollGuardTest, AnIpv6SubscriberIsOneAddress) {
+  EXPECT_EQ(TollGuard::AddressKey("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(TollGuard::AddressKey("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");
+  EXPECT_EQ(TollGuard::AddressKey("192.0.2.1"), "192.0.2.1");
+}
+
+}  // namespace
+}  // namespace secinfo::flows
