@@ -184,6 +184,13 @@ class ServerTest : public ::testing::Test {
       r.SetHeader("X-Fine", "yes");
       return r;
     });
+    router_.Get("/control", [](Request&) {
+      Response r = Response::Redirect("/\t/evil.example");
+      r.SetHeader("X-Escape", "\x1b]8;;https://evil.example\x1b\\");
+      r.SetHeader("X-Delete", "a\x7f");
+      r.SetHeader("X-Fine", "yes");
+      return r;
+    });
     options_.port = FreePort();
     options_.worker_threads = 2;
     options_.max_body_bytes = 1024;
@@ -315,6 +322,16 @@ TEST_F(ServerTest, HeadersWithLineBreaksAreDropped) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.Header("x-evil"), "");
   EXPECT_TRUE(r.All("set-cookie").empty());
+  EXPECT_EQ(r.Header("x-fine"), "yes");
+}
+
+TEST_F(ServerTest, HeadersWithAnyControlCharacterAreDropped) {
+  StartServer();
+  Reply r = Fetch(port(), Get("/control"));
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.Header("location"), "");
+  EXPECT_EQ(r.Header("x-escape"), "");
+  EXPECT_EQ(r.Header("x-delete"), "");
   EXPECT_EQ(r.Header("x-fine"), "yes");
 }
 

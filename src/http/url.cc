@@ -113,4 +113,13 @@ TargetParts SplitTarget(std::string_view target) {
   return parts;
 }
 
+std::string SafeReturnPath(std::string_view candidate) {
+  static constexpr char kFallback[] = "/security-info";
+  if (!candidate.starts_with('/') || candidate.starts_with("//")) return kFallback;
+  for (unsigned char c : candidate) {
+    if (c < 0x21 || c > 0x7E || c == '\\') return kFallback;
+  }
+  return std::string(candidate);
+}
+
 }  // namespace secinfo::http

@@ -34,4 +34,12 @@ struct TargetParts {
 };
 TargetParts SplitTarget(std::string_view target);
 
+// Where a page may send the browser back to (after sign-in, a language change...): `candidate`
+// itself when it is a same-origin relative path ("/security-info?x=1") made only of visible ASCII
+// (0x21-0x7E), else "/security-info". Refused: empty, not starting with '/', "//" and "/\"
+// (other origins), any backslash, and any space, control or non-ASCII byte, since browsers drop
+// or rewrite those ("/<TAB>/evil.example" becomes "//evil.example"). OWASP ASVS 4.0 V5.1.5:
+// redirects only to allowed destinations.
+std::string SafeReturnPath(std::string_view candidate);
+
 }  // namespace secinfo::http

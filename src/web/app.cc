@@ -248,9 +248,7 @@ class App {
   static std::string SafeReturnPath(const std::string& referer) {
     size_t scheme = referer.find("://");
     size_t path = scheme == std::string::npos ? std::string::npos : referer.find('/', scheme + 3);
-    if (path == std::string::npos) return "/";
-    std::string p = referer.substr(path);
-    return p.starts_with("//") ? "/" : p;
+    return http::SafeReturnPath(path == std::string::npos ? "" : referer.substr(path));
   }
 
   WebDeps deps_;

@@ -216,6 +216,33 @@ TEST_F(WebTest, LanguageFollowsTheBrowserThenTheChoice) {
   EXPECT_NE(Get("/sign-in", "en-US").body.find("<html lang=\"fr\">"), std::string::npos);
 }
 
+TEST_F(WebTest, SignInAndLanguageChangeNeverReturnToAnotherSite) {
+  // Browsers drop TAB, CR and LF from a Location, so "/<TAB>/evil.example" would be followed to
+  // "//evil.example"; a space or backslash is rewritten the same way by some of them.
+  const std::vector<std::string> off_site = {"/\t/evil.example", "/\n/evil.example",
+                                             "/ /evil.example",  "/\\evil.example",
+                                             "//evil.example",   "https://evil.example/"};
+  Get("/sign-in");
+  for (const std::string& target : off_site) {
+    EXPECT_EQ(Post("/language", {{"lang", "fr"}, {"return_to", target}}).GetHeader("Location"),
+              "/security-info")
+        << target;
+  }
+  EXPECT_EQ(
+      Post("/language", {{"lang", "en"}, {"return_to", "/sign-in?x=1"}}).GetHeader("Location"),
+      "/sign-in?x=1");
+  http::Response r = Post("/sign-in", {{"username", "ana@contoso.example"},
+                                       {"password", "correct horse"},
+                                       {"return_to", off_site.front()}});
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.GetHeader("Location"), "/security-info");
+  for (const std::string& target : off_site) {
+    EXPECT_EQ(Get("/sign-in?return_to=" + http::UrlEncode(target)).GetHeader("Location"),
+              "/security-info")
+        << target;
+  }
+}
+
 TEST_F(WebTest, InvalidNumberIsExplainedAndNothingIsCalled) {
   SignIn();
   http::Response r = Post("/security-info/phone",
