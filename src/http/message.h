@@ -19,7 +19,8 @@ struct Request {
   std::string target;  // raw request target as received: "/security-info?x=1" (for return-to links)
   std::map<std::string, std::string> query;    // decoded ('+' means space); first value wins
   std::map<std::string, std::string> form;     // decoded application/x-www-form-urlencoded body
-  std::map<std::string, std::string> cookies;  // from the Cookie header
+  std::map<std::string, std::string> cookies;  // from the Cookie header; first value wins
+  std::vector<std::string> repeated_cookies;   // names the Cookie header holds more than once
   std::map<std::string, std::string> headers;  // names lower-cased; repeated fields joined by ", "
   std::map<std::string, std::string> params;   // filled by Router from ":name" segments
   std::string body;

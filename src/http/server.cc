@@ -348,7 +348,7 @@ Request Server::Impl::ToRequest(const restinio::request_t& req) const {
     auto [it, inserted] = r.headers.emplace(name, field.value());
     if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + field.value();
   });
-  r.cookies = ParseCookies(r.Header("cookie"));
+  r.cookies = ParseCookies(r.Header("cookie"), &r.repeated_cookies);
   r.body = req.body();
   if (IsFormContentType(r.Header("content-type"))) r.form = ParseUrlEncoded(r.body);
   ClientInfo client =

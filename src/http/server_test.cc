@@ -158,11 +158,12 @@ class ServerTest : public ::testing::Test {
   void SetUp() override {
     released_ = release_.get_future().share();
     router_.Get("/echo/:word", [](Request& r) {
-      return Response::Text("method=" + r.method + "\npath=" + r.path +
-                            "\nword=" + r.Param("word") + "\ntarget=" + r.target +
-                            "\nq=" + r.Query("q") + "\nip=" + r.remote_ip +
-                            "\nsecure=" + (r.secure ? "1" : "0") + "\nsid=" + r.Cookie("sid") +
-                            "\nlang=" + r.Cookie("lang") + "\nx-test=" + r.Header("X-Test"));
+      return Response::Text(
+          "method=" + r.method + "\npath=" + r.path + "\nword=" + r.Param("word") +
+          "\ntarget=" + r.target + "\nq=" + r.Query("q") + "\nip=" + r.remote_ip +
+          "\nsecure=" + (r.secure ? "1" : "0") + "\nsid=" + r.Cookie("sid") +
+          "\nlang=" + r.Cookie("lang") + "\nx-test=" + r.Header("X-Test") +
+          "\nrepeated=" + (r.repeated_cookies.empty() ? "" : r.repeated_cookies[0]));
     });
     router_.Post("/form", [this](Request& r) {
       ++form_calls_;
@@ -236,7 +237,16 @@ TEST_F(ServerTest, GetWithQueryAndCookies) {
   EXPECT_EQ(r.Header("content-length"), std::to_string(r.body.size()));
   EXPECT_EQ(r.body,
             "method=GET\npath=/echo/café\nword=café\ntarget=/echo/caf%C3%A9?q=a+b%26c%3D%C3%A9&x=1"
-            "\nq=a b&c=é\nip=127.0.0.1\nsecure=0\nsid=abc\nlang=fr\nx-test=yes");
+            "\nq=a b&c=é\nip=127.0.0.1\nsecure=0\nsid=abc\nlang=fr\nx-test=yes\nrepeated=");
+}
+
+TEST_F(ServerTest, RepeatedCookieNamesReachTheHandler) {
+  StartServer();
+  // Two Cookie fields are joined: a name repeated across them counts too.
+  Reply r = Fetch(port(), Get("/echo/x", "Cookie: sid=abc; lang=fr\r\nCookie: sid=tossed\r\n"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\nsid=abc\n"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\nrepeated=sid"), std::string::npos) << r.body;
 }
 
 TEST_F(ServerTest, PostFormWithUtf8SetsTwoCookies) {

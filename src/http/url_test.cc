@@ -73,6 +73,16 @@ TEST(ParseCookiesTest, FirstValueWinsAndEmptyHeaderIsEmpty) {
   EXPECT_TRUE(ParseCookies(";;; ").empty());
 }
 
+TEST(ParseCookiesTest, ReportsEveryRepeatedNameOnce) {
+  std::vector<std::string> repeated;
+  auto c = ParseCookies("sid=first; lang=fr; sid=second; sid=third; lang=en; x=1", &repeated);
+  EXPECT_EQ(c["sid"], "first");
+  EXPECT_EQ(repeated, (std::vector<std::string>{"sid", "lang"}));
+  repeated.clear();
+  ParseCookies("sid=1; lang=fr", &repeated);
+  EXPECT_TRUE(repeated.empty());
+}
+
 TEST(SplitTargetTest, SplitsPathAndQuery) {
   auto p = SplitTarget("/security-info?x=1&y=2");
   EXPECT_EQ(p.path, "/security-info");

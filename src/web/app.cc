@@ -8,6 +8,7 @@
 #include "http/url.h"
 #include "i18n/catalog.h"
 #include "web/context.h"
+#include "web/cookie_security.h"
 #include "web/pages.h"
 
 namespace secinfo::web {
@@ -62,7 +63,7 @@ bool ChangesSecurityInfo(const http::Request& req) {
 
 class App {
  public:
-  explicit App(WebDeps deps) : deps_(std::move(deps)) {
+  explicit App(WebDeps deps) : deps_(std::move(deps)), cookie_security_(deps_.public_url) {
     Page("GET", "/", Home);
     Page("GET", "/sign-in", SignInForm);
     Page("POST", "/sign-in", SignInSubmit);
@@ -146,8 +147,10 @@ class App {
   }
 
   http::Response Handle(http::Request& req) {
-    http::Response r = router_.Dispatch(req);
+    http::Response r = cookie_security_.PrepareRequest(req) ? router_.Dispatch(req)
+                                                            : RepeatedCookiePage(deps_, req);
     AddSecurityHeaders(r);
+    cookie_security_.FinishResponse(r);
     return r;
   }
 
@@ -252,6 +255,7 @@ class App {
   }
 
   WebDeps deps_;
+  CookieSecurity cookie_security_;
   http::Router router_;
 };
 
