@@ -142,8 +142,8 @@ CodeBeginResult CodeRegistration::BeginProof(const store::User& user, const stor
 }
 
 Result<bool> CodeRegistration::CountSend(const std::string& destination) {
-  return store_.rate_limits().Reserve("code:" + destination, clock_.NowMillis(), kHourMillis,
-                                      options_.max_sends_per_hour);
+  return store_.rate_limits().Reserve("code:" + methods::DestinationKey(destination),
+                                      clock_.NowMillis(), kHourMillis, options_.max_sends_per_hour);
 }
 
 CodeBeginResult CodeRegistration::CreateAndSend(store::CodeChallenge& c, CodeBeginResult result) {
