@@ -38,6 +38,8 @@ expect "unknown provider" 1 "voice.provider" "$bin" -c "$dir/bad.toml" serve
 printf '[server\n' >"$dir/broken.toml"
 expect "toml syntax" 1 "line 1" "$bin" -c "$dir/broken.toml" serve
 expect "simulator in production" 1 "production" env SECINFO_MODE=production "$bin" serve
+expect "simulator switched on in production" 1 "sim.enabled" env SECINFO_MODE=production SECINFO_SIM_ENABLED=true "$bin" serve
+expect "simulated provider without simulator" 1 "voice.provider" env SECINFO_SIM_ENABLED=false "$bin" serve
 expect "sip without host" 1 "voice.sip.host" env SECINFO_VOICE_PROVIDER=sip "$bin" serve
 expect "smpp without host" 1 "sms.smpp.host" env SECINFO_SMS_PROVIDER=smpp "$bin" serve
 expect "http sms without url" 1 "sms.http.url" env SECINFO_SMS_PROVIDER=http "$bin" serve

@@ -143,8 +143,8 @@ int Serve(const Config& config) {
                     codes,
                     apps,
                     push,
-                    &sim.voice,
-                    &(*store)->sim_messages(),
+                    config.sim.enabled ? &sim.voice : nullptr,
+                    config.sim.enabled ? &(*store)->sim_messages() : nullptr,
                     clock,
                     random,
                     crypto::DeriveKey(*key, "csrf")};
@@ -166,6 +166,7 @@ int Serve(const Config& config) {
   }
   spdlog::info("secinfo listening on http://{}:{} (database {}, voice {})", config.server.address,
                server.port(), config.database.connection, config.voice.provider);
+  if (std::string notice = config.SimulatorNotice(); !notice.empty()) spdlog::warn("{}", notice);
   // Calls nobody watches any more still end on time: the phone stops ringing.
   std::optional<Periodic> sweeper;
   sweeper.emplace(std::chrono::seconds(1), [&phones] { phones.ExpireStale(); });

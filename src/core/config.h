@@ -113,6 +113,13 @@ struct Config {
     int64_t max_sends_per_hour = 5;  // per number or address
   } codes;
 
+  // The simulated phone network: the "simulated" providers and the /sim pages, which show every
+  // simulated call, text and mail (codes included) to anyone who can reach the server. A
+  // development feature, and the only switch for it: simulated providers need it on.
+  struct Sim {
+    bool enabled = true;  // in production mode off, and turning it on is refused
+  } sim;
+
   struct Demo {
     bool enabled = true;  // create the Contoso demo tenant and users when the database is empty
   } demo;
@@ -128,6 +135,11 @@ struct Config {
   static Result<Config> Load(const std::string& path, const std::vector<std::string>& env);
 
   std::string PublicUrl() const;
+  // The providers left "simulated" (e.g. {"sms", "email"}), in the order voice, sms, email.
+  std::vector<std::string> SimulatedChannels() const;
+  // What the start-up banner says when simulated and real providers are mixed: which codes and
+  // calls /sim shows to anyone. Empty when the simulator is off or every channel is simulated.
+  std::string SimulatorNotice() const;
 };
 
 }  // namespace secinfo
