@@ -137,6 +137,8 @@ std::map<std::string, Setting> Settings(Config& c) {
       {"security.max_calls_per_user_per_hour",
        IntSetting("security.max_calls_per_user_per_hour", &c.security.max_calls_per_user_per_hour,
                   1, 1000)},
+      {"security.audit_retention_days",
+       IntSetting("security.audit_retention_days", &c.security.audit_retention_days, 1, 36500)},
       {"voice.provider", StringSetting("voice.provider", &c.voice.provider, {"simulated", "sip"})},
       {"voice.sip.host", StringSetting("voice.sip.host", &c.voice.sip.host)},
       {"voice.sip.port", IntSetting("voice.sip.port", &c.voice.sip.port, 1, 65535)},

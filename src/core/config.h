@@ -37,6 +37,9 @@ struct Config {
     int64_t failed_sign_in_window_minutes = 15;
     // Verification calls one person may start per hour (each one rings a phone).
     int64_t max_calls_per_user_per_hour = 10;
+    // Audit entries older than this are deleted by the hourly purge (which also deletes expired
+    // sessions, challenges and counters).
+    int64_t audit_retention_days = 365;
   } security;
 
   struct Voice {

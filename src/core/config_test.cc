@@ -31,6 +31,7 @@ TEST(ConfigTest, DefaultsWithoutFile) {
   EXPECT_EQ(c->database.connection, "data/secinfo.db");
   EXPECT_EQ(c->voice.provider, "simulated");
   EXPECT_EQ(c->PublicUrl(), "http://localhost:8080");
+  EXPECT_EQ(c->security.audit_retention_days, 365);
 }
 
 TEST(ConfigTest, FileThenEnvironmentWins) {

@@ -53,6 +53,7 @@ class NotifyingAudit final : public store::AuditLog {
   Result<std::vector<store::AuditEntry>> ListForTenant(int64_t tenant_id, int limit) override {
     return inner_.ListForTenant(tenant_id, limit);
   }
+  Result<int64_t> DeleteBefore(int64_t before) override { return inner_.DeleteBefore(before); }
 
  private:
   store::AuditLog& inner_;
