@@ -275,6 +275,9 @@ class AuditLog {
   virtual Status Append(const AuditEntry& e) = 0;
   // Newest first.
   virtual Result<std::vector<AuditEntry>> ListForTenant(int64_t tenant_id, int limit) = 0;
+  // Those recorded in [since, until), newest first, at most `limit`.
+  virtual Result<std::vector<AuditEntry>> ListForTenantBetween(int64_t tenant_id, int64_t since,
+                                                               int64_t until, int limit) = 0;
   // Retention: deletes the entries recorded before `before`. Returns how many.
   virtual Result<int64_t> DeleteBefore(int64_t before) = 0;
 };

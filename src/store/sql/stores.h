@@ -192,6 +192,8 @@ class SqlAuditLog final : public AuditLog {
   explicit SqlAuditLog(Db& db) : db_(db) {}
   Status Append(const AuditEntry& e) override;
   Result<std::vector<AuditEntry>> ListForTenant(int64_t tenant_id, int limit) override;
+  Result<std::vector<AuditEntry>> ListForTenantBetween(int64_t tenant_id, int64_t since,
+                                                       int64_t until, int limit) override;
   Result<int64_t> DeleteBefore(int64_t before) override;
 
  private:
