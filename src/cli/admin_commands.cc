@@ -2,11 +2,13 @@
 
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <vector>
 
 #include "cli/demo.h"
 #include "cli/sign_in_commands.h"
+#include "cli/terminal_text.h"
 #include "cli/toll_fraud_commands.h"
 #include "methods/registry.h"
 #include "policy/policy.h"
@@ -60,6 +62,10 @@ AdminCommands::AdminCommands(CLI::App* admin, std::string& tenant_domain) {
   audit_ = admin->add_subcommand("audit", "show the newest audit log entries of a tenant");
   audit_->add_option("--tenant", tenant_domain, "tenant domain")->required();
   audit_->add_option("--limit", limit_, "how many")->check(CLI::Range(1, 10000));
+  audit_->add_option("--since", since_,
+                     "from this UTC date or time (2026-12-01, 2026-12-01T08:00Z)");
+  audit_->add_option("--until", until_, "up to this date (included) or time (excluded), UTC");
+  audit_->add_flag("--json", json_, "one JSON object a line (JSON Lines), for export");
 }
 
 bool AdminCommands::parsed() const {
@@ -82,7 +88,8 @@ int AdminCommands::CreateTenant(const AdminContext& context) const {
   store::Tenant t{0, name_, domain_, tenant_locale_, region_};
   auto id = context.store.tenants().Create(t);
   if (!id.ok()) return Fail("create-tenant: " + id.status().ToString());
-  std::printf("tenant %s (%s) created\n", name_.c_str(), domain_.c_str());
+  std::printf("tenant %s (%s) created\n", EscapeForTerminal(name_).c_str(),
+              EscapeForTerminal(domain_).c_str());
   return 0;
 }
 
@@ -92,7 +99,7 @@ int AdminCommands::CreateUserCommand(const AdminContext& context) const {
   auto id =
       CreateUser(context.store, context.clock, email_, display_, password, user_locale_, is_admin_);
   if (!id.ok()) return Fail("create-user: " + id.status().message());
-  std::printf("user %s created\n", email_.c_str());
+  std::printf("user %s created\n", EscapeForTerminal(email_).c_str());
   return 0;
 }
 
@@ -102,8 +109,8 @@ int AdminCommands::RunFor(const AdminContext& context, const store::Tenant& tena
     auto users = s.users().ListForTenant(tenant.id);
     if (!users.ok()) return Fail(users.status().ToString());
     for (const auto& u : *users) {
-      std::printf("%s\t%s%s\n", u.username.c_str(), u.display_name.c_str(),
-                  u.is_admin ? "\t(admin)" : "");
+      std::printf("%s\t%s%s\n", EscapeForTerminal(u.username).c_str(),
+                  EscapeForTerminal(u.display_name).c_str(), u.is_admin ? "\t(admin)" : "");
     }
     return 0;
   }
@@ -142,12 +149,23 @@ int AdminCommands::RunFor(const AdminContext& context, const store::Tenant& tena
     TollFraudCommands::Print(*toll_rules);
     return 0;
   }
-  auto entries = s.audit().ListForTenant(tenant.id, limit_);
+  int64_t since = std::numeric_limits<int64_t>::min();
+  int64_t until = std::numeric_limits<int64_t>::max();
+  if (!since_.empty()) {
+    Result<int64_t> t = ParseIsoTime(since_);
+    if (!t.ok()) return Fail("audit --since: " + t.status().message());
+    since = *t;
+  }
+  if (!until_.empty()) {
+    Result<int64_t> t = ParseIsoTime(until_);
+    if (!t.ok()) return Fail("audit --until: " + t.status().message());
+    constexpr int64_t kDayMillis = 86'400'000;
+    until = *t + (until_.size() == 10 ? kDayMillis : 0);  // a date alone includes its whole day
+  }
+  auto entries = s.audit().ListForTenantBetween(tenant.id, since, until, limit_);
   if (!entries.ok()) return Fail(entries.status().ToString());
   for (const auto& e : *entries) {
-    std::printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", static_cast<long long>(e.at), e.actor.c_str(),
-                e.ip.c_str(), e.action.c_str(), e.method.c_str(), e.result.c_str(),
-                e.detail.c_str());
+    std::printf("%s\n", (json_ ? AuditJsonLine(e) : AuditTextLine(e)).c_str());
   }
   return 0;
 }

@@ -38,6 +38,8 @@ class AdminCommands final : public CommandGroup {
   std::string allow_;
   std::string method_, mfa_, sspr_;
   int limit_ = 50;
+  std::string since_, until_;  // admin audit --since/--until, ISO dates or UTC times
+  bool json_ = false;          // admin audit --json: JSON Lines
 };
 
 }  // namespace secinfo::cli

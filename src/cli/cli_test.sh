@@ -38,6 +38,8 @@ expect "unknown provider" 1 "voice.provider" "$bin" -c "$dir/bad.toml" serve
 printf '[server\n' >"$dir/broken.toml"
 expect "toml syntax" 1 "line 1" "$bin" -c "$dir/broken.toml" serve
 expect "simulator in production" 1 "production" env SECINFO_MODE=production "$bin" serve
+expect "simulator switched on in production" 1 "sim.enabled" env SECINFO_MODE=production SECINFO_SIM_ENABLED=true "$bin" serve
+expect "simulated provider without simulator" 1 "voice.provider" env SECINFO_SIM_ENABLED=false "$bin" serve
 expect "sip without host" 1 "voice.sip.host" env SECINFO_VOICE_PROVIDER=sip "$bin" serve
 expect "smpp without host" 1 "sms.smpp.host" env SECINFO_SMS_PROVIDER=smpp "$bin" serve
 expect "http sms without url" 1 "sms.http.url" env SECINFO_SMS_PROVIDER=http "$bin" serve
@@ -50,6 +52,10 @@ expect "short password" 1 "8 to 256" "$bin" admin create-user --email a@contoso.
 expect "unknown domain" 1 "no tenant" "$bin" admin create-user --email a@nowhere.example --password longenough
 expect "create user" 0 "created" "$bin" admin create-user --email Ana@Contoso.example --password longenough
 expect "list users" 0 "ana@contoso.example" "$bin" admin list-users --tenant contoso.example
+# What people type reaches the operator's terminal escaped: no sequence can clear or retitle it.
+expect "user named with escapes" 0 "created" "$bin" admin create-user --email eve@contoso.example --name $'Eve\e[2J\e]0;pwned\a' --password longenough
+expect "list users escapes" 0 'Eve\\x1B\[2J\\x1B\]0;pwned\\x07' "$bin" admin list-users --tenant contoso.example
+expect_not "no raw escape reaches the terminal" $'\e' "$bin" admin list-users --tenant contoso.example
 expect "unknown method" 1 "unknown method 'fax'" "$bin" admin set-methods --tenant contoso.example --allow phone,fax
 expect "set methods" 0 "allows: phone" "$bin" admin set-methods --tenant contoso.example --allow phone
 
@@ -104,6 +110,11 @@ expect "greeting: remove again" 1 "contoso.example has no fr greeting" "$bin" ad
 expect_not "greeting: removed from the list" "^fr" "$bin" admin list-greetings "${g[@]}"
 expect "greeting: other kept" 0 $'^en\t3.0 s' "$bin" admin list-greetings "${g[@]}"
 expect "greeting: removal audited" 0 $'\tadmin-cli\t\tgreeting_remove\t\tsuccess\tfr$' "$bin" admin audit "${g[@]}"
+expect "audit as JSON lines" 0 '^\{"at":[0-9]+,"time":"20[0-9-]+T[0-9:.]+Z","actor":"admin-cli",.*"action":"greeting_remove"' "$bin" admin audit "${g[@]}" --json
+expect "audit since today" 0 "greeting_remove" "$bin" admin audit "${g[@]}" --since "$(date -u +%F)"
+expect_not "audit until 1970" "." "$bin" admin audit "${g[@]}" --until 1970-01-01
+expect_not "audit since tomorrow" "." "$bin" admin audit "${g[@]}" --since "$(date -u -d tomorrow +%F)"
+expect "audit bad date" 1 "2026-12-03T10:30:00Z" "$bin" admin audit "${g[@]}" --since yesterday
 
 expect "purposes" 0 "phone: two-step verification off, password reset on" "$bin" admin set-purposes --tenant contoso.example --method phone --mfa off --sspr on
 expect "show policy" 0 "phone	allowed	mfa=no	sspr=yes" "$bin" admin show-policy --tenant contoso.example

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "core/private_files.h"
+
 namespace secinfo::cli {
 
 store::SqlStoreOptions StoreOptions(const Config& c) {
@@ -14,10 +16,7 @@ store::SqlStoreOptions StoreOptions(const Config& c) {
 
 void EnsureParentDir(const std::string& path) {
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
-  }
+  if (!parent.empty()) CreatePrivateDirectories(parent.string());  // errors show at first use
 }
 
 Result<std::unique_ptr<store::Store>> OpenStore(const Config& config) {

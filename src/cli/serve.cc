@@ -22,6 +22,7 @@
 #include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
 #include "flows/registration/push_approval.h"
+#include "flows/retention.h"
 #include "flows/sign_in/guard.h"
 #include "flows/sign_in/second_step.h"
 #include "flows/sign_in/sign_in.h"
@@ -143,8 +144,8 @@ int Serve(const Config& config) {
                     codes,
                     apps,
                     push,
-                    &sim.voice,
-                    &(*store)->sim_messages(),
+                    config.sim.enabled ? &sim.voice : nullptr,
+                    config.sim.enabled ? &(*store)->sim_messages() : nullptr,
                     clock,
                     random,
                     crypto::DeriveKey(*key, "csrf")};
@@ -166,9 +167,13 @@ int Serve(const Config& config) {
   }
   spdlog::info("secinfo listening on http://{}:{} (database {}, voice {})", config.server.address,
                server.port(), config.database.connection, config.voice.provider);
+  if (std::string notice = config.SimulatorNotice(); !notice.empty()) spdlog::warn("{}", notice);
   // Calls nobody watches any more still end on time: the phone stops ringing.
   std::optional<Periodic> sweeper;
   sweeper.emplace(std::chrono::seconds(1), [&phones] { phones.ExpireStale(); });
+  flows::RetentionOptions retention;
+  retention.audit_retention_millis = config.security.audit_retention_days * 86'400'000;
+  Periodic purge(std::chrono::hours(1), [&] { flows::PurgeAndLog(**store, clock, retention); });
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("stopping on signal {}", sig);

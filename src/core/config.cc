@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <sstream>
+#include <utility>
 
 extern char** environ;
 
@@ -136,6 +137,8 @@ std::map<std::string, Setting> Settings(Config& c) {
       {"security.max_calls_per_user_per_hour",
        IntSetting("security.max_calls_per_user_per_hour", &c.security.max_calls_per_user_per_hour,
                   1, 1000)},
+      {"security.audit_retention_days",
+       IntSetting("security.audit_retention_days", &c.security.audit_retention_days, 1, 36500)},
       {"voice.provider", StringSetting("voice.provider", &c.voice.provider, {"simulated", "sip"})},
       {"voice.sip.host", StringSetting("voice.sip.host", &c.voice.sip.host)},
       {"voice.sip.port", IntSetting("voice.sip.port", &c.voice.sip.port, 1, 65535)},
@@ -211,6 +214,7 @@ std::map<std::string, Setting> Settings(Config& c) {
       {"codes.max_sends_per_hour",
        IntSetting("codes.max_sends_per_hour", &c.codes.max_sends_per_hour, 1, 1000)},
       {"demo.enabled", BoolSetting("demo.enabled", &c.demo.enabled)},
+      {"sim.enabled", BoolSetting("sim.enabled", &c.sim.enabled)},
       {"mode", StringSetting("mode", &c.mode, {"development", "production"})},
   };
 }
@@ -237,6 +241,27 @@ Status ReadTable(const toml::table& table, const std::string& prefix,
   return Status::Ok();
 }
 
+// The simulator shows codes to anyone: production never runs it (DESIGN.md), and a simulated
+// provider without it would send codes nowhere a person can read them.
+Status CheckSimulator(Config& c, bool sim_enabled_given) {
+  if (c.mode == "production") {
+    if (sim_enabled_given && c.sim.enabled) {
+      return Invalid("sim.enabled",
+                     "the simulated phone network cannot run in production mode: its /sim pages "
+                     "show every code and call to anyone");
+    }
+    c.sim.enabled = false;
+  }
+  if (c.sim.enabled) return Status::Ok();
+  if (std::vector<std::string> simulated = c.SimulatedChannels(); !simulated.empty()) {
+    return Invalid(simulated.front() + ".provider",
+                   "\"simulated\" needs the simulated phone network, which is off" +
+                       std::string(c.mode == "production" ? " in production mode" : "") +
+                       ": configure a real provider");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Config> Config::Load(const std::string& path) {
@@ -248,6 +273,17 @@ Result<Config> Config::Load(const std::string& path) {
 Result<Config> Config::Load(const std::string& path, const std::vector<std::string>& env) {
   Config config;
   auto settings = Settings(config);
+  // Whether sim.enabled was set at all: its default depends on the mode.
+  bool sim_enabled_given = false;
+  Setting& sim_enabled = settings.at("sim.enabled");
+  sim_enabled.from_toml = [read = sim_enabled.from_toml, &sim_enabled_given](const toml::node& n) {
+    sim_enabled_given = true;
+    return read(n);
+  };
+  sim_enabled.from_text = [read = sim_enabled.from_text, &sim_enabled_given](const std::string& t) {
+    sim_enabled_given = true;
+    return read(t);
+  };
   if (!path.empty()) {
     toml::table table;
     try {
@@ -272,12 +308,42 @@ Result<Config> Config::Load(const std::string& path, const std::vector<std::stri
     }
     SECINFO_RETURN_IF_ERROR(settings.at(it->second).from_text(entry.substr(eq + 1)));
   }
+  SECINFO_RETURN_IF_ERROR(CheckSimulator(config, sim_enabled_given));
   return config;
 }
 
 std::string Config::PublicUrl() const {
   if (!server.public_url.empty()) return server.public_url;
   return "http://localhost:" + std::to_string(server.port);
+}
+
+std::vector<std::string> Config::SimulatedChannels() const {
+  std::vector<std::string> out;
+  for (const auto& [channel, provider] :
+       {std::pair{"voice", &voice.provider}, std::pair{"sms", &sms.provider},
+        std::pair{"email", &email.provider}}) {
+    if (*provider == "simulated") out.emplace_back(channel);
+  }
+  return out;
+}
+
+std::string Config::SimulatorNotice() const {
+  const std::vector<std::string> simulated = SimulatedChannels();
+  if (!sim.enabled || simulated.empty() || simulated.size() == 3) return "";
+  static const std::map<std::string, std::string> kWhatItShows = {
+      {"voice", "the verification calls (their keypad answers them)"},
+      {"sms", "the codes sent by SMS"},
+      {"email", "the codes sent by email"}};
+  std::string shown;
+  for (size_t i = 0; i < simulated.size(); ++i) {
+    shown += (i == 0                      ? ""
+              : i + 1 == simulated.size() ? " and "
+                                          : ", ") +
+             kWhatItShows.at(simulated[i]);
+  }
+  return "the simulated phone network is on beside real providers: anyone who can open " +
+         PublicUrl() + "/sim sees " + shown +
+         "; set [sim] enabled = false once every channel has a real provider";
 }
 
 }  // namespace secinfo

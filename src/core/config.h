@@ -37,6 +37,9 @@ struct Config {
     int64_t failed_sign_in_window_minutes = 15;
     // Verification calls one person may start per hour (each one rings a phone).
     int64_t max_calls_per_user_per_hour = 10;
+    // Audit entries older than this are deleted by the hourly purge (which also deletes expired
+    // sessions, challenges and counters).
+    int64_t audit_retention_days = 365;
   } security;
 
   struct Voice {
@@ -113,6 +116,13 @@ struct Config {
     int64_t max_sends_per_hour = 5;  // per number or address
   } codes;
 
+  // The simulated phone network: the "simulated" providers and the /sim pages, which show every
+  // simulated call, text and mail (codes included) to anyone who can reach the server. A
+  // development feature, and the only switch for it: simulated providers need it on.
+  struct Sim {
+    bool enabled = true;  // in production mode off, and turning it on is refused
+  } sim;
+
   struct Demo {
     bool enabled = true;  // create the Contoso demo tenant and users when the database is empty
   } demo;
@@ -128,6 +138,11 @@ struct Config {
   static Result<Config> Load(const std::string& path, const std::vector<std::string>& env);
 
   std::string PublicUrl() const;
+  // The providers left "simulated" (e.g. {"sms", "email"}), in the order voice, sms, email.
+  std::vector<std::string> SimulatedChannels() const;
+  // What the start-up banner says when simulated and real providers are mixed: which codes and
+  // calls /sim shows to anyone. Empty when the simulator is off or every channel is simulated.
+  std::string SimulatorNotice() const;
 };
 
 }  // namespace secinfo

@@ -31,6 +31,7 @@ TEST(ConfigTest, DefaultsWithoutFile) {
   EXPECT_EQ(c->database.connection, "data/secinfo.db");
   EXPECT_EQ(c->voice.provider, "simulated");
   EXPECT_EQ(c->PublicUrl(), "http://localhost:8080");
+  EXPECT_EQ(c->security.audit_retention_days, 365);
 }
 
 TEST(ConfigTest, FileThenEnvironmentWins) {
@@ -67,6 +68,56 @@ TEST(ConfigTest, BadValuesNameTheSetting) {
   auto syntax = Config::Load(files.Write("[server\n"), {});
   ASSERT_FALSE(syntax.ok());
   EXPECT_NE(syntax.status().message().find("line 1"), std::string::npos);
+}
+
+TEST(ConfigTest, TheSimulatorIsOnInDevelopmentAndRefusedInProduction) {
+  Result<Config> dev = Config::Load("", {});
+  ASSERT_TRUE(dev.ok()) << dev.status().ToString();
+  EXPECT_TRUE(dev->sim.enabled);
+
+  const std::vector<std::string> real = {"SECINFO_VOICE_PROVIDER=sip", "SECINFO_SMS_PROVIDER=smpp",
+                                         "SECINFO_EMAIL_PROVIDER=smtp"};
+  std::vector<std::string> production = real;
+  production.push_back("SECINFO_MODE=production");
+  Result<Config> prod = Config::Load("", production);
+  ASSERT_TRUE(prod.ok()) << prod.status().ToString();
+  EXPECT_FALSE(prod->sim.enabled);
+
+  production.push_back("SECINFO_SIM_ENABLED=true");
+  Result<Config> refused = Config::Load("", production);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("setting 'sim.enabled'"), std::string::npos);
+  EXPECT_NE(refused.status().message().find("production"), std::string::npos);
+
+  Result<Config> simulated_in_production = Config::Load("", {"SECINFO_MODE=production"});
+  ASSERT_FALSE(simulated_in_production.ok());
+  EXPECT_NE(simulated_in_production.status().message().find("setting 'voice.provider'"),
+            std::string::npos)
+      << simulated_in_production.status().message();
+}
+
+TEST(ConfigTest, SimulatedProvidersNeedTheSimulator) {
+  Result<Config> c = Config::Load("", {"SECINFO_SIM_ENABLED=false", "SECINFO_VOICE_PROVIDER=sip",
+                                       "SECINFO_EMAIL_PROVIDER=smtp"});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("setting 'sms.provider'"), std::string::npos)
+      << c.status().message();
+  c = Config::Load("", {"SECINFO_SIM_ENABLED=false", "SECINFO_VOICE_PROVIDER=sip",
+                        "SECINFO_SMS_PROVIDER=http", "SECINFO_EMAIL_PROVIDER=smtp"});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_FALSE(c->sim.enabled);
+}
+
+TEST(ConfigTest, MixedProvidersMakeTheBannerSayWhatSimShowsToAnyone) {
+  Result<Config> mixed = Config::Load("", {"SECINFO_VOICE_PROVIDER=sip"});
+  ASSERT_TRUE(mixed.ok()) << mixed.status().ToString();
+  EXPECT_EQ(mixed->SimulatedChannels(), (std::vector<std::string>{"sms", "email"}));
+  EXPECT_EQ(mixed->SimulatorNotice(),
+            "the simulated phone network is on beside real providers: anyone who can open "
+            "http://localhost:8080/sim sees the codes sent by SMS and the codes sent by email; set "
+            "[sim] enabled = false once every channel has a real provider");
+  Result<Config> all_simulated = Config::Load("", {});
+  EXPECT_EQ(all_simulated->SimulatorNotice(), "");
 }
 
 }  // namespace

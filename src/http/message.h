@@ -19,7 +19,8 @@ struct Request {
   std::string target;  // raw request target as received: "/security-info?x=1" (for return-to links)
   std::map<std::string, std::string> query;    // decoded ('+' means space); first value wins
   std::map<std::string, std::string> form;     // decoded application/x-www-form-urlencoded body
-  std::map<std::string, std::string> cookies;  // from the Cookie header
+  std::map<std::string, std::string> cookies;  // from the Cookie header; first value wins
+  std::vector<std::string> repeated_cookies;   // names the Cookie header holds more than once
   std::map<std::string, std::string> headers;  // names lower-cased; repeated fields joined by ", "
   std::map<std::string, std::string> params;   // filled by Router from ":name" segments
   std::string body;
@@ -74,6 +75,12 @@ struct Response {
 
 // Handlers may be called concurrently from several worker threads, and may block.
 using Handler = std::function<Response(Request&)>;
+
+// True when `name: value` may be written as a response header: the name is an RFC 9110 token and
+// the value holds no control character of any kind (0x00-0x1F, 0x7F; TAB included). CR and LF
+// would split the response; the others are dropped or rewritten by browsers in ways that turn a
+// checked value (a Location, say) into another one. OWASP ASVS 4.0 V5.3.1, V14.4.1.
+bool IsSafeHeader(std::string_view name, std::string_view value);
 
 // ASCII case-insensitive equality, for header names.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);

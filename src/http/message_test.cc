@@ -27,6 +27,18 @@ TEST(SetCookieTest, DeletionAndOptionalAttributes) {
   EXPECT_EQ(c.ToHeaderValue(), "sid=; Path=/sim; Max-Age=0; SameSite=Strict");
 }
 
+TEST(IsSafeHeaderTest, RefusesControlCharactersOfAnyKindAndNonTokenNames) {
+  EXPECT_TRUE(IsSafeHeader("Location", "/security-info?x=1"));
+  EXPECT_TRUE(IsSafeHeader("X-Name", "Ana\xc3\xafs"));  // UTF-8 is not a control character
+  for (char c = 0; c < 0x20; ++c) {
+    EXPECT_FALSE(IsSafeHeader("Location", std::string("/a") + c + "b")) << int{c};
+  }
+  EXPECT_FALSE(IsSafeHeader("Location", "/a\x7f"));
+  EXPECT_FALSE(IsSafeHeader("", "x"));
+  EXPECT_FALSE(IsSafeHeader("Bad Name", "x"));
+  EXPECT_FALSE(IsSafeHeader("Bad:Name", "x"));
+}
+
 TEST(ResponseTest, FactoriesSetStatusAndContentType) {
   Response html = Response::Html("<p>é</p>");
   EXPECT_EQ(html.status, 200);

@@ -97,24 +97,6 @@ const char* ReasonPhrase(int status) {
   return "Status";  // clients ignore the phrase; any token will do
 }
 
-bool IsTokenChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-// Guards against response splitting: a CR or LF smuggled into a header (say, a cookie value or a
-// redirect target built from user input) would let the client forge headers or responses.
-bool IsSafeHeader(std::string_view name, std::string_view value) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    if (!IsTokenChar(c)) return false;
-  }
-  for (char c : value) {
-    if (c == '\r' || c == '\n' || c == '\0') return false;
-  }
-  return true;
-}
-
 bool IsFormContentType(std::string_view content_type) {
   std::string_view media = content_type.substr(0, content_type.find(';'));
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
@@ -366,7 +348,7 @@ Request Server::Impl::ToRequest(const restinio::request_t& req) const {
     auto [it, inserted] = r.headers.emplace(name, field.value());
     if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + field.value();
   });
-  r.cookies = ParseCookies(r.Header("cookie"));
+  r.cookies = ParseCookies(r.Header("cookie"), &r.repeated_cookies);
   r.body = req.body();
   if (IsFormContentType(r.Header("content-type"))) r.form = ParseUrlEncoded(r.body);
   ClientInfo client =
@@ -400,8 +382,8 @@ void Server::Impl::Send(const restinio::request_handle_t& req, Response response
         continue;
       }
       if (!IsSafeHeader(name, value)) {
-        spdlog::error("dropping response header '{}': not a token or has CR/LF/NUL in its value",
-                      name);
+        spdlog::error(
+            "dropping response header '{}': not a token or a control character in its value", name);
         continue;
       }
       builder.append_header(std::move(name), std::move(value));

@@ -158,11 +158,12 @@ class ServerTest : public ::testing::Test {
   void SetUp() override {
     released_ = release_.get_future().share();
     router_.Get("/echo/:word", [](Request& r) {
-      return Response::Text("method=" + r.method + "\npath=" + r.path +
-                            "\nword=" + r.Param("word") + "\ntarget=" + r.target +
-                            "\nq=" + r.Query("q") + "\nip=" + r.remote_ip +
-                            "\nsecure=" + (r.secure ? "1" : "0") + "\nsid=" + r.Cookie("sid") +
-                            "\nlang=" + r.Cookie("lang") + "\nx-test=" + r.Header("X-Test"));
+      return Response::Text(
+          "method=" + r.method + "\npath=" + r.path + "\nword=" + r.Param("word") +
+          "\ntarget=" + r.target + "\nq=" + r.Query("q") + "\nip=" + r.remote_ip +
+          "\nsecure=" + (r.secure ? "1" : "0") + "\nsid=" + r.Cookie("sid") +
+          "\nlang=" + r.Cookie("lang") + "\nx-test=" + r.Header("X-Test") +
+          "\nrepeated=" + (r.repeated_cookies.empty() ? "" : r.repeated_cookies[0]));
     });
     router_.Post("/form", [this](Request& r) {
       ++form_calls_;
@@ -181,6 +182,13 @@ class ServerTest : public ::testing::Test {
     router_.Get("/inject", [](Request&) {
       Response r = Response::Text("ok");
       r.SetHeader("X-Evil", "a\r\nSet-Cookie: pwned=1");
+      r.SetHeader("X-Fine", "yes");
+      return r;
+    });
+    router_.Get("/control", [](Request&) {
+      Response r = Response::Redirect("/\t/evil.example");
+      r.SetHeader("X-Escape", "\x1b]8;;https://evil.example\x1b\\");
+      r.SetHeader("X-Delete", "a\x7f");
       r.SetHeader("X-Fine", "yes");
       return r;
     });
@@ -229,7 +237,16 @@ TEST_F(ServerTest, GetWithQueryAndCookies) {
   EXPECT_EQ(r.Header("content-length"), std::to_string(r.body.size()));
   EXPECT_EQ(r.body,
             "method=GET\npath=/echo/café\nword=café\ntarget=/echo/caf%C3%A9?q=a+b%26c%3D%C3%A9&x=1"
-            "\nq=a b&c=é\nip=127.0.0.1\nsecure=0\nsid=abc\nlang=fr\nx-test=yes");
+            "\nq=a b&c=é\nip=127.0.0.1\nsecure=0\nsid=abc\nlang=fr\nx-test=yes\nrepeated=");
+}
+
+TEST_F(ServerTest, RepeatedCookieNamesReachTheHandler) {
+  StartServer();
+  // Two Cookie fields are joined: a name repeated across them counts too.
+  Reply r = Fetch(port(), Get("/echo/x", "Cookie: sid=abc; lang=fr\r\nCookie: sid=tossed\r\n"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\nsid=abc\n"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\nrepeated=sid"), std::string::npos) << r.body;
 }
 
 TEST_F(ServerTest, PostFormWithUtf8SetsTwoCookies) {
@@ -315,6 +332,16 @@ TEST_F(ServerTest, HeadersWithLineBreaksAreDropped) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.Header("x-evil"), "");
   EXPECT_TRUE(r.All("set-cookie").empty());
+  EXPECT_EQ(r.Header("x-fine"), "yes");
+}
+
+TEST_F(ServerTest, HeadersWithAnyControlCharacterAreDropped) {
+  StartServer();
+  Reply r = Fetch(port(), Get("/control"));
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.Header("location"), "");
+  EXPECT_EQ(r.Header("x-escape"), "");
+  EXPECT_EQ(r.Header("x-delete"), "");
   EXPECT_EQ(r.Header("x-fine"), "yes");
 }
 

@@ -1,5 +1,7 @@
 #include "http/url.h"
 
+#include <algorithm>
+
 namespace secinfo::http {
 namespace {
 
@@ -82,9 +84,10 @@ std::map<std::string, std::string> ParseUrlEncoded(std::string_view s) {
   return out;
 }
 
-std::map<std::string, std::string> ParseCookies(std::string_view header) {
+std::map<std::string, std::string> ParseCookies(std::string_view header,
+                                                std::vector<std::string>* repeated) {
   std::map<std::string, std::string> out;
-  Split(header, ';', [&out](std::string_view pair) {
+  Split(header, ';', [&out, repeated](std::string_view pair) {
     size_t eq = pair.find('=');
     if (eq == std::string_view::npos) return;
     std::string_view name = TrimSpaces(pair.substr(0, eq));
@@ -93,7 +96,11 @@ std::map<std::string, std::string> ParseCookies(std::string_view header) {
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }
-    out.emplace(std::string(name), std::string(value));
+    bool inserted = out.emplace(std::string(name), std::string(value)).second;
+    if (!inserted && repeated != nullptr &&
+        std::find(repeated->begin(), repeated->end(), name) == repeated->end()) {
+      repeated->emplace_back(name);
+    }
   });
   return out;
 }
@@ -111,6 +118,15 @@ TargetParts SplitTarget(std::string_view target) {
   if (question != std::string_view::npos) parts.query = target.substr(question + 1);
   if (parts.path.empty()) parts.path = "/";
   return parts;
+}
+
+std::string SafeReturnPath(std::string_view candidate) {
+  static constexpr char kFallback[] = "/security-info";
+  if (!candidate.starts_with('/') || candidate.starts_with("//")) return kFallback;
+  for (unsigned char c : candidate) {
+    if (c < 0x21 || c > 0x7E || c == '\\') return kFallback;
+  }
+  return std::string(candidate);
 }
 
 }  // namespace secinfo::http

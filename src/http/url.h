@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace secinfo::http {
 
@@ -22,8 +23,11 @@ std::map<std::string, std::string> ParseUrlEncoded(std::string_view s);
 
 // Parses a Cookie request header ("a=1; b=2") into name/value pairs. Values are not decoded
 // (cookies are opaque) but one pair of surrounding double quotes is removed. Pairs without '=' or
-// with an empty name are skipped; when a name repeats, the first value wins.
-std::map<std::string, std::string> ParseCookies(std::string_view header);
+// with an empty name are skipped; when a name repeats, the first value is kept and, when
+// `repeated` is given, the name is added to it once, so that callers can refuse the ambiguity
+// (a cookie tossed in by a sibling domain comes first or last depending on its path).
+std::map<std::string, std::string> ParseCookies(std::string_view header,
+                                                std::vector<std::string>* repeated = nullptr);
 
 // A request target split into its raw (still encoded) path and query. Accepts the origin form
 // "/a/b?x=1" and the absolute form "http://host/a/b?x=1"; a fragment, if a client sends one, is
@@ -33,5 +37,13 @@ struct TargetParts {
   std::string_view query;
 };
 TargetParts SplitTarget(std::string_view target);
+
+// Where a page may send the browser back to (after sign-in, a language change...): `candidate`
+// itself when it is a same-origin relative path ("/security-info?x=1") made only of visible ASCII
+// (0x21-0x7E), else "/security-info". Refused: empty, not starting with '/', "//" and "/\"
+// (other origins), any backslash, and any space, control or non-ASCII byte, since browsers drop
+// or rewrite those ("/<TAB>/evil.example" becomes "//evil.example"). OWASP ASVS 4.0 V5.1.5:
+// redirects only to allowed destinations.
+std::string SafeReturnPath(std::string_view candidate);
 
 }  // namespace secinfo::http

@@ -73,6 +73,16 @@ TEST(ParseCookiesTest, FirstValueWinsAndEmptyHeaderIsEmpty) {
   EXPECT_TRUE(ParseCookies(";;; ").empty());
 }
 
+TEST(ParseCookiesTest, ReportsEveryRepeatedNameOnce) {
+  std::vector<std::string> repeated;
+  auto c = ParseCookies("sid=first; lang=fr; sid=second; sid=third; lang=en; x=1", &repeated);
+  EXPECT_EQ(c["sid"], "first");
+  EXPECT_EQ(repeated, (std::vector<std::string>{"sid", "lang"}));
+  repeated.clear();
+  ParseCookies("sid=1; lang=fr", &repeated);
+  EXPECT_TRUE(repeated.empty());
+}
+
 TEST(SplitTargetTest, SplitsPathAndQuery) {
   auto p = SplitTarget("/security-info?x=1&y=2");
   EXPECT_EQ(p.path, "/security-info");
@@ -95,6 +105,33 @@ TEST(SplitTargetTest, AcceptsAbsoluteForm) {
   p = SplitTarget("/redirect?to=http://elsewhere/");
   EXPECT_EQ(p.path, "/redirect");
   EXPECT_EQ(p.query, "to=http://elsewhere/");
+}
+
+TEST(SafeReturnPathTest, KeepsSameOriginPathsMadeOfVisibleAscii) {
+  EXPECT_EQ(SafeReturnPath("/security-info"), "/security-info");
+  EXPECT_EQ(SafeReturnPath("/security-info/phone?x=1&y=%2F"), "/security-info/phone?x=1&y=%2F");
+  EXPECT_EQ(SafeReturnPath("/"), "/");
+}
+
+TEST(SafeReturnPathTest, AnythingElseFallsBackToSecurityInfo) {
+  for (std::string_view bad : {
+           std::string_view(""),
+           std::string_view("security-info"),
+           std::string_view("https://evil.example/"),
+           std::string_view("//evil.example"),
+           std::string_view("/\\evil.example"),
+           std::string_view("/a\\b"),
+           std::string_view("/\t/evil.example"),
+           std::string_view("/\n/evil.example"),
+           std::string_view("/\r/evil.example"),
+           std::string_view("/ /evil.example"),
+           std::string_view("/a\x7f"),
+           std::string_view("/a\x1b[31m"),
+           std::string_view("/caf\xc3\xa9"),
+           std::string_view("/a\0b", 4),
+       }) {
+    EXPECT_EQ(SafeReturnPath(bad), "/security-info") << testing::PrintToString(std::string(bad));
+  }
 }
 
 }  // namespace

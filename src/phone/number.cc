@@ -2,6 +2,8 @@
 
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include <optional>
 #include <string>
@@ -36,51 +38,76 @@ bool HasDigit(std::string_view s) {
   return false;
 }
 
-// Rewrites the Unicode characters that phones, spreadsheets and French typography put in numbers
-// (no-break and thin spaces, dashes, full-width forms) as ASCII. Other non-ASCII characters are
-// kept as they are, to be refused later as invalid characters.
+// The ASCII counterpart of a non-ASCII punctuation mark libphonenumber reads as a separator or
+// a sign (its VALID_PUNCTUATION and PLUS_CHARS), or 0 when there is none.
+char FoldPunctuation(UChar32 c) {
+  switch (c) {
+    case 0xFF0B:  // full-width plus
+      return '+';
+    case 0xFF08:  // full-width parentheses and brackets
+    case 0xFF3B:
+    case '[':
+      return '(';
+    case 0xFF09:
+    case 0xFF3D:
+    case ']':
+      return ')';
+    case 0xFF0E:  // full-width full stop
+      return '.';
+    case 0xFF0F:  // full-width solidus, division slash
+    case 0x2215:
+      return '/';
+    case 0x2212:  // minus sign
+    case 0x30FC:  // katakana long sound mark, used as a dash in Japanese numbers
+    case 0x2053:  // swung dash, tildes: Japanese and Chinese separators
+    case 0x223C:
+    case 0xFF5E:
+    case '~':
+      return '-';
+    default:
+      return 0;
+  }
+}
+
+// Rewrites numbers as people type or paste them in any script: decimal digits of every script
+// (Arabic-Indic, Persian, Devanagari, full-width...) become ASCII digits, Unicode spaces become a
+// space, dashes a '-', invisible formatting marks (the bidi marks that come with Arabic text, soft
+// hyphens, zero-width spaces) disappear, and the other separators libphonenumber accepts become
+// their ASCII forms. Anything else is kept as it is, to be refused later as an invalid character.
 std::string FoldToAscii(std::string_view in) {
-  struct Fold {
-    std::string_view from;
-    char to;
-  };
-  static constexpr Fold kFolds[] = {
-      {"\u00A0", ' '}, {"\u2007", ' '}, {"\u2009", ' '}, {"\u202F", ' '}, {"\u3000", ' '},
-      {"\u2010", '-'}, {"\u2011", '-'}, {"\u2012", '-'}, {"\u2013", '-'}, {"\u2014", '-'},
-      {"\u2015", '-'}, {"\u2212", '-'}, {"\uFF0D", '-'}, {"\uFF0B", '+'}, {"\uFF08", '('},
-      {"\uFF09", ')'}, {"\uFF0E", '.'}, {"\uFF0F", '/'},
-  };
-  static constexpr std::string_view kFullWidthZero = "\uFF10";  // EF BC 90 .. EF BC 99
   std::string out;
   out.reserve(in.size());
-  size_t i = 0;
-  while (i < in.size()) {
-    const std::string_view rest = in.substr(i);
-    if (static_cast<unsigned char>(rest[0]) < 0x80) {
-      out.push_back(rest[0]);
-      ++i;
+  const auto length = static_cast<int32_t>(in.size());
+  int32_t i = 0;
+  while (i < length) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(in.data(), i, length, c);
+    if (c >= 0 && c < 0x80 && c != '~' && c != '[' && c != ']') {
+      out.push_back(static_cast<char>(c));
       continue;
     }
-    if (rest.size() >= 3 && rest.substr(0, 2) == kFullWidthZero.substr(0, 2) &&
-        static_cast<unsigned char>(rest[2]) >= 0x90 &&
-        static_cast<unsigned char>(rest[2]) <= 0x99) {
-      out.push_back(static_cast<char>('0' + (static_cast<unsigned char>(rest[2]) - 0x90)));
-      i += 3;
-      continue;
-    }
-    bool folded = false;
-    for (const Fold& f : kFolds) {
-      if (rest.substr(0, f.from.size()) == f.from) {
-        out.push_back(f.to);
-        i += f.from.size();
-        folded = true;
-        break;
+    if (c >= 0) {
+      const int8_t type = u_charType(c);
+      if (type == U_DECIMAL_DIGIT_NUMBER) {
+        out.push_back(static_cast<char>('0' + u_charDigitValue(c)));
+        continue;
+      }
+      if (type == U_SPACE_SEPARATOR) {
+        out.push_back(' ');
+        continue;
+      }
+      if (type == U_DASH_PUNCTUATION) {
+        out.push_back('-');
+        continue;
+      }
+      if (type == U_FORMAT_CHAR) continue;
+      if (char ascii = FoldPunctuation(c); ascii != 0) {
+        out.push_back(ascii);
+        continue;
       }
     }
-    if (!folded) {
-      out.push_back(rest[0]);
-      ++i;
-    }
+    out.append(in.substr(static_cast<size_t>(start), static_cast<size_t>(i - start)));
   }
   return out;
 }
@@ -239,8 +266,10 @@ ParsedNumber Describe(PhoneNumber number, std::string_view extension) {
 }  // namespace
 
 ParseOutcome Parse(std::string_view input, std::string_view region) {
-  if (input.size() > kMaxInputBytes) return ParseOutcome::Failure(ParseError::kTooLong);
+  // Digits of other scripts take up to 4 bytes each: the limit applies once they are folded.
+  if (input.size() > 4 * kMaxInputBytes) return ParseOutcome::Failure(ParseError::kTooLong);
   const std::string folded = FoldToAscii(input);
+  if (folded.size() > kMaxInputBytes) return ParseOutcome::Failure(ParseError::kTooLong);
   const std::string_view text = Trim(folded);
   if (text.empty()) return ParseOutcome::Failure(ParseError::kEmpty);
 

@@ -75,8 +75,10 @@ class ParseOutcome {
 // without it ("+33 4 25 55 51 23-12345").
 //
 // Letters anywhere else are refused, so "1-800-FLOWERS" is kInvalidCharacters rather than
-// silently dialled as 1-800-356-9377. Non-breaking and thin spaces, Unicode dashes and full-width
-// digits are accepted as their ASCII counterparts.
+// silently dialled as 1-800-356-9377. Numbers are read as people type them in any script: the
+// decimal digits of every script (Arabic-Indic "٠٦", Persian "۰۶", Devanagari, full-width...),
+// every Unicode space and dash, the other separators libphonenumber accepts (brackets, tildes,
+// full-width forms) and invisible marks (bidi marks, soft hyphens) count as their ASCII forms.
 //
 // Returns a ParsedNumber only for a number libphonenumber holds valid. Thread-safe.
 ParseOutcome Parse(std::string_view input, std::string_view region);

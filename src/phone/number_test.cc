@@ -91,6 +91,34 @@ TEST(ParseTest, UnicodeSpacesAndDashesAreAccepted) {
   EXPECT_EQ(ParseOk("\uFF10\uFF16 12 34 56 78", "FR").e164, "+33612345678");
 }
 
+TEST(ParseTest, DigitsOfEveryScriptAndTheSeparatorsPeopleUseAreRead) {
+  // Arabic-Indic digits, as an Egyptian or Saudi phone types them, with the bidi marks that come
+  // with right-to-left text.
+  EXPECT_EQ(ParseOk("\u200F+\u0663\u0663 \u0664 \u0662\u0665 \u0665\u0665 \u0665\u0661 "
+                    "\u0662\u0663\u200F",
+                    "FR")
+                .e164,
+            "+33425555123");
+  // Persian (extended Arabic-Indic) and Devanagari digits.
+  EXPECT_EQ(ParseOk("\u06F0\u06F6\u06F1\u06F2\u06F3\u06F4\u06F5\u06F6\u06F7\u06F8", "FR").e164,
+            "+33612345678");
+  EXPECT_EQ(ParseOk("\u0966\u096C \u0967\u0968 \u0969\u096A \u096B\u096C \u096D\u096E", "FR").e164,
+            "+33612345678");
+  // Full-width everything, as a Japanese input method writes it.
+  EXPECT_EQ(ParseOk("\uFF0B\uFF13\uFF13\u3000\uFF16\uFF10\uFF11\uFF12\uFF13\uFF14\uFF15"
+                    "\uFF16\uFF17",
+                    "FR")
+                .e164,
+            "+33601234567");
+  // Separators libphonenumber accepts: tildes, katakana dash, brackets, soft hyphens.
+  EXPECT_EQ(ParseOk("06\uFF5E12\u301C34-56-78", "FR").e164, "+33612345678");
+  EXPECT_EQ(ParseOk("06\u30FC12\u30FC34\u30FC56\u30FC78", "FR").e164, "+33612345678");
+  EXPECT_EQ(ParseOk("[201] 555~0123", "US").e164, "+12015550123");
+  EXPECT_EQ(ParseOk("06\u00AD12\u00AD34\u00AD56\u00AD78", "FR").e164, "+33612345678");
+  // Letters of other scripts are still letters.
+  EXPECT_EQ(ErrorOf("06 12 34 56 \u0627\u0628", "FR"), "invalid_characters");
+}
+
 TEST(ParseTest, Types) {
   EXPECT_EQ(ParseOk("06 12 34 56 78", "FR").type, NumberType::kMobile);
   EXPECT_EQ(ParseOk("07 81 23 45 67", "FR").type, NumberType::kMobile);

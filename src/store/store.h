@@ -90,6 +90,8 @@ class SessionStore {
   virtual Status SetAssurance(std::string_view id_hash, std::string_view amr,
                               int64_t second_factor_at, std::string_view second_step,
                               int64_t now) = 0;
+  // Retention: deletes the sessions expired at `now`. Returns how many.
+  virtual Result<int64_t> DeleteExpired(int64_t now) = 0;
 };
 
 // What sign-in's second step keeps: the tenants' rules, remembered browsers, failure counters and
@@ -157,6 +159,9 @@ class CallAttemptStore {
   // Live attempts of everyone created before `created_before`, oldest first, at most `limit`.
   virtual Result<std::vector<CallAttempt>> ListLiveCreatedBefore(int64_t created_before,
                                                                  int limit) = 0;
+  // Retention: deletes the attempts created before `before` (calls last minutes). Returns how
+  // many.
+  virtual Result<int64_t> DeleteCreatedBefore(int64_t before) = 0;
 };
 
 class CodeChallengeStore {
@@ -169,6 +174,8 @@ class CodeChallengeStore {
   virtual Status Update(const CodeChallenge& c) = 0;
   // Like CallAttemptStore::UpdateAndCreateMethod (replacement and default rules included).
   virtual Result<int64_t> UpdateAndCreateMethod(const CodeChallenge& c, const Method& m) = 0;
+  // Retention: deletes the challenges that expired before `before`. Returns how many.
+  virtual Result<int64_t> DeleteExpiredBefore(int64_t before) = 0;
 };
 
 class AppEnrolmentStore {
@@ -181,6 +188,8 @@ class AppEnrolmentStore {
   virtual Status Update(const AppEnrolment& e) = 0;
   // Like CallAttemptStore::UpdateAndCreateMethod (without replacement).
   virtual Result<int64_t> UpdateAndCreateMethod(const AppEnrolment& e, const Method& m) = 0;
+  // Retention: deletes the enrolments that expired before `before`. Returns how many.
+  virtual Result<int64_t> DeleteExpiredBefore(int64_t before) = 0;
 };
 
 class PushStore {
@@ -199,6 +208,9 @@ class PushStore {
   virtual Status UpdateChallenge(const PushChallenge& c) = 0;
   // Pending challenges of a method not expired at `now`, oldest first.
   virtual Result<std::vector<PushChallenge>> ListPending(int64_t method_id, int64_t now) = 0;
+  // Retention: deletes the challenges and enrolment links that expired before `before`. Returns
+  // how many.
+  virtual Result<int64_t> DeleteExpiredBefore(int64_t before) = 0;
 };
 
 class QuestionStore {
@@ -266,6 +278,11 @@ class AuditLog {
   virtual Status Append(const AuditEntry& e) = 0;
   // Newest first.
   virtual Result<std::vector<AuditEntry>> ListForTenant(int64_t tenant_id, int limit) = 0;
+  // Those recorded in [since, until), newest first, at most `limit`.
+  virtual Result<std::vector<AuditEntry>> ListForTenantBetween(int64_t tenant_id, int64_t since,
+                                                               int64_t until, int limit) = 0;
+  // Retention: deletes the entries recorded before `before`. Returns how many.
+  virtual Result<int64_t> DeleteBefore(int64_t before) = 0;
 };
 
 class RateLimitStore {
@@ -284,6 +301,9 @@ class RateLimitStore {
   // The count in the current window without counting.
   virtual Result<int64_t> Peek(std::string_view key, int64_t now, int64_t window_millis) = 0;
   virtual Status Reset(std::string_view key) = 0;
+  // Retention: deletes the counters whose window started before `before`. Windows are not
+  // stored, so `before` must lie a whole longest window in the past. Returns how many.
+  virtual Result<int64_t> DeleteWindowsStartedBefore(int64_t before) = 0;
 };
 
 // The whole store. Owns its connections.

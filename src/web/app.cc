@@ -8,6 +8,7 @@
 #include "http/url.h"
 #include "i18n/catalog.h"
 #include "web/context.h"
+#include "web/cookie_security.h"
 #include "web/pages.h"
 
 namespace secinfo::web {
@@ -62,7 +63,7 @@ bool ChangesSecurityInfo(const http::Request& req) {
 
 class App {
  public:
-  explicit App(WebDeps deps) : deps_(std::move(deps)) {
+  explicit App(WebDeps deps) : deps_(std::move(deps)), cookie_security_(deps_.public_url) {
     Page("GET", "/", Home);
     Page("GET", "/sign-in", SignInForm);
     Page("POST", "/sign-in", SignInSubmit);
@@ -146,8 +147,10 @@ class App {
   }
 
   http::Response Handle(http::Request& req) {
-    http::Response r = router_.Dispatch(req);
+    http::Response r = cookie_security_.PrepareRequest(req) ? router_.Dispatch(req)
+                                                            : RepeatedCookiePage(deps_, req);
     AddSecurityHeaders(r);
+    cookie_security_.FinishResponse(r);
     return r;
   }
 
@@ -248,12 +251,11 @@ class App {
   static std::string SafeReturnPath(const std::string& referer) {
     size_t scheme = referer.find("://");
     size_t path = scheme == std::string::npos ? std::string::npos : referer.find('/', scheme + 3);
-    if (path == std::string::npos) return "/";
-    std::string p = referer.substr(path);
-    return p.starts_with("//") ? "/" : p;
+    return http::SafeReturnPath(path == std::string::npos ? "" : referer.substr(path));
   }
 
   WebDeps deps_;
+  CookieSecurity cookie_security_;
   http::Router router_;
 };
 

@@ -10,6 +10,9 @@
 
 namespace secinfo::web {
 
+// Every cookie of ours starts with kCookieNamePrefix: under https, CookieSecurity sends them as
+// "__Host-secinfo_..." while pages keep these names.
+inline constexpr char kCookieNamePrefix[] = "secinfo_";
 inline constexpr char kSessionCookie[] = "secinfo_session";
 inline constexpr char kPreSessionCookie[] = "secinfo_pre";
 inline constexpr char kLanguageCookie[] = "secinfo_lang";

@@ -5,12 +5,7 @@
 namespace secinfo::web {
 
 // Only a local path, never another site (open redirect).
-std::string SafeReturnTo(const std::string& v) {
-  if (v.empty() || v[0] != '/' || v.starts_with("//") || v.find('\\') != std::string::npos) {
-    return "/security-info";
-  }
-  return v;
-}
+std::string SafeReturnTo(const std::string& v) { return http::SafeReturnPath(v); }
 
 namespace {
 

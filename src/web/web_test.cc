@@ -57,6 +57,13 @@ class WebTest : public testing::Test {
                                &store_->sim_messages(), clock_, random_, std::string(32, 'k')});
   }
 
+  // The same application reached at another public URL (e.g. https).
+  void UsePublicUrl(const std::string& url) {
+    app_ =
+        BuildWebApp(WebDeps{*store_, *sessions_, *phones_, *codes_, *apps_, *push_, sim_.get(),
+                            &store_->sim_messages(), clock_, random_, std::string(32, 'k'), url});
+  }
+
   http::Response Get(const std::string& target, const std::string& lang = "en") {
     http::Request r;
     r.method = "GET";
@@ -65,6 +72,7 @@ class WebTest : public testing::Test {
     r.path = http::UrlDecode(target.substr(0, q), false);
     if (q != std::string::npos) r.query = http::ParseUrlEncoded(target.substr(q + 1));
     r.cookies = cookies_;
+    r.repeated_cookies = repeated_cookies_;
     r.headers["accept-language"] = lang;
     r.remote_ip = "192.0.2.10";
     return Remember(app_(r));
@@ -128,6 +136,7 @@ class WebTest : public testing::Test {
   std::unique_ptr<flows::PushApproval> push_;
   http::Handler app_;
   std::map<std::string, std::string> cookies_;
+  std::vector<std::string> repeated_cookies_;  // as the server reports a Cookie header's repeats
   int64_t tenant_id_ = 0;
   int64_t user_id_ = 0;
 };
@@ -214,6 +223,82 @@ TEST_F(WebTest, LanguageFollowsTheBrowserThenTheChoice) {
   EXPECT_NE(Get("/sign-in", "en-US").body.find("<html lang=\"en\">"), std::string::npos);
   Post("/language", {{"lang", "fr"}, {"return_to", "/sign-in"}});
   EXPECT_NE(Get("/sign-in", "en-US").body.find("<html lang=\"fr\">"), std::string::npos);
+}
+
+TEST_F(WebTest, SignInAndLanguageChangeNeverReturnToAnotherSite) {
+  // Browsers drop TAB, CR and LF from a Location, so "/<TAB>/evil.example" would be followed to
+  // "//evil.example"; a space or backslash is rewritten the same way by some of them.
+  const std::vector<std::string> off_site = {"/\t/evil.example", "/\n/evil.example",
+                                             "/ /evil.example",  "/\\evil.example",
+                                             "//evil.example",   "https://evil.example/"};
+  Get("/sign-in");
+  for (const std::string& target : off_site) {
+    EXPECT_EQ(Post("/language", {{"lang", "fr"}, {"return_to", target}}).GetHeader("Location"),
+              "/security-info")
+        << target;
+  }
+  EXPECT_EQ(
+      Post("/language", {{"lang", "en"}, {"return_to", "/sign-in?x=1"}}).GetHeader("Location"),
+      "/sign-in?x=1");
+  http::Response r = Post("/sign-in", {{"username", "ana@contoso.example"},
+                                       {"password", "correct horse"},
+                                       {"return_to", off_site.front()}});
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.GetHeader("Location"), "/security-info");
+  for (const std::string& target : off_site) {
+    EXPECT_EQ(Get("/sign-in?return_to=" + http::UrlEncode(target)).GetHeader("Location"),
+              "/security-info")
+        << target;
+  }
+}
+
+TEST_F(WebTest, UnderHttpsCookiesGetTheHostPrefixAndResponsesSendHsts) {
+  UsePublicUrl("https://id.contoso.example");
+  http::Response form = Get("/sign-in");
+  EXPECT_EQ(form.GetHeader("Strict-Transport-Security"), "max-age=63072000; includeSubDomains");
+  const std::string pre = cookies_["__Host-secinfo_pre"];
+  ASSERT_FALSE(pre.empty());
+  EXPECT_EQ(cookies_.count(kPreSessionCookie), 0u);
+  http::Response r = Post("/sign-in",
+                          {{"username", "ana@contoso.example"},
+                           {"password", "correct horse"},
+                           {"csrf", CsrfToken(std::string(32, 'k'), pre)}},
+                          /*with_csrf=*/false);
+  ASSERT_EQ(r.status, 303) << r.body;
+  std::string session_cookie;
+  for (const auto& [name, value] : r.headers) {
+    if (value.starts_with("__Host-secinfo_session=")) session_cookie = value;
+  }
+  EXPECT_NE(session_cookie.find("; Path=/"), std::string::npos) << session_cookie;
+  EXPECT_NE(session_cookie.find("; Secure"), std::string::npos) << session_cookie;
+  EXPECT_EQ(session_cookie.find("Domain"), std::string::npos) << session_cookie;
+  EXPECT_EQ(Get("/security-info").status, 200);
+  // A plain-named cookie, which a sibling subdomain could have planted, is not read.
+  const std::string token = cookies_["__Host-secinfo_session"];
+  cookies_ = {{kSessionCookie, token}};
+  EXPECT_EQ(Get("/security-info").status, 303);
+}
+
+TEST_F(WebTest, OverPlainHttpCookiesKeepTheirNamesAndNoHstsIsSent) {
+  http::Response form = Get("/sign-in");
+  EXPECT_EQ(form.GetHeader("Strict-Transport-Security"), "");
+  EXPECT_FALSE(cookies_[kPreSessionCookie].empty());
+}
+
+TEST_F(WebTest, OurCookieSentTwiceIsRefusedInThePersonsLanguage) {
+  SignIn();
+  repeated_cookies_ = {"_ga"};  // another application's cookie on the domain: not our business
+  EXPECT_EQ(Get("/security-info").status, 200);
+  repeated_cookies_ = {kSessionCookie};
+  http::Response r = Get("/security-info");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("sent the same secinfo cookie twice"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("Ana"), std::string::npos) << "the ambiguous session must not be used";
+  EXPECT_EQ(cookies_.count(kSessionCookie), 0u) << "our copy is deleted so signing in works again";
+  repeated_cookies_ = {kLanguageCookie};
+  r = Get("/sign-in", "fr");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("deux fois le même cookie"), std::string::npos) << r.body;
 }
 
 TEST_F(WebTest, InvalidNumberIsExplainedAndNothingIsCalled) {

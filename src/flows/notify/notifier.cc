@@ -53,6 +53,11 @@ class NotifyingAudit final : public store::AuditLog {
   Result<std::vector<store::AuditEntry>> ListForTenant(int64_t tenant_id, int limit) override {
     return inner_.ListForTenant(tenant_id, limit);
   }
+  Result<std::vector<store::AuditEntry>> ListForTenantBetween(int64_t tenant_id, int64_t since,
+                                                              int64_t until, int limit) override {
+    return inner_.ListForTenantBetween(tenant_id, since, until, limit);
+  }
+  Result<int64_t> DeleteBefore(int64_t before) override { return inner_.DeleteBefore(before); }
 
  private:
   store::AuditLog& inner_;

@@ -159,6 +159,16 @@ TEST_F(CodeRegistrationTest, SendsPerNumberAreLimitedPerHour) {
   EXPECT_EQ(store_->sim_messages().ListFor("sms", "+33612345678", 10)->size(), 5u);
 }
 
+TEST_F(CodeRegistrationTest, SendsPerAddressCountEveryLetterCaseAsOneMailbox) {
+  for (const char* typed : {"ana@example.org", "ANA@example.org", "Ana@Example.ORG",
+                            "aNa@EXAMPLE.org", "anA@example.org"}) {
+    clock_.AdvanceSeconds(30);
+    EXPECT_EQ(Email(typed).error, BeginError::kNone) << typed;
+  }
+  clock_.AdvanceSeconds(30);
+  EXPECT_EQ(Email("ANA@EXAMPLE.ORG").error, BeginError::kTooManyCalls);
+}
+
 TEST_F(CodeRegistrationTest, OnlyMobilesReceiveTexts) {
   EXPECT_EQ(Phone("04 25 55 51 23").error, BeginError::kCannotReceiveSms);  // fixed line
   EXPECT_EQ(Phone("06 12 34 56 78", "office").error, BeginError::kCannotReceiveSms);

@@ -7,18 +7,9 @@
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
 #include "crypto/password.h"
+#include "i18n/case_fold.h"
 
 namespace secinfo::flows {
-namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-}  // namespace
 
 std::string Sessions::TokenHash(std::string_view token) {
   return crypto::HexEncode(crypto::Sha256(token));
@@ -27,7 +18,8 @@ std::string Sessions::TokenHash(std::string_view token) {
 SignInResult Sessions::SignIn(std::string_view username_in, std::string_view password,
                               std::string_view client_ip, std::string_view user_agent,
                               std::string_view remember_token) {
-  const std::string username = Lower(username_in);
+  // User names in any letter case, of any script, name the same account.
+  const std::string username = i18n::CaseFold(username_in);
   const int64_t now = clock_.NowMillis();
   const std::string account_key = "signin:account:" + username;
   const std::string ip_key = "signin:ip:" + std::string(client_ip);

@@ -1,3 +1,5 @@
+#include <limits>
+
 #include "store/sql/stores.h"
 
 namespace secinfo::store::sql {
@@ -8,7 +10,8 @@ constexpr char kInsertEntry[] =
     " VALUES (:at, :tenant_id, :user_id, :actor, :ip, :action, :method, :result, :detail)";
 constexpr char kListForTenant[] =
     "SELECT id, at, tenant_id, user_id, actor, ip, action, method, result, detail FROM audit_log"
-    " WHERE tenant_id = :tenant_id ORDER BY at DESC, id DESC LIMIT :limit";
+    " WHERE tenant_id = :tenant_id AND at >= :since AND at < :until"
+    " ORDER BY at DESC, id DESC LIMIT :limit";
 
 }  // namespace
 
@@ -32,6 +35,12 @@ Status SqlAuditLog::Append(const AuditEntry& e) {
 }
 
 Result<std::vector<AuditEntry>> SqlAuditLog::ListForTenant(int64_t tenant_id, int limit) {
+  return ListForTenantBetween(tenant_id, std::numeric_limits<int64_t>::min(),
+                              std::numeric_limits<int64_t>::max(), limit);
+}
+
+Result<std::vector<AuditEntry>> SqlAuditLog::ListForTenantBetween(int64_t tenant_id, int64_t since,
+                                                                  int64_t until, int limit) {
   using Entries = std::vector<AuditEntry>;
   return db_.Read("list audit entries", [&](soci::session& session) -> Result<Entries> {
     std::vector<AuditEntry> out;
@@ -50,6 +59,8 @@ Result<std::vector<AuditEntry>> SqlAuditLog::ListForTenant(int64_t tenant_id, in
         .Into(e.result)
         .Into(e.detail)
         .Use(tenant_id)
+        .Use(since)
+        .Use(until)
         .Use(limit);
     for (bool row = q.Run(); row; row = q.Next()) {
       e.tenant_id = entry_tenant.get();

@@ -8,6 +8,8 @@
 #include <system_error>
 #include <utility>
 
+#include "core/private_files.h"
+
 namespace secinfo::store::sql {
 namespace {
 
@@ -58,7 +60,8 @@ Status FromSqliteCode(std::string_view what, int code, const std::string& messag
   }
 }
 
-// Creates the parent directory of a SQLite file and returns SOCI's connection string for it.
+// Creates a SQLite file and its folder, private to this account, and returns SOCI's connection
+// string for it.
 Result<std::string> SqliteConnectString(const std::string& path) {
   if (path.empty() || path == ":memory:") {
     return Status::InvalidArgument(
@@ -67,15 +70,11 @@ Result<std::string> SqliteConnectString(const std::string& path) {
   if (path.find('"') != std::string::npos) {
     return Status::InvalidArgument("sqlite3 path must not contain '\"': " + path);
   }
+  // The database holds password hashes and sessions: its folder 0700, the file 0600, and SQLite
+  // gives -wal and -shm the mode of the file.
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
-    if (ec) {
-      return Status::Unavailable("cannot create directory " + parent.string() + ": " +
-                                 ec.message());
-    }
-  }
+  if (!parent.empty()) SECINFO_RETURN_IF_ERROR(CreatePrivateDirectories(parent.string()));
+  SECINFO_RETURN_IF_ERROR(CreatePrivateFile(path));
   return "db=\"" + path + "\"";
 }
 

@@ -70,6 +70,7 @@ class SqlSessionStore final : public SessionStore {
   Result<int64_t> DeleteOthers(int64_t user_id, std::string_view keep_hash) override;
   Status SetAssurance(std::string_view id_hash, std::string_view amr, int64_t second_factor_at,
                       std::string_view second_step, int64_t now) override;
+  Result<int64_t> DeleteExpired(int64_t now) override;
 
  private:
   Db& db_;
@@ -87,6 +88,7 @@ class SqlCallAttemptStore final : public CallAttemptStore {
   Result<std::vector<CallAttempt>> ListLiveForUser(int64_t user_id) override;
   Result<std::vector<CallAttempt>> ListLiveCreatedBefore(int64_t created_before,
                                                          int limit) override;
+  Result<int64_t> DeleteCreatedBefore(int64_t before) override;
 
  private:
   Db& db_;
@@ -99,6 +101,7 @@ class SqlCodeChallengeStore final : public CodeChallengeStore {
   Result<CodeChallenge> Get(std::string_view id) override;
   Status Update(const CodeChallenge& c) override;
   Result<int64_t> UpdateAndCreateMethod(const CodeChallenge& c, const Method& m) override;
+  Result<int64_t> DeleteExpiredBefore(int64_t before) override;
 
  private:
   Db& db_;
@@ -111,6 +114,7 @@ class SqlAppEnrolmentStore final : public AppEnrolmentStore {
   Result<AppEnrolment> Get(std::string_view id) override;
   Status Update(const AppEnrolment& e) override;
   Result<int64_t> UpdateAndCreateMethod(const AppEnrolment& e, const Method& m) override;
+  Result<int64_t> DeleteExpiredBefore(int64_t before) override;
 
  private:
   Db& db_;
@@ -154,6 +158,7 @@ class SqlPushStore final : public PushStore {
   Result<PushChallenge> GetChallenge(std::string_view id) override;
   Status UpdateChallenge(const PushChallenge& c) override;
   Result<std::vector<PushChallenge>> ListPending(int64_t method_id, int64_t now) override;
+  Result<int64_t> DeleteExpiredBefore(int64_t before) override;
 
  private:
   Db& db_;
@@ -189,6 +194,9 @@ class SqlAuditLog final : public AuditLog {
   explicit SqlAuditLog(Db& db) : db_(db) {}
   Status Append(const AuditEntry& e) override;
   Result<std::vector<AuditEntry>> ListForTenant(int64_t tenant_id, int limit) override;
+  Result<std::vector<AuditEntry>> ListForTenantBetween(int64_t tenant_id, int64_t since,
+                                                       int64_t until, int limit) override;
+  Result<int64_t> DeleteBefore(int64_t before) override;
 
  private:
   Db& db_;
@@ -203,6 +211,7 @@ class SqlRateLimitStore final : public RateLimitStore {
   Status Release(std::string_view key, int64_t now, int64_t window_millis) override;
   Result<int64_t> Peek(std::string_view key, int64_t now, int64_t window_millis) override;
   Status Reset(std::string_view key) override;
+  Result<int64_t> DeleteWindowsStartedBefore(int64_t before) override;
 
  private:
   Db& db_;

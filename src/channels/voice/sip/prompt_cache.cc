@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/private_files.h"
 #include "core/run_tool.h"
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
@@ -91,12 +92,12 @@ Result<std::unique_ptr<PromptCache>> PromptCache::Create(const std::string& dir,
   if (dir.empty()) {
     return Status::InvalidArgument("setting 'voice.sip.prompt_cache_dir' must not be empty");
   }
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir)) {
+  // Private like the rest of the data folder, which this may be the first to create.
+  Status made = CreatePrivateDirectories(dir);
+  if (!made.ok() || !fs::is_directory(dir)) {
     return Status::InvalidArgument(
         "setting 'voice.sip.prompt_cache_dir': cannot create directory '" + dir +
-        "': " + (ec ? ec.message() : "not a directory"));
+        "': " + (made.ok() ? "not a directory" : made.message()));
   }
   // Written files are what matters: a directory that exists but refuses files fails here, not at
   // the first call.

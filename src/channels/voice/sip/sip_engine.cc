@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "channels/voice/sip/call_outcome.h"
+#include "channels/voice/sip/rtp_source.h"
 
 namespace secinfo::channels::sip {
 namespace {
@@ -65,6 +66,8 @@ struct Call {
   bool answered = false;
   int remote_telev_pt = -1;
   DtmfReceiver dtmf;
+  RtpSourceFilter rtp_source;
+  bool stray_rtp_logged = false;  // one log line per call, however many packets are dropped
 
   // Playback.
   Phase phase = Phase::kPrompt;
@@ -577,9 +580,21 @@ void SipEngine::Impl::SendPacket(Call* c) {
   c->timestamp += kSamplesPerPacket;
 }
 
-void SipEngine::Impl::OnRtp(const struct sa*, const struct rtp_header* hdr, struct mbuf* mb,
+void SipEngine::Impl::OnRtp(const struct sa* src, const struct rtp_header* hdr, struct mbuf* mb,
                             void* arg) {
   auto* c = static_cast<Call*>(arg);
+  const bool from_peer = sa_isset(&c->remote, SA_ALL) && sa_cmp(src, &c->remote, SA_ALL);
+  if (RtpSourceFilter::Verdict v = c->rtp_source.Check(from_peer, hdr->ssrc);
+      v != RtpSourceFilter::Verdict::kAccept) {
+    if (!c->stray_rtp_logged) {
+      char from[64] = "?";
+      (void)re_snprintf(from, sizeof(from), "%J", src);
+      spdlog::warn("sip: call {}: dropping RTP from {} (ssrc {:08x}): {}; further drops not logged",
+                   c->reference, from, hdr->ssrc, VerdictName(v));
+      c->stray_rtp_logged = true;
+    }
+    return;
+  }
   if (!c->answered) return;
   if (hdr->pt != kTelevPt && hdr->pt != c->remote_telev_pt) return;
   std::optional<char> digit = c->dtmf.OnPacket(hdr->ts, mbuf_buf(mb), mbuf_get_left(mb));

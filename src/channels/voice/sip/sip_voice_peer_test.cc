@@ -1,7 +1,10 @@
 // SipVoice against real peers on loopback: kamailio as the carrier, baresip processes as phones
 // (harness: tests/peers/). Each case checks what the person on the phone, or the flow waiting
 // for the call, would notice. ctest label "peers".
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -451,6 +454,72 @@ TEST_F(SipVoicePeers, CallsEndAtTheSafetyLimit) {
       << Story(log.Of("forever"));
   EXPECT_EQ(Story(log.Of("forever")), "ringing failed(ended by secinfo after 1 s (safety limit))");
   EXPECT_TRUE(manual_->WaitForCalls(kManual, 0, In(seconds(5))).ok());
+}
+
+// Sends RFC 4733 "end of key" packets for `key` from a UDP socket of its own (another port than
+// the phone's media) to every port of [first, last] on loopback: a stranger who can reach our
+// RTP ports and guesses the payload type.
+void SprayTelephoneEvents(char key, uint16_t first, uint16_t last, uint32_t ssrc) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(fd, 0);
+  const uint8_t event = key == '#' ? 11 : key == '*' ? 10 : static_cast<uint8_t>(key - '0');
+  for (uint16_t round = 0; round < 20; ++round) {
+    const uint32_t ts = 8000u * (round + 1);
+    const uint8_t packet[] = {0x80,
+                              0x80 | 101,
+                              0,
+                              static_cast<uint8_t>(round),
+                              static_cast<uint8_t>(ts >> 24),
+                              static_cast<uint8_t>(ts >> 16),
+                              static_cast<uint8_t>(ts >> 8),
+                              static_cast<uint8_t>(ts),
+                              static_cast<uint8_t>(ssrc >> 24),
+                              static_cast<uint8_t>(ssrc >> 16),
+                              static_cast<uint8_t>(ssrc >> 8),
+                              static_cast<uint8_t>(ssrc),
+                              event,
+                              0x80 | 10,
+                              0x03,
+                              0x20};
+    for (uint32_t port = first; port <= last; ++port) {
+      sockaddr_in to{};
+      to.sin_family = AF_INET;
+      to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      to.sin_port = htons(static_cast<uint16_t>(port));
+      (void)::sendto(fd, packet, sizeof(packet), 0, reinterpret_cast<sockaddr*>(&to), sizeof(to));
+    }
+  }
+  ::close(fd);
+}
+
+TEST_F(SipVoicePeers, KeysFromAnotherRtpSenderAreNotHeard) {
+  // A provider of its own, whose few RTP ports the stray sender can all reach.
+  auto ports = peers::PickFreePort(8);
+  ASSERT_TRUE(ports.ok()) << ports.status().ToString();
+  SipVoiceOptions options;
+  options.rtp_port_min = *ports;
+  options.rtp_port_max = static_cast<uint16_t>(*ports + 7);
+  auto voice = SipVoice::Create(VoiceConfig("udp", kAuthUser, password_), clock_, options);
+  ASSERT_TRUE(voice.ok()) << voice.status().ToString();
+  EventLog log;
+  (*voice)->SetEventSink(&log);
+  ASSERT_TRUE((*voice)->PlaceCall(Call("stray", kMain)).ok());
+  ASSERT_TRUE(log.WaitFor("stray", CallEventKind::kAnswered, In(seconds(10))))
+      << Story(log.Of("stray"));
+  for (char key : {'#', '0'}) {
+    SprayTelephoneEvents(key, options.rtp_port_min, options.rtp_port_max, 0x5eed0000u + key);
+  }
+  // Absence can only be shown by waiting: two seconds is far longer than loopback delivery.
+  EXPECT_FALSE(log.WaitFor("stray", CallEventKind::kDigit, In(seconds(2)), '#'))
+      << Story(log.Of("stray"));
+  EXPECT_EQ(Story(log.Of("stray")), "ringing answered");
+  // The phone itself is still heard.
+  ASSERT_TRUE(main_->Press(kMain, "#").ok());
+  EXPECT_TRUE(log.WaitFor("stray", CallEventKind::kDigit, In(seconds(10)), '#'))
+      << Story(log.Of("stray"));
+  EXPECT_EQ(FlowOutcome(log.Of("stray")), "confirmed");
+  ASSERT_TRUE((*voice)->HangUp("stray").ok());
+  EXPECT_TRUE(main_->WaitForCalls(kMain, 0, In(seconds(5))).ok());
 }
 
 TEST_F(SipVoicePeers, TwentyConcurrentCallsAreEachConfirmed) {

@@ -1,0 +1,159 @@
+#include "flows/retention.h"
+
+#include <gtest/gtest.h>
+
+#include "flows/test_store.h"
+
+namespace secinfo::flows {
+namespace {
+
+constexpr int64_t kHour = 3'600'000;
+constexpr int64_t kDay = 24 * kHour;
+
+// One record of each kind that retention handles, expired (or recorded) at `at`, named `id`.
+class RetentionTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = testing_support::OpenTestStore("retention");
+    tenant_id_ = *store_->tenants().Create({0, "Contoso", "contoso.example", "fr", "FR"});
+    store::User u;
+    u.tenant_id = tenant_id_;
+    u.username = "ana@contoso.example";
+    u.password_hash = "$argon2id$unused";
+    user_id_ = *store_->users().Create(u);
+    store::Method app;
+    app.user_id = user_id_;
+    app.kind = "authenticator";
+    app.name = "Pixel";
+    app.secret = "sealed";
+    method_id_ = *store_->methods().Create(app);
+  }
+
+  void Records(const std::string& id, int64_t at) {
+    ASSERT_TRUE(
+        store_->sessions().Create({id, user_id_, tenant_id_, at - kHour, at - kHour, at}).ok());
+    store::CallAttempt call;
+    call.id = id;
+    call.tenant_id = tenant_id_;
+    call.user_id = user_id_;
+    call.purpose = "register";
+    call.phone_e164 = "+33612345678";
+    call.state = "confirmed";
+    call.created_at = call.updated_at = call.ended_at = at;
+    ASSERT_TRUE(store_->call_attempts().Create(call).ok());
+    store::CodeChallenge code;
+    code.id = id;
+    code.tenant_id = tenant_id_;
+    code.user_id = user_id_;
+    code.purpose = "register";
+    code.channel = "sms";
+    code.destination = "+33612345678";
+    code.method_kind = "phone";
+    code.state = "pending";
+    code.created_at = code.updated_at = at - 180'000;
+    code.expires_at = at;
+    ASSERT_TRUE(store_->code_challenges().Create(code).ok());
+    store::AppEnrolment enrolment;
+    enrolment.id = id;
+    enrolment.tenant_id = tenant_id_;
+    enrolment.user_id = user_id_;
+    enrolment.name = "Pixel";
+    enrolment.secret = "sealed";
+    enrolment.state = "pending";
+    enrolment.created_at = at - 600'000;
+    enrolment.expires_at = at;
+    ASSERT_TRUE(store_->app_enrolments().Create(enrolment).ok());
+    store::PushChallenge push;
+    push.id = id;
+    push.tenant_id = tenant_id_;
+    push.user_id = user_id_;
+    push.method_id = method_id_;
+    push.number = 42;
+    push.purpose = "test";
+    push.state = "pending";
+    push.created_at = at - 120'000;
+    push.expires_at = at;
+    ASSERT_TRUE(store_->push().CreateChallenge(push).ok());
+    ASSERT_TRUE(store_->push()
+                    .CreateEnrolToken({id, tenant_id_, user_id_, method_id_, at - 600'000, at})
+                    .ok());
+    ASSERT_TRUE(store_->rate_limits().Hit("sign_in:" + id, at, kHour).ok());
+    store::AuditEntry entry;
+    entry.at = at;
+    entry.tenant_id = tenant_id_;
+    entry.actor = "ana@contoso.example";
+    entry.action = "sign_in";
+    entry.result = "success";
+    entry.detail = id;
+    ASSERT_TRUE(store_->audit().Append(entry).ok());
+  }
+
+  // Which of the records `id` made at `at` are still there, as "session call code app push link
+  // counter audit" with a '-' for each one gone. Reading the link uses it: call once per record.
+  std::string Left(const std::string& id, int64_t at) {
+    std::string out;
+    auto mark = [&out](bool present, const char* name) {
+      out += std::string(out.empty() ? "" : " ") + (present ? name : "-");
+    };
+    // Sessions are read as of their creation, so that an expired one still counts as present.
+    mark(store_->sessions().Get(id, 0).ok(), "session");
+    mark(store_->call_attempts().Get(id).ok(), "call");
+    mark(store_->code_challenges().Get(id).ok(), "code");
+    mark(store_->app_enrolments().Get(id).ok(), "app");
+    mark(store_->push().GetChallenge(id).ok(), "push");
+    mark(store_->push().UseEnrolToken(id, 0).ok(), "link");
+    mark(*store_->rate_limits().Peek("sign_in:" + id, at, kHour) > 0, "counter");
+    bool audited = false;
+    Result<std::vector<store::AuditEntry>> entries =
+        store_->audit().ListForTenant(tenant_id_, 1000);
+    for (const auto& e : *entries) {
+      audited = audited || e.detail == id;
+    }
+    mark(audited, "audit");
+    return out;
+  }
+
+  FakeClock clock_;
+  std::unique_ptr<store::Store> store_;
+  int64_t tenant_id_ = 0;
+  int64_t user_id_ = 0;
+  int64_t method_id_ = 0;
+};
+
+TEST_F(RetentionTest, PurgeDeletesWhatIsPastExpiryAndGraceAndAuditPastRetention) {
+  clock_.AdvanceSeconds(400LL * 24 * 3600);
+  const int64_t now = clock_.NowMillis();
+  Records("year-old", now - 366 * kDay);
+  Records("two-days-old", now - 2 * kDay);
+  Records("expired-an-hour-ago", now - kHour);
+  Records("live", now + kHour);
+
+  RetentionOptions options;  // 365 days of audit, a day of grace
+  Result<PurgeCounts> n = Purge(*store_, clock_, options);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+
+  EXPECT_EQ(Left("year-old", now - 366 * kDay), "- - - - - - - -");
+  EXPECT_EQ(Left("two-days-old", now - 2 * kDay), "- - - - - - - audit");
+  // Within the grace day, challenges stay for the page that still shows them; the session is over.
+  EXPECT_EQ(Left("expired-an-hour-ago", now - kHour), "- call code app push link counter audit");
+  EXPECT_EQ(Left("live", now + kHour), "session call code app push link counter audit");
+  EXPECT_EQ(n->sessions, 3);
+  EXPECT_EQ(n->call_attempts, 2);
+  EXPECT_EQ(n->code_challenges, 2);
+  EXPECT_EQ(n->app_enrolments, 2);
+  EXPECT_EQ(n->push, 4);
+  EXPECT_EQ(n->rate_limits, 2);
+  EXPECT_EQ(n->audit_entries, 1);
+
+  // Retention is the operator's: with one day, the two-day-old entry goes too, nothing else.
+  options.audit_retention_millis = 1 * kDay;
+  Result<PurgeCounts> again = Purge(*store_, clock_, options);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->audit_entries, 1);
+  EXPECT_EQ(again->sessions + again->call_attempts + again->code_challenges +
+                again->app_enrolments + again->push + again->rate_limits,
+            0);
+}
+
+}  // namespace
+}  // namespace secinfo::flows
