@@ -9,9 +9,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import {
+  accepts,
   Server,
   checkA11y,
   checkEveryPage,
@@ -50,16 +50,6 @@ let browser;
 let a11y;
 let page;
 let phonePage;
-
-function accepts(port) {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}
 
 /** The mails in the Maildir, oldest first: { to, subject, text } (headers and text/plain decoded). */
 function mails() {

@@ -6,7 +6,6 @@
 // output/sign_in_sip/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -25,7 +24,7 @@ import {
   submitPhoneWizard,
   waitForCallStatus,
 } from './lib/harness.mjs';
-import { BaresipCtrl, startSipPeers } from './lib/sip_peers.mjs';
+import { BaresipCtrl, promptFile, startSipPeers } from './lib/sip_peers.mjs';
 import { VERIFICATION_PATH, setSignIn, signOut, submitPassword, waitForPath, waitForText } from './lib/sign_in_steps.mjs';
 
 const NAME = 'sign_in_sip';
@@ -39,12 +38,6 @@ let server;
 let browser;
 let a11y;
 let page;
-
-/** The file the SIP provider caches a spoken prompt in (src/channels/voice/sip/prompt_cache.cc). */
-function promptFile(locale, text) {
-  const key = crypto.createHash('sha256').update(`secinfo-prompt-v1|8000|ulaw|${locale}\0${text}`, 'utf8').digest('hex');
-  return path.join(dir, 'prompts', `${key}.ul`);
-}
 
 function frenchSignInPrompt() {
   const catalog = JSON.parse(fs.readFileSync(path.join(REPO_DIR, 'src', 'i18n', 'fr', 'sign_in.json'), 'utf8'));
@@ -129,7 +122,7 @@ test('at her next sign-in, secinfo calls her over SIP with the sign-in prompt; t
   await checkA11y(page, 'verify: answered over SIP (fr)');
   await screenshot(page, NAME, 'fr-answered');
   // What the phone hears is the French sign-in prompt, not the registration one.
-  const prompt = promptFile('fr', frenchSignInPrompt());
+  const prompt = promptFile(path.join(dir, 'prompts'), 'fr', frenchSignInPrompt());
   assert.ok(fs.existsSync(prompt), `the French sign-in prompt was spoken: ${prompt} (cache: ${fs.readdirSync(path.dirname(prompt)).join(' ')})`);
 
   const pressed = Date.now();

@@ -9,7 +9,6 @@
 // output/sip/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -29,7 +28,7 @@ import {
   stopProcess,
   waitForCallStatus,
 } from './lib/harness.mjs';
-import { BaresipCtrl, startSipPeers } from './lib/sip_peers.mjs';
+import { BaresipCtrl, promptFile, startSipPeers } from './lib/sip_peers.mjs';
 
 const NAME = 'sip';
 
@@ -116,12 +115,6 @@ function matchShare(heardSamples, said, tolerance = 8, maxShiftFrames = 25) {
     best = Math.max(best, same);
   }
   return heardSamples.length ? best / heardSamples.length : 0;
-}
-
-/** The file the SIP provider caches a spoken prompt in (src/channels/voice/sip/prompt_cache.cc). */
-function promptFile(locale, text) {
-  const key = crypto.createHash('sha256').update(`secinfo-prompt-v1|8000|ulaw|${locale}\0${text}`, 'utf8').digest('hex');
-  return path.join(dir, 'prompts', `${key}.ul`);
 }
 
 /** The registration prompt in French for Contoso, from the catalog the server embeds. */
@@ -290,7 +283,7 @@ test('Ana answers the real call on her baresip phone and presses #: her mobile i
   );
   assert.equal(audio.rate, 8000);
   assert.ok(audio.rms > 300, `the phone heard sound, not silence (RMS ${audio.rms.toFixed(0)})`);
-  const prompt = promptFile('fr', frenchPrompt());
+  const prompt = promptFile(path.join(dir, 'prompts'), 'fr', frenchPrompt());
   assert.ok(fs.existsSync(prompt), `the French prompt for Contoso was made: ${prompt} (cache: ${fs.readdirSync(path.dirname(prompt)).join(' ')})`);
   const match = matchShare(audio.samples, ulawToLinear(fs.readFileSync(prompt)));
   assert.ok(match > 0.95, `what the phone heard is that prompt (${(match * 100).toFixed(1)}% of samples match)`);

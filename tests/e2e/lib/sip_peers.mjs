@@ -1,6 +1,7 @@
 // The SIP world of tests/peers for the browser tests: `sip_peers` (kamailio as the carrier, one
 // baresip process per number) and baresip's ctrl_tcp, through which a test plays the person on
 // the phone (accept, keys as RFC 4733, hang up) and waits for baresip's events.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -128,4 +129,13 @@ export class BaresipCtrl {
   close() {
     this.socket.destroy();
   }
+}
+
+/**
+ * The file the SIP provider caches a spoken prompt in, under `cacheDir` (voice.sip.prompt_cache_dir;
+ * src/channels/voice/sip/prompt_cache.cc).
+ */
+export function promptFile(cacheDir, locale, text) {
+  const key = crypto.createHash('sha256').update(`secinfo-prompt-v1|8000|ulaw|${locale}\0${text}`, 'utf8').digest('hex');
+  return path.join(cacheDir, `${key}.ul`);
 }
