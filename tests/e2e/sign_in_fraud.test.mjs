@@ -173,9 +173,14 @@ test('at sign-in Ana presses 0# then 1: she is blocked, listed by list-blocked, 
 
   const blocked = server.admin(['list-blocked', '--tenant', 'contoso.example']);
   assert.match(blocked, /^ana@contoso\.example {2}blocked .* until .*\(fraud_report: sign_in /m, blocked);
-  const report = server.audit().find((e) => e.action === 'fraud_report');
-  assert.equal(report?.result, 'blocked', report?.line);
-  assert.equal(report.actor, ANA.email);
+  // The call's report (0# then 1: confirmed), and what the tenant's rules made of it (blocked).
+  const audit = server.audit();
+  const lines = audit.map((e) => e.line).join('\n');
+  const reports = audit.filter((e) => e.action === 'fraud_report');
+  assert.deepEqual(reports.map((e) => [e.actor, e.method, e.result]), [[ANA.email, 'phone:mobile', 'confirmed']], lines);
+  assert.match(reports[0].detail, /sign_in/);
+  const responses = audit.filter((e) => e.action === 'fraud_response');
+  assert.deepEqual(responses.map((e) => [e.actor, e.result]), [[ANA.email, 'blocked']], lines);
 
   for (const to of NOTIFY) {
     const mail = await waitForMail(to, /fraude signalée/);
