@@ -98,6 +98,19 @@ std::string CodeErrorText(const Ctx& c, const flows::VerifyCodeResult& r) {
   }
 }
 
+// What a call's state says on a verification page. Sign-in has its own words where registration's
+// would mislead ("Your phone was registered", "The phone was not registered").
+std::string CallStatusText(const Ctx& c, std::string_view state) {
+  switch (flows::ParseCallState(state).value_or(flows::CallState::kFailed)) {
+    case flows::CallState::kConfirmed:
+      return c.T("verify_call_confirmed");
+    case flows::CallState::kFraudReported:
+      return c.T("verify_call_fraud_reported");
+    default:
+      return c.T("call_" + std::string(state));
+  }
+}
+
 http::Response Message(Ctx& c, const std::string& text, int status) {
   Data d = c.PageData("verify_title");
   d.set("message", text);
@@ -217,9 +230,7 @@ http::Response RenderProgress(Ctx& c, const std::string& id, const std::string& 
     case Proof::kCall: {
       d.set("call", true);
       d.set("doing", c.T("verify_calling", {{"number", number}}));
-      auto state = view->call ? flows::ParseCallState(view->call->state) : std::nullopt;
-      d.set("status", c.T("call_" + std::string(flows::CallStateName(
-                                        state.value_or(flows::CallState::kFailed)))));
+      d.set("status", CallStatusText(c, view->call ? view->call->state : "failed"));
       break;
     }
     case Proof::kPush:
@@ -241,6 +252,11 @@ http::Response RenderProgress(Ctx& c, const std::string& id, const std::string& 
     d.set("succeeded", true);
   } else if (view->final) {
     d.set("failed", true);
+    // A fraud report that blocked the person ends every way in: say so, offer none.
+    if (c.deps.verifier->StandingOf(c.principal->user).blocked) {
+      d.set("error", c.T("verify_blocked"));
+      return c.Render("verify_progress", d, status);
+    }
     d.set("retry_href", "/sign-in/verify?" + Carry(c));
   } else {
     d.set("live", true);
@@ -308,7 +324,7 @@ http::Response VerifyStatusJson(Ctx& c) {
   if (!view.ok()) return http::Response::Json(R"({"error":"not_found"})", 404);
   std::string message;
   if (view->call) {
-    message = c.T("call_" + view->call->state);
+    message = CallStatusText(c, view->call->state);
   } else if (view->push) {
     message = c.T("push_state_" + view->push->state);
   }

@@ -12,9 +12,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import {
+  accepts,
   REPO_DIR,
   Server,
   checkA11y,
@@ -71,16 +71,6 @@ async function startPeer(command, args, ready, what) {
     { timeout: 15_000, interval: 50, message: `${what} to be ready` },
   );
   return proc;
-}
-
-function accepts(port) {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
 }
 
 /** The submit_sm lines the SMSC logged (tests/peers/smsc.pl), as objects. */

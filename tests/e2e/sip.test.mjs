@@ -9,9 +9,7 @@
 // output/sip/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import {
   REPO_DIR,
@@ -19,7 +17,6 @@ import {
   checkA11y,
   checkEveryPage,
   clickAndWaitForNavigation,
-  firstJsonLine,
   launchBrowser,
   listedMethods,
   makeTempDir,
@@ -28,13 +25,12 @@ import {
   screenshot,
   seedTenant,
   signIn,
-  spawnPeer,
   stopProcess,
   waitForCallStatus,
 } from './lib/harness.mjs';
+import { BaresipCtrl, promptFile, startSipPeers } from './lib/sip_peers.mjs';
 
 const NAME = 'sip';
-const SIP_PEERS = process.env.SECINFO_SIP_PEERS || path.join(REPO_DIR, 'build', 'tests', 'sip_peers');
 
 // One baresip process per number. Ana's phone rings until the test answers it, Bruno's answers at
 // once, Chloé's rings and is declined.
@@ -61,129 +57,7 @@ let a11y;
 const ctrls = new Map(); // E.164 → BaresipCtrl
 
 // ---------------------------------------------------------------------------------------------
-// sip_peers and baresip's ctrl_tcp
-
-/**
- * Starts `sip_peers args...`; `line` resolves with its JSON line. It holds kamailio and the phones
- * until its stdin closes (so they also go when this process dies) or it gets SIGTERM.
- */
-function startSipPeers(args) {
-  if (!fs.existsSync(SIP_PEERS)) {
-    throw new Error(`sip_peers not found at ${SIP_PEERS}: build it (ninja -C build sip_peers), or set SECINFO_SIP_PEERS`);
-  }
-  const proc = spawnPeer(SIP_PEERS, args);
-  return { proc, line: firstJsonLine(proc, 'sip_peers') };
-}
-
-/**
- * One baresip process's ctrl_tcp: commands as netstring-framed JSON with a token, answered with
- * {"response":true,"ok":..,"data":..,"token":..}; events ({"event":true,"type":"CALL_...",..})
- * arrive on the same stream and are kept in order.
- */
-class BaresipCtrl {
-  static connect(port, label) {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: '127.0.0.1', port }, () => {
-        socket.off('error', reject);
-        resolve(new BaresipCtrl(socket, label));
-      });
-      socket.once('error', reject);
-    });
-  }
-
-  constructor(socket, label) {
-    this.socket = socket;
-    this.label = label;
-    this.buffer = Buffer.alloc(0);
-    this.events = [];
-    this.pending = new Map();
-    this.waiters = new Set();
-    this.nextToken = 1;
-    this.closed = false;
-    socket.on('data', (chunk) => this.receive(chunk));
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      this.closed = true;
-      for (const p of this.pending.values()) p.reject(new Error(`${label}: ctrl_tcp closed`));
-      this.notify();
-    });
-  }
-
-  receive(chunk) {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const colon = this.buffer.indexOf(':');
-      if (colon < 0) return;
-      const len = Number(this.buffer.subarray(0, colon).toString('ascii'));
-      if (this.buffer.length < colon + 1 + len + 1) return;
-      const body = this.buffer.subarray(colon + 1, colon + 1 + len).toString('utf8');
-      this.buffer = this.buffer.subarray(colon + 1 + len + 1); // and the ','
-      let msg;
-      try {
-        msg = JSON.parse(body);
-      } catch {
-        continue;
-      }
-      if (msg.response) {
-        const p = this.pending.get(msg.token);
-        this.pending.delete(msg.token);
-        p?.resolve(msg);
-      } else if (msg.event) {
-        this.events.push(msg);
-        this.notify();
-      }
-    }
-  }
-
-  notify() {
-    for (const w of this.waiters) w();
-  }
-
-  /** Runs a baresip command; resolves with its text answer, rejects when baresip says it failed. */
-  async command(command, params, { timeout = 5000 } = {}) {
-    const token = `t${this.nextToken++}`;
-    const body = Buffer.from(JSON.stringify(params === undefined ? { command, token } : { command, params, token }));
-    let timer;
-    const answered = new Promise((resolve, reject) => {
-      this.pending.set(token, { resolve, reject });
-      timer = setTimeout(() => reject(new Error(`${this.label}: no answer to ${command} in ${timeout} ms`)), timeout);
-    });
-    this.socket.write(Buffer.concat([Buffer.from(`${body.length}:`), body, Buffer.from(',')]));
-    const msg = await answered.finally(() => clearTimeout(timer));
-    if (!msg.ok) throw new Error(`${this.label}: ${command} ${params ?? ''} failed: ${msg.data}`);
-    return msg.data;
-  }
-
-  /** Where the events seen so far end; pass it to waitForEvent to ignore older ones. */
-  mark() {
-    return this.events.length;
-  }
-
-  /** Resolves with the first event of `type` at index `since` or later; rejects after `timeout`. */
-  waitForEvent(type, { since = 0, timeout = 10_000 } = {}) {
-    return new Promise((resolve, reject) => {
-      let timer;
-      const check = () => {
-        const e = this.events.slice(since).find((x) => x.type === type);
-        if (!e && !this.closed) return;
-        this.waiters.delete(check);
-        clearTimeout(timer);
-        if (e) resolve(e);
-        else reject(new Error(`${this.label}: ctrl_tcp closed while waiting for ${type}`));
-      };
-      timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`${this.label}: no ${type} in ${timeout} ms; events: ${this.events.slice(since).map((x) => x.type).join(' ') || 'none'}`));
-      }, timeout);
-      this.waiters.add(check);
-      check();
-    });
-  }
-
-  close() {
-    this.socket.destroy();
-  }
-}
+// What the phone heard
 
 /** 16-bit PCM WAV as far as written (sndfile keeps the file open during a call): the first channel. */
 function readWav(file) {
@@ -241,12 +115,6 @@ function matchShare(heardSamples, said, tolerance = 8, maxShiftFrames = 25) {
     best = Math.max(best, same);
   }
   return heardSamples.length ? best / heardSamples.length : 0;
-}
-
-/** The file the SIP provider caches a spoken prompt in (src/channels/voice/sip/prompt_cache.cc). */
-function promptFile(locale, text) {
-  const key = crypto.createHash('sha256').update(`secinfo-prompt-v1|8000|ulaw|${locale}\0${text}`, 'utf8').digest('hex');
-  return path.join(dir, 'prompts', `${key}.ul`);
 }
 
 /** The registration prompt in French for Contoso, from the catalog the server embeds. */
@@ -415,7 +283,7 @@ test('Ana answers the real call on her baresip phone and presses #: her mobile i
   );
   assert.equal(audio.rate, 8000);
   assert.ok(audio.rms > 300, `the phone heard sound, not silence (RMS ${audio.rms.toFixed(0)})`);
-  const prompt = promptFile('fr', frenchPrompt());
+  const prompt = promptFile(path.join(dir, 'prompts'), 'fr', frenchPrompt());
   assert.ok(fs.existsSync(prompt), `the French prompt for Contoso was made: ${prompt} (cache: ${fs.readdirSync(path.dirname(prompt)).join(' ')})`);
   const match = matchShare(audio.samples, ulawToLinear(fs.readFileSync(prompt)));
   assert.ok(match > 0.95, `what the phone heard is that prompt (${(match * 100).toFixed(1)}% of samples match)`);

@@ -2,13 +2,16 @@
 (function () {
   'use strict';
 
-  // Polls `url` every second until `done(json)` is true, then reloads the page.
-  function poll(url, done) {
+  function reload() { window.location.reload(); }
+
+  // Polls `url` every second until `done(json)` is true, then calls `then(json)` (by default,
+  // reloads the page).
+  function poll(url, done, then) {
     var timer = setInterval(function () {
       fetch(url, { credentials: 'same-origin', cache: 'no-store' })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (j) {
-          if (j && done(j)) { clearInterval(timer); window.location.reload(); }
+          if (j && done(j)) { clearInterval(timer); (then || reload)(j); }
         })
         .catch(function () { /* keep trying; the page still has Refresh */ });
     }, 1000);
@@ -25,9 +28,15 @@
     var verification = document.getElementById('verification');
     if (verification && verification.dataset.state === 'pending' && !document.getElementById('code')) {
       var verifyStatus = document.getElementById('verify-status');
+      var finish = document.getElementById('verify-finish');
       poll(verification.dataset.statusUrl, function (j) {
         if (verifyStatus && j.message && verifyStatus.textContent !== j.message) verifyStatus.textContent = j.message;
         return j.final;
+      }, function (j) {
+        // A proven call or push goes on with this page's form, as the person left it: a reload
+        // would lose a ticked "Don't ask again".
+        if (j.succeeded && finish) finish.submit();
+        else reload();
       });
     }
     var call = document.getElementById('call');

@@ -60,6 +60,17 @@ export function freePort() {
   });
 }
 
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+export function accepts(port) {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
 export function makeTempDir(prefix = 'secinfo-e2e-') {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

@@ -1,0 +1,220 @@
+// Fraud alert at sign-in, with mail going to a real SMTP peer: aiosmtpd (Debian's
+// python3-aiosmtpd) writes a Maildir, and secinfo runs with email.provider = "smtp". The tenant
+// (French) blocks on a confirmed report and tells two addresses. Ana (English) registers her
+// phone through the interrupt and gets "A method was added" in English; at her next sign-in she
+// presses 0# on the call, then 1 to confirm: the page says her verification is blocked, `admin
+// list-blocked` lists her, the tenant's addresses get the report in French, and signing in again
+// stops at the block until `admin unblock --reason` lifts it. axe runs on every page; screenshots
+// in output/sign_in_fraud/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  accepts,
+  Server,
+  checkA11y,
+  checkEveryPage,
+  clickAndWaitForNavigation,
+  freePort,
+  launchBrowser,
+  makeTempDir,
+  pollUntil,
+  registerPhone,
+  removeDir,
+  screenshot,
+  seedTenant,
+  spawnPeer,
+  stopProcess,
+} from './lib/harness.mjs';
+import {
+  VERIFICATION_PATH,
+  answerCall,
+  pathOf,
+  setSignIn,
+  signOut,
+  submitPassword,
+  waitForPath,
+} from './lib/sign_in_steps.mjs';
+
+const NAME = 'sign_in_fraud';
+const PYTHON = '/usr/bin/python3'; // Debian's, where python3-aiosmtpd lives
+const FROM = 'securite@contoso.example';
+const NOTIFY = ['rssi@contoso.example', 'helpdesk@contoso.example'];
+const ANA = { email: 'ana@contoso.example', name: 'Ana Lima', locale: 'en', number: '06 12 34 56 78', e164: '+33612345678' };
+
+let dir;
+let smtp; // { proc, port, maildir }
+let server;
+let browser;
+let a11y;
+let page;
+let phonePage;
+
+/** The mails in the Maildir, oldest first: { to, subject, text } (headers and text/plain decoded). */
+function mails() {
+  const dirNew = path.join(smtp.maildir, 'new');
+  if (!fs.existsSync(dirNew)) return [];
+  return fs
+    .readdirSync(dirNew)
+    .sort()
+    .map((f) => parseMail(fs.readFileSync(path.join(dirNew, f), 'utf8')));
+}
+
+/** RFC 2047 encoded-words ("=?UTF-8?B?...?=" or "?Q?") decoded. */
+function decodeWords(s) {
+  return s.replace(/\r?\n[ \t]+/g, ' ').replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, enc, text) =>
+    enc.toLowerCase() === 'b'
+      ? Buffer.from(text, 'base64').toString('utf8')
+      : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (m, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+  );
+}
+
+function parseMail(raw) {
+  const head = raw.slice(0, raw.search(/\r?\n\r?\n/));
+  const header = (name) => decodeWords(head.match(new RegExp(`^${name}: ((?:.*)(?:\\r?\\n[ \\t].*)*)`, 'mi'))?.[1] ?? '').trim();
+  const part = raw.split(/\r?\n--/).find((p) => /Content-Type: text\/plain/i.test(p)) ?? raw;
+  let body = part.slice(part.search(/\r?\n\r?\n/)).trim();
+  if (/Content-Transfer-Encoding: base64/i.test(part)) body = Buffer.from(body.split(/\r?\n--/)[0].replace(/\s+/g, ''), 'base64').toString('utf8');
+  else body = Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  return { to: header('To'), from: header('From'), subject: header('Subject'), text: body, raw };
+}
+
+/** Waits until the Maildir holds a mail for `to` whose subject matches `subject`. */
+function waitForMail(to, subject) {
+  return pollUntil(() => mails().find((m) => m.to.includes(to) && subject.test(m.subject)), {
+    timeout: 15_000,
+    message: `a mail to ${to} about ${subject} (Maildir: ${mails().map((m) => `${m.to}: ${m.subject}`).join(' | ') || 'empty'})`,
+  });
+}
+
+before(async () => {
+  dir = makeTempDir('secinfo-e2e-fraud-');
+  const smtpPort = await freePort();
+  smtp = { port: smtpPort, maildir: path.join(dir, 'maildir') };
+  smtp.proc = spawnPeer(PYTHON, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${smtpPort}`, '-c', 'aiosmtpd.handlers.Mailbox', smtp.maildir]);
+  await pollUntil(() => accepts(smtpPort), { timeout: 15_000, interval: 50, message: 'aiosmtpd to listen' });
+
+  server = new Server({
+    dir,
+    env: {
+      SECINFO_EMAIL_PROVIDER: 'smtp',
+      SECINFO_EMAIL_FROM_ADDRESS: FROM,
+      SECINFO_EMAIL_SMTP_HOST: '127.0.0.1',
+      SECINFO_EMAIL_SMTP_PORT: String(smtpPort),
+      SECINFO_EMAIL_SMTP_TLS: 'none',
+      SECINFO_EMAIL_SMTP_TIMEOUT_SECONDS: '5',
+    },
+  });
+  seedTenant(server, { locale: 'fr', users: [ANA] });
+  const rules = setSignIn(server, ['--mfa', 'all', '--skips', '0', '--fraud-alert', 'on', '--fraud-block', 'on', '--notify', NOTIFY.join(',')]);
+  assert.match(rules, /fraud alert: on, block on report: on, notify: rssi@contoso\.example, helpdesk@contoso\.example/);
+  await server.start();
+  browser = await launchBrowser(dir, { locale: 'en-US' });
+  a11y = checkEveryPage(browser);
+  page = await browser.newPage();
+  phonePage = await browser.newPage();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await stopProcess(smtp?.proc);
+  if (process.exitCode) console.log(`kept ${dir} (server log, Maildir)`);
+  else removeDir(dir);
+});
+
+test('Ana registers her phone through the interrupt and is told by mail, in her language (English)', async () => {
+  await submitPassword(page, server, ANA.email);
+  await waitForPath(page, '/sign-in/setup');
+  assert.equal(await page.locator('h1').textContent(), 'Keep your account secure');
+  await clickAndWaitForNavigation(page, page.getByRole('link', { name: 'Phone', exact: true }));
+  await registerPhone(page, phonePage, server, { type: 'mobile', region: 'FR', number: ANA.number, e164: ANA.e164 });
+  assert.equal(await page.locator('#call').getAttribute('data-state'), 'confirmed');
+
+  const mail = await waitForMail(ANA.email, /method was added/);
+  assert.equal(mail.subject, 'Contoso: A method was added to your security info');
+  assert.match(mail.from, new RegExp(FROM));
+  assert.match(mail.text, /^Hello Ana Lima,/);
+  assert.match(mail.text, /^A method was added to your security info: Mobile phone\.$/m);
+  assert.match(mail.text, /From: 127\.0\.0\.1/);
+  assert.match(mail.text, /When: \d{4}-\d{2}-\d{2}/);
+});
+
+test('at sign-in Ana presses 0# then 1: she is blocked, listed by list-blocked, and the tenant is told in French', async () => {
+  await signOut(page);
+  await submitPassword(page, server, ANA.email);
+  await waitForPath(page, VERIFICATION_PATH);
+  const verifyPath = pathOf(page);
+  const prompt = await answerCall(phonePage, server, ANA.e164, ['0', '#']);
+  assert.match(prompt, /Someone is signing in to your account|signing in/i, `a sign-in prompt: ${prompt}`);
+  // The phone now asks to press 1 to confirm the block.
+  await pollUntil(async () => /1/.test(await phonePage.locator('#prompt').textContent().catch(() => '')), {
+    message: 'the phone to ask for 1',
+  });
+  assert.match(await phonePage.locator('#prompt').textContent(), /press 1/i);
+  await screenshot(phonePage, NAME, 'phone-confirm-fraud');
+  await clickAndWaitForNavigation(phonePage, phonePage.locator('.keypad button[value="1"]'));
+
+  // The sign-in page learns of it by itself.
+  await pollUntil(async () => (await page.locator('#verification').getAttribute('data-state').catch(() => 'pending')) !== 'pending', {
+    timeout: 15_000,
+    message: 'the verify page to show the end of the call',
+  });
+  assert.equal(pathOf(page), verifyPath);
+  const text = await page.locator('main').innerText();
+  assert.match(text, /Your two-step verification is blocked after a fraud report\. Contact your administrator\./, text);
+  assert.doesNotMatch(text, /registered/, 'nothing about registering a phone at sign-in');
+  assert.equal(await page.locator('#verify-finish').count(), 0, 'no way on');
+  assert.equal(await page.locator('#try-again').count(), 0, 'no "Try again": every way is blocked');
+  assert.equal(await page.locator('#verify-error').getAttribute('role'), 'alert');
+  await checkA11y(page, 'verify: blocked after a fraud report (en)');
+  await screenshot(page, NAME, 'en-blocked');
+
+  const blocked = server.admin(['list-blocked', '--tenant', 'contoso.example']);
+  assert.match(blocked, /^ana@contoso\.example {2}blocked .* until .*\(fraud_report: sign_in /m, blocked);
+  // The call's report (0# then 1: confirmed), and what the tenant's rules made of it (blocked).
+  const audit = server.audit();
+  const lines = audit.map((e) => e.line).join('\n');
+  const reports = audit.filter((e) => e.action === 'fraud_report');
+  assert.deepEqual(reports.map((e) => [e.actor, e.method, e.result]), [[ANA.email, 'phone:mobile', 'confirmed']], lines);
+  assert.match(reports[0].detail, /sign_in/);
+  const responses = audit.filter((e) => e.action === 'fraud_response');
+  assert.deepEqual(responses.map((e) => [e.actor, e.result]), [[ANA.email, 'blocked']], lines);
+
+  for (const to of NOTIFY) {
+    const mail = await waitForMail(to, /fraude signalée/);
+    assert.equal(mail.subject, 'Contoso : fraude signalée par ana@contoso.example');
+    assert.match(mail.text, /^ana@contoso\.example a signalé une connexion qu'il n'a pas demandée/);
+    assert.match(mail.text, /Demandée depuis : 127\.0\.0\.1/);
+    assert.match(mail.text, /est bloquée jusqu'à ce qu'un administrateur la débloque/);
+  }
+  assert.ok(!mails().some((m) => m.to.includes(ANA.email) && /fraud/i.test(m.subject)), 'the report goes to the tenant, not to Ana');
+});
+
+test('while blocked, signing in stops at the block; admin unblock --reason lifts it', async () => {
+  await page.context().clearCookies();
+  await submitPassword(page, server, ANA.email);
+  assert.equal(pathOf(page), '/sign-in/verify');
+  assert.equal(await page.locator('main .message').textContent(), 'Your two-step verification is blocked after a fraud report. Contact your administrator.');
+  await checkA11y(page, 'verify: blocked (en)');
+  await screenshot(page, NAME, 'en-still-blocked');
+  await page.goto(server.url('/security-info'));
+  assert.notEqual(pathOf(page), '/security-info', 'not in');
+
+  assert.throws(() => server.admin(['unblock', '--tenant', 'contoso.example', '--user', ANA.email, '--reason', ' ']), /reason/);
+  assert.match(server.admin(['unblock', '--tenant', 'contoso.example', '--user', ANA.email, '--reason', 'Ana lost her phone; new one checked by the helpdesk']), /can verify again/);
+  assert.match(server.admin(['list-blocked', '--tenant', 'contoso.example']), /nobody is blocked or locked/);
+  const unblock = server.audit().find((e) => e.action === 'unblock');
+  assert.equal(unblock?.detail, 'Ana lost her phone; new one checked by the helpdesk');
+
+  await page.goto(server.url('/security-info'));
+  await waitForPath(page, VERIFICATION_PATH);
+  await answerCall(phonePage, server, ANA.e164);
+  await waitForPath(page, '/security-info');
+  assert.equal(await page.locator('.who').textContent(), ANA.name);
+});
+
+test('axe: no serious or critical violation on any page that loaded', async () => {
+  await a11y.assertClean();
+});
