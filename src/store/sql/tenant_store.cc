@@ -21,6 +21,13 @@ constexpr char kUpsertSwitch[] =
     " ON CONFLICT (tenant_id, method) DO UPDATE SET enabled = excluded.enabled,"
     " mfa = excluded.mfa, sspr = excluded.sspr";
 
+constexpr char kAddBannedWord[] =
+    "INSERT INTO tenant_banned_words (tenant_id, folded, word) VALUES (:tenant_id, :folded, :word)";
+constexpr char kRemoveBannedWord[] =
+    "DELETE FROM tenant_banned_words WHERE tenant_id = :tenant_id AND folded = :folded";
+constexpr char kListBannedWords[] =
+    "SELECT word FROM tenant_banned_words WHERE tenant_id = :tenant_id ORDER BY folded";
+
 // Binds the columns of SECINFO_TENANT_SELECT, in order.
 Query& IntoTenant(Query& q, Tenant& t) {
   return q.Into(t.id).Into(t.name).Into(t.domain).Into(t.default_locale).Into(t.default_region);
@@ -97,6 +104,37 @@ Status SqlTenantStore::SetMethodSwitch(int64_t tenant_id, const MethodSwitch& s)
         .Use(sspr)
         .Run();
     return Status::Ok();
+  });
+}
+
+Status SqlTenantStore::AddBannedWord(int64_t tenant_id, std::string_view folded,
+                                     std::string_view word) {
+  return db_.Write("add banned word", [&](soci::session& session) {
+    const std::string f(folded), w(word);
+    Query(session, kAddBannedWord).Use(tenant_id).Use(f).Use(w).Run();
+    return Status::Ok();
+  });
+}
+
+Status SqlTenantStore::RemoveBannedWord(int64_t tenant_id, std::string_view folded) {
+  return db_.Write("remove banned word", [&](soci::session& session) {
+    const std::string f(folded);
+    Query q(session, kRemoveBannedWord);
+    q.Use(tenant_id).Use(f).Run();
+    if (q.AffectedRows() == 0) return Status::NotFound("remove banned word: not listed");
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<std::string>> SqlTenantStore::ListBannedWords(int64_t tenant_id) {
+  using Words = std::vector<std::string>;
+  return db_.Read("list banned words", [&](soci::session& session) -> Result<Words> {
+    Words out;
+    std::string word;
+    Query q(session, kListBannedWords);
+    q.Into(word).Use(tenant_id);
+    for (bool row = q.Run(); row; row = q.Next()) out.push_back(word);
+    return out;
   });
 }
 
