@@ -15,30 +15,14 @@ PasswordContext Ana() {
   return c;
 }
 
-std::string Utf8(char32_t c) {
-  std::string out;
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-  return out;
-}
-
 // `n` different emoji (faces, animals, food...), one code point each.
 std::string Emoji(int n) {
   std::string out;
-  for (int i = 0; i < n; ++i) out += Utf8(0x1F400 + (i * 7) % 0x200);
+  for (int i = 0; i < n; ++i) {
+    const char32_t c = 0x1F400 + (i * 7) % 0x200;  // four UTF-8 bytes: F0 9F xx xx
+    out += {'\xF0', '\x9F', static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
+            static_cast<char>(0x80 | (c & 0x3F))};
+  }
   return out;
 }
 
