@@ -48,7 +48,7 @@ expect "migrate" 0 "applied 001_initial" "$bin" migrate
 expect "migrate again" 0 "up to date" "$bin" migrate
 expect "create tenant" 0 "created" "$bin" admin create-tenant --name Contoso --domain contoso.example
 expect "duplicate tenant" 1 "create-tenant" "$bin" admin create-tenant --name C --domain contoso.example
-expect "short password" 1 "8 to 256" "$bin" admin create-user --email a@contoso.example --password short
+expect "short password" 1 "at least 8 characters" "$bin" admin create-user --email a@contoso.example --password short
 expect "unknown domain" 1 "no tenant" "$bin" admin create-user --email a@nowhere.example --password longenough
 expect "create user" 0 "created" "$bin" admin create-user --email Ana@Contoso.example --password longenough
 expect "list users" 0 "ana@contoso.example" "$bin" admin list-users --tenant contoso.example
@@ -56,6 +56,21 @@ expect "list users" 0 "ana@contoso.example" "$bin" admin list-users --tenant con
 expect "user named with escapes" 0 "created" "$bin" admin create-user --email eve@contoso.example --name $'Eve\e[2J\e]0;pwned\a' --password longenough
 expect "list users escapes" 0 'Eve\\x1B\[2J\\x1B\]0;pwned\\x07' "$bin" admin list-users --tenant contoso.example
 expect_not "no raw escape reaches the terminal" $'\e' "$bin" admin list-users --tenant contoso.example
+
+# Passwords: the one rule at create-user and reset-password, banned words, temporary passwords.
+p=(--tenant contoso.example)
+expect "dictionary password" 1 "dictionary word" "$bin" admin create-user --email bo@contoso.example --password password1
+expect "tenant name in password" 1 "name of your organization" "$bin" admin create-user --email bo@contoso.example --password "welcome to Contoso"
+expect "short banned word" 1 "4 to 64" "$bin" admin add-banned-word "${p[@]}" --word abc
+expect "add banned word" 0 "no longer contain" "$bin" admin add-banned-word "${p[@]}" --word "Lutèce"
+expect "banned word twice" 1 "banned already" "$bin" admin add-banned-word "${p[@]}" --word "LUTÈCE"
+expect "list banned words" 0 "^Lutèce$" "$bin" admin list-banned-words "${p[@]}"
+expect "banned password" 1 "banned" "$bin" admin create-user --email bo@contoso.example --password "vive lutèce 1999"
+expect "reset needs a kind" 1 "give --temporary or --password-stdin" "$bin" admin reset-password "${p[@]}" --user ana@contoso.example
+expect "reset unknown user" 1 "has no user" "$bin" admin reset-password "${p[@]}" --user nobody@contoso.example --temporary
+expect "temporary password" 0 "temporary password for ana@contoso.example: [a-z2-9]{4}(-[a-z2-9]{4}){3}" "$bin" admin reset-password "${p[@]}" --user ana@contoso.example --temporary
+expect "remove banned word" 0 "allowed again" "$bin" admin remove-banned-word "${p[@]}" --word "lutèce"
+expect "remove it twice" 1 "is not banned" "$bin" admin remove-banned-word "${p[@]}" --word "lutèce"
 expect "unknown method" 1 "unknown method 'fax'" "$bin" admin set-methods --tenant contoso.example --allow phone,fax
 expect "set methods" 0 "allows: phone" "$bin" admin set-methods --tenant contoso.example --allow phone
 

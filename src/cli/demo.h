@@ -15,8 +15,9 @@ namespace secinfo::cli {
 Status EnsureDemoTenant(store::Store& store, Random& random, const Clock& clock,
                         const std::string& credentials_path, const std::string& public_url);
 
-// Creates a user after checking the name and the password (NIST SP 800-63B §5.1.1.2: at least 8
-// characters, at most 256). InvalidArgument with a message for the operator.
+// Creates a user after checking the name and the password against the one password rule
+// (policy/password_rules.h). InvalidArgument with a message for the operator (the rule's refusal
+// in English).
 Result<int64_t> CreateUser(store::Store& store, const Clock& clock, const std::string& username,
                            const std::string& display_name, const std::string& password,
                            const std::string& locale, bool is_admin);

@@ -11,6 +11,7 @@
 #include "cli/command_group.h"
 #include "cli/database.h"
 #include "cli/greeting_commands.h"
+#include "cli/password_commands.h"
 #include "cli/question_commands.h"
 #include "cli/serve.h"
 #include "cli/sign_in_commands.h"
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   groups.push_back(std::make_unique<cli::GreetingCommands>(admin, tenant_domain));
   groups.push_back(std::make_unique<cli::SignInCommands>(admin, tenant_domain));
   groups.push_back(std::make_unique<cli::TollFraudCommands>(admin, tenant_domain));
+  groups.push_back(std::make_unique<cli::PasswordCommands>(admin, tenant_domain));
   cli::AddAuthenticatorCommands(app);  // runs and exits inside CLI11_PARSE
 
   CLI11_PARSE(app, argc, argv);

@@ -17,7 +17,9 @@
 #include "core/sleeper.h"
 #include "crypto/hash.h"
 #include "crypto/key_file.h"
+#include "flows/credentials/credentials.h"
 #include "flows/notify/notifier.h"
+#include "flows/password/passwords.h"
 #include "flows/registration/app_registration.h"
 #include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
@@ -124,7 +126,9 @@ int Serve(const Config& config) {
   SystemSleeper sleeper;
   flows::CodeRegistration codes(st, sms, email, clock, random, sleeper,
                                 crypto::DeriveKey(*key, "otp"), CodeOptions(config));
-  flows::Sessions sessions(st, clock, random, SignInOptions(config));
+  flows::LocalCredentials credentials(st.users());
+  flows::Sessions sessions(st, clock, random, SignInOptions(config), &credentials);
+  flows::Passwords passwords(st, credentials, sessions, &notifier, clock);
   flows::AppRegistration apps(st, clock, random,
                               crypto::SecretBox(crypto::DeriveKey(*key, "totp-seed")),
                               flows::AppOptions{});
@@ -151,6 +155,7 @@ int Serve(const Config& config) {
                     crypto::DeriveKey(*key, "csrf")};
   deps.verifier = &verifier;
   deps.second_step = &second_step;
+  deps.passwords = &passwords;
   deps.public_url = config.PublicUrl();
   // /readyz asks the chosen channel of each kind (the simulated ones are always ready).
   deps.health_checks.emplace_back("sms (" + config.sms.provider + ")",

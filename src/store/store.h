@@ -30,6 +30,15 @@ class TenantStore {
   // The tenant's toll-fraud rules, or the defaults when never set.
   virtual Result<TollFraudPolicy> GetTollFraudPolicy(int64_t tenant_id) = 0;
   virtual Status SetTollFraudPolicy(int64_t tenant_id, const TollFraudPolicy& p) = 0;
+  // The tenant's banned password words, keyed by `folded`, their comparison form (NFKC,
+  // case-folded: policy/password_rules.h makes it); `word` is kept as the administrator typed it.
+  // AlreadyExists when the folded form is listed already; NotFound when the tenant does not exist.
+  virtual Status AddBannedWord(int64_t tenant_id, std::string_view folded,
+                               std::string_view word) = 0;
+  // NotFound when the folded form is not listed.
+  virtual Status RemoveBannedWord(int64_t tenant_id, std::string_view folded) = 0;
+  // The words as typed, ordered by folded form.
+  virtual Result<std::vector<std::string>> ListBannedWords(int64_t tenant_id) = 0;
 };
 
 class UserStore {
@@ -43,7 +52,10 @@ class UserStore {
   // `username` is matched exactly; callers lower-case it first.
   virtual Result<User> FindByUsername(std::string_view username) = 0;
   virtual Result<std::vector<User>> ListForTenant(int64_t tenant_id) = 0;
+  // Replaces the hash only (a rehash with today's parameters): the must-change flag stays.
   virtual Status SetPasswordHash(int64_t user_id, std::string_view hash) = 0;
+  // Replaces the hash and sets the must-change flag, in one statement.
+  virtual Status SetPassword(int64_t user_id, std::string_view hash, bool must_change) = 0;
   virtual Status SetLocale(int64_t user_id, std::string_view locale) = 0;
   // Sets or clears the default sign-in method. REQUIRES: the method belongs to the user.
   virtual Status SetDefaultMethod(int64_t user_id, std::optional<int64_t> method_id) = 0;

@@ -26,7 +26,8 @@ struct User {
   std::optional<int64_t> default_method_id;
   bool is_admin = false;
   int64_t created_at = 0;
-  int64_t registration_skips = 0;  // times the registration interrupt was skipped
+  int64_t registration_skips = 0;     // times the registration interrupt was skipped
+  bool must_change_password = false;  // a temporary password: choose a new one at next sign-in
 };
 
 // One entry of security info. Which fields mean something depends on `kind`.

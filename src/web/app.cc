@@ -102,6 +102,8 @@ class App {
     Page("POST", "/sign-in/verify/:id/finish", VerifyFinish);
     Page("GET", "/sign-in/setup", SetupPage);
     Page("POST", "/sign-in/setup/skip", SetupSkip);
+    Page("GET", "/security-info/password", PasswordForm);
+    Page("POST", "/security-info/password", PasswordSubmit);
     Page("GET", "/security-info/sessions", SessionsPage);
     Page("POST", "/security-info/sessions/sign-out-others", SignOutOthers);
     Page("POST", "/security-info/browsers/forget", ForgetBrowser);
@@ -205,6 +207,7 @@ class App {
       return c.Render("message", d, 403);
     }
     if (auto detour = SecondStepDetour(c)) return *detour;
+    if (auto detour = PasswordChangeDetour(c)) return *detour;
     return handler(c);
   }
 
@@ -245,6 +248,23 @@ class App {
       return c.Redirect("/sign-in/verify?step_up=1&return_to=" + http::UrlEncode(back));
     }
     return std::nullopt;
+  }
+
+  // A person who signed in with a temporary password goes nowhere but the change page (after the
+  // second step, which comes first), signing out, the language switch and what is not a page.
+  std::optional<http::Response> PasswordChangeDetour(Ctx& c) {
+    if (!c.principal || deps_.passwords == nullptr) return std::nullopt;
+    const std::string_view path = c.req.path;
+    if (path == "/security-info/password" || path == "/sign-out" || path == "/language" ||
+        path.starts_with("/static/") || path.starts_with("/sim") || path.starts_with("/api/") ||
+        path == "/healthz" || path == "/readyz") {
+      return std::nullopt;
+    }
+    if (c.second_step && c.second_step->need == flows::SecondStepNeed::kVerify) {
+      return std::nullopt;
+    }
+    if (!deps_.passwords->MustChange(*c.principal)) return std::nullopt;
+    return c.Redirect("/security-info/password");
   }
 
   // Only same-site paths are followed back, never another origin.

@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/random.h"
+#include "flows/password/passwords.h"
 #include "flows/registration/app_registration.h"
 #include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
@@ -41,6 +42,8 @@ struct WebDeps {
   // Sign-in's second step and step-up; null: the password alone signs in (tests of other pages).
   flows::Verifier* verifier = nullptr;
   flows::SecondStep* second_step = nullptr;
+  // Password changes; null: no password page, and temporary passwords are not enforced.
+  flows::Passwords* passwords = nullptr;
 };
 
 // The whole web application as one handler: pages, static files, the simulator, health checks,

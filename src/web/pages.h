@@ -62,6 +62,10 @@ http::Response ForgetBrowser(Ctx& c);
 // "+33 X XX XX XX 23": a registered number as sign-in pages show it.
 std::string MaskedPhone(const std::string& e164);
 
+// Changing one's password, and the forced change after a temporary one (password_pages.cc).
+http::Response PasswordForm(Ctx& c);
+http::Response PasswordSubmit(Ctx& c);
+
 http::Response SimHome(Ctx& c);
 http::Response SimInbox(Ctx& c);
 http::Response SimMailbox(Ctx& c);

@@ -98,7 +98,8 @@ http::Response SecurityInfo(Ctx& c) {
   d.set("default_label", default_label.empty() ? c.T("default_method_none") : default_label);
   const std::string notice = c.req.Query("notice");
   // Only known notices: the query string never puts arbitrary text on the page.
-  for (const char* known : {"deleted", "default_method_saved", "app_renamed", "questions_saved"}) {
+  for (const char* known :
+       {"deleted", "default_method_saved", "app_renamed", "questions_saved", "password_changed"}) {
     if (notice == known) d.set("notice", c.T(known));
   }
   return c.Render("security_info", d);

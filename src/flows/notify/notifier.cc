@@ -161,6 +161,24 @@ void Notifier::FraudReported(int64_t tenant_id, int64_t user_id, std::string_vie
   }
 }
 
+void Notifier::PasswordChanged(const store::User& user, std::string_view client_ip) {
+  auto tenant = store_.tenants().Get(user.tenant_id);
+  if (!tenant.ok()) return;
+  const std::string lang = LanguageOf(user, *tenant);
+  const auto& catalog = i18n::Catalog::BuiltIn();
+  const std::map<std::string, std::string> args = {
+      {"organization", tenant->name},
+      {"name", user.display_name.empty() ? user.username : user.display_name},
+      {"when", UtcTime(clock_.NowMillis())},
+      {"ip", client_ip.empty() ? catalog.Get(lang, "notify_unknown_ip") : std::string(client_ip)}};
+  channels::EmailMessage m;
+  m.to = user.username;
+  m.from_name = tenant->name;
+  m.subject = catalog.Get(lang, "notify_password_changed_subject", args);
+  m.text = catalog.Get(lang, "notify_password_changed_text", args);
+  Queue(std::move(m));
+}
+
 void Notifier::Queue(channels::EmailMessage message) {
   {
     std::lock_guard<std::mutex> lock(mu_);

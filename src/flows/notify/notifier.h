@@ -16,7 +16,8 @@ namespace secinfo::flows {
 
 // Tells people what happened to their account, by email, in their language: a method added,
 // changed or deleted, the default method changed (to the account's own address), and every fraud
-// report (to the tenant's notification addresses, in the tenant's language).
+// report (to the tenant's notification addresses, in the tenant's language), and a password
+// change (to the account's own address).
 //
 // Mail leaves on a thread of its own, so a slow relay never holds a request; what is queued when
 // the process stops is sent before the destructor returns. Thread-safe.
@@ -35,6 +36,10 @@ class Notifier {
   // A person reported a sign-in, registration or reset they did not start.
   void FraudReported(int64_t tenant_id, int64_t user_id, std::string_view method,
                      std::string_view purpose, std::string_view client_ip, bool blocked);
+
+  // The person's password was just changed (by them, from `client_ip`): told to the account's own
+  // address, so someone who changed it in their place is found out.
+  void PasswordChanged(const store::User& user, std::string_view client_ip);
 
   // Waits until everything queued so far was handed to the email channel (tests).
   void Drain();

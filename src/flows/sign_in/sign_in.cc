@@ -40,12 +40,8 @@ SignInResult Sessions::SignIn(std::string_view username_in, std::string_view pas
     return {SignInOutcome::kThrottled};
   }
 
-  bool good = false;
-  if (user.ok()) {
-    good = crypto::VerifyPassword(user->password_hash, password);
-  } else {
-    crypto::VerifyAgainstDummy(password);  // same time for unknown names
-  }
+  // Unknown names cost the same time as known ones; a hash with old parameters is renewed.
+  const bool good = credentials_.Verify(user.ok() ? &*user : nullptr, password);
   if (!good) {
     Audit(user.ok() ? &*user : nullptr, username, client_ip, "failure");
     return {SignInOutcome::kInvalidCredentials};

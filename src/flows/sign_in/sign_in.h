@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/result.h"
+#include "flows/credentials/credentials.h"
 #include "store/store.h"
 
 namespace secinfo::flows {
@@ -45,8 +46,15 @@ struct Principal {
 // blocks for an Argon2id verification (~50 ms, 19 MiB): call it off I/O threads.
 class Sessions {
  public:
-  Sessions(store::Store& store, const Clock& clock, Random& random, SignInOptions options)
-      : store_(store), clock_(clock), random_(random), options_(options) {}
+  // `credentials`: where passwords are checked; null means the local store's (LocalCredentials).
+  Sessions(store::Store& store, const Clock& clock, Random& random, SignInOptions options,
+           Credentials* credentials = nullptr)
+      : store_(store),
+        clock_(clock),
+        random_(random),
+        options_(options),
+        local_credentials_(store.users()),
+        credentials_(credentials ? *credentials : local_credentials_) {}
 
   // Checks the password and starts a session that has proven "pwd". Failures are counted before
   // the password is checked (one reservation per account and per address), so parallel guesses
@@ -86,6 +94,8 @@ class Sessions {
   const Clock& clock_;
   Random& random_;
   const SignInOptions options_;
+  LocalCredentials local_credentials_;
+  Credentials& credentials_;
 };
 
 }  // namespace secinfo::flows

@@ -23,6 +23,9 @@ class SqlTenantStore final : public TenantStore {
   Status SetMethodSwitch(int64_t tenant_id, const MethodSwitch& s) override;
   Result<TollFraudPolicy> GetTollFraudPolicy(int64_t tenant_id) override;
   Status SetTollFraudPolicy(int64_t tenant_id, const TollFraudPolicy& p) override;
+  Status AddBannedWord(int64_t tenant_id, std::string_view folded, std::string_view word) override;
+  Status RemoveBannedWord(int64_t tenant_id, std::string_view folded) override;
+  Result<std::vector<std::string>> ListBannedWords(int64_t tenant_id) override;
 
  private:
   Db& db_;
@@ -36,6 +39,7 @@ class SqlUserStore final : public UserStore {
   Result<User> FindByUsername(std::string_view username) override;
   Result<std::vector<User>> ListForTenant(int64_t tenant_id) override;
   Status SetPasswordHash(int64_t user_id, std::string_view hash) override;
+  Status SetPassword(int64_t user_id, std::string_view hash, bool must_change) override;
   Status SetLocale(int64_t user_id, std::string_view locale) override;
   Status SetDefaultMethod(int64_t user_id, std::optional<int64_t> method_id) override;
   Result<bool> CountRegistrationSkip(int64_t user_id, int64_t max) override;

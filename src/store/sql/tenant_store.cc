@@ -32,6 +32,12 @@ constexpr char kUpsertTollFraud[] =
     " refused_types = excluded.refused_types, per_user_hour = excluded.per_user_hour,"
     " per_ip_hour = excluded.per_ip_hour, per_tenant_hour = excluded.per_tenant_hour,"
     " per_country_hour = excluded.per_country_hour";
+constexpr char kAddBannedWord[] =
+    "INSERT INTO tenant_banned_words (tenant_id, folded, word) VALUES (:tenant_id, :folded, :word)";
+constexpr char kRemoveBannedWord[] =
+    "DELETE FROM tenant_banned_words WHERE tenant_id = :tenant_id AND folded = :folded";
+constexpr char kListBannedWords[] =
+    "SELECT word FROM tenant_banned_words WHERE tenant_id = :tenant_id ORDER BY folded";
 
 // Binds the columns of SECINFO_TENANT_SELECT, in order.
 Query& IntoTenant(Query& q, Tenant& t) {
@@ -144,6 +150,37 @@ Status SqlTenantStore::SetTollFraudPolicy(int64_t tenant_id, const TollFraudPoli
         .Use(p.per_country_hour)
         .Run();
     return Status::Ok();
+  });
+}
+
+Status SqlTenantStore::AddBannedWord(int64_t tenant_id, std::string_view folded,
+                                     std::string_view word) {
+  return db_.Write("add banned word", [&](soci::session& session) {
+    const std::string f(folded), w(word);
+    Query(session, kAddBannedWord).Use(tenant_id).Use(f).Use(w).Run();
+    return Status::Ok();
+  });
+}
+
+Status SqlTenantStore::RemoveBannedWord(int64_t tenant_id, std::string_view folded) {
+  return db_.Write("remove banned word", [&](soci::session& session) {
+    const std::string f(folded);
+    Query q(session, kRemoveBannedWord);
+    q.Use(tenant_id).Use(f).Run();
+    if (q.AffectedRows() == 0) return Status::NotFound("remove banned word: not listed");
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<std::string>> SqlTenantStore::ListBannedWords(int64_t tenant_id) {
+  using Words = std::vector<std::string>;
+  return db_.Read("list banned words", [&](soci::session& session) -> Result<Words> {
+    Words out;
+    std::string word;
+    Query q(session, kListBannedWords);
+    q.Into(word).Use(tenant_id);
+    for (bool row = q.Run(); row; row = q.Next()) out.push_back(word);
+    return out;
   });
 }
 

@@ -5,7 +5,7 @@ namespace {
 
 #define SECINFO_USER_SELECT                                                                  \
   "SELECT id, tenant_id, username, display_name, password_hash, locale, default_method_id, " \
-  "is_admin, created_at, registration_skips FROM users "
+  "is_admin, created_at, registration_skips, must_change_password FROM users "
 constexpr char kInsertUser[] =
     "INSERT INTO users (tenant_id, username, display_name, password_hash, locale,"
     " default_method_id, is_admin, created_at)"
@@ -17,6 +17,8 @@ constexpr char kListUsersForTenant[] =
     SECINFO_USER_SELECT "WHERE tenant_id = :tenant_id ORDER BY username";
 #undef SECINFO_USER_SELECT
 constexpr char kSetPasswordHash[] = "UPDATE users SET password_hash = :hash WHERE id = :id";
+constexpr char kSetPassword[] =
+    "UPDATE users SET password_hash = :hash, must_change_password = :must_change WHERE id = :id";
 constexpr char kSetLocale[] = "UPDATE users SET locale = :locale WHERE id = :id";
 constexpr char kCountUserMethod[] =
     "SELECT COUNT(*) FROM methods WHERE id = :method_id AND user_id = :user_id";
@@ -31,6 +33,7 @@ struct UserRow {
   User user;
   NullableIntColumn default_method_id;
   int is_admin = 0;
+  int must_change_password = 0;
 
   Query& Bind(Query& q) {
     return q.Into(user.id)
@@ -42,12 +45,14 @@ struct UserRow {
         .Into(default_method_id.value, default_method_id.ind)
         .Into(is_admin)
         .Into(user.created_at)
-        .Into(user.registration_skips);
+        .Into(user.registration_skips)
+        .Into(must_change_password);
   }
   User Get() const {
     User u = user;
     u.default_method_id = default_method_id.get();
     u.is_admin = is_admin != 0;
+    u.must_change_password = must_change_password != 0;
     return u;
   }
 };
@@ -115,6 +120,17 @@ Result<std::vector<User>> SqlUserStore::ListForTenant(int64_t tenant_id) {
 
 Status SqlUserStore::SetPasswordHash(int64_t user_id, std::string_view hash) {
   return UpdateUser(db_, kSetPasswordHash, std::string(hash), user_id, "set password hash");
+}
+
+Status SqlUserStore::SetPassword(int64_t user_id, std::string_view hash, bool must_change) {
+  return db_.Write("set password", [&](soci::session& session) {
+    const std::string h(hash);
+    int flag = must_change ? 1 : 0;
+    Query q(session, kSetPassword);
+    q.Use(h).Use(flag).Use(user_id).Run();
+    if (q.AffectedRows() == 0) return Status::NotFound("set password: no such user");
+    return Status::Ok();
+  });
 }
 
 Status SqlUserStore::SetLocale(int64_t user_id, std::string_view locale) {

@@ -17,7 +17,31 @@
     }, 1000);
   }
 
+  // A rough strength for the meter (0-4), from length and variety only: the server's rule
+  // (dictionary, banned words, names) decides, and says why when it refuses.
+  function strength(pw) {
+    var n = Array.from(pw.normalize('NFKC')).length;
+    if (n < 8) return 0;
+    var kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter(function (re) { return re.test(pw); }).length;
+    var s = n >= 20 ? 3 : n >= 14 ? 2 : n >= 10 ? 1 : 0;
+    if (kinds >= 3 || /\s\S+\s/.test(pw)) s += 1;
+    return Math.max(1, Math.min(4, s));
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    var meterField = document.getElementById('password-strength-field');
+    var newPassword = document.getElementById('new-password');
+    if (meterField && newPassword) {
+      var meter = document.getElementById('password-strength');
+      var meterText = document.getElementById('password-strength-text');
+      var words = meterField.dataset.words.split('|');
+      meterField.hidden = false;
+      newPassword.addEventListener('input', function () {
+        var s = newPassword.value ? strength(newPassword.value) : 0;
+        meter.value = s;
+        meterText.textContent = newPassword.value ? words[s] : '';
+      });
+    }
     // A form marked data-autosubmit goes by itself once (the default sign-in proof starts, a
     // proven verification continues); without this script its button does the same.
     var auto = document.querySelector('form[data-autosubmit]');
