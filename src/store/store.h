@@ -196,6 +196,11 @@ class PushStore {
   virtual Status UpdateChallenge(const PushChallenge& c) = 0;
   // Pending challenges of a method not expired at `now`, oldest first.
   virtual Result<std::vector<PushChallenge>> ListPending(int64_t method_id, int64_t now) = 0;
+  // Records that the device's poll signed for `ts` (Unix seconds) has been used, and forgets the
+  // polls of every device signed before `forget_before_ts`. AlreadyExists when this (device, ts)
+  // was used before. Atomic across nodes (a unique insert), so a signed poll works once.
+  virtual Status UsePollSignature(std::string_view device_id, int64_t ts,
+                                  int64_t forget_before_ts) = 0;
 };
 
 class QuestionStore {

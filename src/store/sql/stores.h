@@ -152,6 +152,8 @@ class SqlPushStore final : public PushStore {
   Result<PushChallenge> GetChallenge(std::string_view id) override;
   Status UpdateChallenge(const PushChallenge& c) override;
   Result<std::vector<PushChallenge>> ListPending(int64_t method_id, int64_t now) override;
+  Status UsePollSignature(std::string_view device_id, int64_t ts,
+                          int64_t forget_before_ts) override;
 
  private:
   Db& db_;
