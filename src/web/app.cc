@@ -4,6 +4,7 @@
 
 #include "api/authenticator_api.h"
 #include "crypto/hash.h"
+#include "http/deferred.h"
 #include "http/router.h"
 #include "http/url.h"
 #include "i18n/catalog.h"
@@ -147,6 +148,8 @@ class App {
 
   http::Response Handle(http::Request& req) {
     http::Response r = router_.Dispatch(req);
+    // A response sent later (a device's long poll) gets the same headers.
+    if (req.deferred) req.deferral->Edit([](http::Response& later) { AddSecurityHeaders(later); });
     AddSecurityHeaders(r);
     return r;
   }
