@@ -1,5 +1,7 @@
 #include "cli/authenticator/client.h"
 
+#include <algorithm>
+
 #include "cli/authenticator/http_client.h"
 #include "crypto/ecdsa.h"
 
@@ -11,7 +13,9 @@ Status UnexpectedReply(const std::string& what, const HttpReply& reply) {
   std::string msg = what + ": the server answered " + std::to_string(reply.status);
   if (reply.status >= 300 && reply.status < 400) msg += " (redirects are not followed)";
   if (std::string e = ErrorOf(reply.body); !e.empty()) msg += " (" + e + ")";
-  return reply.status >= 500 ? Status::Unavailable(msg) : Status::Internal(msg);
+  // 429: too many polls of this device at once (an earlier one is still parked); try again.
+  return reply.status >= 500 || reply.status == 429 ? Status::Unavailable(msg)
+                                                    : Status::Internal(msg);
 }
 
 Status BadReply(const std::string& what, const Status& s) {
@@ -60,7 +64,7 @@ Result<Account> Client::Enrol(const std::string& link, const std::string& device
 
 Result<std::vector<PushRequest>> Client::Poll(const Account& account,
                                               const std::atomic<bool>* cancel) const {
-  const int64_t ts = clock_.NowSeconds();
+  const int64_t ts = NextPollTime(account.device_id);
   auto sig =
       crypto::EcdsaP256Sign(account.private_key_pem, PollSigningPayload(account.device_id, ts));
   if (!sig.ok()) return Status::Internal("sign poll: " + sig.status().message());
@@ -74,6 +78,14 @@ Result<std::vector<PushRequest>> Client::Poll(const Account& account,
   auto requests = ParseRequests(reply->body);
   if (!requests.ok()) return BadReply("poll", requests.status());
   return requests;
+}
+
+int64_t Client::NextPollTime(const std::string& device_id) const {
+  // The server accepts a signed poll once: two polls in the same second sign different times.
+  std::lock_guard lock(poll_times_mu_);
+  int64_t& last = last_poll_times_[device_id];
+  last = std::max(clock_.NowSeconds(), last + 1);
+  return last;
 }
 
 Result<AnswerOutcome> Client::Answer(const Account& account, const PushRequest& request,
