@@ -1,7 +1,8 @@
 #include "api/authenticator_api.h"
 
+#include <memory>
 #include <nlohmann/json.hpp>
-#include <thread>
+#include <optional>
 
 #include "api/device_bodies.h"
 
@@ -30,6 +31,18 @@ const char* AnswerName(flows::PushAnswer a) {
   return "expired";
 }
 
+http::Response RequestList(const std::vector<store::PushChallenge>& pending) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& c : pending) {
+    list.push_back({{"id", c.id},
+                    {"app", "secinfo"},
+                    {"ip", c.client_ip},
+                    {"created_at", c.created_at},
+                    {"expires_at", c.expires_at}});
+  }
+  return http::Response::Json(nlohmann::json{{"requests", list}}.dump());
+}
+
 }  // namespace
 
 void AddAuthenticatorApi(http::Router& router, flows::PushApproval& push,
@@ -51,35 +64,44 @@ void AddAuthenticatorApi(http::Router& router, flows::PushApproval& push,
         {"otpauth", bound->otpauth}}.dump());
   });
 
-  router.Get("/api/authenticator/requests", [&push, options](http::Request& req) {
+  auto waiters = std::make_shared<PollWaiters>(options.poll);
+  push.SetRequestListener([weak = std::weak_ptr<PollWaiters>(waiters)](int64_t method_id) {
+    if (auto w = weak.lock()) w->Wake(method_id);
+  });
+  router.Get("/api/authenticator/requests", [&push, waiters](http::Request& req) {
     int64_t ts = 0;
     try {
       ts = std::stoll(req.Query("ts"));
     } catch (...) {
       return Error(401, "bad_request_signature");
     }
-    const auto deadline = std::chrono::steady_clock::now() + options.poll_hold;
-    for (;;) {
-      auto pending = push.Pending(req.Query("device"), ts, req.Query("sig"));
-      if (!pending.ok()) {
-        return pending.status().code() == Status::Code::kPermissionDenied
-                   ? Error(401, "bad_request_signature")
-                   : Error(503, "unavailable");
-      }
-      if (!pending->empty() || std::chrono::steady_clock::now() >= deadline) {
-        nlohmann::json list = nlohmann::json::array();
-        for (const auto& c : *pending) {
-          list.push_back({{"id", c.id},
-                          {"app", "secinfo"},
-                          {"ip", c.client_ip},
-                          {"created_at", c.created_at},
-                          {"expires_at", c.expires_at}});
-        }
-        return http::Response::Json(nlohmann::json{{"requests", list}}.dump());
-      }
-      // Long-poll: wait here rather than have every device ask every second.
-      std::this_thread::sleep_for(options.poll_step);
+    auto app = push.AcceptPoll(req.Query("device"), ts, req.Query("sig"));
+    if (!app.ok()) {
+      return app.status().code() == Status::Code::kPermissionDenied
+                 ? Error(401, "bad_request_signature")
+                 : Error(503, "unavailable");
     }
+    auto pending = push.ListPending(*app);
+    if (!pending.ok()) return Error(503, "unavailable");
+    if (!pending->empty()) return RequestList(*pending);
+
+    // Long-poll: parked until a request comes, holding no worker thread meanwhile.
+    std::shared_ptr<http::DeferredResponse> out = req.Defer();
+    auto parked =
+        waiters->Park(*app, out, [&push, app = *app](bool last) -> std::optional<http::Response> {
+          auto now = push.ListPending(app);
+          if (!now.ok()) return last ? std::optional(Error(503, "unavailable")) : std::nullopt;
+          if (now->empty() && !last) return std::nullopt;
+          return RequestList(*now);
+        });
+    if (parked != PollWaiters::Parked::kYes) {
+      http::Response refused = parked == PollWaiters::Parked::kTooManyForApp
+                                   ? Error(429, "too_many_polls")
+                                   : Error(503, "busy");
+      refused.SetHeader("Retry-After", "1");
+      out->Complete(std::move(refused));
+    }
+    return http::Response{};  // not sent: the response is deferred
   });
 
   router.Post("/api/authenticator/requests/:id", [&push](http::Request& req) {

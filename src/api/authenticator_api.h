@@ -2,24 +2,26 @@
 
 #include <chrono>
 
+#include "api/poll_waiters.h"
 #include "flows/registration/push_approval.h"
 #include "http/router.h"
 
 namespace secinfo::api {
 
 struct AuthenticatorApiOptions {
-  // How long a device's poll waits for a request before answering with none (long-poll). It holds
-  // a worker thread meanwhile; keep it short next to server.worker_threads.
-  std::chrono::milliseconds poll_hold{10'000};
-  std::chrono::milliseconds poll_step{200};
+  // A device's poll is answered as soon as a request for it is made on this node, within
+  // `poll.recheck` when made on another, else with none after `poll.hold` (long-poll). A waiting
+  // poll holds no worker thread. Polls past the limits are answered 429 (per device) or 503.
+  PollWaitOptions poll;
   std::string api_base;  // "https://id.contoso.example/api/authenticator", given to devices
 };
 
 // The JSON API the companion device (`secinfo authenticator`) talks to:
 //   POST /api/authenticator/enrol/:token    bind a device to an app
-//   GET  /api/authenticator/requests        long-poll for pending requests (signed)
+//   GET  /api/authenticator/requests        long-poll for pending requests (signed, single use)
 //   POST /api/authenticator/requests/:id    approve or deny one (signed)
-// Bad input is answered 400/401/410 with {"error": ...}; never a 500.
+// Bad input is answered 400/401/410 with {"error": ...}; never a 500. Becomes `push`'s request
+// listener, to wake the polls it parks.
 void AddAuthenticatorApi(http::Router& router, flows::PushApproval& push,
                          AuthenticatorApiOptions options);
 

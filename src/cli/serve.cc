@@ -14,7 +14,7 @@
 #include "cli/periodic.h"
 #include "core/clock.h"
 #include "core/random.h"
-#include "core/sleeper.h"
+#include "core/scheduler.h"
 #include "crypto/hash.h"
 #include "crypto/key_file.h"
 #include "flows/credentials/credentials.h"
@@ -123,8 +123,9 @@ int Serve(const Config& config) {
 
   flows::PhoneRegistration phones(st, voice, clock, random, PhoneOptions(config));
   voice.SetEventSink(&phones);
-  SystemSleeper sleeper;
-  flows::CodeRegistration codes(st, sms, email, clock, random, sleeper,
+  // Code sending tries again in the background: a request's worker never sleeps.
+  BackgroundScheduler code_retries;
+  flows::CodeRegistration codes(st, sms, email, clock, random, code_retries,
                                 crypto::DeriveKey(*key, "otp"), CodeOptions(config));
   flows::LocalCredentials credentials(st.users());
   flows::Sessions sessions(st, clock, random, SignInOptions(config), &credentials);
@@ -183,6 +184,7 @@ int Serve(const Config& config) {
   sigwait(&signals, &sig);
   spdlog::info("stopping on signal {}", sig);
   server.Stop();
+  code_retries.Shutdown();  // retries use `codes`, which goes first
   sweeper.reset();
   // The providers outlive `phones`: no event may reach it once it is gone.
   voice.SetEventSink(nullptr);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "http/deferred.h"
+
 namespace secinfo::http {
 namespace {
 
@@ -52,6 +54,12 @@ std::string Request::Query(std::string_view name) const { return Lookup(query, n
 std::string Request::Form(std::string_view name) const { return Lookup(form, name); }
 std::string Request::Cookie(std::string_view name) const { return Lookup(cookies, name); }
 std::string Request::Param(std::string_view name) const { return Lookup(params, name); }
+
+std::shared_ptr<DeferredResponse> Request::Defer() {
+  if (!deferral) deferral = std::make_shared<DeferredResponse>([](Response) {});
+  deferred = true;
+  return deferral;
+}
 
 std::string SetCookie::ToHeaderValue() const {
   std::string out = name + "=" + value;

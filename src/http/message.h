@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,8 @@
 #include <vector>
 
 namespace secinfo::http {
+
+class DeferredResponse;  // http/deferred.h
 
 // One HTTP request as plain values, so handlers can be tested without a network. The Server fills
 // every field before calling a handler; the Router adds `params`.
@@ -37,6 +40,14 @@ struct Request {
   std::string Form(std::string_view name) const;
   std::string Cookie(std::string_view name) const;
   std::string Param(std::string_view name) const;
+
+  // Makes the response asynchronous: the handler's returned Response is then ignored, and the
+  // request is answered by Complete() on the returned handle, from any thread, later. The Server
+  // attaches the handle before calling the handler; a request built by hand gets one that drops
+  // its response, unless the caller attached its own to `deferral`.
+  std::shared_ptr<DeferredResponse> Defer();
+  bool deferred = false;                       // set by Defer()
+  std::shared_ptr<DeferredResponse> deferral;  // see Defer()
 };
 
 // A Set-Cookie response header.

@@ -12,6 +12,7 @@
 #include <restinio/all.hpp>
 #include <thread>
 
+#include "http/deferred.h"
 #include "http/forwarded.h"
 #include "http/url.h"
 #include "http/worker_pool.h"
@@ -152,6 +153,10 @@ class Server::Impl {
   restinio::request_handling_status_t OnRequest(const restinio::request_handle_t& req);
   // Runs on a worker thread.
   void Serve(const restinio::request_handle_t& req, TicketPtr ticket);
+  // Remembers a response still awaited after its handler returned, so that Stop() can answer it.
+  void Park(const std::shared_ptr<DeferredResponse>& deferral);
+  // Answers every awaited response 503 (the server is stopping).
+  void AnswerParked();
   Request ToRequest(const restinio::request_t& req) const;
   // Never throws: a response that cannot be sent is logged.
   void Send(const restinio::request_handle_t& req, Response response, bool close,
@@ -168,6 +173,10 @@ class Server::Impl {
   std::mutex flight_mu_;
   std::condition_variable drained_;  // signalled when in_flight_ drops to 0
   int64_t in_flight_ = 0;            // guarded by flight_mu_
+
+  // Responses still awaited after their handler returned (Request::Defer).
+  std::mutex parked_mu_;
+  std::vector<std::weak_ptr<DeferredResponse>> parked_;  // guarded by parked_mu_
 
   // Serialises Start, Stop and Wait. Everything below is built by Start and destroyed by Stop
   // under it; io threads and workers only read it between the two.
@@ -261,6 +270,7 @@ void Server::Impl::Stop() {
   close_result.wait();
 
   pool_->Shutdown();  // every queued request gets its handler run and its response sent
+  AnswerParked();     // nobody will be there to answer them later
   {
     std::unique_lock flight(flight_mu_);
     if (!drained_.wait_for(flight, options_.drain_timeout, [this] { return in_flight_ == 0; })) {
@@ -318,10 +328,19 @@ restinio::request_handling_status_t Server::Impl::OnRequest(const restinio::requ
 }
 
 void Server::Impl::Serve(const restinio::request_handle_t& req, TicketPtr ticket) {
+  // Every response goes out through this handle, whether the handler answers by returning or
+  // later, from another thread (Request::Defer).
+  auto deferral = std::make_shared<DeferredResponse>(
+      [this, req, ticket = std::move(ticket)](Response response) mutable {
+        Send(req, std::move(response), /*close=*/false, std::move(ticket));
+      });
   Response response;
+  bool deferred = false;
   try {
     Request request = ToRequest(*req);
+    request.deferral = deferral;
     response = handler_(request);
+    deferred = request.deferred;
   } catch (const std::exception& e) {
     // The query is left out of the log: it may carry tokens.
     spdlog::error("{} {}: handler threw: {}", req->header().method().c_str(), req->header().path(),
@@ -332,7 +351,30 @@ void Server::Impl::Serve(const restinio::request_handle_t& req, TicketPtr ticket
                   req->header().path());
     response = Response::Text("Internal error", 500);
   }
-  Send(req, std::move(response), /*close=*/false, std::move(ticket));
+  if (!deferred) deferral->Complete(std::move(response));
+  deferral->HandlerReturned();
+  if (!deferral->completed()) Park(deferral);
+}
+
+void Server::Impl::Park(const std::shared_ptr<DeferredResponse>& deferral) {
+  std::lock_guard lock(parked_mu_);
+  // Forget the answered ones first, so that the list stays as long as the responses awaited.
+  std::erase_if(parked_, [](const std::weak_ptr<DeferredResponse>& w) {
+    auto d = w.lock();
+    return d == nullptr || d->completed();
+  });
+  parked_.push_back(deferral);
+}
+
+void Server::Impl::AnswerParked() {
+  std::vector<std::weak_ptr<DeferredResponse>> parked;
+  {
+    std::lock_guard lock(parked_mu_);
+    parked.swap(parked_);
+  }
+  for (const auto& w : parked) {
+    if (auto d = w.lock()) d->Complete(Response::Text("Server is shutting down", 503));
+  }
 }
 
 Request Server::Impl::ToRequest(const restinio::request_t& req) const {

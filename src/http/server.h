@@ -39,6 +39,8 @@ struct ServerOptions {
 // - HEAD responses carry no body; their Content-Length is the response's "Content-Length"
 //   header when the handler (e.g. Router) set one, else the body's size.
 // - Malformed requests: RESTinio closes the connection without answering.
+// - A handler may answer later, from any thread (Request::Defer): it then holds no worker while
+//   it waits. Responses still awaited when the server stops are answered 503.
 //
 // Thread-safe: Start, Stop and Wait may be called from any thread, but Stop and the destructor
 // must not be called from a handler (they wait for handlers to finish).

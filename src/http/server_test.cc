@@ -11,9 +11,11 @@
 #include <chrono>
 #include <future>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
+#include "http/deferred.h"
 #include "http/router.h"
 #include "http/url.h"
 
@@ -179,6 +181,15 @@ class ServerTest : public ::testing::Test {
       return Response::Text("unblocked");
     });
     router_.Get("/fast", [](Request&) { return Response::Text("fast"); });
+    // Answered later from another thread; X-Edited shows that a layer around the handler still
+    // gets to change the response.
+    router_.Get("/later", [this](Request& r) {
+      std::shared_ptr<DeferredResponse> later = r.Defer();
+      later->Edit([](Response& out) { out.SetHeader("X-Edited", "yes"); });
+      std::lock_guard lock(later_mu_);
+      later_.push_back(std::move(later));
+      return Response::Text("ignored", 500);
+    });
     router_.Get("/inject", [](Request&) {
       Response r = Response::Text("ok");
       r.SetHeader("X-Evil", "a\r\nSet-Cookie: pwned=1");
@@ -217,10 +228,25 @@ class ServerTest : public ::testing::Test {
 
   uint16_t port() const { return server_->port(); }
 
+  // The deferred responses of /later, once `count` have been parked (empty after 10 s).
+  std::vector<std::shared_ptr<DeferredResponse>> Parked(size_t count) {
+    auto deadline = steady_clock::now() + 10s;
+    while (steady_clock::now() < deadline) {
+      {
+        std::lock_guard lock(later_mu_);
+        if (later_.size() >= count) return later_;
+      }
+      std::this_thread::sleep_for(1ms);
+    }
+    return {};
+  }
+
   Router router_;
   ServerOptions options_;
   std::unique_ptr<Server> server_;
   std::atomic<int> form_calls_{0};
+  std::mutex later_mu_;
+  std::vector<std::shared_ptr<DeferredResponse>> later_;  // guarded by later_mu_
   std::promise<void> entered_;
   std::promise<void> release_;
   std::shared_future<void> released_;
@@ -357,6 +383,55 @@ TEST_F(ServerTest, BlockedHandlerDoesNotStopOtherRequests) {
   Reply unblocked = slow.get();
   EXPECT_EQ(unblocked.status, 200);
   EXPECT_EQ(unblocked.body, "unblocked");
+}
+
+TEST_F(ServerTest, DeferredResponsesHoldNoWorker) {
+  options_.worker_threads = 1;
+  StartServer();
+  // Four times as many waiting requests as workers.
+  std::vector<std::future<Reply>> waiting;
+  for (int i = 0; i < 4; ++i) {
+    waiting.push_back(
+        std::async(std::launch::async, [this] { return Fetch(port(), Get("/later")); }));
+  }
+  std::vector<std::shared_ptr<DeferredResponse>> parked = Parked(4);
+  ASSERT_EQ(parked.size(), 4u);
+  auto start = steady_clock::now();
+  Reply fast = Fetch(port(), Get("/fast"));
+  EXPECT_EQ(fast.status, 200);
+  EXPECT_LT(steady_clock::now() - start, 1s);
+  for (auto& w : waiting) EXPECT_EQ(w.wait_for(0s), std::future_status::timeout);
+
+  std::thread answerer([&] {
+    for (size_t i = 0; i < parked.size(); ++i) {
+      EXPECT_TRUE(parked[i]->Complete(Response::Text("answer " + std::to_string(i))));
+    }
+  });
+  answerer.join();
+  std::set<std::string> bodies;
+  for (auto& w : waiting) {
+    Reply r = w.get();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.Header("x-edited"), "yes");
+    bodies.insert(r.body);
+  }
+  EXPECT_EQ(bodies, (std::set<std::string>{"answer 0", "answer 1", "answer 2", "answer 3"}));
+  EXPECT_FALSE(parked[0]->Complete(Response::Text("twice")));
+}
+
+TEST_F(ServerTest, StopAnswersAwaitedResponses503) {
+  StartServer();
+  std::future<Reply> waiting =
+      std::async(std::launch::async, [this] { return Fetch(port(), Get("/later")); });
+  std::vector<std::shared_ptr<DeferredResponse>> parked = Parked(1);
+  ASSERT_EQ(parked.size(), 1u);
+  auto start = steady_clock::now();
+  server_->Stop();
+  EXPECT_LT(steady_clock::now() - start, 2s) << "Stop() did not wait for the drain timeout";
+  Reply r = waiting.get();
+  EXPECT_EQ(r.status, 503);
+  // Too late: the server answered already; nothing is sent and nothing breaks.
+  EXPECT_FALSE(parked[0]->Complete(Response::Text("late")));
 }
 
 TEST_F(ServerTest, FullQueueIs503) {

@@ -223,6 +223,11 @@ class PushStore {
   // Retention: deletes the challenges and enrolment links that expired before `before`. Returns
   // how many.
   virtual Result<int64_t> DeleteExpiredBefore(int64_t before) = 0;
+  // Records that the device's poll signed for `ts` (Unix seconds) has been used, and forgets the
+  // polls of every device signed before `forget_before_ts`. AlreadyExists when this (device, ts)
+  // was used before. Atomic across nodes (a unique insert), so a signed poll works once.
+  virtual Status UsePollSignature(std::string_view device_id, int64_t ts,
+                                  int64_t forget_before_ts) = 0;
 };
 
 class QuestionStore {

@@ -4,6 +4,7 @@
 
 #include "api/authenticator_api.h"
 #include "crypto/hash.h"
+#include "http/deferred.h"
 #include "http/router.h"
 #include "http/url.h"
 #include "i18n/catalog.h"
@@ -151,6 +152,13 @@ class App {
   http::Response Handle(http::Request& req) {
     http::Response r = cookie_security_.PrepareRequest(req) ? router_.Dispatch(req)
                                                             : RepeatedCookiePage(deps_, req);
+    // A response sent later (a device's long poll) gets the same headers.
+    if (req.deferred) {
+      req.deferral->Edit([this](http::Response& later) {
+        AddSecurityHeaders(later);
+        cookie_security_.FinishResponse(later);
+      });
+    }
     AddSecurityHeaders(r);
     cookie_security_.FinishResponse(r);
     return r;

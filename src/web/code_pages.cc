@@ -124,6 +124,8 @@ http::Response CodePage(Ctx& c) {
   std::string error;
   if (ch->state == "locked") error = c.T("code_locked");
   if (ch->state == "expired") error = c.T("code_expired");
+  // Every attempt to send it failed (the retries run after the person reached this page).
+  if (ch->state == "failed") error = c.T("code_send_failed");
   return RenderCodePage(c, *ch, error, notice, 200);
 }
 

@@ -124,7 +124,7 @@ class WebTest : public testing::Test {
   std::filesystem::path dir_;
   FakeClock clock_;
   SystemRandom random_;
-  FakeSleeper sleeper_{clock_};
+  FakeScheduler sleeper_{clock_};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<channels::SimulatedVoice> sim_;
   std::unique_ptr<flows::PhoneRegistration> phones_;

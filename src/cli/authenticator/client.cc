@@ -1,5 +1,8 @@
 #include "cli/authenticator/client.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "cli/authenticator/http_client.h"
 #include "crypto/ecdsa.h"
 
@@ -11,12 +14,16 @@ Status UnexpectedReply(const std::string& what, const HttpReply& reply) {
   std::string msg = what + ": the server answered " + std::to_string(reply.status);
   if (reply.status >= 300 && reply.status < 400) msg += " (redirects are not followed)";
   if (std::string e = ErrorOf(reply.body); !e.empty()) msg += " (" + e + ")";
-  return reply.status >= 500 ? Status::Unavailable(msg) : Status::Internal(msg);
+  // 429: too many polls of this device at once (an earlier one is still parked); try again.
+  return reply.status >= 500 || reply.status == 429 ? Status::Unavailable(msg)
+                                                    : Status::Internal(msg);
 }
 
 Status BadReply(const std::string& what, const Status& s) {
   return Status::Internal(what + ": " + s.message());
 }
+
+constexpr int64_t kMaxPollLeadSeconds = 10;
 
 }  // namespace
 
@@ -60,20 +67,42 @@ Result<Account> Client::Enrol(const std::string& link, const std::string& device
 
 Result<std::vector<PushRequest>> Client::Poll(const Account& account,
                                               const std::atomic<bool>* cancel) const {
-  const int64_t ts = clock_.NowSeconds();
-  auto sig =
-      crypto::EcdsaP256Sign(account.private_key_pem, PollSigningPayload(account.device_id, ts));
-  if (!sig.ok()) return Status::Internal("sign poll: " + sig.status().message());
-  HttpOptions http{options_.connect_timeout, options_.poll_timeout, 1 << 20, cancel};
-  auto reply = HttpGet(PollUrl(account.api, account.device_id, ts, *sig), http);
-  if (!reply.ok()) return reply.status();
-  if (reply->status == 401) {
-    return Status::PermissionDenied("the server does not accept this device's poll");
+  // The server accepts each signed time once. An earlier run of this device may have used this
+  // second already (a companion started again at once): a refused poll is signed again for the
+  // next seconds before the device is taken as refused.
+  constexpr int kAttempts = 4;
+  for (int attempt = 1;; ++attempt) {
+    const int64_t ts = NextPollTime(account.device_id);
+    // A device whose polls come back at once (requests still listed) polls more than once a
+    // second: its signed times run ahead of the clock, a few seconds at most, then it waits for
+    // the clock (the server refuses times too far from its own).
+    while (ts - clock_.NowSeconds() > kMaxPollLeadSeconds) {
+      if (cancel != nullptr && *cancel) return Status::Unavailable("cancelled");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    auto sig =
+        crypto::EcdsaP256Sign(account.private_key_pem, PollSigningPayload(account.device_id, ts));
+    if (!sig.ok()) return Status::Internal("sign poll: " + sig.status().message());
+    HttpOptions http{options_.connect_timeout, options_.poll_timeout, 1 << 20, cancel};
+    auto reply = HttpGet(PollUrl(account.api, account.device_id, ts, *sig), http);
+    if (!reply.ok()) return reply.status();
+    if (reply->status == 401 && attempt < kAttempts) continue;
+    if (reply->status == 401) {
+      return Status::PermissionDenied("the server does not accept this device's poll");
+    }
+    if (reply->status != 200) return UnexpectedReply("poll", *reply);
+    auto requests = ParseRequests(reply->body);
+    if (!requests.ok()) return BadReply("poll", requests.status());
+    return requests;
   }
-  if (reply->status != 200) return UnexpectedReply("poll", *reply);
-  auto requests = ParseRequests(reply->body);
-  if (!requests.ok()) return BadReply("poll", requests.status());
-  return requests;
+}
+
+int64_t Client::NextPollTime(const std::string& device_id) const {
+  // The server accepts a signed poll once: two polls in the same second sign different times.
+  std::lock_guard lock(poll_times_mu_);
+  int64_t& last = last_poll_times_[device_id];
+  last = std::max(clock_.NowSeconds(), last + 1);
+  return last;
 }
 
 Result<AnswerOutcome> Client::Answer(const Account& account, const PushRequest& request,

@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -15,17 +17,19 @@ namespace secinfo::cli::authenticator {
 struct ClientOptions {
   std::chrono::milliseconds connect_timeout{10'000};  // per request
   std::chrono::milliseconds request_timeout{30'000};  // enrol and answer, end to end
-  // A poll's limit: the server holds a poll about 10 s, so this leaves room for a slow network.
+  // A poll's limit: the server holds a poll about 25 s, so this leaves room for a slow network.
   std::chrono::milliseconds poll_timeout{40'000};
 };
 
 // The device side of push approval: enrols a device with a registration link, polls for sign-in
-// requests and sends signed answers (protocol.h). Holds no state but its options; thread-safe,
-// so one Client may poll for several accounts from several threads.
+// requests and sends signed answers (protocol.h). Holds no state but its options and each
+// device's last poll time; thread-safe, so one Client may poll for several accounts from several
+// threads.
 //
 // Status codes returned, so that callers can word them for the person:
 //   Unavailable      the server could not be reached, did not answer in time, or answered 5xx
-//                    (message: why); worth trying again later
+//                    or 429 (too many polls of the device at once) (message: why); worth trying
+//                    again later
 //   InvalidArgument  a link or URL the companion does not use (see CheckServerUrl)
 //   PermissionDenied the server refused the device (enrol: 400, a bad key; poll: 401)
 //   FailedPrecondition enrol only: the link was used or has expired (410)
@@ -41,7 +45,8 @@ class Client {
   Result<Account> Enrol(const std::string& link, const std::string& device_name) const;
 
   // One long poll: the requests pending for `account`'s device, often none. `cancel`, when not
-  // null, abandons the poll (Unavailable "cancelled") soon after it becomes true.
+  // null, abandons the poll (Unavailable "cancelled") soon after it becomes true. Each poll signs
+  // a time later than the device's previous one: the server accepts a signed poll once.
   Result<std::vector<PushRequest>> Poll(const Account& account,
                                         const std::atomic<bool>* cancel = nullptr) const;
 
@@ -50,8 +55,13 @@ class Client {
                                const PushAnswer& answer) const;
 
  private:
+  // Now, or one second past the device's last poll when that is not earlier.
+  int64_t NextPollTime(const std::string& device_id) const;
+
   const Clock& clock_;
   const ClientOptions options_;
+  mutable std::mutex poll_times_mu_;
+  mutable std::map<std::string, int64_t> last_poll_times_;  // guarded by poll_times_mu_
 };
 
 }  // namespace secinfo::cli::authenticator

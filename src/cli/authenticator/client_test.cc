@@ -119,6 +119,17 @@ TEST_F(ClientTest, PollIsSignedAndGetsPendingRequests) {
   EXPECT_EQ((*some)[0].ip, "192.0.2.1");
 }
 
+TEST_F(ClientTest, PollsInTheSameSecondAreEachAccepted) {
+  // The server accepts a signed poll once; a device answering fast polls again at once.
+  Account a = EnrolOne();
+  FakeClock frozen(SystemClock().NowMillis());
+  Client client(frozen);
+  for (int i = 0; i < 3; ++i) {
+    auto polled = client.Poll(a);
+    EXPECT_TRUE(polled.ok()) << i << ": " << polled.status().ToString();
+  }
+}
+
 TEST_F(ClientTest, PollWithAWrongClockIsRefused) {
   Account a = EnrolOne();
   FakeClock fast(SystemClock().NowMillis() + 10 * 60'000);

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -166,7 +167,8 @@ class FakePushServer {
     if (key == devices_.end() || std::llabs(ts - SystemClock().NowSeconds()) > 120 ||
         !crypto::EcdsaP256Verify(key->second,
                                  "secinfo-poll-v1\n" + device + "\n" + r.Query("ts") + "\n",
-                                 r.Query("sig"))) {
+                                 r.Query("sig")) ||
+        !used_polls_.emplace(device, ts).second) {  // as secinfo: a signed poll works once
       return http::Response::Json(R"({"error":"unauthorized"})", 401);
     }
     json list = json::array();
@@ -223,7 +225,8 @@ class FakePushServer {
   bool stopping_ = false;
   std::string api_override_;
   std::vector<std::string> tokens_;
-  std::map<std::string, std::string> devices_;  // id -> public key
+  std::map<std::string, std::string> devices_;            // id -> public key
+  std::set<std::pair<std::string, int64_t>> used_polls_;  // (device, ts) of the polls accepted
   std::map<std::string, std::string> names_;
   std::map<std::string, Challenge> challenges_;
   std::unique_ptr<http::Server> server_;

@@ -27,14 +27,14 @@ bool IsSixDigits(std::string_view s) {
 
 CodeRegistration::CodeRegistration(store::Store& store, channels::SmsChannel& sms,
                                    channels::EmailChannel& email, const Clock& clock,
-                                   Random& random, Sleeper& sleeper, std::string code_key,
+                                   Random& random, Scheduler& retries, std::string code_key,
                                    CodeOptions options)
     : store_(store),
       sms_(sms),
       email_(email),
       clock_(clock),
       random_(random),
-      sleeper_(sleeper),
+      retries_(retries),
       code_key_(std::move(code_key)),
       options_(std::move(options)) {}
 
@@ -186,6 +186,13 @@ std::string CodeRegistration::Arm(store::CodeChallenge& c) {
   return code;
 }
 
+// One code on its way: what is sent, to whom, and for which challenge.
+struct CodeRegistration::Delivery {
+  store::CodeChallenge challenge;
+  channels::SmsMessage text;
+  channels::EmailMessage mail;
+};
+
 Status CodeRegistration::Deliver(const store::CodeChallenge& c, const std::string& code,
                                  const std::string& organization) {
   const int64_t validity =
@@ -198,34 +205,58 @@ Status CodeRegistration::Deliver(const store::CodeChallenge& c, const std::strin
       {"host", options_.webotp_host}};
   // A code that proves a registered method says so: the person must know it is not a registration.
   const bool proof = c.purpose != ProofPurposeName(ProofPurpose::kRegister);
-  const channels::SmsMessage text{
-      c.destination, organization,
-      catalog.Get(c.locale, proof ? "sms_code_sign_in" : "sms_code", args)};
-  channels::EmailMessage mail;
-  mail.to = c.destination;
-  mail.from_name = organization;
+  auto d = std::make_shared<Delivery>();
+  d->challenge = c;
+  d->text =
+      channels::SmsMessage{c.destination, organization,
+                           catalog.Get(c.locale, proof ? "sms_code_sign_in" : "sms_code", args)};
+  d->mail.to = c.destination;
+  d->mail.from_name = organization;
   const std::string mail_key = proof ? "email_proof_code" : "email_code";
-  mail.subject = catalog.Get(c.locale, mail_key + "_subject", args);
-  mail.text = catalog.Get(c.locale, mail_key + "_text", args);
-  mail.html = catalog.Get(c.locale, mail_key + "_html", args);
+  d->mail.subject = catalog.Get(c.locale, mail_key + "_subject", args);
+  d->mail.text = catalog.Get(c.locale, mail_key + "_text", args);
+  d->mail.html = catalog.Get(c.locale, mail_key + "_html", args);
+  return Attempt(d, 1, options_.first_retry_millis);
+}
 
-  int64_t wait = options_.first_retry_millis;
-  for (int attempt = 1;; ++attempt) {
-    const channels::SendResult sent =
-        c.channel == "sms" ? sms_.Deliver(text) : email_.Deliver(mail);
-    const std::string tries = attempt == 1 ? "" : "attempt " + std::to_string(attempt);
-    if (sent.status.ok()) {
-      Audit(c, "code_send", "sent", tries);
-      return Status::Ok();
-    }
-    const bool again = sent.retry_safe && attempt < options_.max_send_attempts;
-    const std::string why = (tries.empty() ? "" : tries + ": ") + sent.status.message();
-    spdlog::warn("code {} by {}: {}{}", c.id.substr(0, 8), c.channel, why,
-                 again ? "; trying again" : "");
-    Audit(c, "code_send", again ? "retry" : "failed", why);
-    if (!again) return sent.status;
-    sleeper_.SleepMillis(wait);
-    wait *= 2;
+Status CodeRegistration::Attempt(const std::shared_ptr<const Delivery>& d, int attempt,
+                                 int64_t wait) {
+  const store::CodeChallenge& c = d->challenge;
+  const channels::SendResult sent =
+      c.channel == "sms" ? sms_.Deliver(d->text) : email_.Deliver(d->mail);
+  const std::string tries = attempt == 1 ? "" : "attempt " + std::to_string(attempt);
+  if (sent.status.ok()) {
+    Audit(c, "code_send", "sent", tries);
+    return Status::Ok();
+  }
+  const bool again = sent.retry_safe && attempt < options_.max_send_attempts;
+  const std::string why = (tries.empty() ? "" : tries + ": ") + sent.status.message();
+  spdlog::warn("code {} by {}: {}{}", c.id.substr(0, 8), c.channel, why,
+               again ? "; trying again" : "");
+  Audit(c, "code_send", again ? "retry" : "failed", why);
+  if (!again) return sent.status;
+  // The back-off runs on the scheduler's thread, never on the worker serving the person.
+  retries_.After(wait, [this, d, attempt, wait] {
+    if (!Attempt(d, attempt + 1, wait * 2).ok()) GiveUp(*d);
+  });
+  return Status::Ok();
+}
+
+void CodeRegistration::GiveUp(const Delivery& d) {
+  // Only the code that was being sent: a newer one (resent meanwhile) has its own delivery.
+  auto given_up = CompareAndSet<store::CodeChallenge>(
+      [&] { return store_.code_challenges().Get(d.challenge.id); },
+      [&](store::CodeChallenge& c) {
+        if (c.code_hash != d.challenge.code_hash || c.state != "pending") return false;
+        c.state = "failed";
+        c.code_hash.clear();
+        c.updated_at = clock_.NowMillis();
+        return true;
+      },
+      [&](const store::CodeChallenge& c) { return store_.code_challenges().Update(c); });
+  if (!given_up.ok()) {
+    spdlog::warn("code {}: cannot record that it was not sent: {}", d.challenge.id.substr(0, 8),
+                 given_up.status().ToString());
   }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,7 +10,7 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/result.h"
-#include "core/sleeper.h"
+#include "core/scheduler.h"
 #include "flows/proof.h"
 #include "flows/registration/phone_registration.h"
 #include "flows/toll_guard.h"
@@ -26,7 +27,8 @@ struct CodeOptions {
   std::string webotp_host = "localhost";  // the "@host #code" line browsers read for autofill
   // A text or mail the provider could not take is sent again only when that is safe (the provider
   // says so: channels/send_result.h), up to this many attempts in all, waiting first_retry_millis,
-  // then twice as long each time. The person waits meanwhile: keep it short.
+  // then twice as long each time. The first attempt is made while the person waits; the others
+  // in the background (the code is on its way), so no request's thread sleeps.
   int max_send_attempts = 3;
   int64_t first_retry_millis = 500;
 };
@@ -73,7 +75,7 @@ enum class ResendOutcome { kSent, kTooSoon, kTooMany, kNotPending, kFailed };
 class CodeRegistration {
  public:
   CodeRegistration(store::Store& store, channels::SmsChannel& sms, channels::EmailChannel& email,
-                   const Clock& clock, Random& random, Sleeper& sleeper, std::string code_key,
+                   const Clock& clock, Random& random, Scheduler& retries, std::string code_key,
                    CodeOptions options);
 
   CodeBeginResult Begin(const CodeBeginRequest& request);
@@ -100,11 +102,19 @@ class CodeRegistration {
   CodeBeginResult CreateAndSend(store::CodeChallenge& c, CodeBeginResult result);
   // Draws a new code and puts its hash, expiry and counters into `c`. Returns the code.
   std::string Arm(store::CodeChallenge& c);
-  // Sends `code` by the challenge's channel, in its language, trying again while that is safe.
-  // Every attempt is in the audit log ("code_send": sent, retry or failed, with the provider's
-  // reason). The last failure when sending failed.
+  struct Delivery;
+  // Sends `code` by the challenge's channel, in its language. Ok once sent, or when the first
+  // attempt failed in a way that is safe to retry: the next attempts are then scheduled on
+  // `retries`, and the challenge ends "failed" if the last one fails too. Every attempt is in the
+  // audit log ("code_send": sent, retry or failed, with the provider's reason). The failure when
+  // the first attempt failed for good.
   Status Deliver(const store::CodeChallenge& c, const std::string& code,
                  const std::string& organization);
+  // Attempt number `attempt`; schedules the next one when needed. The failure unless sent or
+  // scheduled again.
+  Status Attempt(const std::shared_ptr<const Delivery>& d, int attempt, int64_t wait);
+  // The code of `c` (as sent in `d`) could not be sent: it is given up, unless replaced meanwhile.
+  void GiveUp(const Delivery& d);
   void Audit(const store::CodeChallenge& c, std::string action, std::string result,
              const std::string& why = "");
 
@@ -113,7 +123,7 @@ class CodeRegistration {
   channels::EmailChannel& email_;
   const Clock& clock_;
   Random& random_;
-  Sleeper& sleeper_;
+  Scheduler& retries_;
   const std::string code_key_;
   const CodeOptions options_;
   TollGuard toll_{store_, clock_};

@@ -65,9 +65,8 @@ Result<DeviceBinding> PushApproval::BindDevice(std::string_view token,
                        auth::KeyUri(tenant->name, user->username, *seed)};
 }
 
-Result<std::vector<store::PushChallenge>> PushApproval::Pending(std::string_view device_id,
-                                                                int64_t ts,
-                                                                std::string_view signature_b64) {
+Result<int64_t> PushApproval::AcceptPoll(std::string_view device_id, int64_t ts,
+                                         std::string_view signature_b64) {
   const int64_t now = clock_.NowMillis();
   if (std::llabs(ts * 1000 - now) > options_.poll_clock_skew_millis) {
     return Status::PermissionDenied("device time too far from ours");
@@ -77,7 +76,27 @@ Result<std::vector<store::PushChallenge>> PushApproval::Pending(std::string_view
   if (!crypto::EcdsaP256Verify(m->public_key, PollPayload(device_id, ts), signature_b64)) {
     return Status::PermissionDenied("bad signature");
   }
-  return store_.push().ListPending(m->id, now);
+  // Single use (ASVS 4.0 V3.5.3, replay of signed requests): remembered for as long as the time
+  // check above would still let the same URL in, then forgotten.
+  const int64_t forget_before = (now - options_.poll_clock_skew_millis) / 1000 - 1;
+  Status used = store_.push().UsePollSignature(device_id, ts, forget_before);
+  if (used.code() == Status::Code::kAlreadyExists) {
+    return Status::PermissionDenied("poll signature already used");
+  }
+  if (!used.ok()) return used;
+  return m->id;
+}
+
+Result<std::vector<store::PushChallenge>> PushApproval::ListPending(int64_t method_id) {
+  return store_.push().ListPending(method_id, clock_.NowMillis());
+}
+
+Result<std::vector<store::PushChallenge>> PushApproval::Pending(std::string_view device_id,
+                                                                int64_t ts,
+                                                                std::string_view signature_b64) {
+  auto method_id = AcceptPoll(device_id, ts, signature_b64);
+  if (!method_id.ok()) return method_id.status();
+  return ListPending(*method_id);
 }
 
 PushAnswer PushApproval::Answer(std::string_view challenge_id, std::string_view device_id,
@@ -200,6 +219,7 @@ Result<store::PushChallenge> PushApproval::Send(const store::User& user, int64_t
   c.expires_at = c.created_at + auth::kPushLifetimeMillis;
   SECINFO_RETURN_IF_ERROR(store_.push().CreateChallenge(c));
   c.version = 1;
+  if (listener_) listener_(method_id);
   return c;
 }
 

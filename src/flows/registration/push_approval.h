@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,10 +47,23 @@ class PushApproval {
   Result<DeviceBinding> BindDevice(std::string_view token, std::string_view public_key_b64,
                                    std::string_view client_ip);
 
-  // The device's pending requests, after checking its signature over "secinfo-poll-v1\n<device>\n
-  // <ts>\n" and that `ts` (Unix seconds) is near now. PermissionDenied otherwise.
+  // Accepts a device's poll once: checks its signature over "secinfo-poll-v1\n<device>\n<ts>\n",
+  // that `ts` (Unix seconds) is near now, and that this signed poll was never used before (on any
+  // node), so a captured poll URL cannot be replayed. Returns the device's method id;
+  // PermissionDenied for a bad, stale or used signature; Unavailable when the store is.
+  Result<int64_t> AcceptPoll(std::string_view device_id, int64_t ts,
+                             std::string_view signature_b64);
+  // The pending requests of an app (a method id from AcceptPoll), oldest first.
+  Result<std::vector<store::PushChallenge>> ListPending(int64_t method_id);
+  // AcceptPoll, then ListPending.
   Result<std::vector<store::PushChallenge>> Pending(std::string_view device_id, int64_t ts,
                                                     std::string_view signature_b64);
+  // Told of the app (method id) each time a request is made for it on this node, so that a
+  // waiting poll can be answered at once. Called on the thread that made the request; must not
+  // block. REQUIRES: set before the first request, or never.
+  void SetRequestListener(std::function<void(int64_t method_id)> listener) {
+    listener_ = std::move(listener);
+  }
   PushAnswer Answer(std::string_view challenge_id, std::string_view device_id,
                     std::string_view decision, int64_t number, bool report,
                     std::string_view signature_b64);
@@ -83,6 +97,7 @@ class PushApproval {
   const crypto::SecretBox seeds_;
   const PushOptions options_;
   ProofObserver* observer_ = nullptr;
+  std::function<void(int64_t)> listener_;
 };
 
 }  // namespace secinfo::flows

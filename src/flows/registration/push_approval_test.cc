@@ -50,13 +50,15 @@ class PushApprovalTest : public testing::Test {
     return push_->Answer(c.id, device, decision, number, report, Sign(payload));
   }
   std::vector<store::PushChallenge> Poll(const std::string& device) {
-    int64_t ts = clock_.NowSeconds();
+    // A signed poll works once: each poll signs a time of its own, within the clock skew.
+    int64_t ts = clock_.NowSeconds() - polls_++;
     auto p = push_->Pending(device, ts, Sign(PushApproval::PollPayload(device, ts)));
     EXPECT_TRUE(p.ok()) << p.status().ToString();
     return p.ok() ? *p : std::vector<store::PushChallenge>{};
   }
 
   FakeClock clock_;
+  int64_t polls_ = 0;
   SystemRandom random_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<PushApproval> push_;
@@ -115,6 +117,31 @@ TEST_F(PushApprovalTest, DenyReportAndExpiry) {
   clock_.AdvanceSeconds(60);
   EXPECT_EQ(push_->Get(slow->id, user_.id)->state, "expired");
   EXPECT_EQ(Reply(*slow, device, slow->number), PushAnswer::kNotPending);
+}
+
+TEST_F(PushApprovalTest, ASignedPollWorksOnceAndEveryRequestIsAnnounced) {
+  std::string device = Bind();
+  std::vector<int64_t> announced;
+  push_->SetRequestListener([&](int64_t method_id) { announced.push_back(method_id); });
+  auto c = push_->SendTest(user_, method_id_, "ip");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(announced, std::vector<int64_t>{method_id_});
+
+  const int64_t ts = clock_.NowSeconds();
+  const std::string sig = Sign(PushApproval::PollPayload(device, ts));
+  auto first = push_->Pending(device, ts, sig);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->size(), 1u);
+  // The same URL again, as someone who captured it would send it: refused, even a minute later.
+  EXPECT_EQ(push_->Pending(device, ts, sig).status().code(), Status::Code::kPermissionDenied);
+  clock_.AdvanceSeconds(60);
+  EXPECT_EQ(push_->AcceptPoll(device, ts, sig).status().code(), Status::Code::kPermissionDenied);
+  // The device's next poll signs a new time.
+  EXPECT_EQ(*push_->AcceptPoll(device, ts + 1, Sign(PushApproval::PollPayload(device, ts + 1))),
+            method_id_);
+  // Once outside the skew the pair is forgotten, and the time check alone refuses it.
+  clock_.AdvanceSeconds(200);
+  EXPECT_EQ(push_->AcceptPoll(device, ts, sig).status().code(), Status::Code::kPermissionDenied);
 }
 
 TEST_F(PushApprovalTest, OnlyTheDevicesKeyCounts) {

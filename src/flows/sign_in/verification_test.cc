@@ -99,7 +99,7 @@ class VerificationTest : public testing::Test {
 
   static constexpr char kBinding[] = "session-hash-of-this-browser";
   FakeClock clock_{1'700'000'015'000};
-  FakeSleeper sleeper_{clock_};
+  FakeScheduler sleeper_{clock_};
   SystemRandom random_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<channels::SimulatedEmail> email_;

@@ -32,6 +32,10 @@ constexpr char kInsertChallenge[] =
 constexpr char kUpdateChallenge[] =
     "UPDATE push_challenges SET state = :state, reported = :reported, version = version + 1"
     " WHERE id = :id AND version = :version";
+constexpr char kForgetPollSignatures[] = "DELETE FROM push_poll_signatures WHERE ts < :before";
+constexpr char kUsePollSignature[] =
+    "INSERT INTO push_poll_signatures (device_id, ts) VALUES (:device_id, :ts)"
+    " ON CONFLICT (device_id, ts) DO NOTHING";
 constexpr char kCountChallenge[] = "SELECT COUNT(*) FROM push_challenges WHERE id = :id";
 
 struct ChallengeRow {
@@ -161,6 +165,19 @@ Result<std::vector<PushChallenge>> SqlPushStore::ListPending(int64_t method_id, 
     row.Bind(q).Use(method_id).Use(now);
     for (bool more = q.Run(); more; more = q.Next()) out.push_back(row.Get());
     return out;
+  });
+}
+
+Status SqlPushStore::UsePollSignature(std::string_view device_id, int64_t ts,
+                                      int64_t forget_before_ts) {
+  return db_.Write("use poll signature", [&](soci::session& session) {
+    Query(session, kForgetPollSignatures).Use(forget_before_ts).Run();
+    std::string device(device_id);
+    Query use(session, kUsePollSignature);
+    use.Use(device).Use(ts).Run();
+    // The unique key decides, on one node or many: a second use of the pair inserts nothing.
+    if (use.AffectedRows() != 1) return Status::AlreadyExists("poll signature already used");
+    return Status::Ok();
   });
 }
 

@@ -84,6 +84,35 @@ TEST_P(StoreMultiNodeTest, TwoNodesOnOneDatabaseSeeEachOthersWrites) {
   EXPECT_EQ(*store_->rate_limits().Hit("k", kT0, 1000), 2);
 }
 
+TEST_P(StoreMultiNodeTest, APollSignatureIsUsedOnceOnAnyNode) {
+  std::unique_ptr<Store> other = MustOpen(options_);
+  ASSERT_NE(other, nullptr);
+  constexpr int kTries = 8;
+  std::atomic<int> accepted{0};
+  std::atomic<int> refused{0};
+  std::barrier start(kTries);
+  std::vector<std::thread> nodes;
+  for (int i = 0; i < kTries; ++i) {
+    nodes.emplace_back([&, i] {
+      Store& node = i % 2 == 0 ? *store_ : *other;
+      start.arrive_and_wait();
+      Status s = node.push().UsePollSignature("dev-1", 1000, 900);
+      if (s.ok()) ++accepted;
+      if (s.code() == Code::kAlreadyExists) ++refused;
+    });
+  }
+  for (std::thread& t : nodes) t.join();
+  EXPECT_EQ(accepted.load(), 1);
+  EXPECT_EQ(refused.load(), kTries - 1);
+  // Another time or another device is another poll.
+  EXPECT_OK(other->push().UsePollSignature("dev-1", 1001, 900));
+  EXPECT_OK(store_->push().UsePollSignature("dev-2", 1000, 900));
+  // Once outside the clock skew, the pair is forgotten: the time check refuses it by then.
+  EXPECT_OK(store_->push().UsePollSignature("dev-3", 2000, 1001));
+  EXPECT_OK(store_->push().UsePollSignature("dev-1", 1000, 900));
+  EXPECT_EQ(store_->push().UsePollSignature("dev-1", 1001, 900).code(), Code::kAlreadyExists);
+}
+
 TEST_P(StoreMultiNodeTest, ConcurrentUpdatesHaveOneWinnerPerVersion) {
   std::unique_ptr<Store> other = MustOpen(options_);
   ASSERT_NE(other, nullptr);

@@ -163,6 +163,8 @@ class SqlPushStore final : public PushStore {
   Status UpdateChallenge(const PushChallenge& c) override;
   Result<std::vector<PushChallenge>> ListPending(int64_t method_id, int64_t now) override;
   Result<int64_t> DeleteExpiredBefore(int64_t before) override;
+  Status UsePollSignature(std::string_view device_id, int64_t ts,
+                          int64_t forget_before_ts) override;
 
  private:
   Db& db_;
