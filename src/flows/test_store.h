@@ -24,4 +24,15 @@ inline std::unique_ptr<store::Store> OpenTestStore(const std::string& prefix) {
   return s.ok() ? std::move(*s) : nullptr;
 }
 
+// The tenant most flow tests start with (Contoso, French, France) and Ana in it, whose password
+// hash is a placeholder no password matches. Returns Ana as stored.
+inline store::User AddContosoAndAna(store::Store& store) {
+  store::User u;
+  u.tenant_id = *store.tenants().Create({0, "Contoso", "contoso.example", "fr", "FR"});
+  u.username = "ana@contoso.example";
+  u.password_hash = "$argon2id$unused";
+  u.id = *store.users().Create(u);
+  return u;
+}
+
 }  // namespace secinfo::flows::testing_support

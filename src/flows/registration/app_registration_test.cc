@@ -16,11 +16,8 @@ class AppRegistrationTest : public testing::Test {
  protected:
   void SetUp() override {
     store_ = testing_support::OpenTestStore("app_registration");
-    tenant_id_ = *store_->tenants().Create({0, "Contoso", "contoso.example", "fr", "FR"});
-    user_.tenant_id = tenant_id_;
-    user_.username = "ana@contoso.example";
-    user_.password_hash = "$argon2id$unused";
-    user_.id = *store_->users().Create(user_);
+    user_ = testing_support::AddContosoAndAna(*store_);
+    tenant_id_ = user_.tenant_id;
     flow_ = std::make_unique<AppRegistration>(
         *store_, clock_, random_, crypto::SecretBox(std::string(32, 'k')), AppOptions{});
   }

@@ -38,11 +38,8 @@ class CodeRegistrationTest : public testing::Test {
  protected:
   void SetUp() override {
     store_ = testing_support::OpenTestStore("code_registration");
-    tenant_id_ = *store_->tenants().Create({0, "Contoso", "contoso.example", "fr", "FR"});
-    user_.tenant_id = tenant_id_;
-    user_.username = "ana@contoso.example";
-    user_.password_hash = "$argon2id$unused";
-    user_.id = *store_->users().Create(user_);
+    user_ = testing_support::AddContosoAndAna(*store_);
+    tenant_id_ = user_.tenant_id;
     sms_ = std::make_unique<channels::SimulatedSms>(store_->sim_messages(), clock_);
     email_ = std::make_unique<channels::SimulatedEmail>(store_->sim_messages(), clock_);
     mail_ = std::make_unique<ScriptedEmail>(*email_);

@@ -28,11 +28,8 @@ class VerificationTest : public testing::Test {
  protected:
   void SetUp() override {
     store_ = testing_support::OpenTestStore("verification");
-    tenant_id_ = *store_->tenants().Create({0, "Contoso", "contoso.example", "fr", "FR"});
-    user_.tenant_id = tenant_id_;
-    user_.username = "ana@contoso.example";
-    user_.password_hash = "$argon2id$unused";
-    user_.id = *store_->users().Create(user_);
+    user_ = testing_support::AddContosoAndAna(*store_);
+    tenant_id_ = user_.tenant_id;
     email_ = std::make_unique<channels::SimulatedEmail>(store_->sim_messages(), clock_);
     notifier_ = std::make_unique<Notifier>(*store_, *email_, clock_);
     watched_ = NotifyingStore(*store_, *notifier_);
