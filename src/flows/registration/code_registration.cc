@@ -142,9 +142,9 @@ BeginError CodeRegistration::CountSend(const store::CodeChallenge& c) {
         FromTollVerdict(toll_.Allow({c.tenant_id, c.user_id, c.client_ip, "sms", c.destination}));
     if (refused != BeginError::kNone) return refused;
   }
-  auto counted = store_.rate_limits().Reserve("code:" + methods::DestinationKey(c.destination),
-                                              clock_.NowMillis(), kHourMillis,
-                                              options_.max_sends_per_hour);
+  auto counted =
+      store_.rate_limits().Reserve("code:" + methods::DestinationKey(c.destination),
+                                   clock_.NowMillis(), kHourMillis, options_.max_sends_per_hour);
   if (!counted.ok()) return BeginError::kInternal;
   return *counted ? BeginError::kNone : BeginError::kTooManyCalls;
 }
