@@ -367,8 +367,8 @@ http::Response SetupPage(Ctx& c) {
   List choices;
   for (const methods::KindInfo& kind : methods::AllKinds()) {
     if (!policy->AllowsFor(kind.name, methods::Purpose::kMfa)) continue;
-    choices.push_back(Object{{"label", c.T(std::string(kind.label_key))},
-                             {"href", "/security-info/" + std::string(kind.name)}});
+    choices.push_back(
+        Object{{"label", c.T(std::string(kind.label_key))}, {"href", std::string(kind.page_path)}});
   }
   d.set("choices", choices);
   d.set("has_choices", !choices.empty());
