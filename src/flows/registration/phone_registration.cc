@@ -14,6 +14,11 @@ namespace {
 
 constexpr int64_t kHourMillis = 3600 * 1000;
 
+// How the audit log and proof reports name the phone of an attempt: "phone:mobile".
+std::string AuditMethod(const store::CallAttempt& a) {
+  return std::string(methods::KindName(methods::MethodKind::kPhone)) + ":" + a.phone_type;
+}
+
 }  // namespace
 
 BeginError FromParseError(phone::ParseError e) {
@@ -351,7 +356,7 @@ void PhoneRegistration::OnFinal(const store::CallAttempt& a, std::string_view wh
   end.user_id = a.user_id;
   end.purpose = purpose;
   end.proof = methods::Proof::kCall;
-  end.method = "phone:" + a.phone_type;
+  end.method = AuditMethod(a);
   end.client_ip = a.client_ip;
   end.detail = "call " + a.id.substr(0, 8) + " to " + a.phone_e164 + ": " + a.state;
   switch (state) {
@@ -378,10 +383,10 @@ void PhoneRegistration::OnFinal(const store::CallAttempt& a, std::string_view wh
 
 void PhoneRegistration::Audit(const store::CallAttempt& a, std::string action, std::string result,
                               std::string detail) {
-  RecordAudit(store_, clock_,
-              {a.tenant_id, a.user_id, a.client_ip, std::move(action), "phone:" + a.phone_type,
-               std::move(result),
-               detail.empty() ? "attempt " + a.id.substr(0, 8) + " to " + a.phone_e164 : detail});
+  RecordAudit(
+      store_, clock_,
+      {a.tenant_id, a.user_id, a.client_ip, std::move(action), AuditMethod(a), std::move(result),
+       detail.empty() ? "attempt " + a.id.substr(0, 8) + " to " + a.phone_e164 : detail});
 }
 
 }  // namespace secinfo::flows

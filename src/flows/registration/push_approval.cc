@@ -168,7 +168,7 @@ void PushApproval::Ended(const store::PushChallenge& c, PushAnswer answer,
   end.user_id = c.user_id;
   end.purpose = *purpose;
   end.proof = methods::Proof::kPush;
-  end.method = "authenticator";
+  end.method = std::string(methods::KindName(methods::MethodKind::kAuthenticator));
   end.client_ip = c.client_ip;
   end.detail = detail + ": " + c.state;
   switch (answer) {
