@@ -133,6 +133,12 @@ test('the right number approves the request, and the page says so by itself', as
     timeout: 10_000,
     message: 'the page to show the approval',
   });
+  // The status text changes first, then the page reloads with its final links.
+  await pollUntil(async () => (await page.locator('#done').count()) === 1, {
+    timeout: 10_000,
+    message: 'the page to reload with Done',
+  });
+  await page.waitForLoadState('load');
   await checkA11y(page, 'push request (approved)');
   await screenshot(page, NAME, 'approved');
 });
