@@ -1,5 +1,6 @@
 #include "flows/proof.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -27,6 +28,13 @@ std::optional<ProofPurpose> ParseProofPurpose(std::string_view name) {
     if (n == name) return purpose;
   }
   return std::nullopt;
+}
+
+void PutChosenProofFirst(std::string_view chosen, std::vector<methods::Proof>& proofs) {
+  std::optional<methods::Proof> p = methods::ParseProof(chosen);
+  if (!p) return;
+  auto it = std::find(proofs.begin(), proofs.end(), *p);
+  if (it != proofs.end()) std::rotate(proofs.begin(), it, it + 1);
 }
 
 }  // namespace secinfo::flows

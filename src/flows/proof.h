@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "core/status.h"
@@ -21,6 +22,10 @@ std::string_view ProofPurposeName(ProofPurpose p);  // "register", "sign_in", "s
 std::optional<ProofPurpose> ParseProofPurpose(std::string_view name);
 // Every purpose but registration verifies someone with a method they already have.
 inline bool VerifiesExistingMethod(ProofPurpose p) { return p != ProofPurpose::kRegister; }
+
+// Moves `chosen` (a proof's name, as store::User::default_proof keeps it) to the front of `proofs`
+// when it is one of them; otherwise leaves them in the kind's order.
+void PutChosenProofFirst(std::string_view chosen, std::vector<methods::Proof>& proofs);
 
 enum class ProofOutcome {
   kSucceeded,

@@ -57,8 +57,10 @@ class UserStore {
   // Replaces the hash and sets the must-change flag, in one statement.
   virtual Status SetPassword(int64_t user_id, std::string_view hash, bool must_change) = 0;
   virtual Status SetLocale(int64_t user_id, std::string_view locale) = 0;
-  // Sets or clears the default sign-in method. REQUIRES: the method belongs to the user.
-  virtual Status SetDefaultMethod(int64_t user_id, std::optional<int64_t> method_id) = 0;
+  // Sets or clears the default sign-in method and how it proves the person ("" = its first way).
+  // NotFound when the method is not the user's.
+  virtual Status SetDefaultMethod(int64_t user_id, std::optional<int64_t> method_id,
+                                  std::string_view proof) = 0;
 };
 
 class MethodStore {

@@ -24,6 +24,9 @@ struct User {
   std::string password_hash;  // Argon2id encoded string
   std::string locale;         // preferred language, empty when the person never chose
   std::optional<int64_t> default_method_id;
+  // How the default method proves the person at sign-in ("sms" for a mobile texted rather than
+  // called); "" when it proves the way its kind offers first.
+  std::string default_proof;
   bool is_admin = false;
   int64_t created_at = 0;
   int64_t registration_skips = 0;     // times the registration interrupt was skipped

@@ -46,6 +46,16 @@ std::string ShownDetail(const Ctx& c, const store::Method& m) {
   return MethodDetail(m);
 }
 
+// What a way of being the default is called in the list: "Mobile phone — text +33 6 …" when the
+// method can prove the person in more than one way, else just "Mobile phone — +33 6 …".
+std::string DefaultWayLabel(const Ctx& c, const std::string& label, const std::string& detail,
+                            methods::Proof proof, size_t ways) {
+  if (ways < 2) return label + " — " + detail;
+  // Every proof that serves sign-in has its "default_way_<proof>" text.
+  return c.T("default_way_" + std::string(methods::ProofName(proof)),
+             {{"method", label}, {"detail", detail}});
+}
+
 }  // namespace
 
 std::optional<int64_t> ParseId(const std::string& s) {
@@ -81,15 +91,21 @@ http::Response SecurityInfo(Ctx& c) {
       row["change_href"] = std::string(info->page_path) + "?change=" + std::to_string(m.id);
     }
     AddKindLinks(m, row);
-    Object option{{"id", std::to_string(m.id)}, {"label", label + " — " + detail}};
-    if (e.is_default) {
-      row["is_default"] = true;
-      option["selected"] = true;
-      default_label = label + " — " + detail;
-    }
+    if (e.is_default) row["is_default"] = true;
     rows.push_back(row);
-    // Only what can serve sign-in can be the default sign-in method.
-    if (e.can_be_default) options.push_back(option);
+    // Only what can serve sign-in can be the default sign-in method, once per way it proves
+    // ("call", "text"); the default's chosen way is its first.
+    for (size_t i = 0; i < e.sign_in_proofs.size(); ++i) {
+      const methods::Proof proof = e.sign_in_proofs[i];
+      const std::string way = DefaultWayLabel(c, label, detail, proof, e.sign_in_proofs.size());
+      Object option{{"id", std::to_string(m.id) + ":" + std::string(methods::ProofName(proof))},
+                    {"label", way}};
+      if (e.is_default && i == 0) {
+        option["selected"] = true;
+        default_label = way;
+      }
+      options.push_back(option);
+    }
   }
   d.set("methods", rows);
   d.set("has_methods", !rows.empty());
@@ -106,10 +122,15 @@ http::Response SecurityInfo(Ctx& c) {
 }
 
 http::Response SetDefaultMethod(Ctx& c) {
-  std::optional<int64_t> id = ParseId(c.req.Form("method_id"));
-  if (!id) return Message(c, "method_not_found", 404);
+  // "12:sms": the method and the way it proves the person; "12" alone: its first way.
+  const std::string value = c.req.Form("method_id");
+  const size_t colon = value.find(':');
+  std::optional<int64_t> id = ParseId(value.substr(0, colon));
+  std::optional<methods::Proof> proof;
+  if (colon != std::string::npos) proof = methods::ParseProof(value.substr(colon + 1));
+  if (!id || (colon != std::string::npos && !proof)) return Message(c, "method_not_found", 404);
   flows::SecurityInfo flow(c.deps.store, c.deps.clock);
-  return Respond(c, flow.SetDefault(c.principal->user, *id, c.req.remote_ip),
+  return Respond(c, flow.SetDefault(c.principal->user, *id, proof, c.req.remote_ip),
                  "default_method_saved");
 }
 

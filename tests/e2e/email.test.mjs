@@ -176,7 +176,7 @@ test('in French, with a phone added too, the email is still not offered as the d
   assert.match(byLabel['Téléphone mobile'], /vérification en deux étapes/);
   await page.locator('.default-method summary').click();
   const options = await page.locator('#default-select option').allTextContents();
-  assert.deepEqual(options, ['Téléphone mobile — +33 6 12 34 56 78']);
+  assert.deepEqual(options, ['Téléphone mobile — appel au +33 6 12 34 56 78', 'Téléphone mobile — SMS au +33 6 12 34 56 78']);
   assert.ok(!options.some((o) => /e-mail|@/.test(o)), `no email among ${options}`);
   await checkA11y(page, 'security info (email and phone, default select open)');
   await screenshot(page, NAME, 'fr-default-select');

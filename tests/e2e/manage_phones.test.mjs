@@ -45,7 +45,7 @@ test('a registered mobile phone becomes the default sign-in method', async () =>
   await registerPhone(page, phone, env.server, { type: 'mobile', region: 'FR', number: '06 12 34 56 78', e164: '+33612345678' });
   assert.equal(await page.locator('#call').getAttribute('data-state'), 'confirmed');
   assert.deepEqual(await securityInfo(), ['Téléphone mobile|+33 6 12 34 56 78']);
-  assert.equal(await page.locator('#default-current').textContent(), 'Téléphone mobile — +33 6 12 34 56 78');
+  assert.equal(await page.locator('#default-current').textContent(), 'Téléphone mobile — appel au +33 6 12 34 56 78');
 });
 
 test('with two phones, the default sign-in method can be changed', async () => {
@@ -58,12 +58,13 @@ test('with two phones, the default sign-in method can be changed', async () => {
   assert.equal(await page.locator('#call').getAttribute('data-state'), 'confirmed');
 
   assert.deepEqual(await securityInfo(), ['Téléphone mobile|+33 6 12 34 56 78', 'Téléphone de bureau|+33 4 25 55 51 23']);
-  assert.equal(await page.locator('#default-current').textContent(), 'Téléphone mobile — +33 6 12 34 56 78', 'the first phone stays the default');
+  assert.equal(await page.locator('#default-current').textContent(), 'Téléphone mobile — appel au +33 6 12 34 56 78', 'the first phone stays the default');
 
   await page.locator('.default-method summary').click();
   const select = page.getByLabel('Méthode de connexion par défaut');
   assert.deepEqual(await select.locator('option').allTextContents(), [
-    'Téléphone mobile — +33 6 12 34 56 78',
+    'Téléphone mobile — appel au +33 6 12 34 56 78',
+    'Téléphone mobile — SMS au +33 6 12 34 56 78',
     'Téléphone de bureau — +33 4 25 55 51 23',
   ]);
   await select.selectOption({ label: 'Téléphone de bureau — +33 4 25 55 51 23' });
@@ -101,7 +102,7 @@ test('Supprimer asks for confirmation; Annuler keeps the phone, Supprimer remove
   // The deleted phone was the default: the phone left takes its place.
   assert.equal(
     await page.locator('#default-current').textContent(),
-    'Téléphone mobile — +33 6 12 34 56 78',
+    'Téléphone mobile — appel au +33 6 12 34 56 78',
     'a person with a phone left is never told they have no sign-in method',
   );
 });
@@ -121,7 +122,7 @@ test('Modifier changes the number after a call to the new one', async () => {
   assert.equal((await page.locator('.registered').textContent()).trim(), 'Téléphone mobile : +33 6 98 76 54 32');
 
   assert.deepEqual(await securityInfo(), ['Téléphone mobile|+33 6 98 76 54 32'], 'the old number is gone');
-  assert.equal(await page.locator('#default-current').textContent(), 'Téléphone mobile — +33 6 98 76 54 32');
+  assert.equal(await page.locator('#default-current').textContent(), 'Téléphone mobile — appel au +33 6 98 76 54 32');
   assert.ok(env.server.audit().some((e) => e.action === 'method_change' && e.result === 'success'));
 });
 

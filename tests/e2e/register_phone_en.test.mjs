@@ -91,7 +91,7 @@ test('Bob registers +1 425 555 0100 x123 as his mobile phone, in English', async
 
   await clickAndWaitForNavigation(page, page.getByRole('link', { name: 'Done' }));
   assert.deepEqual(await listedMethods(page), ['Mobile phone|+1 425-555-0100']);
-  assert.equal(await page.locator('#default-current').textContent(), 'Mobile phone — +1 425-555-0100');
+  assert.equal(await page.locator('#default-current').textContent(), 'Mobile phone — call +1 425-555-0100');
   assert.equal(await page.getByRole('link', { name: 'Change Mobile phone +1 425-555-0100' }).count(), 1);
   assert.equal(await page.getByRole('link', { name: 'Delete Mobile phone +1 425-555-0100' }).count(), 1);
   await checkA11y(page, 'security info (one phone)');

@@ -2,7 +2,8 @@
 // everyone. Ana (French) registers a mobile, an email address, security questions and an
 // authenticator app; "Se connecter d'une autre façon" lists her phone's call and text and her app,
 // never the email or the questions; she signs in with the code texted to the simulated phone,
-// then, her app made the default, with oathtool's code; "Je ne peux pas utiliser mes méthodes"
+// then, her app made the default, with oathtool's code, then, a text to her mobile made the
+// default, with the code texted at once; "Je ne peux pas utiliser mes méthodes"
 // sends her to her administrator. Bruno (English) binds the companion `secinfo authenticator` and
 // signs in by approving the pushed number with it. Dan (English) signs in with his app's code
 // using the keyboard only. axe runs on every page; screenshots in output/sign_in_methods/.
@@ -290,15 +291,38 @@ test('the verify page without its automatic start is accessible too', async () =
   await screenshot(page, NAME, 'en-verify-start');
 });
 
-test('PRODUCT GAP: a text to the mobile can be the default second step', { todo: 'PRODUCT GAP: a mobile phone always proves by call first (src/methods/phone/kind.cc), and the default is a method, not a way: a text cannot be the default' }, async () => {
+test('in French, Ana makes a text to her mobile the default: the next sign-in texts her a code at once', async () => {
   const { server } = env;
   await browser.clearCookies();
   await submitPassword(page, server, ANA.email);
   await page.locator('#code').fill(freshCode(secrets.ana));
   await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Vérifier' }));
   assert.equal(pathOf(page), '/security-info');
+  await page.locator('.default-method summary').click();
   const options = await page.locator('#default-select option').allTextContents();
-  assert.ok(options.some((o) => /SMS/.test(o)), `a text can be chosen as the default: ${options.join(' / ')}`);
+  assert.deepEqual(options, [
+    'Téléphone mobile — appel au +33 6 12 34 56 78',
+    'Téléphone mobile — SMS au +33 6 12 34 56 78',
+    "Application d'authentification — Téléphone pro",
+  ]);
+  await page.locator('#default-select').selectOption({ label: 'Téléphone mobile — SMS au +33 6 12 34 56 78' });
+  await clickAndWaitForNavigation(page, page.locator('form[action="/security-info/default"] button'));
+  assert.equal(await page.locator('#default-current').textContent(), 'Téléphone mobile — SMS au +33 6 12 34 56 78');
+  await checkA11y(page, 'security info: a text as the default (fr)');
+  await screenshot(page, NAME, 'fr-default-text');
+  await signOut(page);
+
+  const textsBefore = (await readSms(server, MOBILE.e164)).length;
+  await submitPassword(page, server, ANA.email);
+  await waitForPath(page, VERIFICATION_PATH);
+  assert.equal(await page.locator('#verify-doing').textContent(), `Nous avons envoyé un code par SMS au ${MOBILE.masked}.`);
+  const texts = await readSms(server, MOBILE.e164);
+  assert.equal(texts.length, textsBefore + 1, 'one text, and no call');
+  await page.getByLabel('Code', { exact: true }).fill(texts[0].match(/^(\d{6})/)[1]);
+  await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Vérifier' }));
+  assert.equal(pathOf(page), '/security-info');
+  assert.ok(server.audit().some((e) => e.actor === ANA.email && e.action === 'default_change' && /\(sms\)$/.test(e.detail ?? '')),
+    'the change of default is audited with its way');
 });
 
 test('axe: no serious or critical violation on any page that loaded', async () => {

@@ -1,6 +1,9 @@
 #include "flows/security_info/security_info.h"
 
+#include <algorithm>
+
 #include "flows/audit.h"
+#include "flows/proof.h"
 #include "phone/number.h"
 #include "policy/policy.h"
 
@@ -32,6 +35,8 @@ Result<std::vector<MethodEntry>> SecurityInfo::List(const store::User& user) {
     e.usable_for_mfa = policy->AllowsFor(m.kind, policy::Purpose::kMfa);
     e.usable_for_sspr = policy->AllowsFor(m.kind, policy::Purpose::kSspr);
     e.can_be_default = methods::CanBeDefault(m.kind);
+    if (e.can_be_default) e.sign_in_proofs = methods::ProofsFor(m, methods::Purpose::kMfa);
+    if (e.is_default) PutChosenProofFirst(user.default_proof, e.sign_in_proofs);
     e.method = std::move(m);
     out.push_back(std::move(e));
   }
@@ -69,6 +74,7 @@ SecurityInfoOutcome SecurityInfo::Delete(const store::User& user, int64_t method
 }
 
 SecurityInfoOutcome SecurityInfo::SetDefault(const store::User& user, int64_t method_id,
+                                             std::optional<methods::Proof> proof,
                                              std::string_view ip) {
   auto m = store_.methods().Get(user.id, method_id);
   if (!m.ok()) {
@@ -76,19 +82,29 @@ SecurityInfoOutcome SecurityInfo::SetDefault(const store::User& user, int64_t me
                                                         : SecurityInfoOutcome::kUnavailable;
   }
   if (!methods::CanBeDefault(m->kind)) return SecurityInfoOutcome::kCannotBeDefault;
-  if (!store_.users().SetDefaultMethod(user.id, method_id).ok()) {
+  std::string proof_name;
+  if (proof) {
+    const std::vector<methods::Proof> offered = methods::ProofsFor(*m, methods::Purpose::kMfa);
+    if (std::find(offered.begin(), offered.end(), *proof) == offered.end()) {
+      return SecurityInfoOutcome::kCannotBeDefault;
+    }
+    proof_name = methods::ProofName(*proof);
+  }
+  if (!store_.users().SetDefaultMethod(user.id, method_id, proof_name).ok()) {
     return SecurityInfoOutcome::kUnavailable;
   }
-  Audit(user, ip, "default_change", *m);
+  Audit(user, ip, "default_change", *m, proof_name);
   return SecurityInfoOutcome::kDone;
 }
 
 void SecurityInfo::Audit(const store::User& user, std::string_view ip, std::string action,
-                         const store::Method& m) {
+                         const store::Method& m, std::string_view proof) {
+  std::string detail = MethodDetail(m);
+  if (!proof.empty()) detail += " (" + std::string(proof) + ")";
   RecordAudit(
       store_, clock_,
       {user.tenant_id, user.id, std::string(ip), std::move(action),
-       m.kind + (m.phone_type.empty() ? "" : ":" + m.phone_type), "success", MethodDetail(m)});
+       m.kind + (m.phone_type.empty() ? "" : ":" + m.phone_type), "success", std::move(detail)});
 }
 
 }  // namespace secinfo::flows

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,13 +20,17 @@ struct MethodEntry {
   bool usable_for_mfa = false;   // the tenant allows it for two-step verification and it can serve
   bool usable_for_sspr = false;  // the same for password reset
   bool can_be_default = false;   // may be chosen as the default sign-in method
+  // The ways it can prove the person at sign-in, each a possible default ("call", "sms"); when it
+  // is the default, the way the person chose comes first.
+  std::vector<methods::Proof> sign_in_proofs;
 };
 
 // What a change to the list of methods ended in.
 enum class SecurityInfoOutcome {
   kDone,
   kNotFound,         // no such method for this person
-  kCannotBeDefault,  // its kind cannot serve two-step verification (email, security questions)
+  kCannotBeDefault,  // it cannot serve two-step verification (email, security questions), or
+                     // not in the way asked (texting an office phone)
   kUnavailable,      // the database could not be reached; nothing changed
 };
 
@@ -51,12 +56,14 @@ class SecurityInfo {
 
   // Deletes the method; a deleted default moves to the oldest method that can be one.
   SecurityInfoOutcome Delete(const store::User& user, int64_t method_id, std::string_view ip);
-  // Makes the method the default sign-in method.
-  SecurityInfoOutcome SetDefault(const store::User& user, int64_t method_id, std::string_view ip);
+  // Makes the method the default sign-in method, proven by `proof` (nullopt: its first way).
+  SecurityInfoOutcome SetDefault(const store::User& user, int64_t method_id,
+                                 std::optional<methods::Proof> proof, std::string_view ip);
 
  private:
+  // `proof`: how a new default proves the person, when chosen ("sms").
   void Audit(const store::User& user, std::string_view ip, std::string action,
-             const store::Method& m);
+             const store::Method& m, std::string_view proof = "");
 
   store::Store& store_;
   const Clock& clock_;

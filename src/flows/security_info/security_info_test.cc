@@ -77,15 +77,42 @@ TEST_F(SecurityInfoTest, SetDefaultOnlyForMethodsThatServeSignIn) {
   int64_t app = AddMethod(Name(methods::MethodKind::kAuthenticator), "Pixel");
   int64_t mail = AddMethod(Name(methods::MethodKind::kEmail), "ana@example.org");
   SecurityInfo flow(*store_, clock_);
-  EXPECT_EQ(flow.SetDefault(Reload(), mail, "192.0.2.1"), SecurityInfoOutcome::kCannotBeDefault);
+  EXPECT_EQ(flow.SetDefault(Reload(), mail, std::nullopt, "192.0.2.1"),
+            SecurityInfoOutcome::kCannotBeDefault);
   EXPECT_EQ(Reload().default_method_id, phone);
-  EXPECT_EQ(flow.SetDefault(Reload(), app, "192.0.2.1"), SecurityInfoOutcome::kDone);
+  EXPECT_EQ(flow.SetDefault(Reload(), app, std::nullopt, "192.0.2.1"), SecurityInfoOutcome::kDone);
   EXPECT_EQ(Reload().default_method_id, app);
   store::AuditEntry e = LastAudit();
   EXPECT_EQ(e.action, "default_change");
   EXPECT_EQ(e.method, "authenticator");
   EXPECT_EQ(e.ip, "192.0.2.1");
   EXPECT_EQ(e.detail, "Pixel");
+}
+
+TEST_F(SecurityInfoTest, AMobileCanBeTheDefaultByTextRatherThanByCall) {
+  int64_t mobile = AddMethod(Name(methods::MethodKind::kPhone), "+33612345678");
+  SecurityInfo flow(*store_, clock_);
+  auto before = flow.List(Reload());
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->front().sign_in_proofs,
+            (std::vector<methods::Proof>{methods::Proof::kCall, methods::Proof::kSmsCode}));
+
+  EXPECT_EQ(flow.SetDefault(Reload(), mobile, methods::Proof::kSmsCode, "192.0.2.1"),
+            SecurityInfoOutcome::kDone);
+  EXPECT_EQ(Reload().default_proof, "sms");
+  auto after = flow.List(Reload());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->front().sign_in_proofs,
+            (std::vector<methods::Proof>{methods::Proof::kSmsCode, methods::Proof::kCall}));
+  EXPECT_EQ(LastAudit().action, "default_change");
+  EXPECT_EQ(LastAudit().detail, "+33 6 12 34 56 78 (sms)");
+
+  // An app cannot be texted: refused, and the default stays as it was.
+  int64_t app = AddMethod(Name(methods::MethodKind::kAuthenticator), "Pixel");
+  EXPECT_EQ(flow.SetDefault(Reload(), app, methods::Proof::kSmsCode, "192.0.2.1"),
+            SecurityInfoOutcome::kCannotBeDefault);
+  EXPECT_EQ(Reload().default_method_id, mobile);
+  EXPECT_EQ(Reload().default_proof, "sms");
 }
 
 TEST_F(SecurityInfoTest, AnotherPersonsMethodIsNotFoundAndUntouched) {
@@ -95,7 +122,7 @@ TEST_F(SecurityInfoTest, AnotherPersonsMethodIsNotFoundAndUntouched) {
   kim.id = *store_->users().Create(kim);
   SecurityInfo flow(*store_, clock_);
   EXPECT_EQ(flow.Delete(kim, phone, "ip"), SecurityInfoOutcome::kNotFound);
-  EXPECT_EQ(flow.SetDefault(kim, phone, "ip"), SecurityInfoOutcome::kNotFound);
+  EXPECT_EQ(flow.SetDefault(kim, phone, std::nullopt, "ip"), SecurityInfoOutcome::kNotFound);
   EXPECT_EQ(flow.Delete(Reload(), 999, "ip"), SecurityInfoOutcome::kNotFound);
   EXPECT_TRUE(store_->methods().Get(user_.id, phone).ok());
 }

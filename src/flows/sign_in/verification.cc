@@ -68,6 +68,7 @@ Result<std::vector<MethodChoice>> Verifier::Choices(const store::User& user,
     if (kind == nullptr || !policy->AllowsFor(kind->name, purpose)) continue;
     std::vector<methods::Proof> proofs = methods::ProofsFor(m, purpose);
     if (proofs.empty()) continue;
+    if (user.default_method_id == m.id) PutChosenProofFirst(user.default_proof, proofs);
     choices.push_back({m, std::move(proofs)});
   }
   // The default method first; the rest in registration order.

@@ -152,7 +152,7 @@ TEST_F(VerificationTest, ChoicesPutTheDefaultFirstAndNeverOfferEmail) {
   mail.kind = "email";
   mail.email = "ana@example.org";
   ASSERT_TRUE(store_->methods().Create(mail).ok());
-  ASSERT_TRUE(store_->users().SetDefaultMethod(user_.id, mobile).ok());
+  ASSERT_TRUE(store_->users().SetDefaultMethod(user_.id, mobile, "").ok());
   user_ = *store_->users().Get(user_.id);
   auto choices = verifier_->Choices(user_, methods::Purpose::kMfa);
   ASSERT_TRUE(choices.ok());
@@ -163,6 +163,15 @@ TEST_F(VerificationTest, ChoicesPutTheDefaultFirstAndNeverOfferEmail) {
   EXPECT_EQ((*choices)[1].method.id, office);
   // A text to an office phone is not offered, so it cannot be started either.
   EXPECT_EQ(Start(office, methods::Proof::kSmsCode).error, VerifyStartError::kProofNotOffered);
+
+  // The person chose to be texted rather than called: the text comes first, the call stays.
+  ASSERT_TRUE(store_->users().SetDefaultMethod(user_.id, mobile, "sms").ok());
+  user_ = *store_->users().Get(user_.id);
+  choices = verifier_->Choices(user_, methods::Purpose::kMfa);
+  ASSERT_TRUE(choices.ok());
+  EXPECT_EQ((*choices)[0].proofs,
+            (std::vector<methods::Proof>{methods::Proof::kSmsCode, methods::Proof::kCall}));
+  EXPECT_EQ((*choices)[1].proofs, (std::vector<methods::Proof>{methods::Proof::kCall}));
 }
 
 TEST_F(VerificationTest, ATextedCodeProvesTheMobile) {
@@ -322,7 +331,7 @@ TEST_F(VerificationTest, AddingAMethodMailsTheAccountInItsLanguage) {
 }
 
 TEST_F(VerificationTest, StepUpIsFreshForTenMinutesAfterAProof) {
-  ASSERT_TRUE(store_->users().SetDefaultMethod(user_.id, std::nullopt).ok());
+  ASSERT_TRUE(store_->users().SetDefaultMethod(user_.id, std::nullopt, "").ok());
   store::Session s;
   s.id_hash = Sessions::TokenHash("token");
   s.user_id = user_.id;
@@ -343,7 +352,7 @@ TEST_F(VerificationTest, StepUpIsFreshForTenMinutesAfterAProof) {
 }
 
 TEST_F(VerificationTest, ARememberedBrowserMeetsTheSecondStepUntilItExpires) {
-  ASSERT_TRUE(store_->users().SetDefaultMethod(user_.id, std::nullopt).ok());
+  ASSERT_TRUE(store_->users().SetDefaultMethod(user_.id, std::nullopt, "").ok());
   auto hash = crypto::HashPassword("correct horse");
   ASSERT_TRUE(store_->users().SetPasswordHash(user_.id, *hash).ok());
   auto token = sessions_->RememberBrowser(user_, 14, "192.0.2.1", "Firefox");

@@ -14,7 +14,7 @@ constexpr char kInsertMethod[] =
     " VALUES (:user_id, :kind, :phone_type, :phone_e164, :email, :name, :secret, :public_key,"
     " :device_id, :last_used_step, :created_at) RETURNING id";
 constexpr char kSetDefaultIfNone[] =
-    "UPDATE users SET default_method_id = :method_id"
+    "UPDATE users SET default_method_id = :method_id, default_proof = ''"
     " WHERE id = :id AND default_method_id IS NULL";
 
 }  // namespace

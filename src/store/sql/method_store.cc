@@ -23,8 +23,9 @@ constexpr char kUpdateMethod[] =
 constexpr char kAdvanceStep[] =
     "UPDATE methods SET last_used_step = :step"
     " WHERE id = :id AND user_id = :user_id AND last_used_step < :step2";
+// A default that moves to another method proves the way that method offers first.
 constexpr char kSetDefaultMethod[] =
-    "UPDATE users SET default_method_id = :method_id WHERE id = :id";
+    "UPDATE users SET default_method_id = :method_id, default_proof = '' WHERE id = :id";
 
 }  // namespace
 

@@ -172,7 +172,8 @@ TEST_P(StoreMultiNodeTest, ConcurrentReadThenWriteTransactionsDoNotFail) {
       Store& store = i % 2 == 0 ? *store_ : *other;
       sync.arrive_and_wait();
       for (int n = 0; n < kIterations; ++n) {
-        if (!store.users().SetDefaultMethod(ana_, (i + n) % 2 ? mobile : office).ok()) ++failures;
+        if (!store.users().SetDefaultMethod(ana_, (i + n) % 2 ? mobile : office, "").ok())
+          ++failures;
         if (!store.rate_limits().Hit("sign_in:ana", kT0, 60'000).ok()) ++failures;
       }
     });

@@ -126,11 +126,19 @@ TEST_P(StoreContractTest, DefaultMethodMustBelongToTheUser) {
   int64_t anas = AddPhone(ana_, "a1", "mobile", "+33612345678", kT0);
   int64_t bobs = AddPhone(bob, "b1", "mobile", "+33687654321", kT0);
 
-  EXPECT_EQ(store_->users().SetDefaultMethod(ana_, bobs).code(), Code::kNotFound);
-  EXPECT_OK(store_->users().SetDefaultMethod(ana_, std::nullopt));
+  EXPECT_EQ(store_->users().SetDefaultMethod(ana_, bobs, "").code(), Code::kNotFound);
+  EXPECT_OK(store_->users().SetDefaultMethod(ana_, std::nullopt, ""));
   EXPECT_EQ(store_->users().Get(ana_)->default_method_id, std::nullopt);
-  EXPECT_OK(store_->users().SetDefaultMethod(ana_, anas));
+  EXPECT_OK(store_->users().SetDefaultMethod(ana_, anas, ""));
   EXPECT_EQ(store_->users().Get(ana_)->default_method_id, anas);
+  EXPECT_EQ(store_->users().Get(ana_)->default_proof, "");
+
+  // A mobile that the person wants texted rather than called.
+  EXPECT_OK(store_->users().SetDefaultMethod(ana_, anas, "sms"));
+  EXPECT_EQ(store_->users().Get(ana_)->default_proof, "sms");
+  // No default method, no way of proving it.
+  EXPECT_OK(store_->users().SetDefaultMethod(ana_, std::nullopt, "sms"));
+  EXPECT_EQ(store_->users().Get(ana_)->default_proof, "");
 }
 
 TEST_P(StoreContractTest, SessionsExpire) {
@@ -377,9 +385,11 @@ TEST_P(StoreContractTest, DeletingTheDefaultMovesItToTheOldestRemaining) {
   ASSERT_OK(store_->methods().Delete(ana_, alternate));
   EXPECT_EQ(store_->users().Get(ana_)->default_method_id, mobile);
 
-  ASSERT_OK(store_->users().SetDefaultMethod(ana_, mobile));
+  ASSERT_OK(store_->users().SetDefaultMethod(ana_, mobile, "sms"));
   ASSERT_OK(store_->methods().Delete(ana_, mobile));
   EXPECT_EQ(store_->users().Get(ana_)->default_method_id, office);
+  // The office phone is called: the way the deleted mobile proved does not carry over.
+  EXPECT_EQ(store_->users().Get(ana_)->default_proof, "");
   EXPECT_EQ(store_->methods().Get(ana_, mobile).status().code(), Code::kNotFound);
   // The attempt that created it no longer points at it.
   EXPECT_EQ(store_->call_attempts().Get("a1")->method_id, std::nullopt);

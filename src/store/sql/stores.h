@@ -41,7 +41,8 @@ class SqlUserStore final : public UserStore {
   Status SetPasswordHash(int64_t user_id, std::string_view hash) override;
   Status SetPassword(int64_t user_id, std::string_view hash, bool must_change) override;
   Status SetLocale(int64_t user_id, std::string_view locale) override;
-  Status SetDefaultMethod(int64_t user_id, std::optional<int64_t> method_id) override;
+  Status SetDefaultMethod(int64_t user_id, std::optional<int64_t> method_id,
+                          std::string_view proof) override;
   Result<bool> CountRegistrationSkip(int64_t user_id, int64_t max) override;
 
  private:

@@ -5,7 +5,7 @@ namespace {
 
 #define SECINFO_USER_SELECT                                                                  \
   "SELECT id, tenant_id, username, display_name, password_hash, locale, default_method_id, " \
-  "is_admin, created_at, registration_skips, must_change_password FROM users "
+  "is_admin, created_at, registration_skips, must_change_password, default_proof FROM users "
 constexpr char kInsertUser[] =
     "INSERT INTO users (tenant_id, username, display_name, password_hash, locale,"
     " default_method_id, is_admin, created_at)"
@@ -23,7 +23,7 @@ constexpr char kSetLocale[] = "UPDATE users SET locale = :locale WHERE id = :id"
 constexpr char kCountUserMethod[] =
     "SELECT COUNT(*) FROM methods WHERE id = :method_id AND user_id = :user_id";
 constexpr char kSetDefaultMethod[] =
-    "UPDATE users SET default_method_id = :method_id WHERE id = :id";
+    "UPDATE users SET default_method_id = :method_id, default_proof = :proof WHERE id = :id";
 constexpr char kCountSkip[] =
     "UPDATE users SET registration_skips = registration_skips + 1"
     " WHERE id = :id AND registration_skips < :max";
@@ -46,7 +46,8 @@ struct UserRow {
         .Into(is_admin)
         .Into(user.created_at)
         .Into(user.registration_skips)
-        .Into(must_change_password);
+        .Into(must_change_password)
+        .Into(user.default_proof);
   }
   User Get() const {
     User u = user;
@@ -137,7 +138,8 @@ Status SqlUserStore::SetLocale(int64_t user_id, std::string_view locale) {
   return UpdateUser(db_, kSetLocale, std::string(locale), user_id, "set locale");
 }
 
-Status SqlUserStore::SetDefaultMethod(int64_t user_id, std::optional<int64_t> method_id) {
+Status SqlUserStore::SetDefaultMethod(int64_t user_id, std::optional<int64_t> method_id,
+                                      std::string_view proof) {
   return db_.Write("set default method", [&](soci::session& session) {
     if (method_id) {
       int64_t count = 0;
@@ -145,8 +147,9 @@ Status SqlUserStore::SetDefaultMethod(int64_t user_id, std::optional<int64_t> me
       if (count == 0) return Status::NotFound("set default method: no such method for the user");
     }
     NullableInt method(method_id);
+    const std::string proof_name(method_id ? proof : "");
     Query q(session, kSetDefaultMethod);
-    q.Use(method.value, method.ind).Use(user_id).Run();
+    q.Use(method.value, method.ind).Use(proof_name).Use(user_id).Run();
     if (q.AffectedRows() == 0) return Status::NotFound("set default method: no such user");
     return Status::Ok();
   });
