@@ -75,24 +75,8 @@ class App {
     Page("GET", "/security-info/add", AddMethod);
     Page("GET", "/security-info/methods/:id/delete", DeleteMethodConfirm);
     Page("POST", "/security-info/methods/:id/delete", DeleteMethod);
-    Page("GET", "/security-info/phone", PhoneForm);
-    Page("POST", "/security-info/phone", PhoneSubmit);
-    Page("GET", "/security-info/phone/calls/:id", CallPage);
-    Page("GET", "/security-info/phone/calls/:id/status", CallStatusJson);
-    Page("POST", "/security-info/phone/calls/:id/cancel", CallCancel);
-    Page("GET", "/security-info/email", EmailForm);
-    Page("POST", "/security-info/email", EmailSubmit);
-    Page("GET", "/security-info/codes/:id", CodePage);
-    Page("POST", "/security-info/codes/:id", CodeSubmit);
-    Page("POST", "/security-info/codes/:id/resend", CodeResend);
-    Page("GET", "/security-info/authenticator", AppForm);
-    Page("POST", "/security-info/authenticator", AppSubmit);
-    Page("GET", "/security-info/authenticator/enrol/:id", AppEnrolPage);
-    Page("POST", "/security-info/authenticator/enrol/:id", AppEnrolSubmit);
-    Page("GET", "/security-info/authenticator/:id/test", AppTestPage);
-    Page("POST", "/security-info/authenticator/:id/test", AppTestSubmit);
-    Page("GET", "/security-info/questions", QuestionsForm);
-    Page("POST", "/security-info/questions", QuestionsSubmit);
+    // Each method kind's wizard, from its own page module (page_list.cc).
+    for (const PageRoute& r : KindPageRoutes()) Page(r.method, r.pattern, r.handler);
     Page("GET", "/sign-in/verify", VerifyPage);
     Page("POST", "/sign-in/verify/start", VerifyStart);
     Page("POST", "/sign-in/verify/app", VerifyAppCode);
@@ -115,11 +99,6 @@ class App {
     Page("GET", "/sim/phone/:number/state", SimPhoneJson);
     Page("POST", "/sim/phone/:number/calls/:call/:action", SimAction);
 
-    Page("GET", "/security-info/authenticator/:id/push", PushSetupPage);
-    Page("POST", "/security-info/authenticator/:id/push/link", PushLinkCreate);
-    Page("POST", "/security-info/authenticator/:id/push/test", PushTestSend);
-    Page("GET", "/security-info/push/:id", PushRequestPage);
-    Page("GET", "/security-info/push/:id/status", PushRequestStatus);
     api::AuthenticatorApiOptions api_options;
     api_options.api_base = deps_.public_url + "/api/authenticator";
     api::AddAuthenticatorApi(router_, deps_.push, api_options);

@@ -108,8 +108,6 @@ http::Response RenderEnrolment(Ctx& c, const std::string& id, const std::string&
   return c.Render("app_enrol", d, status);
 }
 
-}  // namespace
-
 http::Response AppForm(Ctx& c) {
   auto policy = policy::LoadPolicy(c.deps.store.tenants(), c.principal->user.tenant_id);
   if (!policy.ok() || !policy->Allows(methods::MethodKind::kAuthenticator))
@@ -185,6 +183,20 @@ http::Response AppTestSubmit(Ctx& c) {
   }
   d.set("code_error", c.T(CodeOutcomeKey(o)));
   return c.Render("app_test", d, 400);
+}
+
+}  // namespace
+
+std::span<const PageRoute> AuthenticatorPages() {
+  static constexpr PageRoute kRoutes[] = {
+      {"GET", "/security-info/authenticator", AppForm},
+      {"POST", "/security-info/authenticator", AppSubmit},
+      {"GET", "/security-info/authenticator/enrol/:id", AppEnrolPage},
+      {"POST", "/security-info/authenticator/enrol/:id", AppEnrolSubmit},
+      {"GET", "/security-info/authenticator/:id/test", AppTestPage},
+      {"POST", "/security-info/authenticator/:id/test", AppTestSubmit},
+  };
+  return kRoutes;
 }
 
 }  // namespace secinfo::web

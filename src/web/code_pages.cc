@@ -65,8 +65,6 @@ http::Response RenderCodePage(Ctx& c, const store::CodeChallenge& ch, const std:
   return c.Render("code", d, status);
 }
 
-}  // namespace
-
 http::Response EmailForm(Ctx& c) {
   if (!EmailAllowed(c)) return Message(c, "email_not_allowed", 403);
   std::string replacing;
@@ -182,6 +180,19 @@ http::Response CodeResend(Ctx& c) {
       return RenderCodePage(c, *ch, c.T("code_send_failed"), "", 503);
   }
   return RenderCodePage(c, *ch, c.T("internal_error"), "", 503);
+}
+
+}  // namespace
+
+std::span<const PageRoute> EmailPages() {
+  static constexpr PageRoute kRoutes[] = {
+      {"GET", "/security-info/email", EmailForm},
+      {"POST", "/security-info/email", EmailSubmit},
+      {"GET", "/security-info/codes/:id", CodePage},
+      {"POST", "/security-info/codes/:id", CodeSubmit},
+      {"POST", "/security-info/codes/:id/resend", CodeResend},
+  };
+  return kRoutes;
 }
 
 }  // namespace secinfo::web

@@ -1,9 +1,22 @@
 #pragma once
 
+#include <vector>
+
 #include "web/context.h"
 
 // Page handlers. Each takes the request context and returns the response; app.cc routes to them.
 namespace secinfo::web {
+
+// One route of a page module.
+struct PageRoute {
+  const char* method;   // "GET", "POST"
+  const char* pattern;  // "/security-info/phone/calls/:id"
+  http::Response (*handler)(Ctx&);
+};
+
+// The wizards of every method kind, each from its own module (phone_pages.cc, ...), as listed in
+// page_list.cc.
+std::vector<PageRoute> KindPageRoutes();
 
 http::Response Home(Ctx& c);
 http::Response SignInForm(Ctx& c);
@@ -16,34 +29,6 @@ http::Response SetDefaultMethod(Ctx& c);
 http::Response AddMethod(Ctx& c);
 http::Response DeleteMethodConfirm(Ctx& c);
 http::Response DeleteMethod(Ctx& c);
-
-http::Response PhoneForm(Ctx& c);
-http::Response PhoneSubmit(Ctx& c);
-http::Response CallPage(Ctx& c);
-http::Response CallStatusJson(Ctx& c);
-http::Response CallCancel(Ctx& c);
-
-http::Response EmailForm(Ctx& c);
-http::Response EmailSubmit(Ctx& c);
-http::Response CodePage(Ctx& c);
-http::Response CodeSubmit(Ctx& c);
-http::Response CodeResend(Ctx& c);
-
-http::Response AppForm(Ctx& c);
-http::Response AppSubmit(Ctx& c);
-http::Response AppEnrolPage(Ctx& c);
-http::Response AppEnrolSubmit(Ctx& c);
-http::Response AppTestPage(Ctx& c);
-http::Response AppTestSubmit(Ctx& c);
-
-http::Response QuestionsForm(Ctx& c);
-http::Response QuestionsSubmit(Ctx& c);
-
-http::Response PushSetupPage(Ctx& c);
-http::Response PushLinkCreate(Ctx& c);
-http::Response PushTestSend(Ctx& c);
-http::Response PushRequestPage(Ctx& c);
-http::Response PushRequestStatus(Ctx& c);
 
 // Sign-in's second step, step-up and the registration interrupt (verify_pages.cc).
 http::Response VerifyPage(Ctx& c);

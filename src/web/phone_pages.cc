@@ -142,6 +142,8 @@ const char* BeginErrorKey(flows::BeginError e) {
   return "internal_error";
 }
 
+namespace {
+
 http::Response PhoneForm(Ctx& c) {
   if (!PhoneAllowed(c)) {
     Data d = c.PageData("phone_setup");
@@ -292,6 +294,19 @@ http::Response CallStatusJson(Ctx& c) {
 http::Response CallCancel(Ctx& c) {
   c.deps.phones.Cancel(c.req.Param("id"), c.principal->user.id);
   return c.Redirect("/security-info/phone/calls/" + http::UrlEncode(c.req.Param("id")));
+}
+
+}  // namespace
+
+std::span<const PageRoute> PhonePages() {
+  static constexpr PageRoute kRoutes[] = {
+      {"GET", "/security-info/phone", PhoneForm},
+      {"POST", "/security-info/phone", PhoneSubmit},
+      {"GET", "/security-info/phone/calls/:id", CallPage},
+      {"GET", "/security-info/phone/calls/:id/status", CallStatusJson},
+      {"POST", "/security-info/phone/calls/:id/cancel", CallCancel},
+  };
+  return kRoutes;
 }
 
 }  // namespace secinfo::web

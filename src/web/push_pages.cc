@@ -42,8 +42,6 @@ http::Response RenderSetup(Ctx& c, const store::Method& m, const std::string& li
   return c.Render("push_setup", d);
 }
 
-}  // namespace
-
 http::Response PushSetupPage(Ctx& c) {
   auto m = OwnApp(c);
   if (!m.ok()) return Message(c, "method_not_found", 404);
@@ -93,6 +91,19 @@ http::Response PushRequestStatus(Ctx& c) {
   nlohmann::json j = {
       {"state", p->state}, {"final", IsFinal(p->state)}, {"message", c.T(StateKey(p->state))}};
   return http::Response::Json(j.dump());
+}
+
+}  // namespace
+
+std::span<const PageRoute> PushPages() {
+  static constexpr PageRoute kRoutes[] = {
+      {"GET", "/security-info/authenticator/:id/push", PushSetupPage},
+      {"POST", "/security-info/authenticator/:id/push/link", PushLinkCreate},
+      {"POST", "/security-info/authenticator/:id/push/test", PushTestSend},
+      {"GET", "/security-info/push/:id", PushRequestPage},
+      {"GET", "/security-info/push/:id/status", PushRequestStatus},
+  };
+  return kRoutes;
 }
 
 }  // namespace secinfo::web

@@ -116,6 +116,8 @@ std::string QuestionsDetail(const Ctx& c, const store::Method& m) {
   return c.T("questions_detail", {{"count", std::to_string(*count)}});
 }
 
+namespace {
+
 http::Response QuestionsForm(Ctx& c) {
   flows::QuestionsRegistration flow(c.deps.store, c.deps.clock);
   if (auto refused = Refusal(c, flow)) return *refused;
@@ -165,6 +167,16 @@ http::Response QuestionsSubmit(Ctx& c) {
   }
   if (f.form_error.empty()) f.form_error = c.T("questions_fix_errors");
   return RenderForm(c, *setup, f, 400);
+}
+
+}  // namespace
+
+std::span<const PageRoute> QuestionsPages() {
+  static constexpr PageRoute kRoutes[] = {
+      {"GET", "/security-info/questions", QuestionsForm},
+      {"POST", "/security-info/questions", QuestionsSubmit},
+  };
+  return kRoutes;
 }
 
 }  // namespace secinfo::web
