@@ -23,7 +23,7 @@ class RetentionTest : public testing::Test {
     user_id_ = *store_->users().Create(u);
     store::Method app;
     app.user_id = user_id_;
-    app.kind = "authenticator";
+    app.kind = methods::MethodKind::kAuthenticator;
     app.name = "Pixel";
     app.secret = "sealed";
     method_id_ = *store_->methods().Create(app);
@@ -48,7 +48,7 @@ class RetentionTest : public testing::Test {
     code.purpose = "register";
     code.channel = "sms";
     code.destination = "+33612345678";
-    code.method_kind = "phone";
+    code.method_kind = methods::MethodKind::kPhone;
     code.state = "pending";
     code.created_at = code.updated_at = at - 180'000;
     code.expires_at = at;

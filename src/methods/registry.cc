@@ -92,21 +92,19 @@ std::optional<MethodKind> ParseKind(std::string_view name) {
   return std::nullopt;
 }
 
-const KindInfo* InfoOf(const store::Method& m) {
-  for (const KindInfo& info : Kinds()) {
-    if (info.name == m.kind) return &info;
-  }
-  return nullptr;
-}
-
-bool IsKind(const store::Method& m, MethodKind k) { return IsKind(m.kind, k); }
+const KindInfo& InfoOf(const store::Method& m) { return Info(m.kind); }
 
 bool IsKind(std::string_view kind_name, MethodKind k) { return kind_name == KindName(k); }
 
+std::string AuditName(MethodKind k, std::string_view phone_type) {
+  std::string name(KindName(k));
+  if (!phone_type.empty()) name += ":" + std::string(phone_type);
+  return name;
+}
+
 std::string LabelKey(const store::Method& m) {
-  const KindInfo* info = InfoOf(m);
-  if (info == nullptr) return "method_" + m.kind;
-  return info->label_key_of != nullptr ? info->label_key_of(m) : std::string(info->label_key);
+  const KindInfo& info = InfoOf(m);
+  return info.label_key_of != nullptr ? info.label_key_of(m) : std::string(info.label_key);
 }
 
 bool CanServe(MethodKind k, Purpose p) {
@@ -122,9 +120,8 @@ bool CanBeDefault(std::string_view kind_name) {
 }
 
 std::vector<Proof> ProofsFor(const store::Method& m, Purpose p) {
-  const KindInfo* info = InfoOf(m);
-  if (info == nullptr || !CanServe(info->kind, p)) return {};
-  return info->proofs(m);
+  if (!CanServe(m.kind, p)) return {};
+  return InfoOf(m).proofs(m);
 }
 
 }  // namespace secinfo::methods

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "methods/method_kind.h"
 #include "store/types.h"
 
 // The one list of method kinds. Each kind lives in its own folder (src/methods/<kind>/kind.cc) and
@@ -13,8 +14,6 @@
 // src/methods compares kind names: policy, store, flows and pages ask this registry. Adding a kind
 // is its folder plus one line in registry.cc (and its page module in web/).
 namespace secinfo::methods {
-
-enum class MethodKind { kPhone, kAuthenticator, kEmail, kQuestions };
 
 // What security info is used for.
 enum class Purpose {
@@ -61,6 +60,9 @@ struct KindInfo {
   // method's "Change" link adds "?change=<id>".
   std::string_view page_path;
   Detail detail = Detail::kName;
+  // How the audit log and proof reports name a method: its kind, and a phone's type
+  // ("phone:mobile", "email").
+  std::string AuditName(MethodKind k, std::string_view phone_type = "");
   // The catalog key of a registered method's label when finer than label_key (a phone's type:
   // "phone_type_mobile"); nullptr: label_key.
   std::string (*label_key_of)(const store::Method& m) = nullptr;
@@ -74,11 +76,14 @@ std::span<const KindInfo> AllKinds();
 const KindInfo& Info(MethodKind k);
 std::string_view KindName(MethodKind k);
 std::optional<MethodKind> ParseKind(std::string_view name);
-// The info of a stored method's kind; nullptr for a kind this build does not know.
-const KindInfo* InfoOf(const store::Method& m);
+// The info of a stored method's kind.
+const KindInfo& InfoOf(const store::Method& m);
 // Whether a stored method, or a stored kind name, is of kind `k`.
-bool IsKind(const store::Method& m, MethodKind k);
+inline bool IsKind(const store::Method& m, MethodKind k) { return m.kind == k; }
 bool IsKind(std::string_view kind_name, MethodKind k);
+// How the audit log and proof reports name a method: its kind, and a phone's type
+// ("phone:mobile", "email").
+std::string AuditName(MethodKind k, std::string_view phone_type = "");
 // The catalog key of a registered method's label ("phone_type_mobile", "method_email").
 std::string LabelKey(const store::Method& m);
 

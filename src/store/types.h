@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "methods/method_kind.h"
+
 // Plain records as the store keeps them. Times are Unix milliseconds from the injected Clock.
 namespace secinfo::store {
 
@@ -37,7 +39,7 @@ struct User {
 struct Method {
   int64_t id = 0;
   int64_t user_id = 0;
-  std::string kind;            // "phone", "email", "authenticator", "questions"
+  methods::MethodKind kind = methods::MethodKind::kPhone;
   std::string phone_type;      // "mobile", "alternate_mobile", "office" (kind "phone")
   std::string phone_e164;      // "+33425555123" (kind "phone")
   std::string email;           // "ana@example.org" (kind "email")
@@ -63,11 +65,11 @@ struct CodeChallenge {
   std::string id;  // random, unguessable; used in URLs
   int64_t tenant_id = 0;
   int64_t user_id = 0;
-  std::string purpose;      // "register"
-  std::string channel;      // "sms", "email"
-  std::string destination;  // E.164 number or email address
-  std::string method_kind;  // what it registers: "phone", "email"
-  std::string phone_type;   // kind "phone"
+  std::string purpose;                                            // "register"
+  std::string channel;                                            // "sms", "email"
+  std::string destination;                                        // E.164 number or email address
+  methods::MethodKind method_kind = methods::MethodKind::kPhone;  // what it registers
+  std::string phone_type;                                         // kind "phone"
   bool extension_removed = false;
   std::optional<int64_t> replaces_method_id;
   std::string locale;

@@ -36,7 +36,7 @@ std::string Shown(const store::CodeChallenge& ch) {
 // The code page: what was sent where, the code field, resend, or the happy end.
 http::Response RenderCodePage(Ctx& c, const store::CodeChallenge& ch, const std::string& error,
                               const std::string& notice, int status) {
-  const bool email = methods::IsKind(ch.method_kind, methods::MethodKind::kEmail);
+  const bool email = ch.method_kind == methods::MethodKind::kEmail;
   Data d = c.PageData(email ? "email_setup" : "phone_setup");
   d.set("id", ch.id);
   d.set("heading", c.T(email ? "email_title" : "phone_title"));
@@ -84,15 +84,9 @@ http::Response EmailSubmit(Ctx& c) {
   std::string replacing_text = c.req.Form("replaces");
   std::optional<int64_t> replacing;
   if (!replacing_text.empty()) replacing = ParseId(replacing_text).value_or(-1);
-  flows::CodeBeginRequest request{c.principal->user,
-                                  std::string(methods::KindName(methods::MethodKind::kEmail)),
-                                  "",
-                                  "",
-                                  "",
-                                  address,
-                                  c.lang,
-                                  c.req.remote_ip,
-                                  replacing};
+  flows::CodeBeginRequest request{
+      c.principal->user, methods::MethodKind::kEmail, "", "", "", address, c.lang, c.req.remote_ip,
+      replacing};
   flows::CodeBeginResult r = c.deps.codes.Begin(request);
   using E = flows::BeginError;
   switch (r.error) {

@@ -134,7 +134,7 @@ class LongPollTest : public testing::Test {
     d.id = "device-" + std::to_string(i) + "-" + random_.Token();
     store::Method m;
     m.user_id = d.user.id;
-    m.kind = "authenticator";
+    m.kind = methods::MethodKind::kAuthenticator;
     m.name = "Phone " + std::to_string(i);
     m.public_key = d.keys.public_key_b64;
     m.device_id = d.id;

@@ -186,7 +186,7 @@ http::Response PhoneSubmit(Ctx& c) {
   phone::ParsedNumber number;
   if (by_sms) {
     flows::CodeBeginRequest request{c.principal->user,
-                                    std::string(methods::KindName(methods::MethodKind::kPhone)),
+                                    methods::MethodKind::kPhone,
                                     f.region,
                                     f.number,
                                     f.type,

@@ -39,8 +39,7 @@ void AddKindLinks(const store::Method& m, Object& row) {
 
 // The detail shown after a method's label on the page.
 std::string ShownDetail(const Ctx& c, const store::Method& m) {
-  const methods::KindInfo* info = methods::InfoOf(m);
-  if (info != nullptr && info->detail == methods::Detail::kAnswerCount) {
+  if (methods::InfoOf(m).detail == methods::Detail::kAnswerCount) {
     return QuestionsDetail(c, m);
   }
   return MethodDetail(m);
@@ -87,9 +86,8 @@ http::Response SecurityInfo(Ctx& c) {
     if (e.usable_for_mfa) purposes = c.T("purpose_mfa");
     if (e.usable_for_sspr) purposes += (purposes.empty() ? "" : ", ") + c.T("purpose_sspr");
     if (!purposes.empty()) row["usable_for"] = c.T("usable_for", {{"purposes", purposes}});
-    if (const methods::KindInfo* info = methods::InfoOf(m)) {
-      row["change_href"] = std::string(info->page_path) + "?change=" + std::to_string(m.id);
-    }
+    row["change_href"] =
+        std::string(methods::InfoOf(m).page_path) + "?change=" + std::to_string(m.id);
     AddKindLinks(m, row);
     if (e.is_default) row["is_default"] = true;
     rows.push_back(row);

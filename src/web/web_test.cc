@@ -449,7 +449,7 @@ class WebQuestionsTest : public WebTest {
     auto all = store_->methods().ListForUser(user_id_);  // kept: *temporary would dangle
     EXPECT_TRUE(all.ok());
     for (const store::Method& m : *all) {
-      if (m.kind == "questions") out.push_back(m);
+      if (m.kind == methods::MethodKind::kQuestions) out.push_back(m);
     }
     return out;
   }

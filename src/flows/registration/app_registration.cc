@@ -130,7 +130,7 @@ AppCodeOutcome AppRegistration::Finish(std::string_view enrolment_id, const stor
     done.state = "done";
     store::Method m;
     m.user_id = user.id;
-    m.kind = methods::KindName(methods::MethodKind::kAuthenticator);
+    m.kind = methods::MethodKind::kAuthenticator;
     m.name = e->name;
     m.secret = e->secret;
     m.last_used_step = static_cast<int64_t>(check.step);  // this code may not be used again

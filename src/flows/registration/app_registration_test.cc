@@ -66,7 +66,7 @@ TEST_F(AppRegistrationTest, ACodeFromTheAppFinishesAndIsNotAcceptedTwice) {
 
   auto methods = store_->methods().ListForUser(user_.id);
   ASSERT_EQ(methods->size(), 1u);
-  EXPECT_EQ(methods->front().kind, "authenticator");
+  EXPECT_EQ(methods->front().kind, methods::MethodKind::kAuthenticator);
   EXPECT_EQ(methods->front().name, "Pixel");
   // The code used to finish is spent: the same code is refused as a replay.
   EXPECT_EQ(flow_->Check(methods->front().id, user_, code, "ip"), AppCodeOutcome::kReplayed);

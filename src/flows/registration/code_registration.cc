@@ -47,9 +47,9 @@ std::string CodeRegistration::CodeHash(std::string_view challenge_id, std::strin
 CodeBeginResult CodeRegistration::Begin(const CodeBeginRequest& request) {
   CodeBeginResult result;
   const store::User& user = request.user;
-  if (!methods::IsKind(request.kind, methods::MethodKind::kPhone) &&
-      !methods::IsKind(request.kind, methods::MethodKind::kEmail))
+  if (request.kind != methods::MethodKind::kPhone && request.kind != methods::MethodKind::kEmail) {
     return {BeginError::kInternal};
+  }
   auto policy = policy::LoadPolicy(store_.tenants(), user.tenant_id);
   if (!policy.ok()) return {BeginError::kInternal};
   if (!policy->Allows(request.kind)) return {BeginError::kMethodNotAllowed};
@@ -66,7 +66,7 @@ CodeBeginResult CodeRegistration::Begin(const CodeBeginRequest& request) {
 
   store::CodeChallenge c;
   c.method_kind = request.kind;
-  if (methods::IsKind(request.kind, methods::MethodKind::kPhone)) {
+  if (request.kind == methods::MethodKind::kPhone) {
     std::string type_name = replaced ? replaced->phone_type : request.phone_type;
     std::optional<methods::PhoneType> type = methods::ParsePhoneType(type_name);
     if (!type) return {BeginError::kBadPhoneType};
@@ -401,8 +401,7 @@ void CodeRegistration::Audit(const store::CodeChallenge& c, std::string action, 
   RecordAudit(
       store_, clock_,
       {c.tenant_id, c.user_id, c.client_ip, std::move(action),
-       c.method_kind + (c.phone_type.empty() ? "" : ":" + c.phone_type) + " by " + c.channel,
-       std::move(result),
+       methods::AuditName(c.method_kind, c.phone_type) + " by " + c.channel, std::move(result),
        "challenge " + c.id.substr(0, 8) + " to " + c.destination +
            (why.empty() ? "" : "; " + why)});
 }

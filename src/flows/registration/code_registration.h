@@ -35,7 +35,7 @@ struct CodeOptions {
 
 struct CodeBeginRequest {
   store::User user;
-  std::string kind;        // "phone" (code by SMS) or "email"
+  methods::MethodKind kind = methods::MethodKind::kEmail;  // kPhone (code by SMS) or kEmail
   std::string region;      // phone: how to read a number typed without "+"
   std::string number;      // phone, as typed
   std::string phone_type;  // phone: "mobile", "alternate_mobile" (texts go to mobiles only)

@@ -51,10 +51,12 @@ class CodeRegistrationTest : public testing::Test {
 
   CodeBeginResult Phone(const std::string& number, const std::string& type = "mobile",
                         const std::string& locale = "fr") {
-    return flow_->Begin({user_, "phone", "FR", number, type, "", locale, "192.0.2.1"});
+    return flow_->Begin(
+        {user_, methods::MethodKind::kPhone, "FR", number, type, "", locale, "192.0.2.1"});
   }
   CodeBeginResult Email(const std::string& address) {
-    return flow_->Begin({user_, "email", "", "", "", address, "en", "192.0.2.1"});
+    return flow_->Begin(
+        {user_, methods::MethodKind::kEmail, "", "", "", address, "en", "192.0.2.1"});
   }
   // The code in the newest message to `to`, as the person reads it.
   std::string LastCode(const std::string& channel, const std::string& to) {
@@ -276,8 +278,8 @@ TEST_F(CodeRegistrationTest, RetriesRunOffTheCallersThread) {
                         CodeOptions{.first_retry_millis = 300});
   mail_->script = {channels::SendResult::Transient(Status::Unavailable("connection refused"))};
   const auto start = std::chrono::steady_clock::now();
-  CodeBeginResult r =
-      flow.Begin({user_, "email", "", "", "", "ana@example.org", "en", "192.0.2.1"});
+  CodeBeginResult r = flow.Begin(
+      {user_, methods::MethodKind::kEmail, "", "", "", "ana@example.org", "en", "192.0.2.1"});
   ASSERT_EQ(r.error, BeginError::kNone);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
   EXPECT_EQ(mail_->attempts, 1);

@@ -16,7 +16,7 @@ constexpr int64_t kHourMillis = 3600 * 1000;
 
 // How the audit log and proof reports name the phone of an attempt: "phone:mobile".
 std::string AuditMethod(const store::CallAttempt& a) {
-  return std::string(methods::KindName(methods::MethodKind::kPhone)) + ":" + a.phone_type;
+  return methods::AuditName(methods::MethodKind::kPhone, a.phone_type);
 }
 
 }  // namespace
@@ -309,7 +309,7 @@ Result<store::CallAttempt> PhoneRegistration::Advance(
         // A registration's '#' creates the phone in the same transaction.
         store::Method m;
         m.user_id = next.user_id;
-        m.kind = methods::KindName(methods::MethodKind::kPhone);
+        m.kind = methods::MethodKind::kPhone;
         m.phone_type = next.phone_type;
         m.phone_e164 = next.phone_e164;
         m.created_at = next.updated_at;

@@ -24,7 +24,7 @@ class PushApprovalTest : public testing::Test {
     crypto::SecretBox box(std::string(32, 'k'));
     store::Method app;
     app.user_id = user_.id;
-    app.kind = "authenticator";
+    app.kind = methods::MethodKind::kAuthenticator;
     app.name = "Pixel";
     app.secret = crypto::Base64UrlEncode(box.Seal(std::string(20, 'x'), random_));
     app.created_at = clock_.NowMillis();

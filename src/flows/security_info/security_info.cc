@@ -10,8 +10,7 @@
 namespace secinfo::flows {
 
 std::string MethodDetail(const store::Method& m) {
-  const methods::KindInfo* info = methods::InfoOf(m);
-  switch (info == nullptr ? methods::Detail::kName : info->detail) {
+  switch (methods::InfoOf(m).detail) {
     case methods::Detail::kPhoneNumber:
       return phone::FormatInternational(m.phone_e164);
     case methods::Detail::kEmailAddress:
@@ -101,10 +100,9 @@ void SecurityInfo::Audit(const store::User& user, std::string_view ip, std::stri
                          const store::Method& m, std::string_view proof) {
   std::string detail = MethodDetail(m);
   if (!proof.empty()) detail += " (" + std::string(proof) + ")";
-  RecordAudit(
-      store_, clock_,
-      {user.tenant_id, user.id, std::string(ip), std::move(action),
-       m.kind + (m.phone_type.empty() ? "" : ":" + m.phone_type), "success", std::move(detail)});
+  RecordAudit(store_, clock_,
+              {user.tenant_id, user.id, std::string(ip), std::move(action),
+               methods::AuditName(m.kind, m.phone_type), "success", std::move(detail)});
 }
 
 }  // namespace secinfo::flows

@@ -16,10 +16,10 @@ class SecurityInfoTest : public testing::Test {
     tenant_id_ = user_.tenant_id;
   }
 
-  int64_t AddMethod(std::string kind, std::string detail) {
+  int64_t AddMethod(methods::MethodKind kind, std::string detail) {
     store::Method m;
     m.user_id = user_.id;
-    m.kind = std::move(kind);
+    m.kind = kind;
     if (methods::IsKind(m, methods::MethodKind::kPhone)) {
       m.phone_type = "mobile";
       m.phone_e164 = detail;
@@ -32,7 +32,6 @@ class SecurityInfoTest : public testing::Test {
     clock_.AdvanceMillis(1'000);
     return *store_->methods().Create(m);
   }
-  std::string Name(methods::MethodKind k) { return std::string(methods::KindName(k)); }
   // The person as the next request reads them.
   store::User Reload() { return *store_->users().Get(user_.id); }
   store::AuditEntry LastAudit() { return store_->audit().ListForTenant(tenant_id_, 1)->front(); }
@@ -44,8 +43,8 @@ class SecurityInfoTest : public testing::Test {
 };
 
 TEST_F(SecurityInfoTest, ListsMethodsOldestFirstWithWhatEachMayDo) {
-  int64_t phone = AddMethod(Name(methods::MethodKind::kPhone), "+33612345678");
-  int64_t mail = AddMethod(Name(methods::MethodKind::kEmail), "ana@example.org");
+  int64_t phone = AddMethod(methods::MethodKind::kPhone, "+33612345678");
+  int64_t mail = AddMethod(methods::MethodKind::kEmail, "ana@example.org");
   SecurityInfo flow(*store_, clock_);
   auto list = flow.List(Reload());
   ASSERT_TRUE(list.ok()) << list.status().ToString();
@@ -63,7 +62,7 @@ TEST_F(SecurityInfoTest, ListsMethodsOldestFirstWithWhatEachMayDo) {
 }
 
 TEST_F(SecurityInfoTest, TheTenantSwitchesShowInTheList) {
-  AddMethod(Name(methods::MethodKind::kPhone), "+33612345678");
+  AddMethod(methods::MethodKind::kPhone, "+33612345678");
   ASSERT_TRUE(policy::SetPurposes(store_->tenants(), tenant_id_, "phone", false, true).ok());
   SecurityInfo flow(*store_, clock_);
   auto list = flow.List(Reload());
@@ -73,9 +72,9 @@ TEST_F(SecurityInfoTest, TheTenantSwitchesShowInTheList) {
 }
 
 TEST_F(SecurityInfoTest, SetDefaultOnlyForMethodsThatServeSignIn) {
-  int64_t phone = AddMethod(Name(methods::MethodKind::kPhone), "+33612345678");
-  int64_t app = AddMethod(Name(methods::MethodKind::kAuthenticator), "Pixel");
-  int64_t mail = AddMethod(Name(methods::MethodKind::kEmail), "ana@example.org");
+  int64_t phone = AddMethod(methods::MethodKind::kPhone, "+33612345678");
+  int64_t app = AddMethod(methods::MethodKind::kAuthenticator, "Pixel");
+  int64_t mail = AddMethod(methods::MethodKind::kEmail, "ana@example.org");
   SecurityInfo flow(*store_, clock_);
   EXPECT_EQ(flow.SetDefault(Reload(), mail, std::nullopt, "192.0.2.1"),
             SecurityInfoOutcome::kCannotBeDefault);
@@ -90,7 +89,7 @@ TEST_F(SecurityInfoTest, SetDefaultOnlyForMethodsThatServeSignIn) {
 }
 
 TEST_F(SecurityInfoTest, AMobileCanBeTheDefaultByTextRatherThanByCall) {
-  int64_t mobile = AddMethod(Name(methods::MethodKind::kPhone), "+33612345678");
+  int64_t mobile = AddMethod(methods::MethodKind::kPhone, "+33612345678");
   SecurityInfo flow(*store_, clock_);
   auto before = flow.List(Reload());
   ASSERT_TRUE(before.ok());
@@ -108,7 +107,7 @@ TEST_F(SecurityInfoTest, AMobileCanBeTheDefaultByTextRatherThanByCall) {
   EXPECT_EQ(LastAudit().detail, "+33 6 12 34 56 78 (sms)");
 
   // An app cannot be texted: refused, and the default stays as it was.
-  int64_t app = AddMethod(Name(methods::MethodKind::kAuthenticator), "Pixel");
+  int64_t app = AddMethod(methods::MethodKind::kAuthenticator, "Pixel");
   EXPECT_EQ(flow.SetDefault(Reload(), app, methods::Proof::kSmsCode, "192.0.2.1"),
             SecurityInfoOutcome::kCannotBeDefault);
   EXPECT_EQ(Reload().default_method_id, mobile);
@@ -116,7 +115,7 @@ TEST_F(SecurityInfoTest, AMobileCanBeTheDefaultByTextRatherThanByCall) {
 }
 
 TEST_F(SecurityInfoTest, AnotherPersonsMethodIsNotFoundAndUntouched) {
-  int64_t phone = AddMethod(Name(methods::MethodKind::kPhone), "+33612345678");
+  int64_t phone = AddMethod(methods::MethodKind::kPhone, "+33612345678");
   store::User kim = user_;
   kim.username = "kim@contoso.example";
   kim.id = *store_->users().Create(kim);
@@ -128,9 +127,9 @@ TEST_F(SecurityInfoTest, AnotherPersonsMethodIsNotFoundAndUntouched) {
 }
 
 TEST_F(SecurityInfoTest, DeletingTheDefaultMovesItToTheOldestThatCanBeOne) {
-  int64_t phone = AddMethod(Name(methods::MethodKind::kPhone), "+33612345678");
-  AddMethod(Name(methods::MethodKind::kEmail), "ana@example.org");  // older than the app
-  int64_t app = AddMethod(Name(methods::MethodKind::kAuthenticator), "Pixel");
+  int64_t phone = AddMethod(methods::MethodKind::kPhone, "+33612345678");
+  AddMethod(methods::MethodKind::kEmail, "ana@example.org");  // older than the app
+  int64_t app = AddMethod(methods::MethodKind::kAuthenticator, "Pixel");
   SecurityInfo flow(*store_, clock_);
   EXPECT_EQ(flow.Delete(Reload(), phone, "192.0.2.1"), SecurityInfoOutcome::kDone);
   EXPECT_EQ(Reload().default_method_id, app);

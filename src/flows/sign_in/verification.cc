@@ -64,8 +64,7 @@ Result<std::vector<MethodChoice>> Verifier::Choices(const store::User& user,
   if (!registered.ok()) return registered.status();
   std::vector<MethodChoice> choices;
   for (const store::Method& m : *registered) {
-    const methods::KindInfo* kind = methods::InfoOf(m);
-    if (kind == nullptr || !policy->AllowsFor(kind->name, purpose)) continue;
+    if (!policy->AllowsFor(m.kind, purpose)) continue;
     std::vector<methods::Proof> proofs = methods::ProofsFor(m, purpose);
     if (proofs.empty()) continue;
     if (user.default_method_id == m.id) PutChosenProofFirst(user.default_proof, proofs);

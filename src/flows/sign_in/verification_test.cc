@@ -55,7 +55,7 @@ class VerificationTest : public testing::Test {
   int64_t AddPhone(const std::string& type, const std::string& e164) {
     store::Method m;
     m.user_id = user_.id;
-    m.kind = "phone";
+    m.kind = methods::MethodKind::kPhone;
     m.phone_type = type;
     m.phone_e164 = e164;
     m.created_at = clock_.NowMillis();
@@ -74,7 +74,7 @@ class VerificationTest : public testing::Test {
     clock_.AdvanceSeconds(30);  // the next code is a new one
     auto methods = store_->methods().ListForUser(user_.id);
     for (const auto& m : *methods) {
-      if (m.kind == "authenticator") return m.id;
+      if (m.kind == methods::MethodKind::kAuthenticator) return m.id;
     }
     return 0;
   }
@@ -149,7 +149,7 @@ TEST_F(VerificationTest, ChoicesPutTheDefaultFirstAndNeverOfferEmail) {
   int64_t mobile = AddPhone("mobile", "+33612345678");
   store::Method mail;
   mail.user_id = user_.id;
-  mail.kind = "email";
+  mail.kind = methods::MethodKind::kEmail;
   mail.email = "ana@example.org";
   ASSERT_TRUE(store_->methods().Create(mail).ok());
   ASSERT_TRUE(store_->users().SetDefaultMethod(user_.id, mobile, "").ok());

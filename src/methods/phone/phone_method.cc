@@ -24,7 +24,7 @@ std::optional<PhoneType> ParsePhoneType(std::string_view name) {
 PhoneConflict FindPhoneConflict(const std::vector<store::Method>& existing, PhoneType type,
                                 std::string_view e164, std::optional<int64_t> replacing) {
   for (const store::Method& m : existing) {
-    if (m.kind != "phone" || (replacing && m.id == *replacing)) continue;
+    if (m.kind != MethodKind::kPhone || (replacing && m.id == *replacing)) continue;
     if (m.phone_type == PhoneTypeName(type)) return PhoneConflict::kTypeTaken;
     if (m.phone_e164 == e164) return PhoneConflict::kNumberTaken;
   }

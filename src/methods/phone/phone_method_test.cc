@@ -8,7 +8,7 @@ namespace {
 store::Method Phone(int64_t id, std::string type, std::string e164) {
   store::Method m;
   m.id = id;
-  m.kind = "phone";
+  m.kind = methods::MethodKind::kPhone;
   m.phone_type = std::move(type);
   m.phone_e164 = std::move(e164);
   return m;

@@ -1,3 +1,4 @@
+#include "methods/registry.h"
 #include "store/sql/method_rows.h"
 #include "store/sql/stores.h"
 
@@ -56,6 +57,7 @@ Status SqlCodeChallengeStore::Create(const CodeChallenge& c) {
     int extension_removed = c.extension_removed ? 1 : 0;
     NullableInt replaces(c.replaces_method_id);
     NullableInt method_id(c.method_id);
+    const std::string method_kind(methods::KindName(c.method_kind));
     Query(session, kInsertChallenge)
         .Use(c.id)
         .Use(c.tenant_id)
@@ -63,7 +65,7 @@ Status SqlCodeChallengeStore::Create(const CodeChallenge& c) {
         .Use(c.purpose)
         .Use(c.channel)
         .Use(c.destination)
-        .Use(c.method_kind)
+        .Use(method_kind)
         .Use(c.phone_type)
         .Use(extension_removed)
         .Use(replaces.value, replaces.ind)
@@ -89,6 +91,7 @@ Result<CodeChallenge> SqlCodeChallengeStore::Get(std::string_view id) {
     CodeChallenge c;
     int extension_removed = 0;
     NullableIntColumn replaces, method_id;
+    std::string method_kind;
     Query q(session, kGetChallenge);
     q.Into(c.id)
         .Into(c.tenant_id)
@@ -96,7 +99,7 @@ Result<CodeChallenge> SqlCodeChallengeStore::Get(std::string_view id) {
         .Into(c.purpose)
         .Into(c.channel)
         .Into(c.destination)
-        .Into(c.method_kind)
+        .Into(method_kind)
         .Into(c.phone_type)
         .Into(extension_removed)
         .Into(replaces.value, replaces.ind)
@@ -114,6 +117,9 @@ Result<CodeChallenge> SqlCodeChallengeStore::Get(std::string_view id) {
         .Into(c.version)
         .Use(key);
     if (!q.Run()) return Status::NotFound("get code challenge: no such challenge");
+    std::optional<methods::MethodKind> kind = methods::ParseKind(method_kind);
+    if (!kind) return Status::NotFound("get code challenge: a kind this version does not know");
+    c.method_kind = *kind;
     c.extension_removed = extension_removed != 0;
     c.replaces_method_id = replaces.get();
     c.method_id = method_id.get();

@@ -19,10 +19,11 @@ constexpr char kSetDefaultIfNone[] =
 
 }  // namespace
 
-Query& IntoMethod(Query& q, Method& m) {
+Query& MethodRow::Bind(Query& q) {
+  Method& m = method_;
   return q.Into(m.id)
       .Into(m.user_id)
-      .Into(m.kind)
+      .Into(kind_)
       .Into(m.phone_type)
       .Into(m.phone_e164)
       .Into(m.email)
@@ -32,6 +33,14 @@ Query& IntoMethod(Query& q, Method& m) {
       .Into(m.device_id)
       .Into(m.last_used_step)
       .Into(m.created_at);
+}
+
+std::optional<Method> MethodRow::Get() const {
+  std::optional<methods::MethodKind> kind = methods::ParseKind(kind_);
+  if (!kind) return std::nullopt;
+  Method m = method_;
+  m.kind = *kind;
+  return m;
 }
 
 Result<int64_t> InsertMethodTx(soci::session& session, const Method& m,
@@ -45,9 +54,10 @@ Result<int64_t> InsertMethodTx(soci::session& session, const Method& m,
     Query(session, kDeleteUserMethod).Use(*replaces).Use(m.user_id).Run();
   }
   int64_t method_id = 0;
+  const std::string kind(methods::KindName(m.kind));
   Query(session, kInsertMethod)
       .Use(m.user_id)
-      .Use(m.kind)
+      .Use(kind)
       .Use(m.phone_type)
       .Use(m.phone_e164)
       .Use(m.email)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "store/sql/db.h"
 #include "store/types.h"
@@ -9,12 +10,23 @@
 // attempts and code challenges that create one when confirmed). Call inside a write transaction.
 namespace secinfo::store::sql {
 
-// The columns of a methods row, in the order IntoMethod reads them.
+// The columns of a methods row, in the order MethodRow reads them.
 #define SECINFO_METHOD_COLUMNS                                                             \
   "id, user_id, kind, phone_type, phone_e164, email, name, secret, public_key, device_id," \
   " last_used_step, created_at"
 
-Query& IntoMethod(Query& q, Method& m);
+// A methods row on its way out of a query over SECINFO_METHOD_COLUMNS.
+class MethodRow {
+ public:
+  Query& Bind(Query& q);
+  // The method of the row fetched last; nullopt when its kind is not one this build knows (a row
+  // written by a newer version): it is left alone, never shown or used.
+  std::optional<Method> Get() const;
+
+ private:
+  Method method_;
+  std::string kind_;
+};
 
 // Deletes `replaces` (NotFound unless it is `m.user_id`'s), inserts `m` and makes it the user's
 // default when the user has none and its kind can be one (methods::CanBeDefault) (a replaced

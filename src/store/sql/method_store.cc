@@ -32,21 +32,24 @@ constexpr char kSetDefaultMethod[] =
 Result<std::vector<Method>> SqlMethodStore::ListForUser(int64_t user_id) {
   return db_.Read("list methods", [&](soci::session& session) -> Result<std::vector<Method>> {
     std::vector<Method> out;
-    Method m;
+    MethodRow row;
     Query q(session, kListMethods);
-    IntoMethod(q, m).Use(user_id);
-    for (bool row = q.Run(); row; row = q.Next()) out.push_back(m);
+    row.Bind(q).Use(user_id);
+    for (bool more = q.Run(); more; more = q.Next()) {
+      if (std::optional<Method> m = row.Get()) out.push_back(std::move(*m));
+    }
     return out;
   });
 }
 
 Result<Method> SqlMethodStore::Get(int64_t user_id, int64_t method_id) {
   return db_.Read("get method", [&](soci::session& session) -> Result<Method> {
-    Method m;
+    MethodRow row;
     Query q(session, kGetMethod);
-    IntoMethod(q, m).Use(method_id).Use(user_id);
-    if (!q.Run()) return Status::NotFound("get method: no such method for the user");
-    return m;
+    row.Bind(q).Use(method_id).Use(user_id);
+    std::optional<Method> m = q.Run() ? row.Get() : std::nullopt;
+    if (!m) return Status::NotFound("get method: no such method for the user");
+    return *m;
   });
 }
 
@@ -111,9 +114,9 @@ Status SqlMethodStore::AdvanceLastUsedStep(int64_t user_id, int64_t method_id, i
     Query q(session, kAdvanceStep);
     q.Use(step).Use(method_id).Use(user_id).Use(step).Run();
     if (q.AffectedRows() == 1) return Status::Ok();
-    Method m;
+    MethodRow row;
     Query get(session, kGetMethod);
-    IntoMethod(get, m).Use(method_id).Use(user_id);
+    row.Bind(get).Use(method_id).Use(user_id);
     if (!get.Run()) return Status::NotFound("advance last used step: no such method");
     return Status::FailedPrecondition("advance last used step: step already used");
   });

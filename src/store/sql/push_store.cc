@@ -104,11 +104,12 @@ Result<PushEnrolToken> SqlPushStore::UseEnrolToken(std::string_view token_hash, 
 Result<Method> SqlPushStore::FindMethodByDevice(std::string_view device_id) {
   return db_.Read("find method by device", [&](soci::session& session) -> Result<Method> {
     std::string id(device_id);
-    Method m;
+    MethodRow row;
     Query q(session, kFindByDevice);
-    IntoMethod(q, m).Use(id);
-    if (!q.Run()) return Status::NotFound("no such device");
-    return m;
+    row.Bind(q).Use(id);
+    std::optional<Method> m = q.Run() ? row.Get() : std::nullopt;
+    if (!m) return Status::NotFound("no such device");
+    return *m;
   });
 }
 

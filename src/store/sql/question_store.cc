@@ -94,7 +94,7 @@ Result<int64_t> SqlQuestionStore::SaveAnswers(int64_t user_id,
     if (find.Run()) existing = found;
     Method m;
     m.user_id = user_id;
-    m.kind = QuestionsKind();
+    m.kind = methods::MethodKind::kQuestions;
     m.created_at = now;
     Result<int64_t> method_id = InsertMethodTx(session, m, existing);
     if (!method_id.ok()) return method_id;

@@ -74,7 +74,7 @@ TEST_P(StoreMultiNodeTest, TwoNodesOnOneDatabaseSeeEachOthersWrites) {
 
   Result<int64_t> method = other->call_attempts().UpdateAndCreateMethod(
       *store_->call_attempts().Get("att-1"), Method{.user_id = ana_,
-                                                    .kind = "phone",
+                                                    .kind = methods::MethodKind::kPhone,
                                                     .phone_type = "mobile",
                                                     .phone_e164 = "+33612345678",
                                                     .created_at = kT0});

@@ -294,7 +294,7 @@ TEST_P(StoreContractTest, FirstConfirmedMethodBecomesTheDefault) {
 
   Result<Method> method = store_->methods().Get(ana_, *first);
   ASSERT_TRUE(method.ok()) << method.status().ToString();
-  EXPECT_EQ(method->kind, "phone");
+  EXPECT_EQ(method->kind, methods::MethodKind::kPhone);
   EXPECT_EQ(method->phone_type, "mobile");
   EXPECT_EQ(method->phone_e164, "+33612345678");
   EXPECT_EQ(method->created_at, kT0 + 100);
@@ -543,7 +543,7 @@ using Code = Status::Code;
 
 TEST_P(StoreContractTest, MethodsOfEveryKindFollowTheirUniquenessRules) {
   Method app{.user_id = ana_,
-             .kind = "authenticator",
+             .kind = methods::MethodKind::kAuthenticator,
              .name = "Pixel",
              .secret = "sealed",
              .created_at = kT0};
@@ -553,7 +553,10 @@ TEST_P(StoreContractTest, MethodsOfEveryKindFollowTheirUniquenessRules) {
   EXPECT_TRUE(store_->methods().Create(app).ok());  // several apps are fine
   EXPECT_EQ(store_->users().Get(ana_)->default_method_id, *first);
 
-  Method email{.user_id = ana_, .kind = "email", .email = "ana@example.org", .created_at = kT0};
+  Method email{.user_id = ana_,
+               .kind = methods::MethodKind::kEmail,
+               .email = "ana@example.org",
+               .created_at = kT0};
   ASSERT_TRUE(store_->methods().Create(email).ok());
   email.email = "other@example.org";
   EXPECT_EQ(store_->methods().Create(email).status().code(), Code::kAlreadyExists);
@@ -569,8 +572,10 @@ TEST_P(StoreContractTest, MethodsOfEveryKindFollowTheirUniquenessRules) {
 }
 
 TEST_P(StoreContractTest, ATotpStepIsAcceptedOnce) {
-  int64_t id = *store_->methods().Create(
-      Method{.user_id = ana_, .kind = "authenticator", .name = "Pixel", .created_at = kT0});
+  int64_t id = *store_->methods().Create(Method{.user_id = ana_,
+                                                .kind = methods::MethodKind::kAuthenticator,
+                                                .name = "Pixel",
+                                                .created_at = kT0});
   EXPECT_OK(store_->methods().AdvanceLastUsedStep(ana_, id, 100));
   EXPECT_EQ(store_->methods().AdvanceLastUsedStep(ana_, id, 100).code(), Code::kFailedPrecondition);
   EXPECT_EQ(store_->methods().AdvanceLastUsedStep(ana_, id, 99).code(), Code::kFailedPrecondition);
@@ -586,7 +591,7 @@ TEST_P(StoreContractTest, CodeChallengesAreCompareAndSetAndCreateTheirMethod) {
                   .purpose = "register",
                   .channel = "email",
                   .destination = "ana@example.org",
-                  .method_kind = "email",
+                  .method_kind = methods::MethodKind::kEmail,
                   .locale = "fr",
                   .code_hash = "h1",
                   .state = "pending",
@@ -610,7 +615,10 @@ TEST_P(StoreContractTest, CodeChallengesAreCompareAndSetAndCreateTheirMethod) {
   got.state = "verified";
   got.code_hash = "";
   Result<int64_t> m = store_->code_challenges().UpdateAndCreateMethod(
-      got, Method{.user_id = ana_, .kind = "email", .email = "ana@example.org", .created_at = kT0});
+      got, Method{.user_id = ana_,
+                  .kind = methods::MethodKind::kEmail,
+                  .email = "ana@example.org",
+                  .created_at = kT0});
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   CodeChallenge done = *store_->code_challenges().Get("c1");
   EXPECT_EQ(done.state, "verified");
@@ -663,12 +671,12 @@ TEST_P(StoreContractTest, AppEnrolmentsFinishIntoAnAuthenticatorMethod) {
   EXPECT_EQ(got.version, 1);
   EXPECT_EQ(got.secret, "sealed");
   got.state = "done";
-  Result<int64_t> m =
-      store_->app_enrolments().UpdateAndCreateMethod(got, Method{.user_id = ana_,
-                                                                 .kind = "authenticator",
-                                                                 .name = "Pixel",
-                                                                 .secret = "sealed",
-                                                                 .created_at = kT0});
+  Result<int64_t> m = store_->app_enrolments().UpdateAndCreateMethod(
+      got, Method{.user_id = ana_,
+                  .kind = methods::MethodKind::kAuthenticator,
+                  .name = "Pixel",
+                  .secret = "sealed",
+                  .created_at = kT0});
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ(store_->app_enrolments().Get("e1")->method_id, *m);
   EXPECT_EQ(store_->app_enrolments().Get("e1")->state, "done");

@@ -109,11 +109,12 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
   Result<int64_t> Confirm(CallAttempt a, int64_t at = kT0 + 1000) {
     a.state = "confirmed";
     a.ended_at = at;
-    return store_->call_attempts().UpdateAndCreateMethod(a, Method{.user_id = a.user_id,
-                                                                   .kind = "phone",
-                                                                   .phone_type = a.phone_type,
-                                                                   .phone_e164 = a.phone_e164,
-                                                                   .created_at = at});
+    return store_->call_attempts().UpdateAndCreateMethod(a,
+                                                         Method{.user_id = a.user_id,
+                                                                .kind = methods::MethodKind::kPhone,
+                                                                .phone_type = a.phone_type,
+                                                                .phone_e164 = a.phone_e164,
+                                                                .created_at = at});
   }
 
   // Creates a confirmed phone method for `user_id` through a call attempt.
