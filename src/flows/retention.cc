@@ -22,6 +22,7 @@ Result<PurgeCounts> Purge(store::Store& store, const Clock& clock,
   SECINFO_RETURN_IF_ERROR(
       take(store.app_enrolments().DeleteExpiredBefore(expired_before), n.app_enrolments));
   SECINFO_RETURN_IF_ERROR(take(store.push().DeleteExpiredBefore(expired_before), n.push));
+  SECINFO_RETURN_IF_ERROR(take(store.sign_in().DeleteExpiredBefore(expired_before), n.sign_in));
   SECINFO_RETURN_IF_ERROR(
       take(store.rate_limits().DeleteWindowsStartedBefore(expired_before), n.rate_limits));
   SECINFO_RETURN_IF_ERROR(
@@ -38,9 +39,10 @@ void PurgeAndLog(store::Store& store, const Clock& clock, const RetentionOptions
   spdlog::info(
       "purge: deleted {} sessions, {} call attempts, {} code challenges, {} app enrolments, {} "
       "push "
-      "challenges and links, {} rate-limit counters, {} audit entries",
-      n->sessions, n->call_attempts, n->code_challenges, n->app_enrolments, n->push, n->rate_limits,
-      n->audit_entries);
+      "challenges and links, {} sign-in verifications, remembered browsers and ended blocks, {} "
+      "rate-limit counters, {} audit entries",
+      n->sessions, n->call_attempts, n->code_challenges, n->app_enrolments, n->push, n->sign_in,
+      n->rate_limits, n->audit_entries);
 }
 
 }  // namespace secinfo::flows

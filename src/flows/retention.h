@@ -24,13 +24,15 @@ struct PurgeCounts {
   int64_t call_attempts = 0;
   int64_t code_challenges = 0;
   int64_t app_enrolments = 0;
-  int64_t push = 0;  // push challenges and enrolment links
+  int64_t push = 0;     // push challenges and enrolment links
+  int64_t sign_in = 0;  // sign-in verifications, remembered browsers, ended blocks
   int64_t rate_limits = 0;
   int64_t audit_entries = 0;
 };
 
 // Deletes what no flow will read again: sessions expired at now; call attempts, code challenges,
-// app enrolments, push challenges and enrolment links past their expiry plus the grace period;
+// app enrolments, push challenges and enrolment links, sign-in verifications, remembered browsers
+// and fraud blocks past their expiry plus the grace period;
 // rate-limit counters whose window is over (started before now - grace); audit entries past
 // retention. Safe to run on several nodes at once. Returns the first error the store gives, the
 // earlier deletions staying done.

@@ -77,6 +77,21 @@ class RetentionTest : public testing::Test {
     ASSERT_TRUE(store_->push()
                     .CreateEnrolToken({id, tenant_id_, user_id_, method_id_, at - 600'000, at})
                     .ok());
+    store::Verification v;
+    v.id = id;
+    v.tenant_id = tenant_id_;
+    v.user_id = user_id_;
+    v.binding = "b";
+    v.purpose = "sign_in";
+    v.method_id = method_id_;
+    v.proof = "app_code";
+    v.state = "pending";
+    v.created_at = at - 600'000;
+    v.expires_at = at;
+    ASSERT_TRUE(store_->sign_in().CreateVerification(v).ok());
+    ASSERT_TRUE(store_->sign_in()
+                    .RememberBrowser({id, user_id_, tenant_id_, at - kDay, at, "192.0.2.1", "ua"})
+                    .ok());
     ASSERT_TRUE(store_->rate_limits().Hit("sign_in:" + id, at, kHour).ok());
     store::AuditEntry entry;
     entry.at = at;
@@ -89,7 +104,8 @@ class RetentionTest : public testing::Test {
   }
 
   // Which of the records `id` made at `at` are still there, as "session call code app push link
-  // counter audit" with a '-' for each one gone. Reading the link uses it: call once per record.
+  // verification browser counter audit" with a '-' for each one gone. Reading the link uses it:
+  // call once per record.
   std::string Left(const std::string& id, int64_t at) {
     std::string out;
     auto mark = [&out](bool present, const char* name) {
@@ -102,6 +118,8 @@ class RetentionTest : public testing::Test {
     mark(store_->app_enrolments().Get(id).ok(), "app");
     mark(store_->push().GetChallenge(id).ok(), "push");
     mark(store_->push().UseEnrolToken(id, 0).ok(), "link");
+    mark(store_->sign_in().GetVerification(id).ok(), "verification");
+    mark(store_->sign_in().FindRemembered(id, user_id_, 0).ok(), "browser");
     mark(*store_->rate_limits().Peek("sign_in:" + id, at, kHour) > 0, "counter");
     bool audited = false;
     Result<std::vector<store::AuditEntry>> entries =
@@ -132,16 +150,19 @@ TEST_F(RetentionTest, PurgeDeletesWhatIsPastExpiryAndGraceAndAuditPastRetention)
   Result<PurgeCounts> n = Purge(*store_, clock_, options);
   ASSERT_TRUE(n.ok()) << n.status().ToString();
 
-  EXPECT_EQ(Left("year-old", now - 366 * kDay), "- - - - - - - -");
-  EXPECT_EQ(Left("two-days-old", now - 2 * kDay), "- - - - - - - audit");
+  EXPECT_EQ(Left("year-old", now - 366 * kDay), "- - - - - - - - - -");
+  EXPECT_EQ(Left("two-days-old", now - 2 * kDay), "- - - - - - - - - audit");
   // Within the grace day, challenges stay for the page that still shows them; the session is over.
-  EXPECT_EQ(Left("expired-an-hour-ago", now - kHour), "- call code app push link counter audit");
-  EXPECT_EQ(Left("live", now + kHour), "session call code app push link counter audit");
+  EXPECT_EQ(Left("expired-an-hour-ago", now - kHour),
+            "- call code app push link verification browser counter audit");
+  EXPECT_EQ(Left("live", now + kHour),
+            "session call code app push link verification browser counter audit");
   EXPECT_EQ(n->sessions, 3);
   EXPECT_EQ(n->call_attempts, 2);
   EXPECT_EQ(n->code_challenges, 2);
   EXPECT_EQ(n->app_enrolments, 2);
   EXPECT_EQ(n->push, 4);
+  EXPECT_EQ(n->sign_in, 4);  // two verifications, two remembered browsers
   EXPECT_EQ(n->rate_limits, 2);
   EXPECT_EQ(n->audit_entries, 1);
 
@@ -151,8 +172,26 @@ TEST_F(RetentionTest, PurgeDeletesWhatIsPastExpiryAndGraceAndAuditPastRetention)
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->audit_entries, 1);
   EXPECT_EQ(again->sessions + again->call_attempts + again->code_challenges +
-                again->app_enrolments + again->push + again->rate_limits,
+                again->app_enrolments + again->push + again->sign_in + again->rate_limits,
             0);
+}
+
+TEST_F(RetentionTest, AFraudBlockIsPurgedOnlyADayAfterItEnds) {
+  clock_.AdvanceSeconds(400LL * 24 * 3600);
+  const int64_t now = clock_.NowMillis();
+  ASSERT_TRUE(
+      store_->sign_in()
+          .Block({user_id_, tenant_id_, "", now - 90 * kDay, now - kHour, "fraud_report", ""})
+          .ok());
+  Result<PurgeCounts> n = Purge(*store_, clock_, RetentionOptions{});
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(n->sign_in, 0) << "an hour after it ended, the block is still there to be read";
+
+  clock_.AdvanceSeconds(2 * 24 * 3600);
+  n = Purge(*store_, clock_, RetentionOptions{});
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(n->sign_in, 1);
+  EXPECT_EQ(store_->sign_in().ListBlocks(tenant_id_, now - 2 * kHour)->size(), 0u);
 }
 
 }  // namespace

@@ -151,6 +151,9 @@ class SignInStore {
   virtual Result<std::vector<VerificationBlock>> ListBlocks(int64_t tenant_id, int64_t now) = 0;
   // Lifts the block and the failure count. NotFound when the user was neither blocked nor locked.
   virtual Status Unblock(int64_t user_id) = 0;
+  // Deletes verifications and remembered browsers that expired, and blocks that ended, before
+  // `before`; returns how many rows went. Failure counts stay: they are consecutive, not timed.
+  virtual Result<int64_t> DeleteExpiredBefore(int64_t before) = 0;
 };
 
 class CallAttemptStore {

@@ -18,6 +18,12 @@ constexpr char kDeleteExpiredPushChallenges[] =
 constexpr char kDeleteExpiredPushEnrolTokens[] =
     "DELETE FROM push_enrol_tokens WHERE expires_at < :before";
 constexpr char kDeleteOldAuditEntries[] = "DELETE FROM audit_log WHERE at < :before";
+constexpr char kDeleteExpiredVerifications[] =
+    "DELETE FROM verifications WHERE expires_at < :before";
+constexpr char kDeleteExpiredRememberedBrowsers[] =
+    "DELETE FROM remembered_browsers WHERE expires_at < :before";
+constexpr char kDeleteEndedBlocks[] =
+    "DELETE FROM verification_blocks WHERE blocked_until < :before";
 constexpr char kDeleteOldRateLimits[] = "DELETE FROM rate_limits WHERE window_start < :before";
 
 // Runs each statement with `cutoff` in one transaction; returns the rows they deleted.
@@ -55,6 +61,12 @@ Result<int64_t> SqlAppEnrolmentStore::DeleteExpiredBefore(int64_t before) {
 Result<int64_t> SqlPushStore::DeleteExpiredBefore(int64_t before) {
   return DeleteRows(db_, "delete expired push challenges",
                     {kDeleteExpiredPushChallenges, kDeleteExpiredPushEnrolTokens}, before);
+}
+
+Result<int64_t> SqlSignInStore::DeleteExpiredBefore(int64_t before) {
+  return DeleteRows(
+      db_, "delete expired verifications, remembered browsers and blocks",
+      {kDeleteExpiredVerifications, kDeleteExpiredRememberedBrowsers, kDeleteEndedBlocks}, before);
 }
 
 Result<int64_t> SqlAuditLog::DeleteBefore(int64_t before) {

@@ -245,6 +245,7 @@ class SqlSignInStore final : public SignInStore {
   Result<VerificationBlock> FindBlock(int64_t user_id, int64_t now) override;
   Result<std::vector<VerificationBlock>> ListBlocks(int64_t tenant_id, int64_t now) override;
   Status Unblock(int64_t user_id) override;
+  Result<int64_t> DeleteExpiredBefore(int64_t before) override;
 
  private:
   Db& db_;
