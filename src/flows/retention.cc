@@ -24,6 +24,7 @@ Result<PurgeCounts> Purge(store::Store& store, const Clock& clock,
   SECINFO_RETURN_IF_ERROR(take(store.push().DeleteExpiredBefore(expired_before), n.push));
   SECINFO_RETURN_IF_ERROR(
       take(store.rate_limits().DeleteWindowsStartedBefore(expired_before), n.rate_limits));
+  SECINFO_RETURN_IF_ERROR(take(store.oidc().DeleteExpiredBefore(expired_before), n.oidc));
   SECINFO_RETURN_IF_ERROR(
       take(store.audit().DeleteBefore(now - options.audit_retention_millis), n.audit_entries));
   return n;
@@ -38,9 +39,10 @@ void PurgeAndLog(store::Store& store, const Clock& clock, const RetentionOptions
   spdlog::info(
       "purge: deleted {} sessions, {} call attempts, {} code challenges, {} app enrolments, {} "
       "push "
-      "challenges and links, {} rate-limit counters, {} audit entries",
+      "challenges and links, {} rate-limit counters, {} OpenID Connect codes and tokens, {} audit "
+      "entries",
       n->sessions, n->call_attempts, n->code_challenges, n->app_enrolments, n->push, n->rate_limits,
-      n->audit_entries);
+      n->oidc, n->audit_entries);
 }
 
 }  // namespace secinfo::flows
