@@ -5,12 +5,12 @@ namespace {
 
 constexpr char kInsertClient[] =
     "INSERT INTO oidc_clients (id, tenant_id, name, secret_hash, redirect_uris,"
-    " post_logout_redirect_uris, scopes, is_public, third_party, created_at)"
+    " post_logout_redirect_uris, scopes, is_public, third_party, id_token_alg, created_at)"
     " VALUES (:id, :tenant_id, :name, :secret_hash, :redirect_uris, :post_logout, :scopes,"
-    " :is_public, :third_party, :created_at)";
+    " :is_public, :third_party, :id_token_alg, :created_at)";
 #define SECINFO_CLIENT_SELECT                                                          \
   "SELECT id, tenant_id, name, secret_hash, redirect_uris, post_logout_redirect_uris," \
-  " scopes, is_public, third_party, created_at FROM oidc_clients "
+  " scopes, is_public, third_party, id_token_alg, created_at FROM oidc_clients "
 constexpr char kGetClient[] = SECINFO_CLIENT_SELECT "WHERE id = :id";
 constexpr char kListClients[] =
     SECINFO_CLIENT_SELECT "WHERE tenant_id = :tenant_id ORDER BY created_at, id";
@@ -89,6 +89,7 @@ struct ClientRow {
         .Into(scopes)
         .Into(is_public)
         .Into(third_party)
+        .Into(c.id_token_alg)
         .Into(c.created_at);
   }
   OidcClient Get() const {
@@ -167,6 +168,7 @@ Status SqlOidcStore::CreateClient(const OidcClient& c) {
         .Use(scopes)
         .Use(is_public)
         .Use(third_party)
+        .Use(c.id_token_alg)
         .Use(c.created_at)
         .Run();
     return Status::Ok();

@@ -13,6 +13,7 @@ CREATE TABLE oidc_clients (
   scopes TEXT NOT NULL,
   is_public INTEGER NOT NULL,
   third_party INTEGER NOT NULL,
+  id_token_alg TEXT NOT NULL,
   created_at BIGINT NOT NULL
 );
 CREATE INDEX oidc_clients_tenant ON oidc_clients (tenant_id);
