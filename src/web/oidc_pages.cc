@@ -81,6 +81,10 @@ http::Response OidcAuthorize(Ctx& c) {
   if (!parsed.error.empty()) {
     return c.Redirect(oidc.ErrorRedirect(r, parsed.error, parsed.error_description));
   }
+  // The person refused consent (OidcConsent): the application hears it here.
+  if (!c.req.Query("secinfo_denied").empty()) {
+    return c.Redirect(oidc.ErrorRedirect(r, "access_denied"));
+  }
   if (!c.principal) ApplyUiLocales(c, r.ui_locales);
 
   std::optional<flows::SecondStepState> second_step;
@@ -140,12 +144,13 @@ http::Response OidcConsent(Ctx& c) {
   if (!parsed.error.empty() || !c.principal)
     return c.Redirect(AuthorizeUrl(http::ParseUrlEncoded(request)));
   if (c.req.Form("answer") != "allow") {
-    return c.Redirect(c.deps.oidc->ErrorRedirect(parsed.request, "access_denied"));
+    // Through the authorization endpoint, which answers the application (see Ctx::ContinueTo).
+    return c.ContinueTo(AuthorizeUrl(http::ParseUrlEncoded(request), "secinfo_denied=1"));
   }
   if (!c.deps.oidc->Consent(parsed.request, *c.principal).ok()) {
     return ErrorPage(c, "internal_error", 503);
   }
-  return c.Redirect(AuthorizeUrl(http::ParseUrlEncoded(request)));
+  return c.ContinueTo(AuthorizeUrl(http::ParseUrlEncoded(request)));
 }
 
 http::Response OidcLogout(Ctx& c) {

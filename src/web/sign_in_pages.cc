@@ -53,7 +53,7 @@ http::Response SignInSubmit(Ctx& c) {
   if (r.user.locale.empty() && i18n::Catalog::BuiltIn().Has(chosen)) {
     c.deps.store.users().SetLocale(r.user.id, chosen);
   }
-  return c.Redirect(SafeReturnTo(c.req.Form("return_to")));
+  return c.ContinueTo(SafeReturnTo(c.req.Form("return_to")));
 }
 
 http::Response SignOut(Ctx& c) {
