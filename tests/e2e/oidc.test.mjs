@@ -348,6 +348,8 @@ test('jose verifies RS256 and ES256 ID tokens against the JWKS before and after 
   // Tokens signed before the rotation still verify: their keys stay published until they expire.
   assert.equal((await verifyWithJwks(rsBefore, confidential.id, ['RS256'])).kid, rsKid);
   assert.equal((await verifyWithJwks(esBefore, es256.id, ['ES256'])).kid, esKid);
+  confidential.config = rsConfig;
+  es256.config = esConfig;
 });
 
 test('amr: pwd, otp and mfa after an authenticator code, and OP-Req-acr_values asks for it when the tenant would not', async () => {
