@@ -7,11 +7,15 @@
 // a code issued on one node exchanged on another that shares the database.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import * as client from 'openid-client';
 import * as jose from 'jose';
 import {
+  OUTPUT_DIR,
   PASSWORD,
+  REPO_DIR,
   Server,
   checkEveryPage,
   clickAndWaitForNavigation,
@@ -23,6 +27,8 @@ import {
   removeDir,
   screenshot,
   seedTenant,
+  spawnPeer,
+  stopProcess,
 } from './lib/harness.mjs';
 import { answerCall, enrolApp, pathOf, setSignIn, totp, waitForPath } from './lib/sign_in_steps.mjs';
 
@@ -428,6 +434,32 @@ test('two nodes: authorization on node A, token exchange and userinfo on node B'
     assert.equal(info.email, ANA.email);
   } finally {
     await nodeB.stop();
+  }
+});
+
+test('examples/oidc-rp signs Ana in through secinfo and shows her factors', async () => {
+  // The example, copied under tests/e2e so that it finds this folder's openid-client.
+  const copy = path.join(OUTPUT_DIR, NAME, 'example');
+  fs.mkdirSync(copy, { recursive: true });
+  fs.copyFileSync(path.join(REPO_DIR, 'examples', 'oidc-rp', 'app.mjs'), path.join(copy, 'app.mjs'));
+  const appPort = await freePort();
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const reg = addClient(['--name', 'Example', '--redirect-uri', `${appUrl}/cb`, '--post-logout-redirect-uri', `${appUrl}/`]);
+  const app = spawnPeer('env', [`ISSUER=${server.baseUrl}`, `APP_URL=${appUrl}`, `CLIENT_ID=${reg.id}`, `CLIENT_SECRET=${reg.secret}`, process.execPath, path.join(copy, 'app.mjs')]);
+  try {
+    await pollUntil(() => app.output().includes('open '), { timeout: 10_000, message: 'the example to listen' });
+    await browser.clearCookies();
+    await page.goto(appUrl);
+    await waitForPath(page, '/sign-in');
+    await page.locator('#username').fill(ANA.email);
+    await page.locator('#password').fill(PASSWORD);
+    await page.locator('main form[action="/sign-in"] button[type=submit]').click();
+    await page.waitForURL((u) => u.href.startsWith(`${appUrl}/cb`), { timeout: 20_000 });
+    assert.equal(await page.locator('#amr').textContent(), 'pwd');
+    assert.match(await page.locator('body').innerText(), /Hello Ana Lima/);
+    await screenshot(page, NAME, '05-example-app');
+  } finally {
+    await stopProcess(app);
   }
 });
 
