@@ -14,26 +14,23 @@
 #include "crypto/ecdsa.h"
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
+#include "crypto/openssl_util.h"
 
 namespace secinfo::crypto {
 namespace {
+
+using openssl::Bio;
+using openssl::Bytes;
+using openssl::ErrorQueueGuard;
+using openssl::MdCtx;
+using openssl::NoPassphrase;
+using openssl::Pkey;
+using openssl::PkeyCtx;
 
 constexpr size_t kMaxPemSize = size_t{16} * 1024;
 constexpr size_t kCoordinateSize = 32;  // P-256
 constexpr int kRsaBits = 2048;          // RFC 7518 §3.3: 2048 bits or more
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free(p); }
-};
 struct BnFree {
   void operator()(BIGNUM* p) const { BN_free(p); }
 };
@@ -46,27 +43,8 @@ struct ParamBldFree {
 struct ParamFree {
   void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
 };
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
-using Bio = std::unique_ptr<BIO, BioFree>;
 using Bn = std::unique_ptr<BIGNUM, BnFree>;
 using EcdsaSig = std::unique_ptr<ECDSA_SIG, EcdsaSigFree>;
-
-// Each entry point leaves OpenSSL's per-thread error queue empty (see ecdsa.cc).
-class ErrorQueueGuard {
- public:
-  ErrorQueueGuard() = default;
-  ~ErrorQueueGuard() { ERR_clear_error(); }
-  ErrorQueueGuard(const ErrorQueueGuard&) = delete;
-  ErrorQueueGuard& operator=(const ErrorQueueGuard&) = delete;
-};
-
-const unsigned char* Bytes(std::string_view s) {
-  return reinterpret_cast<const unsigned char*>(s.data());
-}
-
-int NoPassphrase(char* /*buf*/, int /*size*/, int /*rwflag*/, void* /*u*/) { return -1; }
 
 Pkey ParseRsaPrivateKey(std::string_view pem) {
   if (pem.empty() || pem.size() > kMaxPemSize) return nullptr;

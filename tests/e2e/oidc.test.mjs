@@ -320,6 +320,39 @@ test('OP-ClientAuth-SecretPost and a public client with PKCE alone', async () =>
   assert.equal(t.claims().aud, pub.id);
 });
 
+test('a third-party application asks for consent; refused, it hears access_denied; allowed, never again', async () => {
+  const partner = addClient(['--name', 'Partner Portal', '--redirect-uri', `${rpBase}/cb`, '--third-party']);
+  partner.config = await configFor(partner);
+  await browser.clearCookies();
+  let { url, checks } = await request(partner.config);
+  await page.goto(url.href);
+  await waitForPath(page, '/sign-in');
+  await page.locator('#username').fill(ANA.email);
+  await page.locator('#password').fill(PASSWORD);
+  await page.locator('main form[action="/sign-in"] button[type=submit]').click();
+  await page.locator('form[action="/oidc/consent"]').waitFor({ timeout: 15_000 });
+  assert.match(await page.locator('main').innerText(), /Partner Portal wants to sign you in[\s\S]*Your account's email address/);
+  await screenshot(page, NAME, '06-consent');
+  await page.getByRole('button', { name: "Don't allow" }).click();
+  await page.waitForURL(atCallback, { timeout: 15_000 });
+  let back = new URL(page.url());
+  assert.equal(back.searchParams.get('error'), 'access_denied');
+  assert.equal(back.searchParams.get('state'), checks.expectedState);
+
+  ({ url, checks } = await request(partner.config));
+  await page.goto(url.href);
+  await page.locator('form[action="/oidc/consent"]').waitFor({ timeout: 15_000 });
+  await page.getByRole('button', { name: 'Allow', exact: true }).click();
+  await page.waitForURL(atCallback, { timeout: 15_000 });
+  const tokens = await client.authorizationCodeGrant(partner.config, new URL(page.url()), checks);
+  assert.equal(tokens.claims().email, ANA.email);
+
+  // Consent is remembered: the next sign-in goes straight back, even with prompt=none.
+  ({ url, checks } = await request(partner.config, { prompt: 'none' }));
+  back = await goAndComeBack(url);
+  assert.ok(back.searchParams.get('code'), `a code, not ${back.search}`);
+});
+
 test('RFC 7009: a revoked refresh token no longer refreshes', async () => {
   const tokens = await signInAndExchange(confidential.config, ANA);
   await client.tokenRevocation(confidential.config, tokens.refresh_token);
