@@ -43,7 +43,7 @@ http
         const who = tokens.claims();
         const logout = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token, post_logout_redirect_uri: `${base}/` });
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-          `<!doctype html><title>Signed in</title><h1>Hello ${escape(who.name)}</h1>` +
+          `<!doctype html><html lang="en"><title>Signed in</title><h1>Hello ${escape(who.name)}</h1>` +
             `<p>${escape(who.email)} signed in with: <b id="amr">${escape(who.amr.join(', '))}</b> (${escape(who.acr)})</p>` +
             `<p><a href="${escape(logout.href)}">Sign out</a></p>`,
         );
