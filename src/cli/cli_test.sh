@@ -136,5 +136,19 @@ expect "show policy" 0 "phone	allowed	mfa=no	sspr=yes" "$bin" admin show-policy 
 expect "email cannot do mfa" 1 "cannot be used for two-step verification" "$bin" admin set-purposes --tenant contoso.example --method email --mfa on --sspr on
 expect "questions off by default" 0 "questions	off" "$bin" admin show-policy --tenant contoso.example
 
+# OpenID Connect applications.
+o=(--tenant contoso.example)
+expect "client: relative redirect refused" 1 "absolute http\(s\) URL" "$bin" admin add-client "${o[@]}" --name Wiki --redirect-uri /cb
+expect "client: unknown scope refused" 1 "unknown scope phone" "$bin" admin add-client "${o[@]}" --name Wiki --redirect-uri https://wiki.example/cb --scopes openid,phone
+expect "client: secret shown once" 0 "^client_secret: [A-Za-z0-9_-]{43}$" "$bin" admin add-client "${o[@]}" --name Wiki --redirect-uri https://wiki.example/cb
+expect_not "client: public has no secret" "client_secret" "$bin" admin add-client "${o[@]}" --name App --redirect-uri http://127.0.0.1:9/cb --public
+expect "client: listed" 0 $'\tWiki\tconfidential\tRS256\topenid profile email offline_access\thttps://wiki.example/cb$' "$bin" admin list-clients "${o[@]}"
+public_id=$("$bin" admin list-clients "${o[@]}" | awk -F'\t' '$2 == "App" {print $1}')
+expect "client: public secret not rotated" 1 "public client has no secret" "$bin" admin rotate-client-secret "${o[@]}" --client-id "$public_id"
+expect "client: removed" 0 "removed $public_id" "$bin" admin remove-client "${o[@]}" --client-id "$public_id"
+expect "client: removed twice" 1 "no application" "$bin" admin remove-client "${o[@]}" --client-id "$public_id"
+expect "client: addition audited" 0 $'\tadmin-cli\t\toidc_client_add\t\tsuccess\tWiki' "$bin" admin audit "${o[@]}"
+expect "signing keys rotated" 0 "signing with [A-Za-z0-9_-]{43}" "$bin" admin rotate-signing-key
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

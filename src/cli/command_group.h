@@ -20,6 +20,7 @@ struct AdminContext {
   store::Store& store;
   const Clock& clock;
   const std::string& tenant_domain;  // empty for commands without --tenant
+  std::string key_file = "";         // the master key's file (setting security.key_file)
 };
 
 // A group of `secinfo admin` subcommands (greetings, security questions, ...). The constructor

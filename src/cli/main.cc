@@ -11,6 +11,7 @@
 #include "cli/command_group.h"
 #include "cli/database.h"
 #include "cli/greeting_commands.h"
+#include "cli/oidc_commands.h"
 #include "cli/password_commands.h"
 #include "cli/question_commands.h"
 #include "cli/serve.h"
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   groups.push_back(std::make_unique<cli::SignInCommands>(admin, tenant_domain));
   groups.push_back(std::make_unique<cli::TollFraudCommands>(admin, tenant_domain));
   groups.push_back(std::make_unique<cli::PasswordCommands>(admin, tenant_domain));
+  groups.push_back(std::make_unique<cli::OidcCommands>(admin, tenant_domain));
   cli::AddAuthenticatorCommands(app);  // runs and exits inside CLI11_PARSE
 
   CLI11_PARSE(app, argc, argv);
@@ -61,7 +63,10 @@ int main(int argc, char** argv) {
   if (!store.ok()) return cli::Fail("database: " + store.status().ToString());
   SystemClock clock;
   for (const auto& group : groups) {
-    if (group->parsed()) return group->Run({**store, clock, tenant_domain});
+    if (group->parsed()) {
+      cli::EnsureParentDir(config->security.key_file);
+      return group->Run({**store, clock, tenant_domain, config->security.key_file});
+    }
   }
   return 0;
 }

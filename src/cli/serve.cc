@@ -19,6 +19,8 @@
 #include "crypto/key_file.h"
 #include "flows/credentials/credentials.h"
 #include "flows/notify/notifier.h"
+#include "flows/oidc/keys.h"
+#include "flows/oidc/provider.h"
 #include "flows/password/passwords.h"
 #include "flows/registration/app_registration.h"
 #include "flows/registration/code_registration.h"
@@ -143,6 +145,16 @@ int Serve(const Config& config) {
   phones.SetObserver(&guard);
   push.SetObserver(&guard);
   flows::SecondStep second_step(st, sessions, verifier, clock);
+  // The OpenID Connect provider: keys made at first start and sealed in the database.
+  flows::oidc::ProviderOptions oidc_options;
+  oidc_options.issuer = config.PublicUrl();
+  while (oidc_options.issuer.ends_with('/')) oidc_options.issuer.pop_back();
+  flows::oidc::SigningKeys oidc_keys(st, clock, random,
+                                     crypto::SecretBox(crypto::DeriveKey(*key, "oidc-signing-key")),
+                                     oidc_options.retired_key_millis());
+  if (Status s = oidc_keys.Ensure(); !s.ok()) return Fail("OpenID Connect keys: " + s.ToString());
+  flows::oidc::Provider oidc(st, oidc_keys, clock, random, crypto::DeriveKey(*key, "oidc-sub"),
+                             oidc_options);
   web::WebDeps deps{st,
                     sessions,
                     phones,
@@ -157,6 +169,8 @@ int Serve(const Config& config) {
   deps.verifier = &verifier;
   deps.second_step = &second_step;
   deps.passwords = &passwords;
+  deps.oidc = &oidc;
+  deps.oidc_keys = &oidc_keys;
   deps.public_url = config.PublicUrl();
   // /readyz asks the chosen channel of each kind (the simulated ones are always ready).
   deps.health_checks.emplace_back("sms (" + config.sms.provider + ")",

@@ -12,45 +12,23 @@
 #include <memory>
 
 #include "crypto/encoding.h"
+#include "crypto/openssl_util.h"
 
 namespace secinfo::crypto {
 namespace {
+
+using openssl::Bio;
+using openssl::Bytes;
+using openssl::ErrorQueueGuard;
+using openssl::MdCtx;
+using openssl::NoPassphrase;
+using openssl::Pkey;
+using openssl::PkeyCtx;
 
 constexpr size_t kPointSize = 65;                  // 0x04 || X (32) || Y (32)
 constexpr size_t kMaxSignatureSize = 72;           // DER SEQUENCE of two INTEGERs of up to 33 bytes
 constexpr size_t kMaxPemSize = size_t{16} * 1024;  // a P-256 PKCS#8 PEM is ~240 bytes
 constexpr char kGroupName[] = "prime256v1";        // OpenSSL's name for P-256
-
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free(p); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
-using Bio = std::unique_ptr<BIO, BioFree>;
-
-// OpenSSL records every failure in a per-thread queue; a stale entry would be misread by the next
-// caller that inspects it (TLS code does), so each entry point leaves the queue empty.
-class ErrorQueueGuard {
- public:
-  ErrorQueueGuard() = default;
-  ~ErrorQueueGuard() { ERR_clear_error(); }
-  ErrorQueueGuard(const ErrorQueueGuard&) = delete;
-  ErrorQueueGuard& operator=(const ErrorQueueGuard&) = delete;
-};
-
-const unsigned char* Bytes(std::string_view s) {
-  return reinterpret_cast<const unsigned char*>(s.data());
-}
 
 bool IsP256(const EVP_PKEY* pkey) {
   if (EVP_PKEY_is_a(pkey, "EC") != 1) return false;
@@ -60,10 +38,6 @@ bool IsP256(const EVP_PKEY* pkey) {
                                         &len) == 1 &&
          std::string_view(group, len) == kGroupName;
 }
-
-// Refuses to prompt: OpenSSL's default callback would read a pass phrase from the terminal when
-// handed an encrypted PEM.
-int NoPassphrase(char* /*buf*/, int /*size*/, int /*rwflag*/, void* /*u*/) { return -1; }
 
 Pkey ParsePrivateKey(std::string_view pem) {
   if (pem.empty() || pem.size() > kMaxPemSize) return nullptr;

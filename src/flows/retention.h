@@ -27,6 +27,7 @@ struct PurgeCounts {
   int64_t push = 0;     // push challenges and enrolment links
   int64_t sign_in = 0;  // sign-in verifications, remembered browsers, ended blocks
   int64_t rate_limits = 0;
+  int64_t oidc = 0;  // OpenID Connect codes and tokens
   int64_t audit_entries = 0;
 };
 

@@ -328,6 +328,57 @@ class RateLimitStore {
   virtual Result<int64_t> DeleteWindowsStartedBefore(int64_t before) = 0;
 };
 
+// The OpenID Connect provider's clients, signing keys, codes, tokens and consents.
+class OidcStore {
+ public:
+  virtual ~OidcStore() = default;
+  // AlreadyExists on an id clash; NotFound when the tenant does not exist.
+  virtual Status CreateClient(const OidcClient& c) = 0;
+  // NotFound when absent.
+  virtual Result<OidcClient> GetClient(std::string_view id) = 0;
+  // Oldest first.
+  virtual Result<std::vector<OidcClient>> ListClients(int64_t tenant_id) = 0;
+  // Deletes the client with its codes, tokens and consents. NotFound unless it is the tenant's.
+  virtual Status DeleteClient(int64_t tenant_id, std::string_view id) = 0;
+  // NotFound unless it is the tenant's.
+  virtual Status SetClientSecret(int64_t tenant_id, std::string_view id,
+                                 std::string_view secret_hash) = 0;
+
+  // Adds `key` as the signing key of its algorithm and retires the one it replaces (retired_at
+  // `key.created_at`, leaving the JWKS at `old_expires_at`), in one transaction.
+  virtual Status AddSigningKey(const OidcSigningKey& key, int64_t old_expires_at) = 0;
+  // Keys that sign, then retired keys still published at `now`; newest first.
+  virtual Result<std::vector<OidcSigningKey>> ListSigningKeys(int64_t now) = 0;
+
+  virtual Status CreateCode(const OidcCode& c) = 0;
+  // Marks the code used at `now` and returns it as it was. NotFound when unknown.
+  // FailedPrecondition when it was used before: then, in the same transaction, every token of its
+  // grant is revoked (OAuth 2.0 Security BCP: a replayed code revokes what it issued).
+  virtual Result<OidcCode> UseCode(std::string_view code_hash, int64_t now) = 0;
+
+  // Inserts tokens (an access token and maybe a refresh token) in one transaction.
+  virtual Status CreateTokens(const std::vector<OidcToken>& tokens) = 0;
+  // NotFound when unknown.
+  virtual Result<OidcToken> GetToken(std::string_view token_hash) = 0;
+  // Rotation: marks the refresh token `old_hash` used at `now` and inserts `next`, in one
+  // transaction, if it is live (not used, not revoked, not expired). FailedPrecondition when it
+  // was used before: then every token of its grant is revoked (reuse detection). NotFound when
+  // unknown, revoked or expired.
+  virtual Status RotateRefresh(std::string_view old_hash, int64_t now,
+                               const std::vector<OidcToken>& next) = 0;
+  // Revokes every token of a grant.
+  virtual Status RevokeGrant(std::string_view grant_id) = 0;
+  // Revokes one token. NotFound when unknown.
+  virtual Status RevokeToken(std::string_view token_hash) = 0;
+
+  // The scopes the person consented to give the client, space-separated; "" when none.
+  virtual Result<std::string> GetConsent(int64_t user_id, std::string_view client_id) = 0;
+  virtual Status SetConsent(int64_t user_id, std::string_view client_id, std::string_view scope,
+                            int64_t now) = 0;
+  // Retention: deletes codes and tokens that expired before `before`. Returns how many.
+  virtual Result<int64_t> DeleteExpiredBefore(int64_t before) = 0;
+};
+
 // The whole store. Owns its connections.
 class Store {
  public:
@@ -347,6 +398,7 @@ class Store {
   virtual AuditLog& audit() = 0;
   virtual RateLimitStore& rate_limits() = 0;
   virtual SignInStore& sign_in() = 0;
+  virtual OidcStore& oidc() = 0;
   // OK when the database answers a trivial query.
   virtual Status Ping() = 0;
 };

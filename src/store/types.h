@@ -325,4 +325,69 @@ struct VerificationBlock {
   std::string detail;
 };
 
+// An application that signs people in through secinfo (an OpenID Connect relying party),
+// registered in one tenant by an administrator.
+struct OidcClient {
+  std::string id;  // client_id: random, public
+  int64_t tenant_id = 0;
+  std::string name;
+  std::string secret_hash;  // SHA-256 (hex) of the client secret; "" for a public client
+  std::vector<std::string> redirect_uris;              // compared exactly
+  std::vector<std::string> post_logout_redirect_uris;  // compared exactly
+  std::vector<std::string> scopes;                     // the scopes it may ask for
+  bool is_public = false;    // no secret: PKCE alone proves the code's caller
+  bool third_party = false;  // the person is asked to consent before the first sign-in
+  std::string id_token_alg = "RS256";  // how its ID tokens are signed: "RS256" or "ES256"
+  int64_t created_at = 0;
+};
+
+// A key that signs ID tokens. The private key is sealed with the master key; the public key is
+// published in the JWKS while it signs and, once retired, until the tokens it signed expire.
+struct OidcSigningKey {
+  std::string kid;                 // RFC 7638 thumbprint of the public key
+  std::string alg;                 // "RS256", "ES256"
+  std::string sealed_private_key;  // SecretBox-sealed PKCS#8 PEM, base64url
+  std::string public_jwk;          // the JWK as JSON text
+  int64_t created_at = 0;
+  int64_t retired_at = 0;  // 0 while it signs
+  int64_t expires_at = 0;  // retired keys leave the JWKS at this time; 0 while it signs
+};
+
+// What one sign-in granted one client: shared by its code and every token issued from it, so a
+// replayed code or refresh token revokes them all (the `grant_id`).
+struct OidcGrant {
+  std::string grant_id;  // random
+  std::string client_id;
+  int64_t tenant_id = 0;
+  int64_t user_id = 0;
+  std::string scope;         // space-separated, as granted
+  std::string nonce;         // the authorization request's, "" when none
+  std::string session_hash;  // the secinfo session it came from (the `sid`)
+  int64_t auth_time = 0;     // Unix milliseconds of the password
+  std::string amr;           // RFC 8176 values, space-separated
+  std::string acr;
+};
+
+// An authorization code. Only its SHA-256 is kept.
+struct OidcCode {
+  std::string code_hash;
+  OidcGrant grant;
+  std::string redirect_uri;
+  std::string code_challenge;  // PKCE S256
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  int64_t used_at = 0;  // 0 until exchanged
+};
+
+// An access or refresh token. Only its SHA-256 is kept.
+struct OidcToken {
+  std::string token_hash;
+  std::string kind;  // "access", "refresh"
+  OidcGrant grant;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  int64_t used_at = 0;  // refresh tokens: when it was exchanged for the next (rotation)
+  bool revoked = false;
+};
+
 }  // namespace secinfo::store

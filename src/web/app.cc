@@ -10,6 +10,7 @@
 #include "i18n/catalog.h"
 #include "web/context.h"
 #include "web/cookie_security.h"
+#include "web/oidc_endpoints.h"
 #include "web/pages.h"
 
 namespace secinfo::web {
@@ -41,7 +42,10 @@ bool NeedsSignIn(std::string_view path) {
 bool OpenBeforeSecondStep(std::string_view path) {
   return path.starts_with("/sign-in") || path == "/sign-out" || path == "/language" ||
          path.starts_with("/static/") || path.starts_with("/sim") || path.starts_with("/api/") ||
-         path == "/healthz" || path == "/readyz";
+         path == "/healthz" || path == "/readyz" ||
+         // The authorization endpoint weighs the second step itself: prompt=none must answer
+         // without a page, and acr_values may ask for more than the tenant's rules.
+         path.starts_with("/oidc/") || path.starts_with("/.well-known/");
 }
 
 // Changing security info needs a recent proof (step-up); looking at it, following a change
@@ -99,6 +103,14 @@ class App {
     Page("GET", "/sim/phone/:number/state", SimPhoneJson);
     Page("POST", "/sim/phone/:number/calls/:call/:action", SimAction);
 
+    if (deps_.oidc != nullptr && deps_.oidc_keys != nullptr) {
+      Page("GET", "/oidc/authorize", OidcAuthorize);
+      router_.Post("/oidc/authorize", [](http::Request& req) { return OidcAuthorizePost(req); });
+      Page("POST", "/oidc/consent", OidcConsent);
+      Page("GET", "/oidc/logout", OidcLogout);
+      Page("POST", "/oidc/logout", OidcLogoutConfirm);
+      AddOidcEndpoints(router_, *deps_.oidc, *deps_.oidc_keys);
+    }
     api::AuthenticatorApiOptions api_options;
     api_options.api_base = deps_.public_url + "/api/authenticator";
     api::AddAuthenticatorApi(router_, deps_.push, api_options);

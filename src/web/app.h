@@ -9,6 +9,8 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/random.h"
+#include "flows/oidc/keys.h"
+#include "flows/oidc/provider.h"
 #include "flows/password/passwords.h"
 #include "flows/registration/app_registration.h"
 #include "flows/registration/code_registration.h"
@@ -44,6 +46,9 @@ struct WebDeps {
   flows::SecondStep* second_step = nullptr;
   // Password changes; null: no password page, and temporary passwords are not enforced.
   flows::Passwords* passwords = nullptr;
+  // The OpenID Connect provider and its keys; null: no /oidc endpoints and no discovery.
+  flows::oidc::Provider* oidc = nullptr;
+  flows::oidc::SigningKeys* oidc_keys = nullptr;
 };
 
 // The whole web application as one handler: pages, static files, the simulator, health checks,

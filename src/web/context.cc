@@ -53,4 +53,14 @@ http::Response Ctx::Redirect(const std::string& location) const {
   return r;
 }
 
+http::Response Ctx::ContinueTo(const std::string& local_path) const {
+  if (!local_path.starts_with("/oidc/")) return Redirect(local_path);
+  Data d = PageData("oidc_continue_title");
+  d.set("message", T("oidc_continue"));
+  d.set("back", local_path);
+  http::Response r = Render("message", d);
+  r.SetHeader("Refresh", "0; url=" + local_path);
+  return r;
+}
+
 }  // namespace secinfo::web

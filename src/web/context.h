@@ -35,6 +35,11 @@ struct Ctx {
   // A page through the layout, with this context's cookies.
   http::Response Render(std::string_view name, const Data& data, int status = 200) const;
   http::Response Redirect(const std::string& location) const;
+  // Where a form sends the browser next: a redirect, except towards the OpenID Connect
+  // authorization endpoint, which may redirect on to an application's origin. Browsers apply the
+  // form's CSP form-action to every redirect that follows a submission, so that way goes through
+  // a page that moves on by itself (a Refresh header, and a link).
+  http::Response ContinueTo(const std::string& local_path) const;
 };
 
 // CSRF token bound to a session or pre-session token (OWASP ASVS V4.2.2): HMAC(key, binding).

@@ -51,6 +51,13 @@ std::string MaskedPhone(const std::string& e164);
 http::Response PasswordForm(Ctx& c);
 http::Response PasswordSubmit(Ctx& c);
 
+// The OpenID Connect provider's browser pages (oidc_pages.cc).
+http::Response OidcAuthorize(Ctx& c);
+http::Response OidcAuthorizePost(const http::Request& req);
+http::Response OidcConsent(Ctx& c);
+http::Response OidcLogout(Ctx& c);
+http::Response OidcLogoutConfirm(Ctx& c);
+
 http::Response SimHome(Ctx& c);
 http::Response SimInbox(Ctx& c);
 http::Response SimMailbox(Ctx& c);

@@ -13,7 +13,8 @@ http::Response SignInWithMessage(Ctx& c, const std::string& message_key, int sta
   Data d = c.PageData("sign_in_title");
   d.set("return_to_value", SafeReturnTo(c.req.Form("return_to").empty() ? c.req.Query("return_to")
                                                                         : c.req.Form("return_to")));
-  d.set("username", c.req.Form("username"));
+  // An application's login_hint (OpenID Connect Core §3.1.2.1) fills the user name.
+  d.set("username", c.req.method == "POST" ? c.req.Form("username") : c.req.Query("login_hint"));
   if (!message_key.empty()) d.set("error", c.T(message_key));
   return c.Render("sign_in", d, status);
 }
@@ -52,7 +53,7 @@ http::Response SignInSubmit(Ctx& c) {
   if (r.user.locale.empty() && i18n::Catalog::BuiltIn().Has(chosen)) {
     c.deps.store.users().SetLocale(r.user.id, chosen);
   }
-  return c.Redirect(SafeReturnTo(c.req.Form("return_to")));
+  return c.ContinueTo(SafeReturnTo(c.req.Form("return_to")));
 }
 
 http::Response SignOut(Ctx& c) {

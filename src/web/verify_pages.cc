@@ -144,7 +144,7 @@ http::Response Finish(Ctx& c, const std::string& id) {
           {kRememberCookie, *token, days * 24 * 3600, "/", true, c.req.secure, "Strict"});
     }
   }
-  return c.Redirect(ReturnTo(c));
+  return c.ContinueTo(ReturnTo(c));
 }
 
 // The verify page: the chosen (or default) method's proof, or every choice ("another way").

@@ -251,4 +251,32 @@ class SqlSignInStore final : public SignInStore {
   Db& db_;
 };
 
+class SqlOidcStore final : public OidcStore {
+ public:
+  explicit SqlOidcStore(Db& db) : db_(db) {}
+  Status CreateClient(const OidcClient& c) override;
+  Result<OidcClient> GetClient(std::string_view id) override;
+  Result<std::vector<OidcClient>> ListClients(int64_t tenant_id) override;
+  Status DeleteClient(int64_t tenant_id, std::string_view id) override;
+  Status SetClientSecret(int64_t tenant_id, std::string_view id,
+                         std::string_view secret_hash) override;
+  Status AddSigningKey(const OidcSigningKey& key, int64_t old_expires_at) override;
+  Result<std::vector<OidcSigningKey>> ListSigningKeys(int64_t now) override;
+  Status CreateCode(const OidcCode& c) override;
+  Result<OidcCode> UseCode(std::string_view code_hash, int64_t now) override;
+  Status CreateTokens(const std::vector<OidcToken>& tokens) override;
+  Result<OidcToken> GetToken(std::string_view token_hash) override;
+  Status RotateRefresh(std::string_view old_hash, int64_t now,
+                       const std::vector<OidcToken>& next) override;
+  Status RevokeGrant(std::string_view grant_id) override;
+  Status RevokeToken(std::string_view token_hash) override;
+  Result<std::string> GetConsent(int64_t user_id, std::string_view client_id) override;
+  Status SetConsent(int64_t user_id, std::string_view client_id, std::string_view scope,
+                    int64_t now) override;
+  Result<int64_t> DeleteExpiredBefore(int64_t before) override;
+
+ private:
+  Db& db_;
+};
+
 }  // namespace secinfo::store::sql
