@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "channels/metered.h"
 #include "channels/providers.h"
 #include "cli/command_group.h"
 #include "cli/database.h"
@@ -79,6 +80,9 @@ http::ServerOptions ServerOptions(const Config& config) {
   o.port = static_cast<uint16_t>(config.server.port);
   o.worker_threads = static_cast<int>(config.server.worker_threads);
   o.trusted_proxies = config.server.trusted_proxies;
+  // A load balancer's health check is answered at once, even while every worker hashes passwords.
+  o.inline_paths = {"/healthz"};
+  o.probe_paths = {"/healthz", "/readyz", "/metrics"};
   return o;
 }
 
@@ -112,9 +116,10 @@ int Serve(const Config& config) {
   }
 
   channels::SimulatedChannels sim(**store, clock);
-  channels::VoiceChannel& voice = providers->voice(sim);
-  channels::SmsChannel& sms = providers->sms(sim);
-  channels::EmailChannel& email = providers->email(sim);
+  // What is handed to each provider is counted for /metrics.
+  channels::MeteredVoice voice(providers->voice(sim));
+  channels::MeteredSms sms(providers->sms(sim));
+  channels::MeteredEmail email(providers->email(sim));
 
   // Every security-info change the flows record is also told to the person by mail.
   flows::Notifier notifier(**store, email, clock);
@@ -158,6 +163,7 @@ int Serve(const Config& config) {
   deps.second_step = &second_step;
   deps.passwords = &passwords;
   deps.public_url = config.PublicUrl();
+  deps.metrics = config.metrics;
   // /readyz asks the chosen channel of each kind (the simulated ones are always ready).
   deps.health_checks.emplace_back("sms (" + config.sms.provider + ")",
                                   [&sms] { return sms.Health(); });

@@ -44,6 +44,8 @@ struct WebDeps {
   flows::SecondStep* second_step = nullptr;
   // Password changes; null: no password page, and temporary passwords are not enforced.
   flows::Passwords* passwords = nullptr;
+  // Who may read /metrics.
+  Config::Metrics metrics;
 };
 
 // The whole web application as one handler: pages, static files, the simulator, health checks,
