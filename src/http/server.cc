@@ -485,8 +485,9 @@ void Server::Impl::Record(const restinio::request_t& req, const Ticket& ticket, 
   status_text[3] = 0;
   metrics::HttpRequests().Add({route, method, std::string_view(status_text, 3)});
   metrics::HttpRequestSeconds().Observe({route}, seconds);
+  const std::string id = FormatRequestId(request_id_prefix_, ticket.id);
   RequestLine line;
-  line.id = FormatRequestId(request_id_prefix_, ticket.id);
+  line.id = id;
   line.method = method;
   line.route = route;
   line.status = status;
