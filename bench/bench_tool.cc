@@ -35,7 +35,7 @@
 #include "crypto/secret_box.h"
 #include "flows/sign_in/sign_in.h"
 #include "methods/authenticator/totp_method.h"
-#include "methods/registry.h"
+#include "methods/method_kind.h"
 #include "web/context.h"
 
 namespace secinfo::bench {
@@ -145,7 +145,7 @@ int PrepareVerify(store::Store& st, const Config& config, const Args& args) {
     const std::string seed = methods::authenticator::NewSeed(random);
     store::Method m;
     m.user_id = user->id;
-    m.kind = std::string(methods::KindName(methods::MethodKind::kAuthenticator));
+    m.kind = methods::MethodKind::kAuthenticator;
     m.name = "Bench app";
     m.secret = crypto::Base64UrlEncode(seeds.Seal(seed, random));
     m.created_at = now;
