@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "channels/metered.h"
+#include "core/metrics.h"
 #include "flows/test_store.h"
 
 namespace secinfo::channels {
@@ -83,6 +85,32 @@ TEST(ProvidersTest, ARealProviderIsChosenAndAnswersForItsHealth) {
   EXPECT_EQ(chosen->sms(sim).name(), "http");
   EXPECT_TRUE(chosen->sms(sim).Health().ok());  // nothing sent yet
   EXPECT_EQ(&chosen->voice(sim), &sim.voice);
+}
+
+}  // namespace
+}  // namespace secinfo::channels
+
+namespace secinfo::channels {
+namespace {
+
+TEST(MeteredChannelsTest, WhatIsHandedToAProviderIsCountedByChannelProviderAndOutcome) {
+  FakeClock clock(1'000);
+  auto store = OpenTestStore("metered");
+  ASSERT_NE(store, nullptr);
+  SimulatedChannels sim(*store, clock);
+  MeteredSms sms(sim.sms);
+  MeteredVoice voice(sim.voice);
+  const int64_t sent = metrics::Deliveries().Value({"sms", "simulated", "sent"});
+  const int64_t placed = metrics::Deliveries().Value({"voice", "simulated", "placed"});
+  EXPECT_EQ(sms.name(), "simulated");
+  EXPECT_TRUE(sms.Send({"+33612345678", "secinfo", "Your code is 123456"}).ok());
+  EXPECT_EQ(metrics::Deliveries().Value({"sms", "simulated", "sent"}), sent + 1);
+  ASSERT_TRUE(voice.PlaceCall({"ref-1", "+33425555123", "fr", "Bonjour", "secinfo"}).ok());
+  EXPECT_EQ(metrics::Deliveries().Value({"voice", "simulated", "placed"}), placed + 1);
+  // The simulated phone shows the text: the wrapper passed it on.
+  auto texts = store->sim_messages().ListFor("sms", "+33612345678", 10);
+  ASSERT_TRUE(texts.ok());
+  EXPECT_EQ(texts->size(), 1u);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "cli/toll_fraud_commands.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/logging.h"
 
 int main(int argc, char** argv) {
   using namespace secinfo;
@@ -48,6 +49,9 @@ int main(int argc, char** argv) {
 
   auto config = Config::Load(config_path);
   if (!config.ok()) return cli::Fail(config.status().message());
+  if (Status s = ConfigureLogging(config->log.level, config->log.format); !s.ok()) {
+    return cli::Fail(s.message());
+  }
   if (serve->parsed()) return cli::Serve(*config);
 
   if (migrate->parsed()) {

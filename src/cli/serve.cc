@@ -1,5 +1,6 @@
 #include "cli/serve.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -7,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "channels/metered.h"
 #include "channels/providers.h"
 #include "cli/command_group.h"
 #include "cli/database.h"
@@ -81,12 +83,21 @@ http::ServerOptions ServerOptions(const Config& config) {
   o.port = static_cast<uint16_t>(config.server.port);
   o.worker_threads = static_cast<int>(config.server.worker_threads);
   o.trusted_proxies = config.server.trusted_proxies;
+  // A load balancer's health check is answered at once, even while every worker hashes passwords.
+  o.inline_paths = {"/healthz"};
+  o.probe_paths = {"/healthz", "/readyz", "/metrics"};
   return o;
 }
 
 }  // namespace
 
 int Serve(const Config& config) {
+  // glibc hands freed memory back to the kernel as soon as the top of a thread's heap exceeds
+  // 128 KiB: each worker then faults its pages in again at the next request, and each madvise
+  // interrupts every core to flush its TLB. With a high threshold freed memory stays for reuse.
+  // Measured on the second step of sign-in: server CPU per request halved (46-51 ms → 22 ms on a
+  // loaded 2-core machine); RSS under load stays at its peak instead of shrinking between bursts.
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   // Signals are taken by this thread alone (sigwait), so block them before any thread starts.
   sigset_t signals;
   sigemptyset(&signals);
@@ -114,9 +125,10 @@ int Serve(const Config& config) {
   }
 
   channels::SimulatedChannels sim(**store, clock);
-  channels::VoiceChannel& voice = providers->voice(sim);
-  channels::SmsChannel& sms = providers->sms(sim);
-  channels::EmailChannel& email = providers->email(sim);
+  // What is handed to each provider is counted for /metrics.
+  channels::MeteredVoice voice(providers->voice(sim));
+  channels::MeteredSms sms(providers->sms(sim));
+  channels::MeteredEmail email(providers->email(sim));
 
   // Every security-info change the flows record is also told to the person by mail.
   flows::Notifier notifier(**store, email, clock);
@@ -172,6 +184,7 @@ int Serve(const Config& config) {
   deps.oidc = &oidc;
   deps.oidc_keys = &oidc_keys;
   deps.public_url = config.PublicUrl();
+  deps.metrics = config.metrics;
   // /readyz asks the chosen channel of each kind (the simulated ones are always ready).
   deps.health_checks.emplace_back("sms (" + config.sms.provider + ")",
                                   [&sms] { return sms.Health(); });

@@ -214,6 +214,12 @@ std::map<std::string, Setting> Settings(Config& c) {
       {"codes.max_sends_per_hour",
        IntSetting("codes.max_sends_per_hour", &c.codes.max_sends_per_hour, 1, 1000)},
       {"demo.enabled", BoolSetting("demo.enabled", &c.demo.enabled)},
+      {"log.level", StringSetting("log.level", &c.log.level,
+                                  {"trace", "debug", "info", "warn", "error", "off"})},
+      {"log.format", StringSetting("log.format", &c.log.format, {"text", "json"})},
+      {"metrics.enabled", BoolSetting("metrics.enabled", &c.metrics.enabled)},
+      {"metrics.bearer_token", StringSetting("metrics.bearer_token", &c.metrics.bearer_token)},
+      {"metrics.loopback_only", BoolSetting("metrics.loopback_only", &c.metrics.loopback_only)},
       {"sim.enabled", BoolSetting("sim.enabled", &c.sim.enabled)},
       {"mode", StringSetting("mode", &c.mode, {"development", "production"})},
   };

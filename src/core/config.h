@@ -127,6 +127,22 @@ struct Config {
     bool enabled = true;  // create the Contoso demo tenant and users when the database is empty
   } demo;
 
+  // The log on stderr (journald under systemd).
+  struct Log {
+    std::string level = "info";   // trace, debug, info (one line per request), warn, error, off
+    std::string format = "text";  // "text" for people, "json" (one object a line) for collectors
+  } log;
+
+  // /metrics in the Prometheus text format. Whoever reads it learns traffic and failure rates, so
+  // it is closed by default to all but this machine.
+  struct Metrics {
+    bool enabled = true;
+    // Non-empty: a scraper must send "Authorization: Bearer <token>", from anywhere.
+    std::string bearer_token = "";
+    // With no token: only clients on this machine, connecting directly (no X-Forwarded-For).
+    bool loopback_only = true;
+  } metrics;
+
   // "development" (default) or "production". The simulated phone network refuses to run in
   // production.
   std::string mode = "development";

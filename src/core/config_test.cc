@@ -122,3 +122,34 @@ TEST(ConfigTest, MixedProvidersMakeTheBannerSayWhatSimShowsToAnyone) {
 
 }  // namespace
 }  // namespace secinfo
+
+namespace secinfo {
+namespace {
+
+TEST(ConfigTest, LogAndMetricsSettings) {
+  auto defaults = Config::Load("", {});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->log.level, "info");
+  EXPECT_EQ(defaults->log.format, "text");
+  EXPECT_TRUE(defaults->metrics.enabled);
+  EXPECT_TRUE(defaults->metrics.loopback_only);
+  EXPECT_EQ(defaults->metrics.bearer_token, "");
+
+  ConfigFiles files;
+  auto set = Config::Load(
+      files.Write(
+          "[log]\nlevel = \"warn\"\nformat = \"json\"\n[metrics]\nbearer_token = \"t0k\"\n"),
+      {"SECINFO_METRICS_LOOPBACK_ONLY=false"});
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->log.level, "warn");
+  EXPECT_EQ(set->log.format, "json");
+  EXPECT_EQ(set->metrics.bearer_token, "t0k");
+  EXPECT_FALSE(set->metrics.loopback_only);
+
+  auto bad = Config::Load("", {"SECINFO_LOG_FORMAT=xml"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("log.format"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace secinfo

@@ -14,7 +14,9 @@ namespace secinfo::crypto {
 // function) and NIST SP 800-63B section 5.1.1.2 (memorized secrets salted and hashed with a
 // suitable one-way key derivation function). One hash or verification costs ~50 ms and 19 MiB.
 //
-// All functions are thread-safe.
+// All functions are thread-safe. Hashes and verifications run on a pool of their own, one thread a
+// core at a lower priority (the caller waits): however many requests sign in at once, Argon2id
+// holds at most cores × 19 MiB and leaves the processor to lighter requests first.
 
 inline constexpr unsigned long long kArgon2OpsLimit = 2;     // t, passes over memory
 inline constexpr size_t kArgon2MemLimit = 19 * 1024 * 1024;  // m, bytes (19456 KiB)

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
+#include <vector>
 
 namespace secinfo::crypto {
 namespace {
@@ -67,6 +69,23 @@ TEST_F(PasswordTest, DummyVerificationCostsAsMuchAsARealOne) {
   VerifyAgainstDummy("wrong");
   const auto t2 = Clock::now();
   EXPECT_GT((t2 - t1) * 4, t1 - t0);
+}
+
+}  // namespace
+}  // namespace secinfo::crypto
+
+namespace secinfo::crypto {
+namespace {
+
+TEST_F(PasswordTest, ManyConcurrentVerificationsAllGetTheirOwnAnswer) {
+  std::vector<std::future<bool>> right, wrong;
+  for (int i = 0; i < 6; ++i) {
+    right.push_back(std::async(
+        std::launch::async, [] { return VerifyPassword(*hash_, "correct horse battery staple"); }));
+    wrong.push_back(std::async(std::launch::async, [] { return VerifyPassword(*hash_, "nope"); }));
+  }
+  for (auto& r : right) EXPECT_TRUE(r.get());
+  for (auto& w : wrong) EXPECT_FALSE(w.get());
 }
 
 }  // namespace

@@ -26,10 +26,18 @@ struct Request {
   std::vector<std::string> repeated_cookies;   // names the Cookie header holds more than once
   std::map<std::string, std::string> headers;  // names lower-cased; repeated fields joined by ", "
   std::map<std::string, std::string> params;   // filled by Router from ":name" segments
+  // The pattern of the route that matched ("/sign-in/verify/:id"), set by Router; empty when none
+  // did. Names the request in metrics without its variable parts. Points into the Router.
+  std::string_view route;
   std::string body;
   // The client's address as text ("127.0.0.1", "::1"): the peer, or the address a trusted proxy
   // put in X-Forwarded-For.
   std::string remote_ip;
+  // This request's id, also sent back as X-Request-Id: quote it in log lines about it.
+  std::string id;
+  // Set by the handler once it knows who asks: the person's tenant (its domain), for the request
+  // log line.
+  std::string tenant;
   // True when the client used TLS. We serve plain HTTP, so this is only set when a trusted proxy
   // says X-Forwarded-Proto: https.
   bool secure = false;

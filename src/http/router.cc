@@ -45,8 +45,8 @@ bool MoreSpecific(const std::vector<std::string>& a, const std::vector<std::stri
 void Router::Add(std::string method, std::string_view pattern, Handler handler) {
   auto segments = SplitPath(pattern);
   assert(segments.has_value() && "route patterns start with '/'");
-  routes_.push_back(
-      Route{std::move(method), segments.value_or(std::vector<std::string>{}), std::move(handler)});
+  routes_.push_back(Route{std::move(method), std::string(pattern),
+                          segments.value_or(std::vector<std::string>{}), std::move(handler)});
 }
 
 Response Router::Dispatch(Request& req) const {
@@ -75,6 +75,7 @@ Response Router::Dispatch(Request& req) const {
 
   Response response;
   if (best != nullptr) {
+    req.route = best->pattern;
     response = best->handler(req);
   } else if (!allowed.empty()) {
     if (allowed.count("GET")) allowed.insert("HEAD");

@@ -27,13 +27,14 @@ class Router {
   void Post(std::string_view pattern, Handler handler) { Add("POST", pattern, std::move(handler)); }
   void SetNotFound(Handler handler) { not_found_ = std::move(handler); }
 
-  // Fills req.params and returns what the chosen handler returns. Exceptions from handlers pass
-  // through (the Server turns them into 500).
+  // Fills req.params and req.route and returns what the chosen handler returns. Exceptions from
+  // handlers pass through (the Server turns them into 500).
   Response Dispatch(Request& req) const;
 
  private:
   struct Route {
     std::string method;
+    std::string pattern;                // as given to Add, "/sign-in/verify/:id"
     std::vector<std::string> segments;  // ":name" for a parameter
     Handler handler;
   };

@@ -12,8 +12,10 @@
 #include <restinio/all.hpp>
 #include <thread>
 
+#include "core/metrics.h"
 #include "http/deferred.h"
 #include "http/forwarded.h"
+#include "http/request_log.h"
 #include "http/url.h"
 #include "http/worker_pool.h"
 
@@ -130,10 +132,11 @@ class Server::Impl {
 
  private:
   // Counts one accepted request until its response is written or abandoned: the last copy is
-  // destroyed when RESTinio drops the write callback, whatever happened to the connection.
+  // destroyed when RESTinio drops the write callback, whatever happened to the connection. It also
+  // carries what the request log and the metrics say of the request.
   class Ticket {
    public:
-    explicit Ticket(Impl& impl) : impl_(impl) {
+    explicit Ticket(Impl& impl) : id(impl.next_request_id_.fetch_add(1)), impl_(impl) {
       std::lock_guard lock(impl_.flight_mu_);
       ++impl_.in_flight_;
     }
@@ -143,6 +146,12 @@ class Server::Impl {
     }
     Ticket(const Ticket&) = delete;
     Ticket& operator=(const Ticket&) = delete;
+
+    const std::chrono::steady_clock::time_point arrived = std::chrono::steady_clock::now();
+    const uint64_t id;  // the request id's sequence number
+    // Set on the worker once the handler returned, before the response can be sent.
+    std::string_view route;
+    std::string tenant;
 
    private:
     Impl& impl_;
@@ -158,10 +167,14 @@ class Server::Impl {
   // Answers every awaited response 503 (the server is stopping).
   void AnswerParked();
   Request ToRequest(const restinio::request_t& req) const;
+  // True for the requests options_.inline_paths names: served on the io thread.
+  bool ServedInline(const restinio::request_t& req) const;
   // Never throws: a response that cannot be sent is logged.
   void Send(const restinio::request_handle_t& req, Response response, bool close,
             TicketPtr ticket) noexcept;
   void RunIo();
+  // Counts the exchange in the metrics and writes its line to the request log.
+  void Record(const restinio::request_t& req, const Ticket& ticket, int status) const;
   // Stops the io threads and destroys everything Start() built. REQUIRES: lifecycle_mu_ held.
   void TearDown();
 
@@ -185,6 +198,8 @@ class Server::Impl {
   bool running_ = false;             // guarded by lifecycle_mu_
   std::atomic<bool> stopping_{false};
   std::atomic<uint16_t> bound_port_{0};
+  std::atomic<uint64_t> next_request_id_{1};
+  const std::string request_id_prefix_ = NewRequestIdPrefix();
   TrustedProxies trusted_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<asio::io_context> io_;
@@ -319,6 +334,8 @@ restinio::request_handling_status_t Server::Impl::OnRequest(const restinio::requ
     Send(req, Response::Text("Server is shutting down", 503), /*close=*/true, std::move(ticket));
   } else if (req->body().size() > options_.max_body_bytes) {
     Send(req, Response::Text("Request body too large", 413), /*close=*/false, std::move(ticket));
+  } else if (ServedInline(*req)) {
+    Serve(req, std::move(ticket));
   } else if (!pool_->TrySubmit([this, req, ticket] { Serve(req, ticket); })) {
     Response busy = Response::Text("Server busy", 503);
     busy.SetHeader("Retry-After", "1");
@@ -328,6 +345,7 @@ restinio::request_handling_status_t Server::Impl::OnRequest(const restinio::requ
 }
 
 void Server::Impl::Serve(const restinio::request_handle_t& req, TicketPtr ticket) {
+  Ticket& ticket_ref = *ticket;
   // Every response goes out through this handle, whether the handler answers by returning or
   // later, from another thread (Request::Defer).
   auto deferral = std::make_shared<DeferredResponse>(
@@ -338,9 +356,12 @@ void Server::Impl::Serve(const restinio::request_handle_t& req, TicketPtr ticket
   bool deferred = false;
   try {
     Request request = ToRequest(*req);
+    request.id = FormatRequestId(request_id_prefix_, ticket_ref.id);
     request.deferral = deferral;
     response = handler_(request);
     deferred = request.deferred;
+    ticket_ref.route = request.route;
+    ticket_ref.tenant = std::move(request.tenant);
   } catch (const std::exception& e) {
     // The query is left out of the log: it may carry tokens.
     spdlog::error("{} {}: handler threw: {}", req->header().method().c_str(), req->header().path(),
@@ -430,14 +451,51 @@ void Server::Impl::Send(const restinio::request_handle_t& req, Response response
       }
       builder.append_header(std::move(name), std::move(value));
     }
+    builder.append_header("X-Request-Id", FormatRequestId(request_id_prefix_, ticket->id));
     builder.set_content_length(length);
     if (!head && !response.body.empty()) builder.set_body(std::move(response.body));
     if (close) builder.connection_close();
+    Record(*req, *ticket, response.status);
     // The callback owns the ticket: RESTinio destroys it once the write ends, however it ends.
     builder.done([ticket = std::move(ticket)](const asio::error_code&) {});
   } catch (const std::exception& e) {
     spdlog::error("cannot send a response: {}", e.what());
   }
+}
+
+bool Server::Impl::ServedInline(const restinio::request_t& req) const {
+  const auto method = req.header().method();
+  if (method != restinio::http_method_get() && method != restinio::http_method_head()) {
+    return false;
+  }
+  const std::string_view target = req.header().request_target();
+  for (const std::string& path : options_.inline_paths) {
+    if (target == path) return true;
+  }
+  return false;
+}
+
+void Server::Impl::Record(const restinio::request_t& req, const Ticket& ticket, int status) const {
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - ticket.arrived).count();
+  const std::string_view route = ticket.route.empty() ? "unmatched" : ticket.route;
+  const std::string_view method = MetricMethod(req.header().method().c_str());
+  char status_text[4];
+  std::to_chars(status_text, status_text + 3, status);
+  status_text[3] = 0;
+  metrics::HttpRequests().Add({route, method, std::string_view(status_text, 3)});
+  metrics::HttpRequestSeconds().Observe({route}, seconds);
+  const std::string id = FormatRequestId(request_id_prefix_, ticket.id);
+  RequestLine line;
+  line.id = id;
+  line.method = method;
+  line.route = route;
+  line.status = status;
+  line.millis = seconds * 1000;
+  line.tenant = ticket.tenant;
+  const std::string_view target = req.header().request_target();
+  for (const std::string& path : options_.probe_paths) line.probe = line.probe || target == path;
+  LogRequest(line);
 }
 
 Server::Server(ServerOptions options, Handler handler)

@@ -27,6 +27,13 @@ struct ServerOptions {
   std::chrono::milliseconds request_timeout{30'000};
   // How long Stop() waits for responses already produced to be written before closing sockets.
   std::chrono::milliseconds drain_timeout{5'000};
+  // GET and HEAD requests for exactly these targets are served on the io thread, skipping the
+  // worker queue: only for handlers that answer at once and never block (/healthz), so that a
+  // load balancer's probe is answered even while every worker is busy.
+  std::vector<std::string> inline_paths;
+  // Requests for these targets (health checks, metric scrapes) are logged at debug when they
+  // succeed: they arrive every few seconds, forever.
+  std::vector<std::string> probe_paths;
 };
 
 // An HTTP/1.1 server. RESTinio accepts and parses on io threads, then every request is handed to
@@ -41,6 +48,9 @@ struct ServerOptions {
 // - Malformed requests: RESTinio closes the connection without answering.
 // - A handler may answer later, from any thread (Request::Defer): it then holds no worker while
 //   it waits. Responses still awaited when the server stops are answered 503.
+// - Every response carries an X-Request-Id (also in Request::id), is counted in the metrics
+//   (core/metrics.h: by route, method and status, with its latency) and logged in one line
+//   (http/request_log.h).
 //
 // Thread-safe: Start, Stop and Wait may be called from any thread, but Stop and the destructor
 // must not be called from a handler (they wait for handlers to finish).

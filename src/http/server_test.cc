@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/metrics.h"
 #include "http/deferred.h"
 #include "http/router.h"
 #include "http/url.h"
@@ -585,6 +586,42 @@ TEST_F(ServerTest, ForwardedHeadersHonouredFromTrustedProxy) {
                               "X-Forwarded-For: 198.51.100.7\r\n"
                               "X-Forwarded-Proto: https\r\n"));
   EXPECT_NE(r.body.find("ip=198.51.100.7\nsecure=1"), std::string::npos) << r.body;
+}
+
+}  // namespace
+}  // namespace secinfo::http
+
+namespace secinfo::http {
+namespace {
+
+TEST_F(ServerTest, InlinePathIsAnsweredWhileEveryWorkerIsBusy) {
+  options_.worker_threads = 1;
+  options_.inline_paths = {"/fast"};
+  StartServer();
+  Client blocked(port());
+  ASSERT_TRUE(blocked.Send(Get("/block")));
+  entered_.get_future().wait();  // the only worker is held
+  Reply fast = Fetch(port(), Get("/fast"));
+  EXPECT_EQ(fast.status, 200);
+  EXPECT_EQ(fast.body, "fast");
+  Release();
+  EXPECT_EQ(blocked.Read()->body, "unblocked");
+}
+
+TEST_F(ServerTest, EveryResponseIsCountedByRouteAndCarriesARequestId) {
+  StartServer();
+  const int64_t echoed = metrics::HttpRequests().Value({"/echo/:word", "GET", "200"});
+  const int64_t unmatched = metrics::HttpRequests().Value({"unmatched", "GET", "404"});
+  const int64_t timed = metrics::HttpRequestSeconds().Value({"/echo/:word"});
+  Reply first = Fetch(port(), Get("/echo/a"));
+  Reply second = Fetch(port(), Get("/echo/b"));
+  Reply missing = Fetch(port(), Get("/nowhere"));
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(metrics::HttpRequests().Value({"/echo/:word", "GET", "200"}), echoed + 2);
+  EXPECT_EQ(metrics::HttpRequests().Value({"unmatched", "GET", "404"}), unmatched + 1);
+  EXPECT_EQ(metrics::HttpRequestSeconds().Value({"/echo/:word"}), timed + 2);
+  EXPECT_EQ(first.Header("x-request-id").size(), std::string("5f3a9c1e-0000002a").size());
+  EXPECT_NE(first.Header("x-request-id"), second.Header("x-request-id"));
 }
 
 }  // namespace

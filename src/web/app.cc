@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/authenticator_api.h"
+#include "core/metrics.h"
 #include "crypto/hash.h"
 #include "http/deferred.h"
 #include "http/router.h"
@@ -31,6 +32,29 @@ void AddSecurityHeaders(http::Response& r) {
   r.SetHeader("Cross-Origin-Opener-Policy", "same-origin");
   r.SetHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
   if (r.GetHeader("Cache-Control").empty()) r.SetHeader("Cache-Control", "no-store");
+}
+
+// /metrics, for whoever the settings allow: a scraper with the bearer token, or with none set,
+// this machine alone (a request relayed by a proxy is not this machine's, whatever its peer).
+http::Response Metrics(const Config::Metrics& settings, const http::Request& req) {
+  if (!settings.enabled) return http::Response::Text("Not found\n", 404);
+  if (!settings.bearer_token.empty()) {
+    if (!crypto::ConstantTimeEquals(req.Header("authorization"),
+                                    "Bearer " + settings.bearer_token)) {
+      http::Response denied = http::Response::Text("A bearer token is required\n", 401);
+      denied.SetHeader("WWW-Authenticate", "Bearer realm=\"metrics\"");
+      return denied;
+    }
+  } else if (settings.loopback_only) {
+    const bool loopback = req.remote_ip == "127.0.0.1" || req.remote_ip == "::1" ||
+                          req.remote_ip == "::ffff:127.0.0.1";
+    if (!loopback || !req.Header("x-forwarded-for").empty()) {
+      return http::Response::Text("Metrics are served to this machine only\n", 403);
+    }
+  }
+  http::Response r = http::Response::Text(metrics::RenderAll());
+  r.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  return r;
 }
 
 bool NeedsSignIn(std::string_view path) {
@@ -128,6 +152,7 @@ class App {
       for (const auto& [name, check] : deps_.health_checks) report(name, check());
       return http::Response::Text((ready ? "ready\n" : "not ready\n") + body, ready ? 200 : 503);
     });
+    router_.Get("/metrics", [this](http::Request& req) { return Metrics(deps_.metrics, req); });
     router_.Get("/static/:file", [](http::Request& req) {
       auto r = StaticFile(req.Param("file"));
       return r ? *r : http::Response::Text("not found\n", 404);
@@ -166,7 +191,10 @@ class App {
     const auto& catalog = i18n::Catalog::BuiltIn();
     if (auto p = deps_.sessions.Authenticate(req.Cookie(kSessionCookie)); p.ok()) {
       c.principal = std::move(*p);
-      if (auto t = deps_.store.tenants().Get(c.principal->user.tenant_id); t.ok()) c.tenant = *t;
+      if (auto t = deps_.store.tenants().Get(c.principal->user.tenant_id); t.ok()) {
+        c.tenant = *t;
+        req.tenant = t->domain;  // for the request log
+      }
     }
 
     // Language: the person's choice, then the browser's, then the organization's.

@@ -49,6 +49,8 @@ struct WebDeps {
   // The OpenID Connect provider and its keys; null: no /oidc endpoints and no discovery.
   flows::oidc::Provider* oidc = nullptr;
   flows::oidc::SigningKeys* oidc_keys = nullptr;
+  // Who may read /metrics.
+  Config::Metrics metrics;
 };
 
 // The whole web application as one handler: pages, static files, the simulator, health checks,

@@ -34,11 +34,25 @@ class Context : public kainjow::mustache::context<std::string> {
   mutable std::map<std::string, Data> partials_;
 };
 
+// The templates this thread parsed, by name. Parsing costs more than rendering, so each thread
+// keeps what it parsed (a parsed template must not render on two threads at once).
+std::map<std::string, kainjow::mustache::mustache, std::less<>>& Parsed() {
+  thread_local std::map<std::string, kainjow::mustache::mustache, std::less<>> parsed;
+  return parsed;
+}
+
 std::string Render(std::string_view name, const Data& data) {
-  kainjow::mustache::mustache tmpl{std::string(Template(name))};
+  auto& parsed = Parsed();
+  auto it = parsed.find(name);
+  if (it == parsed.end()) it = parsed.emplace(std::string(name), std::string(Template(name))).first;
   Context ctx(&data);
-  std::string out = tmpl.render(ctx);
-  if (!tmpl.is_valid()) return "<p>template error: " + tmpl.error_message() + "</p>";
+  std::string out = it->second.render(ctx);
+  if (!it->second.is_valid()) {
+    // A template that failed stays failed: parse it afresh next time.
+    std::string error = "<p>template error: " + it->second.error_message() + "</p>";
+    parsed.erase(it);
+    return error;
+  }
   return out;
 }
 

@@ -669,3 +669,66 @@ TEST_F(WebQuestionsTest, DeleteRemovesThem) {
 
 }  // namespace
 }  // namespace secinfo::web
+
+namespace secinfo::web {
+namespace {
+
+class MetricsPageTest : public WebTest {
+ protected:
+  void Build(Config::Metrics settings) {
+    WebDeps deps{*store_,
+                 *sessions_,
+                 *phones_,
+                 *codes_,
+                 *apps_,
+                 *push_,
+                 sim_.get(),
+                 &store_->sim_messages(),
+                 clock_,
+                 random_,
+                 std::string(32, 'k')};
+    deps.metrics = settings;
+    app_ = BuildWebApp(deps);
+  }
+  http::Response Scrape(const std::string& ip, std::map<std::string, std::string> headers = {}) {
+    http::Request r;
+    r.method = "GET";
+    r.target = r.path = "/metrics";
+    r.remote_ip = ip;
+    r.headers = std::move(headers);
+    return app_(r);
+  }
+};
+
+TEST_F(MetricsPageTest, LoopbackOnlyByDefault) {
+  Build(Config::Metrics{});
+  http::Response local = Scrape("127.0.0.1");
+  EXPECT_EQ(local.status, 200);
+  EXPECT_EQ(local.GetHeader("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(local.body.find("# TYPE secinfo_http_requests_total counter"), std::string::npos);
+  EXPECT_EQ(Scrape("::1").status, 200);
+  EXPECT_EQ(Scrape("192.0.2.10").status, 403);
+  // Relayed by a proxy on this machine: not this machine's request.
+  EXPECT_EQ(Scrape("127.0.0.1", {{"x-forwarded-for", "192.0.2.10"}}).status, 403);
+}
+
+TEST_F(MetricsPageTest, ABearerTokenOpensItToAnyAddressThatSendsIt) {
+  Config::Metrics settings;
+  settings.bearer_token = "s3cret-scrape";
+  Build(settings);
+  EXPECT_EQ(Scrape("192.0.2.10", {{"authorization", "Bearer s3cret-scrape"}}).status, 200);
+  http::Response wrong = Scrape("192.0.2.10", {{"authorization", "Bearer guess"}});
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.GetHeader("WWW-Authenticate"), "Bearer realm=\"metrics\"");
+  EXPECT_EQ(Scrape("127.0.0.1").status, 401);  // the token is required from here too
+}
+
+TEST_F(MetricsPageTest, DisabledIsNotFound) {
+  Config::Metrics settings;
+  settings.enabled = false;
+  Build(settings);
+  EXPECT_EQ(Scrape("127.0.0.1").status, 404);
+}
+
+}  // namespace
+}  // namespace secinfo::web

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/metrics.h"
 #include "flows/audit.h"
 
 namespace secinfo::flows {
@@ -39,7 +40,9 @@ void Guard::OnProofEnded(const ProofEnd& end) {
     return;
   }
   const std::string purpose(ProofPurposeName(end.purpose));
+  const std::string_view proof = methods::ProofName(end.proof);
   if (!rules->fraud_alert) {
+    metrics::FraudReports().Add({proof, "ignored"});
     RecordAudit(store_, clock_,
                 {end.tenant_id, end.user_id, end.client_ip, "fraud_response", end.method, "ignored",
                  purpose + ": the tenant's fraud alert is off; " + end.detail});
@@ -61,6 +64,7 @@ void Guard::OnProofEnded(const ProofEnd& end) {
       spdlog::error("could not block user {} after a fraud report: {}", end.user_id, s.ToString());
     }
   }
+  metrics::FraudReports().Add({proof, block ? "blocked" : "notified"});
   // The report itself is in the log already (the call's or the device's flow wrote it); this is
   // what was done about it.
   RecordAudit(store_, clock_,

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/metrics.h"
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
 #include "crypto/password.h"
@@ -37,6 +38,7 @@ SignInResult Sessions::SignIn(std::string_view username_in, std::string_view pas
   if (!ip_ok.ok() || !*ip_ok || !account_ok.ok() || !*account_ok) {
     if (ip_ok.ok() && *ip_ok) limits.Release(ip_key, now, window);
     Audit(user.ok() ? &*user : nullptr, username, client_ip, "throttled");
+    metrics::Lockouts().Add({"sign_in_throttled"});
     return {SignInOutcome::kThrottled};
   }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/metrics.h"
 #include "crypto/hash.h"
 #include "flows/audit.h"
 #include "policy/policy.h"
@@ -345,6 +346,11 @@ Result<store::Verification> Verifier::Consume(std::string_view id, std::string_v
 
 void Verifier::Audit(const store::Verification& v, std::string action, std::string result,
                      std::string detail) {
+  if (action == "verify") {
+    metrics::Verifications().Add({v.proof, v.purpose, result});
+    if (result == "locked") metrics::Lockouts().Add({"verify_locked"});
+    if (result == "blocked") metrics::Lockouts().Add({"verify_blocked"});
+  }
   RecordAudit(store_, clock_,
               {v.tenant_id, v.user_id, v.client_ip, std::move(action), v.proof, std::move(result),
                v.purpose + " with method " + std::to_string(v.method_id) +

@@ -8,6 +8,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/metrics.h"
 #include "core/private_files.h"
 
 namespace secinfo::store::sql {
@@ -133,13 +134,15 @@ Result<std::unique_ptr<Db>> Db::Open(const SqlStoreOptions& options) {
     }
     return s;
   }
-  return std::unique_ptr<Db>(new Db(Dialect::kSqlite, std::move(pool)));
+  return std::unique_ptr<Db>(new Db(Dialect::kSqlite, std::move(pool), options.pool_size));
 }
 
-Db::Db(Dialect dialect, std::unique_ptr<soci::connection_pool> pool)
-    : dialect_(dialect), pool_(std::move(pool)) {}
+Db::Db(Dialect dialect, std::unique_ptr<soci::connection_pool> pool, int pool_size)
+    : dialect_(dialect), pool_(std::move(pool)), pool_size_(pool_size) {
+  metrics::DbPoolSize().Add({}, pool_size_);
+}
 
-Db::~Db() = default;
+Db::~Db() { metrics::DbPoolSize().Add({}, -pool_size_); }
 
 const char* Db::BeginWriteStatement() const {
   return dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN";
@@ -159,10 +162,16 @@ Status Db::LeaseTimeout(std::string_view what) {
 
 Db::Lease::Lease(soci::connection_pool& pool) : pool_(pool) {
   ok_ = pool_.try_lease(pos_, kLeaseTimeoutMillis);
+  if (ok_) {
+    metrics::DbPoolInUse().Add({}, 1);
+    metrics::DbPoolLeases().Add({});
+  }
 }
 
 Db::Lease::~Lease() {
-  if (ok_) pool_.give_back(pos_);
+  if (!ok_) return;
+  pool_.give_back(pos_);
+  metrics::DbPoolInUse().Add({}, -1);
 }
 
 bool Query::Run() {

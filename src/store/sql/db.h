@@ -97,13 +97,14 @@ class Db {
     bool ok_ = false;
   };
 
-  Db(Dialect dialect, std::unique_ptr<soci::connection_pool> pool);
+  Db(Dialect dialect, std::unique_ptr<soci::connection_pool> pool, int pool_size);
   const char* BeginWriteStatement() const;
   static void RollbackQuietly(soci::session& session);
   static Status LeaseTimeout(std::string_view what);
 
   Dialect dialect_;
   std::unique_ptr<soci::connection_pool> pool_;
+  int pool_size_;  // counted in secinfo_db_pool_sessions while this Db lives
 };
 
 // One SQL statement with bound values: add Into (result columns) and Use (placeholders) in order,

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "core/logging.h"
+
 namespace secinfo::channels::http_sms {
 namespace {
 
@@ -48,40 +50,7 @@ std::string JsonString(std::string_view value) {
   std::string out;
   out.reserve(value.size() + 2);
   out += '"';
-  for (const char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += ch;
-        }
-    }
-  }
+  AppendJsonEscaped(out, value);
   out += '"';
   return out;
 }
