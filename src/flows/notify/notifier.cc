@@ -83,6 +83,7 @@ class Watched final : public store::Store {
   store::AuditLog& audit() override { return audit_; }
   store::RateLimitStore& rate_limits() override { return inner_.rate_limits(); }
   store::SignInStore& sign_in() override { return inner_.sign_in(); }
+  store::PasswordResetStore& password_resets() override { return inner_.password_resets(); }
   Status Ping() override { return inner_.Ping(); }
 
  private:

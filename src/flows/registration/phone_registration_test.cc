@@ -52,6 +52,7 @@ class UnreadableGreetingsStore final : public store::Store {
   store::AuditLog& audit() override { return real_.audit(); }
   store::RateLimitStore& rate_limits() override { return real_.rate_limits(); }
   store::SignInStore& sign_in() override { return real_.sign_in(); }
+  store::PasswordResetStore& password_resets() override { return real_.password_resets(); }
   Status Ping() override { return real_.Ping(); }
 
  private:

@@ -30,7 +30,8 @@ class SqlStore final : public Store {
         push_(*db_),
         audit_(*db_),
         rate_limits_(*db_),
-        sign_in_(*db_) {}
+        sign_in_(*db_),
+        password_resets_(*db_) {}
 
   TenantStore& tenants() override { return tenants_; }
   UserStore& users() override { return users_; }
@@ -47,6 +48,7 @@ class SqlStore final : public Store {
   AuditLog& audit() override { return audit_; }
   RateLimitStore& rate_limits() override { return rate_limits_; }
   SignInStore& sign_in() override { return sign_in_; }
+  PasswordResetStore& password_resets() override { return password_resets_; }
 
   Status Ping() override {
     return db_->Read("ping", [](soci::session& session) {
@@ -73,6 +75,7 @@ class SqlStore final : public Store {
   sql::SqlAuditLog audit_;
   sql::SqlRateLimitStore rate_limits_;
   sql::SqlSignInStore sign_in_;
+  sql::SqlPasswordResetStore password_resets_;
 };
 
 std::string Join(const std::vector<std::string>& items) {
