@@ -18,7 +18,15 @@ KindInfo Kind() {
             return proofs;
           },
           "/security-info/authenticator",
-          Detail::kName};
+          Detail::kName,
+          /*label_key_of=*/nullptr,
+          /*offered_to_admins=*/true,
+          {{"app_code", "reset_offer_app_code", Proof::kAppCode, ResetInput::kNothing, false,
+            nullptr},
+           // A push needs a device bound to the app; Entra ID offers it only as one of two.
+           {"push", "reset_offer_push", Proof::kPush, ResetInput::kNothing,
+            /*two_methods_only=*/true,
+            [](const store::Method& m) { return !m.device_id.empty(); }}}};
 }
 
 }  // namespace secinfo::methods::authenticator

@@ -12,7 +12,11 @@ KindInfo Kind() {
           /*allowed_by_default=*/true,
           [](const store::Method&) { return std::vector<Proof>{Proof::kEmailCode}; },
           "/security-info/email",
-          Detail::kEmailAddress};
+          Detail::kEmailAddress,
+          /*label_key_of=*/nullptr,
+          /*offered_to_admins=*/true,
+          {{"email", "reset_offer_email", Proof::kEmailCode, ResetInput::kNothing, false,
+            nullptr}}};
 }
 
 }  // namespace secinfo::methods::email

@@ -14,7 +14,9 @@ KindInfo Kind() {
           /*label_key_of=*/nullptr,
           // An administrator's account opens every other account of the tenant: it must not be
           // recoverable by someone who merely knows its owner well (QuestionsAllowedFor).
-          /*offered_to_admins=*/false};
+          /*offered_to_admins=*/false,
+          {{"questions", "reset_offer_questions", Proof::kAnswers, ResetInput::kNothing, false,
+            nullptr}}};
 }
 
 }  // namespace secinfo::methods::questions
