@@ -30,6 +30,7 @@ class ResetCommands final : public TenantCommandGroup {
   CLI::App* show_ = nullptr;
   int64_t methods_ = -1;
   std::string notify_admins_;
+  std::string require_registration_;
   int64_t reconfirm_days_ = -1;
 };
 

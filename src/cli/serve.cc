@@ -20,6 +20,7 @@
 #include "flows/credentials/credentials.h"
 #include "flows/notify/notifier.h"
 #include "flows/password/passwords.h"
+#include "flows/password_reset/password_reset.h"
 #include "flows/registration/app_registration.h"
 #include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
@@ -143,6 +144,10 @@ int Serve(const Config& config) {
   phones.SetObserver(&guard);
   push.SetObserver(&guard);
   flows::SecondStep second_step(st, sessions, verifier, clock);
+  notifier.SetSms(&sms);
+  flows::ResetOptions reset_options;
+  reset_options.decoy_key = crypto::DeriveKey(*key, "reset-decoy");
+  flows::PasswordResets resets(st, verifier, passwords, &notifier, clock, random, reset_options);
   web::WebDeps deps{st,
                     sessions,
                     phones,
@@ -157,6 +162,7 @@ int Serve(const Config& config) {
   deps.verifier = &verifier;
   deps.second_step = &second_step;
   deps.passwords = &passwords;
+  deps.resets = &resets;
   deps.public_url = config.PublicUrl();
   // /readyz asks the chosen channel of each kind (the simulated ones are always ready).
   deps.health_checks.emplace_back("sms (" + config.sms.provider + ")",

@@ -329,7 +329,10 @@ struct VerificationBlock {
 struct ResetPolicy {
   int64_t methods_required = 1;  // methods to prove, 1 or 2 (administrators always 2)
   bool notify_admins = false;    // mail every administrator when an administrator's is reset
-  int64_t reconfirm_days = 180;  // ask people to review their security info this often; 0: never
+  // Ask people at sign-in for enough methods to reset their password, and to review their
+  // security info every reconfirm_days (Entra ID's "Require users to register when signing in").
+  bool require_registration = false;
+  int64_t reconfirm_days = 180;  // with require_registration; 0: never
 };
 
 // One self-service password reset under way. The browser holds a random token; the store keeps

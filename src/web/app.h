@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/random.h"
 #include "flows/password/passwords.h"
+#include "flows/password_reset/password_reset.h"
 #include "flows/registration/app_registration.h"
 #include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
@@ -44,6 +45,8 @@ struct WebDeps {
   flows::SecondStep* second_step = nullptr;
   // Password changes; null: no password page, and temporary passwords are not enforced.
   flows::Passwords* passwords = nullptr;
+  // Self-service password reset; null: the portal answers that the page does not exist.
+  flows::PasswordResets* resets = nullptr;
 };
 
 // The whole web application as one handler: pages, static files, the simulator, health checks,

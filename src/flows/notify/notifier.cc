@@ -206,8 +206,8 @@ void Notifier::PasswordReset(const store::User& user, std::string_view client_ip
     if (std::find(proofs.begin(), proofs.end(), methods::Proof::kSmsCode) == proofs.end()) {
       continue;
     }
-    QueueText({method.phone_e164, tenant->name,
-               catalog.Get(lang, "notify_password_reset_sms", args)});
+    QueueText(
+        {method.phone_e164, tenant->name, catalog.Get(lang, "notify_password_reset_sms", args)});
   }
 }
 

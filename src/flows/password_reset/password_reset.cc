@@ -136,18 +136,7 @@ ResetResult PasswordResets::Start(std::string_view typed, std::string_view clien
   if (!rules.ok() || !choices.ok()) return {ResetOutcome::kUnavailable};
   r.steps = user.ok() ? policy::MethodsToReset(*rules, subject) : rules->methods_required;
 
-  // Methods that can serve one of the portal's ways.
-  int64_t usable = 0;
-  for (const MethodChoice& c : *choices) {
-    const methods::KindInfo* kind = methods::InfoOf(c.method);
-    if (kind == nullptr || (subject.is_admin && !kind->offered_to_admins)) continue;
-    bool serves = false;
-    for (const ResetOffer& offer : kind->reset_offers) {
-      if (offer.two_methods_only && r.steps < 2) continue;
-      serves = serves || methods::ServesOffer(c.method, offer);
-    }
-    if (serves) ++usable;
-  }
+  const int64_t usable = UsableCount(subject, r.steps, *choices);
   if (!user.ok()) {
     r.decoy = "unknown user";
   } else if (standing.blocked) {
@@ -166,6 +155,49 @@ ResetResult PasswordResets::Start(std::string_view typed, std::string_view clien
   if (!store_.password_resets().Create(r).ok()) return {ResetOutcome::kUnavailable};
   Audit(r, "reset_start", r.decoy.empty() ? "started" : "decoy", r.decoy);
   return {ResetOutcome::kOk, token};
+}
+
+int64_t PasswordResets::UsableCount(const store::User& user, int64_t steps,
+                                    const std::vector<MethodChoice>& choices) {
+  int64_t usable = 0;
+  for (const MethodChoice& c : choices) {
+    const methods::KindInfo* kind = methods::InfoOf(c.method);
+    if (kind == nullptr || (user.is_admin && !kind->offered_to_admins)) continue;
+    bool serves = false;
+    for (const ResetOffer& offer : kind->reset_offers) {
+      if (offer.two_methods_only && steps < 2) continue;
+      serves = serves || methods::ServesOffer(c.method, offer);
+    }
+    if (serves) ++usable;
+  }
+  return usable;
+}
+
+int64_t PasswordResets::MissingMethods(const store::User& user) {
+  auto rules = store_.password_resets().GetPolicy(user.tenant_id);
+  auto choices = verifier_.Choices(user, methods::Purpose::kSspr);
+  if (!rules.ok() || !choices.ok() || !rules->require_registration) return 0;
+  const int64_t steps = policy::MethodsToReset(*rules, user);
+  return std::max<int64_t>(0, steps - UsableCount(user, steps, *choices));
+}
+
+bool PasswordResets::ReviewDue(const store::User& user) {
+  auto rules = store_.password_resets().GetPolicy(user.tenant_id);
+  if (!rules.ok() || !rules->require_registration || rules->reconfirm_days <= 0) return false;
+  auto reviewed = store_.password_resets().ReviewedAt(user.id);
+  if (!reviewed.ok()) return false;
+  const int64_t since = std::max(*reviewed, user.created_at);
+  if (clock_.NowMillis() - since < rules->reconfirm_days * kDayMillis) return false;
+  auto registered = store_.methods().ListForUser(user.id);
+  return registered.ok() && !registered->empty();
+}
+
+Status PasswordResets::RecordReview(const store::User& user, std::string_view client_ip) {
+  SECINFO_RETURN_IF_ERROR(store_.password_resets().SetReviewedAt(user.id, clock_.NowMillis()));
+  RecordAudit(store_, clock_,
+              {user.tenant_id, user.id, std::string(client_ip), "security_info_review", "",
+               "success", "looks good"});
+  return Status::Ok();
 }
 
 Result<PasswordResets::Loaded> PasswordResets::Load(std::string_view token) {

@@ -110,11 +110,22 @@ class PasswordResets {
   // person, clears the reset limits, tells them (and the administrators per the tenant's rules).
   ResetResult Finish(std::string_view token, std::string_view next, std::string_view confirmation);
 
+  // How many more methods usable for reset the person should register (0: enough, or the tenant
+  // does not require registration); the registration interrupt asks for them.
+  int64_t MissingMethods(const store::User& user);
+  // Whether the person is due to review their security info (the tenant requires registration,
+  // and its re-confirmation interval has passed since their last review, or since the account was made), and has any.
+  bool ReviewDue(const store::User& user);
+  Status RecordReview(const store::User& user, std::string_view client_ip);
+
   // Whether `username`'s reset path `path` is locked now (tests, operators).
   bool PathLocked(std::string_view username, std::string_view path);
 
  private:
   struct Loaded;
+  // How many of `choices` (the person's methods for reset) serve a way of the portal.
+  static int64_t UsableCount(const store::User& user, int64_t steps,
+                             const std::vector<MethodChoice>& choices);
   Result<Loaded> Load(std::string_view token);
   // Writes `r` back over the version read.
   Status Save(store::PasswordReset& r);

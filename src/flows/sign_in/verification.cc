@@ -355,7 +355,7 @@ VerifyCodeResult Verifier::SubmitCode(std::string_view id, std::string_view bind
 }
 
 Result<std::vector<std::string>> Verifier::AskedQuestions(std::string_view id,
-                                                         std::string_view binding) {
+                                                          std::string_view binding) {
   auto v = Load(id, binding);
   if (!v.ok()) return v.status();
   if (v->state != "pending" || methods::ParseProof(v->proof) != methods::Proof::kAnswers) {

@@ -11,7 +11,9 @@ bool IsOffice(const store::Method& m) { return ParsePhoneType(m.phone_type) == P
 
 // A phone is proven by a call answered with '#'; mobiles can also get a code by SMS.
 KindInfo Kind() {
-  return {MethodKind::kPhone, "phone", "method_phone",
+  return {MethodKind::kPhone,
+          "phone",
+          "method_phone",
           /*mfa=*/true,
           /*sspr=*/true,
           /*allowed_by_default=*/true,
@@ -22,7 +24,8 @@ KindInfo Kind() {
             }
             return proofs;
           },
-          "/security-info/phone", Detail::kPhoneNumber,
+          "/security-info/phone",
+          Detail::kPhoneNumber,
           // One label per type: "Mobile phone", "Office phone".
           [](const store::Method& m) { return "phone_type_" + m.phone_type; },
           /*offered_to_admins=*/true,

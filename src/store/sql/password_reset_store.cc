@@ -4,16 +4,20 @@ namespace secinfo::store::sql {
 namespace {
 
 constexpr char kGetPolicy[] =
-    "SELECT methods_required, notify_admins, reconfirm_days FROM tenant_reset_policy"
+    "SELECT methods_required, notify_admins, require_registration, reconfirm_days"
+    " FROM tenant_reset_policy"
     " WHERE tenant_id = :tenant_id";
 constexpr char kUpsertPolicy[] =
-    "INSERT INTO tenant_reset_policy (tenant_id, methods_required, notify_admins, reconfirm_days)"
-    " VALUES (:tenant_id, :methods_required, :notify_admins, :reconfirm_days)"
+    "INSERT INTO tenant_reset_policy (tenant_id, methods_required, notify_admins,"
+    " require_registration, reconfirm_days) VALUES (:tenant_id, :methods_required,"
+    " :notify_admins, :require_registration, :reconfirm_days)"
     " ON CONFLICT (tenant_id) DO UPDATE SET methods_required = excluded.methods_required,"
-    " notify_admins = excluded.notify_admins, reconfirm_days = excluded.reconfirm_days";
+    " notify_admins = excluded.notify_admins,"
+    " require_registration = excluded.require_registration,"
+    " reconfirm_days = excluded.reconfirm_days";
 
-#define SECINFO_RESET_COLUMNS                                                                 \
-  "id_hash, tenant_id, user_id, username, decoy, steps, step, proven_method_id, offer,"      \
+#define SECINFO_RESET_COLUMNS                                                           \
+  "id_hash, tenant_id, user_id, username, decoy, steps, step, proven_method_id, offer," \
   " verification_id, questions, push_number, client_ip, created_at, expires_at, version"
 constexpr char kInsertReset[] = "INSERT INTO password_resets (" SECINFO_RESET_COLUMNS
                                 ") VALUES (:id_hash, :tenant_id, :user_id, :username, :decoy,"
@@ -47,11 +51,12 @@ constexpr char kUpsertReview[] =
 Result<ResetPolicy> SqlPasswordResetStore::GetPolicy(int64_t tenant_id) {
   return db_.Read("get reset policy", [&](soci::session& session) -> Result<ResetPolicy> {
     ResetPolicy p;
-    int notify = 0;
+    int notify = 0, require = 0;
     Query q(session, kGetPolicy);
-    q.Into(p.methods_required).Into(notify).Into(p.reconfirm_days).Use(tenant_id);
+    q.Into(p.methods_required).Into(notify).Into(require).Into(p.reconfirm_days).Use(tenant_id);
     if (!q.Run()) return ResetPolicy{};
     p.notify_admins = notify != 0;
+    p.require_registration = require != 0;
     return p;
   });
 }
@@ -59,10 +64,12 @@ Result<ResetPolicy> SqlPasswordResetStore::GetPolicy(int64_t tenant_id) {
 Status SqlPasswordResetStore::SetPolicy(int64_t tenant_id, const ResetPolicy& p) {
   return db_.Write("set reset policy", [&](soci::session& session) {
     const int notify = p.notify_admins ? 1 : 0;
+    const int require = p.require_registration ? 1 : 0;
     Query(session, kUpsertPolicy)
         .Use(tenant_id)
         .Use(p.methods_required)
         .Use(notify)
+        .Use(require)
         .Use(p.reconfirm_days)
         .Run();
     return Status::Ok();
@@ -132,7 +139,8 @@ Status SqlPasswordResetStore::Update(const PasswordReset& r) {
         .Use(r.id_hash)
         .Use(r.version)
         .Run();
-    if (q.AffectedRows() == 0) return Status::FailedPrecondition("password reset changed meanwhile");
+    if (q.AffectedRows() == 0)
+      return Status::FailedPrecondition("password reset changed meanwhile");
     return Status::Ok();
   });
 }

@@ -5,6 +5,7 @@ CREATE TABLE tenant_reset_policy (
   tenant_id BIGINT PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
   methods_required BIGINT NOT NULL,
   notify_admins INTEGER NOT NULL,
+  require_registration INTEGER NOT NULL,
   reconfirm_days BIGINT NOT NULL
 );
 
