@@ -25,6 +25,8 @@ Result<PurgeCounts> Purge(store::Store& store, const Clock& clock,
   SECINFO_RETURN_IF_ERROR(
       take(store.rate_limits().DeleteWindowsStartedBefore(expired_before), n.rate_limits));
   SECINFO_RETURN_IF_ERROR(
+      take(store.password_resets().DeleteExpiredBefore(expired_before), n.password_resets));
+  SECINFO_RETURN_IF_ERROR(
       take(store.audit().DeleteBefore(now - options.audit_retention_millis), n.audit_entries));
   return n;
 }
@@ -38,9 +40,9 @@ void PurgeAndLog(store::Store& store, const Clock& clock, const RetentionOptions
   spdlog::info(
       "purge: deleted {} sessions, {} call attempts, {} code challenges, {} app enrolments, {} "
       "push "
-      "challenges and links, {} rate-limit counters, {} audit entries",
+      "challenges and links, {} rate-limit counters, {} password resets, {} audit entries",
       n->sessions, n->call_attempts, n->code_challenges, n->app_enrolments, n->push, n->rate_limits,
-      n->audit_entries);
+      n->password_resets, n->audit_entries);
 }
 
 }  // namespace secinfo::flows

@@ -57,7 +57,7 @@ after(async () => {
 
 /** From the sign-in page: the link, the user name, and the first verification step. */
 async function startReset(email, { link, next }) {
-  await browser.clearCookies();
+  await page.context().clearCookies();
   await page.goto(env.server.url('/sign-in'));
   await clickAndWaitForNavigation(page, page.getByRole('link', { name: link }));
   assert.equal(pathOf(page), '/password-reset');
@@ -164,9 +164,12 @@ test('done means: Ana resets her password with her phone (#) and an app code, in
 
 test('in English, Bruno resets with his alternate email and his security questions; a wrong answer first', async () => {
   const { server } = env;
-  // Bruno registers an email address and three questions (in English).
-  await browser.clearCookies();
-  await page.setExtraHTTPHeaders({ 'Accept-Language': 'en' });
+  // Bruno's browser speaks English.
+  const english = await launchBrowser(env.dir, { locale: 'en-US' });
+  const englishA11y = checkEveryPage(english);
+  const frenchPage = page;
+  page = await english.newPage();
+  // Bruno registers an email address and three questions.
   await signIn(page, server, BRUNO.email);
   await page.goto(server.url('/security-info/email'));
   await page.locator('#email').fill('bruno.petit@example.org');
@@ -218,7 +221,9 @@ test('in English, Bruno resets with his alternate email and his security questio
   await signIn(page, server, BRUNO.email, BRUNO_NEW);
   const notice = await pollUntil(async () => (await readMail(server, BRUNO.email)).find((m) => /password was reset/.test(m.subject)), { message: 'the reset mail' });
   assert.match(notice.body, /From: 127\.0\.0\.1/);
-  await page.setExtraHTTPHeaders({});
+  await englishA11y.assertClean();
+  await english.close();
+  page = frenchPage;
 });
 
 test('axe found nothing serious on any page', async () => {
