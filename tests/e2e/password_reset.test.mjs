@@ -23,11 +23,12 @@ import {
   signIn,
   startSeededServer,
 } from './lib/harness.mjs';
-import { enrolApp, pathOf, totp, waitForPath } from './lib/sign_in_steps.mjs';
+import { enrolApp, pathOf, submitPassword, totp, waitForPath } from './lib/sign_in_steps.mjs';
 
 const NAME = 'password_reset';
 const ANA = { email: 'ana@contoso.example', name: 'Ana Lima', locale: 'fr' };
 const BRUNO = { email: 'bruno@contoso.example', name: 'Bruno Petit', locale: 'en' };
+const CARLA = { email: 'carla@contoso.example', name: 'Carla Rossi', locale: 'fr' };
 const MOBILE = { number: '06 12 34 56 78', e164: '+33612345678' };
 const FR_APP = { name: 'Nom', next: 'Suivant', code: 'Saisissez le code à 6 chiffres' };
 const NEW_PASSWORD = 'un voilier bleu sur le Rhône';
@@ -42,7 +43,7 @@ let phonePage;
 let anaSecret;
 
 before(async () => {
-  env = await startSeededServer({ locale: 'fr', allow: 'phone,authenticator,email,questions', users: [ANA, BRUNO] });
+  env = await startSeededServer({ locale: 'fr', allow: 'phone,authenticator,email,questions', users: [ANA, BRUNO, CARLA] });
   env.server.admin(['set-reset', '--tenant', 'contoso.example', '--methods', '2']);
   browser = await launchBrowser(env.dir, { locale: 'fr-FR' });
   a11y = checkEveryPage(browser);
@@ -224,6 +225,25 @@ test('in English, Bruno resets with his alternate email and his security questio
   await englishA11y.assertClean();
   await english.close();
   page = frenchPage;
+});
+
+test('with registration required, signing in asks Carla for enough reset methods; she may skip for now', async () => {
+  const { server } = env;
+  server.admin(['set-reset', '--tenant', 'contoso.example', '--require-registration', 'on']);
+  assert.match(server.admin(['show-policy', '--tenant', 'contoso.example']), /password reset: 2 methods .*registration required at sign-in: on/s);
+  await page.context().clearCookies();
+  await submitPassword(page, server, CARLA.email);
+  await waitForPath(page, '/sign-in/reset-setup');
+  assert.equal(await page.locator('h1').textContent(), "Plus d'informations requises");
+  assert.match(await page.locator('main').innerText(), /ajoutez encore 2 méthode/);
+  await checkA11y(page, 'reset registration interrupt (fr)');
+  await clickAndWaitForNavigation(page, page.locator('#reset-setup-skip'));
+  assert.equal(pathOf(page), '/security-info');
+  // Ana has two methods: she is not asked.
+  await page.context().clearCookies();
+  await submitPassword(page, server, ANA.email, NEW_PASSWORD);
+  await waitForPath(page, '/security-info');
+  server.admin(['set-reset', '--tenant', 'contoso.example', '--require-registration', 'off']);
 });
 
 test('axe found nothing serious on any page', async () => {

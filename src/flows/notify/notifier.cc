@@ -165,38 +165,35 @@ void Notifier::FraudReported(int64_t tenant_id, int64_t user_id, std::string_vie
 
 void Notifier::PasswordChanged(const store::User& user, std::string_view client_ip) {
   auto tenant = store_.tenants().Get(user.tenant_id);
-  if (!tenant.ok()) return;
-  const std::string lang = LanguageOf(user, *tenant);
+  if (tenant.ok()) MailPasswordNotice(user, *tenant, "notify_password_changed", client_ip);
+}
+
+std::map<std::string, std::string> Notifier::MailPasswordNotice(const store::User& user,
+                                                                const store::Tenant& tenant,
+                                                                std::string_view key,
+                                                                std::string_view client_ip) {
+  const std::string lang = LanguageOf(user, tenant);
   const auto& catalog = i18n::Catalog::BuiltIn();
-  const std::map<std::string, std::string> args = {
-      {"organization", tenant->name},
+  std::map<std::string, std::string> args = {
+      {"organization", tenant.name},
       {"name", user.display_name.empty() ? user.username : user.display_name},
       {"when", UtcTime(clock_.NowMillis())},
       {"ip", client_ip.empty() ? catalog.Get(lang, "notify_unknown_ip") : std::string(client_ip)}};
   channels::EmailMessage m;
   m.to = user.username;
-  m.from_name = tenant->name;
-  m.subject = catalog.Get(lang, "notify_password_changed_subject", args);
-  m.text = catalog.Get(lang, "notify_password_changed_text", args);
+  m.from_name = tenant.name;
+  m.subject = catalog.Get(lang, std::string(key) + "_subject", args);
+  m.text = catalog.Get(lang, std::string(key) + "_text", args);
   Queue(std::move(m));
+  return args;
 }
 
 void Notifier::PasswordReset(const store::User& user, std::string_view client_ip) {
   auto tenant = store_.tenants().Get(user.tenant_id);
   if (!tenant.ok()) return;
+  const auto args = MailPasswordNotice(user, *tenant, "notify_password_reset", client_ip);
   const std::string lang = LanguageOf(user, *tenant);
   const auto& catalog = i18n::Catalog::BuiltIn();
-  const std::map<std::string, std::string> args = {
-      {"organization", tenant->name},
-      {"name", user.display_name.empty() ? user.username : user.display_name},
-      {"when", UtcTime(clock_.NowMillis())},
-      {"ip", client_ip.empty() ? catalog.Get(lang, "notify_unknown_ip") : std::string(client_ip)}};
-  channels::EmailMessage m;
-  m.to = user.username;
-  m.from_name = tenant->name;
-  m.subject = catalog.Get(lang, "notify_password_reset_subject", args);
-  m.text = catalog.Get(lang, "notify_password_reset_text", args);
-  Queue(std::move(m));
   if (sms_ == nullptr) return;
   auto registered = store_.methods().ListForUser(user.id);
   if (!registered.ok()) return;

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -63,6 +64,13 @@ class Notifier {
     std::optional<channels::EmailMessage> mail;
     std::optional<channels::SmsMessage> text;
   };
+  // Mails the account's own address the notice `key` ("notify_password_changed": its
+  // _subject and _text) about its password, acted on from `client_ip`. Returns the arguments the
+  // notice was written with.
+  std::map<std::string, std::string> MailPasswordNotice(const store::User& user,
+                                                        const store::Tenant& tenant,
+                                                        std::string_view key,
+                                                        std::string_view client_ip);
   void Queue(channels::EmailMessage message);
   void QueueText(channels::SmsMessage message);
   void Run();

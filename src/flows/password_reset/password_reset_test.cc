@@ -348,5 +348,30 @@ TEST_F(PasswordResetTest, AdministratorsNeedTwoMethodsAndNeverQuestions) {
       << "a decoy sends nothing";
 }
 
+TEST_F(PasswordResetTest, SignInAsksForResetMethodsAndAReviewOnlyWhenTheTenantRequiresIt) {
+  AddEmail();
+  store::ResetPolicy p;
+  p.methods_required = 2;
+  p.reconfirm_days = 30;
+  ASSERT_TRUE(store_->password_resets().SetPolicy(user_.tenant_id, p).ok());
+  clock_.AdvanceMillis(31 * 24 * 60 * kMinute);
+  EXPECT_EQ(resets_->MissingMethods(user_), 0) << "registration not required";
+  EXPECT_FALSE(resets_->ReviewDue(user_));
+
+  p.require_registration = true;
+  ASSERT_TRUE(store_->password_resets().SetPolicy(user_.tenant_id, p).ok());
+  EXPECT_EQ(resets_->MissingMethods(user_), 1);
+  AddApp();
+  EXPECT_EQ(resets_->MissingMethods(user_), 0);
+  // Due 30 days after the last review ("Looks good"), to the millisecond.
+  EXPECT_TRUE(resets_->ReviewDue(user_));
+  ASSERT_TRUE(resets_->RecordReview(user_, "192.0.2.7").ok());
+  EXPECT_FALSE(resets_->ReviewDue(user_));
+  clock_.AdvanceMillis(30 * 24 * 60 * kMinute - 1);
+  EXPECT_FALSE(resets_->ReviewDue(user_));
+  clock_.AdvanceMillis(1);
+  EXPECT_TRUE(resets_->ReviewDue(user_));
+}
+
 }  // namespace
 }  // namespace secinfo::flows
