@@ -131,10 +131,8 @@ const ResetOffer* FindResetOffer(std::string_view name, const KindInfo** kind) {
 }
 
 bool ServesOffer(const store::Method& m, const ResetOffer& offer) {
-  const KindInfo* info = InfoOf(m);
-  if (info == nullptr) return false;
   bool declared = false;
-  for (const ResetOffer& o : info->reset_offers) declared = declared || &o == &offer;
+  for (const ResetOffer& o : InfoOf(m).reset_offers) declared = declared || &o == &offer;
   return declared && (offer.serves == nullptr || offer.serves(m));
 }
 

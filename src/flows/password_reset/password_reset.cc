@@ -161,8 +161,8 @@ int64_t PasswordResets::UsableCount(const store::User& user, int64_t steps,
                                     const std::vector<MethodChoice>& choices) {
   int64_t usable = 0;
   for (const MethodChoice& c : choices) {
-    const methods::KindInfo* kind = methods::InfoOf(c.method);
-    if (kind == nullptr || (user.is_admin && !kind->offered_to_admins)) continue;
+    const methods::KindInfo* kind = &methods::InfoOf(c.method);
+    if (user.is_admin && !kind->offered_to_admins) continue;
     bool serves = false;
     for (const ResetOffer& offer : kind->reset_offers) {
       if (offer.two_methods_only && steps < 2) continue;
@@ -234,8 +234,7 @@ std::vector<store::Method> PasswordResets::MethodsFor(const Loaded& l, const Res
   auto choices = verifier_.Choices(*l.user, methods::Purpose::kSspr);
   if (!choices.ok()) return out;
   for (const MethodChoice& c : *choices) {
-    const methods::KindInfo* kind = methods::InfoOf(c.method);
-    if (kind == nullptr || (l.user->is_admin && !kind->offered_to_admins)) continue;
+    if (l.user->is_admin && !methods::InfoOf(c.method).offered_to_admins) continue;
     // The same method never proves both steps.
     if (c.method.id == l.r.proven_method_id) continue;
     if (!methods::ServesOffer(c.method, offer)) continue;

@@ -73,14 +73,14 @@ class PasswordResetTest : public testing::Test {
   }
   int64_t AddMobile() {
     store::Method m;
-    m.kind = "phone";
+    m.kind = methods::MethodKind::kPhone;
     m.phone_type = "mobile";
     m.phone_e164 = "+33612345678";
     return AddMethod(m);
   }
   int64_t AddEmail() {
     store::Method m;
-    m.kind = "email";
+    m.kind = methods::MethodKind::kEmail;
     m.email = "ana.lima@example.org";
     return AddMethod(m);
   }
@@ -337,7 +337,7 @@ TEST_F(PasswordResetTest, AdministratorsNeedTwoMethodsAndNeverQuestions) {
   ASSERT_TRUE(store_->questions().SaveAnswers(admin.id, answers, clock_.NowMillis()).ok());
   store::Method email;
   email.user_id = admin.id;
-  email.kind = "email";
+  email.kind = methods::MethodKind::kEmail;
   email.email = "admin.home@example.org";
   ASSERT_TRUE(store_->methods().Create(email).ok());
   // Email and questions are two methods, but questions do not count for an administrator.
