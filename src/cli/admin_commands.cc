@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/demo.h"
+#include "cli/reset_commands.h"
 #include "cli/sign_in_commands.h"
 #include "cli/terminal_text.h"
 #include "cli/toll_fraud_commands.h"
@@ -147,6 +148,9 @@ int AdminCommands::RunFor(const AdminContext& context, const store::Tenant& tena
     auto toll_rules = s.tenants().GetTollFraudPolicy(tenant.id);
     if (!toll_rules.ok()) return Fail(toll_rules.status().ToString());
     TollFraudCommands::Print(*toll_rules);
+    auto reset_rules = s.password_resets().GetPolicy(tenant.id);
+    if (!reset_rules.ok()) return Fail(reset_rules.status().ToString());
+    ResetCommands::Print(*reset_rules);
     return 0;
   }
   int64_t since = std::numeric_limits<int64_t>::min();

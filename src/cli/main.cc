@@ -15,6 +15,7 @@
 #include "cli/password_commands.h"
 #include "cli/question_commands.h"
 #include "cli/serve.h"
+#include "cli/reset_commands.h"
 #include "cli/sign_in_commands.h"
 #include "cli/toll_fraud_commands.h"
 #include "core/clock.h"
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   groups.push_back(std::make_unique<cli::TollFraudCommands>(admin, tenant_domain));
   groups.push_back(std::make_unique<cli::PasswordCommands>(admin, tenant_domain));
   groups.push_back(std::make_unique<cli::OidcCommands>(admin, tenant_domain));
+  groups.push_back(std::make_unique<cli::ResetCommands>(admin, tenant_domain));
   cli::AddAuthenticatorCommands(app);  // runs and exits inside CLI11_PARSE
 
   CLI11_PARSE(app, argc, argv);

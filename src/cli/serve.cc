@@ -24,6 +24,7 @@
 #include "flows/oidc/keys.h"
 #include "flows/oidc/provider.h"
 #include "flows/password/passwords.h"
+#include "flows/password_reset/password_reset.h"
 #include "flows/registration/app_registration.h"
 #include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
@@ -167,6 +168,10 @@ int Serve(const Config& config) {
   if (Status s = oidc_keys.Ensure(); !s.ok()) return Fail("OpenID Connect keys: " + s.ToString());
   flows::oidc::Provider oidc(st, oidc_keys, clock, random, crypto::DeriveKey(*key, "oidc-sub"),
                              oidc_options);
+  notifier.SetSms(&sms);
+  flows::ResetOptions reset_options;
+  reset_options.decoy_key = crypto::DeriveKey(*key, "reset-decoy");
+  flows::PasswordResets resets(st, verifier, passwords, &notifier, clock, random, reset_options);
   web::WebDeps deps{st,
                     sessions,
                     phones,
@@ -183,6 +188,7 @@ int Serve(const Config& config) {
   deps.passwords = &passwords;
   deps.oidc = &oidc;
   deps.oidc_keys = &oidc_keys;
+  deps.resets = &resets;
   deps.public_url = config.PublicUrl();
   deps.metrics = config.metrics;
   // /readyz asks the chosen channel of each kind (the simulated ones are always ready).

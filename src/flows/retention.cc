@@ -27,6 +27,8 @@ Result<PurgeCounts> Purge(store::Store& store, const Clock& clock,
       take(store.rate_limits().DeleteWindowsStartedBefore(expired_before), n.rate_limits));
   SECINFO_RETURN_IF_ERROR(take(store.oidc().DeleteExpiredBefore(expired_before), n.oidc));
   SECINFO_RETURN_IF_ERROR(
+      take(store.password_resets().DeleteExpiredBefore(expired_before), n.password_resets));
+  SECINFO_RETURN_IF_ERROR(
       take(store.audit().DeleteBefore(now - options.audit_retention_millis), n.audit_entries));
   return n;
 }
@@ -41,9 +43,10 @@ void PurgeAndLog(store::Store& store, const Clock& clock, const RetentionOptions
       "purge: deleted {} sessions, {} call attempts, {} code challenges, {} app enrolments, {} "
       "push "
       "challenges and links, {} sign-in verifications, remembered browsers and ended blocks, {} "
-      "rate-limit counters, {} OpenID Connect codes and tokens, {} audit entries",
+      "rate-limit counters, {} OpenID Connect codes and tokens, {} password resets, {} audit "
+      "entries",
       n->sessions, n->call_attempts, n->code_challenges, n->app_enrolments, n->push, n->sign_in,
-      n->rate_limits, n->oidc, n->audit_entries);
+      n->rate_limits, n->oidc, n->password_resets, n->audit_entries);
 }
 
 }  // namespace secinfo::flows

@@ -29,6 +29,7 @@ struct PurgeCounts {
   int64_t rate_limits = 0;
   int64_t oidc = 0;  // OpenID Connect codes and tokens
   int64_t audit_entries = 0;
+  int64_t password_resets = 0;
 };
 
 // Deletes what no flow will read again: sessions expired at now; call attempts, code challenges,

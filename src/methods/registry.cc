@@ -119,6 +119,23 @@ bool CanBeDefault(std::string_view kind_name) {
   return k.has_value() && CanBeDefault(*k);
 }
 
+const ResetOffer* FindResetOffer(std::string_view name, const KindInfo** kind) {
+  for (const KindInfo& info : Kinds()) {
+    for (const ResetOffer& offer : info.reset_offers) {
+      if (offer.name != name) continue;
+      if (kind != nullptr) *kind = &info;
+      return &offer;
+    }
+  }
+  return nullptr;
+}
+
+bool ServesOffer(const store::Method& m, const ResetOffer& offer) {
+  bool declared = false;
+  for (const ResetOffer& o : InfoOf(m).reset_offers) declared = declared || &o == &offer;
+  return declared && (offer.serves == nullptr || offer.serves(m));
+}
+
 std::vector<Proof> ProofsFor(const store::Method& m, Purpose p) {
   if (!CanServe(m.kind, p)) return {};
   return InfoOf(m).proofs(m);

@@ -45,6 +45,25 @@ enum class Detail {
   kAnswerCount,   // how many answers are saved (counted in the store)
 };
 
+// What a person types at a password reset before anything is sent or called.
+enum class ResetInput {
+  kNothing,
+  kPhoneNumber,  // the whole registered number, compared with it (so a reset never tells whose
+                 // number it is)
+};
+
+// One way a kind of method proves a person at a password reset, as the portal words it, Entra ID
+// style: "Text my mobile phone", "Answer my security questions".
+struct ResetOffer {
+  std::string_view name;       // "text_mobile": in forms, URLs and the reset's record
+  std::string_view label_key;  // catalog key, "reset_offer_text_mobile"
+  Proof proof = Proof::kCall;
+  ResetInput input = ResetInput::kNothing;
+  bool two_methods_only = false;  // offered only when two methods are required (push, as Entra)
+  // Whether a registered method of the kind serves this offer (a phone's type); nullptr: all do.
+  bool (*serves)(const store::Method& m) = nullptr;
+};
+
 // What one kind declares about itself.
 struct KindInfo {
   MethodKind kind;
@@ -69,6 +88,8 @@ struct KindInfo {
   // Offered to tenant administrators. Security questions are not: knowledge is too weak a
   // factor for privileged accounts (as in Entra ID).
   bool offered_to_admins = true;
+  // How the reset portal offers it, in display order; empty: not offered there.
+  std::vector<ResetOffer> reset_offers;
 };
 
 // Every kind, in the order the wizard offers them.
@@ -93,6 +114,11 @@ bool CanServe(MethodKind k, Purpose p);
 bool CanBeDefault(MethodKind k);
 // Same for a stored kind name; false for a kind this build does not know.
 bool CanBeDefault(std::string_view kind_name);
+// A reset offer by name, with its kind; nullptr (and `kind` untouched) when there is none.
+const ResetOffer* FindResetOffer(std::string_view name, const KindInfo** kind = nullptr);
+// Whether registered method `m` can serve `offer` (its kind declares it, and it is of the type).
+bool ServesOffer(const store::Method& m, const ResetOffer& offer);
+
 // Proofs a registered method offers for `p` (empty when its kind cannot serve `p`).
 std::vector<Proof> ProofsFor(const store::Method& m, Purpose p);
 

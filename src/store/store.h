@@ -377,6 +377,34 @@ class OidcStore {
                             int64_t now) = 0;
   // Retention: deletes codes and tokens that expired before `before`. Returns how many.
   virtual Result<int64_t> DeleteExpiredBefore(int64_t before) = 0;
+// Self-service password reset: the tenants' rules, resets under way, locked paths, and when people
+// last reviewed their security info.
+class PasswordResetStore {
+ public:
+  virtual ~PasswordResetStore() = default;
+  // The tenant's rules, or the defaults when never set.
+  virtual Result<ResetPolicy> GetPolicy(int64_t tenant_id) = 0;
+  virtual Status SetPolicy(int64_t tenant_id, const ResetPolicy& p) = 0;
+
+  // Inserts with version 1.
+  virtual Status Create(const PasswordReset& r) = 0;
+  // NotFound when absent or expired at `now`.
+  virtual Result<PasswordReset> Get(std::string_view id_hash, int64_t now) = 0;
+  // Compare-and-set on version; FailedPrecondition when someone wrote first.
+  virtual Status Update(const PasswordReset& r) = 0;
+  virtual Status Delete(std::string_view id_hash) = 0;
+  // Retention: deletes the resets that expired before `before`. Returns how many.
+  virtual Result<int64_t> DeleteExpiredBefore(int64_t before) = 0;
+
+  // Locks `key` until `until` (or extends the lock).
+  virtual Status Lock(std::string_view key, int64_t until) = 0;
+  // When `key` is locked until; 0 when never locked.
+  virtual Result<int64_t> LockedUntil(std::string_view key) = 0;
+  virtual Status Unlock(std::string_view key) = 0;
+
+  // When the person last reviewed their security info; 0 when never.
+  virtual Result<int64_t> ReviewedAt(int64_t user_id) = 0;
+  virtual Status SetReviewedAt(int64_t user_id, int64_t at) = 0;
 };
 
 // The whole store. Owns its connections.
@@ -399,6 +427,7 @@ class Store {
   virtual RateLimitStore& rate_limits() = 0;
   virtual SignInStore& sign_in() = 0;
   virtual OidcStore& oidc() = 0;
+  virtual PasswordResetStore& password_resets() = 0;
   // OK when the database answers a trivial query.
   virtual Status Ping() = 0;
 };

@@ -388,6 +388,35 @@ struct OidcToken {
   int64_t expires_at = 0;
   int64_t used_at = 0;  // refresh tokens: when it was exchanged for the next (rotation)
   bool revoked = false;
+// A tenant's rules for self-service password reset (defaults when never set).
+struct ResetPolicy {
+  int64_t methods_required = 1;  // methods to prove, 1 or 2 (administrators always 2)
+  bool notify_admins = false;    // mail every administrator when an administrator's is reset
+  // Ask people at sign-in for enough methods to reset their password, and to review their
+  // security info every reconfirm_days (Entra ID's "Require users to register when signing in").
+  bool require_registration = false;
+  int64_t reconfirm_days = 180;  // with require_registration; 0: never
+};
+
+// One self-service password reset under way. The browser holds a random token; the store keeps
+// its SHA-256. A decoy (unknown user, too few methods, blocked or locked) walks the same pages.
+struct PasswordReset {
+  std::string id_hash;
+  int64_t tenant_id = 0;         // 0 when the user name's domain is no tenant's
+  int64_t user_id = 0;           // 0 for an unknown user
+  std::string username;          // as typed, lower-cased: the key of the reset limits
+  std::string decoy;             // "" for a real reset; else why not (the audit log says it)
+  int64_t steps = 1;             // verification steps required: 1 or 2
+  int64_t step = 1;              // the step being proven; steps + 1: choose the new password
+  int64_t proven_method_id = 0;  // the method that proved step 1 (never serves step 2)
+  std::string offer;             // the way being tried in this step ("text_mobile"); "" choosing
+  std::string verification_id;   // the proof under way (flows::Verifier); "" for a decoy
+  std::string questions;         // the questions asked now, one id a line
+  int64_t push_number = 0;       // a decoy's number for "approve a notification"
+  std::string client_ip;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  int64_t version = 0;
 };
 
 }  // namespace secinfo::store

@@ -120,6 +120,23 @@ class App {
     Page("GET", "/security-info/sessions", SessionsPage);
     Page("POST", "/security-info/sessions/sign-out-others", SignOutOthers);
     Page("POST", "/security-info/browsers/forget", ForgetBrowser);
+    // The reset portal and what sign-in asks for it exist only with the reset flow.
+    if (deps_.resets != nullptr) {
+      Page("GET", "/password-reset", ResetForm);
+      Page("POST", "/password-reset", ResetStart);
+      Page("GET", "/password-reset/verify", ResetStep);
+      Page("GET", "/password-reset/verify/status", ResetStatusJson);
+      Page("POST", "/password-reset/verify/choose", ResetChoose);
+      Page("POST", "/password-reset/verify/another-way", ResetAnotherWay);
+      Page("POST", "/password-reset/verify/number", ResetNumber);
+      Page("POST", "/password-reset/verify/code", ResetCode);
+      Page("POST", "/password-reset/verify/answers", ResetAnswers);
+      Page("POST", "/password-reset/new", ResetFinish);
+      Page("GET", "/sign-in/review", ReviewPage);
+      Page("POST", "/sign-in/review", ReviewSubmit);
+      Page("GET", "/sign-in/reset-setup", ResetSetupPage);
+      Page("POST", "/sign-in/reset-setup/skip", ResetSetupSkip);
+    }
     Page("GET", "/sim", SimHome);
     Page("GET", "/sim/inbox", SimInbox);
     Page("GET", "/sim/inbox/:address", SimMailbox);
@@ -235,6 +252,7 @@ class App {
     }
     if (auto detour = SecondStepDetour(c)) return *detour;
     if (auto detour = PasswordChangeDetour(c)) return *detour;
+    if (auto detour = ResetDetour(c)) return *detour;
     return handler(c);
   }
 
@@ -292,6 +310,21 @@ class App {
     }
     if (!deps_.passwords->MustChange(*c.principal)) return std::nullopt;
     return c.Redirect("/security-info/password");
+  }
+
+  // Once the second step is met, Security info itself first asks for enough methods to reset a
+  // forgotten password (skippable for the browser session), then, every N days per the tenant, for
+  // a review of the security info ("Looks good"). The wizards are never interrupted.
+  std::optional<http::Response> ResetDetour(Ctx& c) {
+    if (!c.principal || deps_.resets == nullptr || c.req.method != "GET") return std::nullopt;
+    if (c.req.path != "/security-info") return std::nullopt;
+    if (c.second_step && c.second_step->need != flows::SecondStepNeed::kNone) return std::nullopt;
+    if (c.req.Cookie(kResetSetupSkippedCookie).empty() &&
+        deps_.resets->MissingMethods(c.principal->user) > 0) {
+      return c.Redirect("/sign-in/reset-setup");
+    }
+    if (deps_.resets->ReviewDue(c.principal->user)) return c.Redirect("/sign-in/review");
+    return std::nullopt;
   }
 
   // Only same-site paths are followed back, never another origin.

@@ -12,6 +12,7 @@
 #include "flows/oidc/keys.h"
 #include "flows/oidc/provider.h"
 #include "flows/password/passwords.h"
+#include "flows/password_reset/password_reset.h"
 #include "flows/registration/app_registration.h"
 #include "flows/registration/code_registration.h"
 #include "flows/registration/phone_registration.h"
@@ -51,6 +52,8 @@ struct WebDeps {
   flows::oidc::SigningKeys* oidc_keys = nullptr;
   // Who may read /metrics.
   Config::Metrics metrics;
+  // Self-service password reset; null: the portal answers that the page does not exist.
+  flows::PasswordResets* resets = nullptr;
 };
 
 // The whole web application as one handler: pages, static files, the simulator, health checks,

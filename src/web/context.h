@@ -17,6 +17,7 @@ inline constexpr char kSessionCookie[] = "secinfo_session";
 inline constexpr char kPreSessionCookie[] = "secinfo_pre";
 inline constexpr char kLanguageCookie[] = "secinfo_lang";
 inline constexpr char kRememberCookie[] = "secinfo_remember";
+inline constexpr char kResetSetupSkippedCookie[] = "secinfo_reset_setup_skipped";
 
 // Everything a page handler knows about the request beyond the request itself.
 struct Ctx {

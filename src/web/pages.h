@@ -57,6 +57,23 @@ http::Response OidcAuthorizePost(const http::Request& req);
 http::Response OidcConsent(Ctx& c);
 http::Response OidcLogout(Ctx& c);
 http::Response OidcLogoutConfirm(Ctx& c);
+// Self-service password reset, "Get back into your account" (reset_pages.cc).
+http::Response ResetForm(Ctx& c);
+http::Response ResetStart(Ctx& c);
+http::Response ResetStep(Ctx& c);
+http::Response ResetChoose(Ctx& c);
+http::Response ResetAnotherWay(Ctx& c);
+http::Response ResetNumber(Ctx& c);
+http::Response ResetCode(Ctx& c);
+http::Response ResetAnswers(Ctx& c);
+http::Response ResetStatusJson(Ctx& c);
+http::Response ResetFinish(Ctx& c);
+
+// Reviewing one's security info every N days ("Looks good") (review_pages.cc).
+http::Response ReviewPage(Ctx& c);
+http::Response ReviewSubmit(Ctx& c);
+http::Response ResetSetupPage(Ctx& c);
+http::Response ResetSetupSkip(Ctx& c);
 
 http::Response SimHome(Ctx& c);
 http::Response SimInbox(Ctx& c);

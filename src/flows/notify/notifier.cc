@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "i18n/catalog.h"
@@ -84,6 +85,7 @@ class Watched final : public store::Store {
   store::RateLimitStore& rate_limits() override { return inner_.rate_limits(); }
   store::SignInStore& sign_in() override { return inner_.sign_in(); }
   store::OidcStore& oidc() override { return inner_.oidc(); }
+  store::PasswordResetStore& password_resets() override { return inner_.password_resets(); }
   Status Ping() override { return inner_.Ping(); }
 
  private:
@@ -164,26 +166,83 @@ void Notifier::FraudReported(int64_t tenant_id, int64_t user_id, std::string_vie
 
 void Notifier::PasswordChanged(const store::User& user, std::string_view client_ip) {
   auto tenant = store_.tenants().Get(user.tenant_id);
-  if (!tenant.ok()) return;
-  const std::string lang = LanguageOf(user, *tenant);
+  if (tenant.ok()) MailPasswordNotice(user, *tenant, "notify_password_changed", client_ip);
+}
+
+std::map<std::string, std::string> Notifier::MailPasswordNotice(const store::User& user,
+                                                                const store::Tenant& tenant,
+                                                                std::string_view key,
+                                                                std::string_view client_ip) {
+  const std::string lang = LanguageOf(user, tenant);
   const auto& catalog = i18n::Catalog::BuiltIn();
-  const std::map<std::string, std::string> args = {
-      {"organization", tenant->name},
+  std::map<std::string, std::string> args = {
+      {"organization", tenant.name},
       {"name", user.display_name.empty() ? user.username : user.display_name},
       {"when", UtcTime(clock_.NowMillis())},
       {"ip", client_ip.empty() ? catalog.Get(lang, "notify_unknown_ip") : std::string(client_ip)}};
   channels::EmailMessage m;
   m.to = user.username;
-  m.from_name = tenant->name;
-  m.subject = catalog.Get(lang, "notify_password_changed_subject", args);
-  m.text = catalog.Get(lang, "notify_password_changed_text", args);
+  m.from_name = tenant.name;
+  m.subject = catalog.Get(lang, std::string(key) + "_subject", args);
+  m.text = catalog.Get(lang, std::string(key) + "_text", args);
   Queue(std::move(m));
+  return args;
+}
+
+void Notifier::PasswordReset(const store::User& user, std::string_view client_ip) {
+  auto tenant = store_.tenants().Get(user.tenant_id);
+  if (!tenant.ok()) return;
+  const auto args = MailPasswordNotice(user, *tenant, "notify_password_reset", client_ip);
+  const std::string lang = LanguageOf(user, *tenant);
+  const auto& catalog = i18n::Catalog::BuiltIn();
+  if (sms_ == nullptr) return;
+  auto registered = store_.methods().ListForUser(user.id);
+  if (!registered.ok()) return;
+  // A mobile is a phone that can receive texts: the registry says which.
+  for (const store::Method& method : *registered) {
+    const auto proofs = methods::ProofsFor(method, methods::Purpose::kMfa);
+    if (std::find(proofs.begin(), proofs.end(), methods::Proof::kSmsCode) == proofs.end()) {
+      continue;
+    }
+    QueueText(
+        {method.phone_e164, tenant->name, catalog.Get(lang, "notify_password_reset_sms", args)});
+  }
+}
+
+void Notifier::AdministratorPasswordReset(const store::User& admin, std::string_view client_ip) {
+  auto tenant = store_.tenants().Get(admin.tenant_id);
+  auto people = store_.users().ListForTenant(admin.tenant_id);
+  if (!tenant.ok() || !people.ok()) return;
+  const std::string& lang = tenant->default_locale;
+  const auto& catalog = i18n::Catalog::BuiltIn();
+  const std::map<std::string, std::string> args = {
+      {"organization", tenant->name},
+      {"user", admin.username},
+      {"when", UtcTime(clock_.NowMillis())},
+      {"ip", client_ip.empty() ? catalog.Get(lang, "notify_unknown_ip") : std::string(client_ip)}};
+  for (const store::User& other : *people) {
+    if (!other.is_admin || other.id == admin.id) continue;
+    channels::EmailMessage m;
+    m.to = other.username;
+    m.from_name = tenant->name;
+    m.subject = catalog.Get(lang, "notify_admin_password_reset_subject", args);
+    m.text = catalog.Get(lang, "notify_admin_password_reset_text", args);
+    Queue(std::move(m));
+  }
 }
 
 void Notifier::Queue(channels::EmailMessage message) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(std::move(message));
+    queue_.push_back({std::move(message), std::nullopt});
+  }
+  cv_.notify_all();
+}
+
+void Notifier::QueueText(channels::SmsMessage message) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back({std::nullopt, std::move(message)});
   }
   cv_.notify_all();
 }
@@ -198,14 +257,15 @@ void Notifier::Run() {
   for (;;) {
     cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, all sent
-    channels::EmailMessage m = std::move(queue_.front());
+    Outgoing out = std::move(queue_.front());
     queue_.pop_front();
     busy_ = true;
     lock.unlock();
     // A notice is sent once: it tells of something done, a second copy would only confuse.
-    channels::SendResult sent = email_.Deliver(m);
+    const std::string& to = out.mail ? out.mail->to : out.text->to;
+    channels::SendResult sent = out.mail ? email_.Deliver(*out.mail) : sms_->Deliver(*out.text);
     if (!sent.status.ok()) {
-      spdlog::warn("notification to {} not sent: {}", m.to, sent.status.ToString());
+      spdlog::warn("notification to {} not sent: {}", to, sent.status.ToString());
     }
     lock.lock();
     busy_ = false;

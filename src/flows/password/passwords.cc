@@ -99,6 +99,22 @@ ChangeResult Passwords::Change(const Principal& p, std::string_view current, std
   return result;
 }
 
+ChangeResult Passwords::SetAfterReset(const store::User& user, std::string_view next,
+                                      std::string_view confirmation, std::string_view client_ip) {
+  if (!crypto::ConstantTimeEquals(next, confirmation)) return {ChangeOutcome::kConfirmationDiffers};
+  auto verdict = Check(user, next);
+  if (!verdict.ok()) return {ChangeOutcome::kUnavailable};
+  if (!verdict->ok()) {
+    Audit(user, client_ip, "refused", std::string(policy::PasswordOutcomeKey(verdict->outcome)),
+          "self-service");
+    return {ChangeOutcome::kRefused, verdict->outcome};
+  }
+  if (!SetAndSignOut(user, next, /*must_change=*/false).ok()) return {ChangeOutcome::kUnavailable};
+  Audit(user, client_ip, "success",
+        "self-service reset; every session and remembered browser signed out", "self-service");
+  return {ChangeOutcome::kChanged};
+}
+
 Status Passwords::SetAndSignOut(const store::User& user, std::string_view password,
                                 bool must_change) {
   SECINFO_RETURN_IF_ERROR(credentials_.Set(user, password, must_change));

@@ -78,6 +78,12 @@ class Passwords {
   ChangeResult Change(const Principal& p, std::string_view current, std::string_view next,
                       std::string_view confirmation, std::string_view client_ip);
 
+  // The person chose a new password at the end of a self-service reset: they proved their security
+  // info, not their password. On success every session and remembered browser of theirs ends and
+  // any must-change flag is cleared; telling them is the reset flow's business.
+  ChangeResult SetAfterReset(const store::User& user, std::string_view next,
+                             std::string_view confirmation, std::string_view client_ip);
+
   // Whether the person must change their password before anything else.
   bool MustChange(const Principal& p) { return credentials_.MustChange(p.user); }
 

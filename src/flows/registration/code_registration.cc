@@ -25,6 +25,18 @@ bool IsSixDigits(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+// A registration's text, or a proof's, which says what it is for: a reset code must not read as a
+// sign-in code.
+std::string SmsKey(std::string_view purpose) {
+  if (purpose == ProofPurposeName(ProofPurpose::kRegister)) return "sms_code";
+  if (purpose == ProofPurposeName(ProofPurpose::kPasswordReset)) return "sms_code_password_reset";
+  return "sms_code_sign_in";
+}
+
+}  // namespace
+
 CodeRegistration::CodeRegistration(store::Store& store, channels::SmsChannel& sms,
                                    channels::EmailChannel& email, const Clock& clock,
                                    Random& random, Scheduler& retries, std::string code_key,
@@ -207,9 +219,8 @@ Status CodeRegistration::Deliver(const store::CodeChallenge& c, const std::strin
   const bool proof = c.purpose != ProofPurposeName(ProofPurpose::kRegister);
   auto d = std::make_shared<Delivery>();
   d->challenge = c;
-  d->text =
-      channels::SmsMessage{c.destination, organization,
-                           catalog.Get(c.locale, proof ? "sms_code_sign_in" : "sms_code", args)};
+  d->text = channels::SmsMessage{c.destination, organization,
+                                 catalog.Get(c.locale, SmsKey(c.purpose), args)};
   d->mail.to = c.destination;
   d->mail.from_name = organization;
   const std::string mail_key = proof ? "email_proof_code" : "email_code";

@@ -4,7 +4,9 @@
 
 #include "core/metrics.h"
 #include "crypto/hash.h"
+#include "crypto/password.h"
 #include "flows/audit.h"
+#include "methods/questions/answers.h"
 #include "policy/policy.h"
 
 namespace secinfo::flows {
@@ -41,6 +43,18 @@ VerifyStartError FromBeginError(BeginError e) {
     default:
       return VerifyStartError::kInternal;
   }
+}
+
+std::vector<std::string> SplitQuestionIds(const std::string& joined) {
+  std::vector<std::string> ids;
+  size_t start = 0;
+  while (start < joined.size()) {
+    size_t end = joined.find('\n', start);
+    if (end == std::string::npos) end = joined.size();
+    ids.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return ids;
 }
 
 }  // namespace
@@ -147,8 +161,23 @@ VerifyStart Verifier::Start(const VerifyRequest& r) {
     }
     case methods::Proof::kAppCode:
       break;  // the app already shows the code
-    case methods::Proof::kAnswers:
-      return {VerifyStartError::kProofNotOffered};
+    case methods::Proof::kAnswers: {
+      // The tenant's "number to reset", drawn at random among the registered answers; the draw is
+      // kept with this proof, and a new proof draws again.
+      auto settings = store_.questions().GetSettings(r.user.tenant_id);
+      auto answers = store_.questions().GetAnswers(r.user.id, r.method_id);
+      if (!settings.ok() || !answers.ok() || answers->empty()) {
+        return {VerifyStartError::kInternal};
+      }
+      const int count = static_cast<int>(
+          std::min<int64_t>(settings->to_reset, static_cast<int64_t>(answers->size())));
+      std::string asked;
+      for (size_t i : methods::questions::PickQuestionsToAsk(answers->size(), count, random_)) {
+        asked += (asked.empty() ? "" : "\n") + (*answers)[i].question_id;
+      }
+      v.challenge_id = asked;
+      break;
+    }
   }
   if (!store_.sign_in().CreateVerification(v).ok()) return {VerifyStartError::kInternal};
   Audit(v, "verify_start", "sent");
@@ -324,6 +353,62 @@ VerifyCodeResult Verifier::SubmitCode(std::string_view id, std::string_view bind
     Audit(*v, "verify", "failure", "wrong code");
   }
   return result;
+}
+
+Result<std::vector<std::string>> Verifier::AskedQuestions(std::string_view id,
+                                                          std::string_view binding) {
+  auto v = Load(id, binding);
+  if (!v.ok()) return v.status();
+  if (v->state != "pending" || methods::ParseProof(v->proof) != methods::Proof::kAnswers) {
+    return Status::NotFound("no questions asked");
+  }
+  return SplitQuestionIds(v->challenge_id);
+}
+
+VerifyCodeResult Verifier::SubmitAnswers(std::string_view id, std::string_view binding,
+                                         const std::vector<std::string>& typed) {
+  auto v = Load(id, binding);
+  if (!v.ok() || v->state != "pending") return {VerifyCodeOutcome::kNotPending};
+  if (methods::ParseProof(v->proof) != methods::Proof::kAnswers) {
+    return {VerifyCodeOutcome::kNotPending};
+  }
+  if (clock_.NowMillis() >= v->expires_at) {
+    Settle(id, "failed");
+    return {VerifyCodeOutcome::kExpired};
+  }
+  const std::vector<std::string> asked = SplitQuestionIds(v->challenge_id);
+  if (typed.size() != asked.size()) return {VerifyCodeOutcome::kMalformed};
+  auto user = store_.users().Get(v->user_id);
+  auto registered = store_.questions().GetAnswers(v->user_id, v->method_id);
+  if (!user.ok() || !registered.ok()) return {VerifyCodeOutcome::kUnavailable};
+  // Counted as a failure before it is checked, like a code.
+  if (VerifyCodeOutcome r = Reserve(*user); r != VerifyCodeOutcome::kAccepted) {
+    Audit(*v, "verify", r == VerifyCodeOutcome::kBlocked ? "blocked" : "locked");
+    return {r};
+  }
+  bool all_right = true;
+  for (size_t i = 0; i < asked.size(); ++i) {
+    std::string hash;
+    for (const store::QuestionAnswer& a : *registered) {
+      if (a.question_id == asked[i]) hash = a.answer_hash;
+    }
+    // Every answer costs one Argon2id check, right or wrong, so timing tells nothing.
+    bool right = false;
+    if (hash.empty()) {
+      crypto::VerifyAgainstDummy(typed[i]);
+    } else {
+      right = methods::questions::VerifyAnswer(hash, typed[i]);
+    }
+    all_right = all_right && right;
+  }
+  if (!all_right) {
+    Settle(id, "failed");
+    return {VerifyCodeOutcome::kRejected};
+  }
+  store_.sign_in().ClearFailures(user->id);
+  auto settled = Settle(id, "succeeded");
+  if (!settled.ok() || settled->state != "succeeded") return {VerifyCodeOutcome::kNotPending};
+  return {VerifyCodeOutcome::kAccepted};
 }
 
 Result<store::Verification> Verifier::Consume(std::string_view id, std::string_view binding) {

@@ -122,6 +122,17 @@ class Verifier {
   // A code typed for a text or app proof.
   VerifyCodeResult SubmitCode(std::string_view id, std::string_view binding, std::string_view code);
 
+  // The questions an answers proof asks (their ids: "question_predefined_07", "custom:3"), in the
+  // order asked. NotFound unless it is a pending answers proof bound to `binding`.
+  Result<std::vector<std::string>> AskedQuestions(std::string_view id, std::string_view binding);
+
+  // Answers typed for an answers proof, in the order asked. Every answer is checked (Argon2id),
+  // whatever the others give; any wrong one fails the proof without saying which (kRejected), so
+  // the next try starts a new proof, which draws its questions again. kMalformed when the count
+  // differs from the questions asked.
+  VerifyCodeResult SubmitAnswers(std::string_view id, std::string_view binding,
+                                 const std::vector<std::string>& answers);
+
   // Uses a proven verification, once: FailedPrecondition when it is not proven or was used.
   Result<store::Verification> Consume(std::string_view id, std::string_view binding);
 

@@ -5,20 +5,27 @@ namespace secinfo::methods::authenticator {
 // An authenticator app proves itself with a TOTP code, and with push approval once a device is
 // bound to it (offered first then: it asks the person for less).
 KindInfo Kind() {
-  return {MethodKind::kAuthenticator,
-          "authenticator",
-          "method_authenticator",
-          /*mfa=*/true,
-          /*sspr=*/true,
-          /*allowed_by_default=*/true,
-          [](const store::Method& m) {
-            std::vector<Proof> proofs;
-            if (!m.device_id.empty()) proofs.push_back(Proof::kPush);
-            proofs.push_back(Proof::kAppCode);
-            return proofs;
-          },
-          "/security-info/authenticator",
-          Detail::kName};
+  return {
+      MethodKind::kAuthenticator,
+      "authenticator",
+      "method_authenticator",
+      /*mfa=*/true,
+      /*sspr=*/true,
+      /*allowed_by_default=*/true,
+      [](const store::Method& m) {
+        std::vector<Proof> proofs;
+        if (!m.device_id.empty()) proofs.push_back(Proof::kPush);
+        proofs.push_back(Proof::kAppCode);
+        return proofs;
+      },
+      "/security-info/authenticator",
+      Detail::kName,
+      /*label_key_of=*/nullptr,
+      /*offered_to_admins=*/true,
+      {{"app_code", "reset_offer_app_code", Proof::kAppCode, ResetInput::kNothing, false, nullptr},
+       // A push needs a device bound to the app; Entra ID offers it only as one of two.
+       {"push", "reset_offer_push", Proof::kPush, ResetInput::kNothing,
+        /*two_methods_only=*/true, [](const store::Method& m) { return !m.device_id.empty(); }}}};
 }
 
 }  // namespace secinfo::methods::authenticator

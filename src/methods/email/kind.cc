@@ -4,15 +4,19 @@ namespace secinfo::methods::email {
 
 // Anyone who has the password often has the mailbox too: email serves password reset only.
 KindInfo Kind() {
-  return {MethodKind::kEmail,
-          "email",
-          "method_email",
-          /*mfa=*/false,
-          /*sspr=*/true,
-          /*allowed_by_default=*/true,
-          [](const store::Method&) { return std::vector<Proof>{Proof::kEmailCode}; },
-          "/security-info/email",
-          Detail::kEmailAddress};
+  return {
+      MethodKind::kEmail,
+      "email",
+      "method_email",
+      /*mfa=*/false,
+      /*sspr=*/true,
+      /*allowed_by_default=*/true,
+      [](const store::Method&) { return std::vector<Proof>{Proof::kEmailCode}; },
+      "/security-info/email",
+      Detail::kEmailAddress,
+      /*label_key_of=*/nullptr,
+      /*offered_to_admins=*/true,
+      {{"email", "reset_offer_email", Proof::kEmailCode, ResetInput::kNothing, false, nullptr}}};
 }
 
 }  // namespace secinfo::methods::email

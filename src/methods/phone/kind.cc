@@ -2,10 +2,18 @@
 #include "methods/registry.h"
 
 namespace secinfo::methods::phone {
+namespace {
+
+bool IsMobile(const store::Method& m) { return ParsePhoneType(m.phone_type) == PhoneType::kMobile; }
+bool IsOffice(const store::Method& m) { return ParsePhoneType(m.phone_type) == PhoneType::kOffice; }
+
+}  // namespace
 
 // A phone is proven by a call answered with '#'; mobiles can also get a code by SMS.
 KindInfo Kind() {
-  return {MethodKind::kPhone, "phone", "method_phone",
+  return {MethodKind::kPhone,
+          "phone",
+          "method_phone",
           /*mfa=*/true,
           /*sspr=*/true,
           /*allowed_by_default=*/true,
@@ -16,9 +24,19 @@ KindInfo Kind() {
             }
             return proofs;
           },
-          "/security-info/phone", Detail::kPhoneNumber,
+          "/security-info/phone",
+          Detail::kPhoneNumber,
           // One label per type: "Mobile phone", "Office phone".
-          [](const store::Method& m) { return "phone_type_" + m.phone_type; }};
+          [](const store::Method& m) { return "phone_type_" + m.phone_type; },
+          /*offered_to_admins=*/true,
+          // As Entra ID: the mobile by text or call, the office phone by call. The alternate
+          // mobile serves sign-in only.
+          {{"text_mobile", "reset_offer_text_mobile", Proof::kSmsCode, ResetInput::kPhoneNumber,
+            false, IsMobile},
+           {"call_mobile", "reset_offer_call_mobile", Proof::kCall, ResetInput::kPhoneNumber, false,
+            IsMobile},
+           {"call_office", "reset_offer_call_office", Proof::kCall, ResetInput::kPhoneNumber, false,
+            IsOffice}}};
 }
 
 }  // namespace secinfo::methods::phone

@@ -31,7 +31,8 @@ class SqlStore final : public Store {
         audit_(*db_),
         rate_limits_(*db_),
         sign_in_(*db_),
-        oidc_(*db_) {}
+        oidc_(*db_),
+        password_resets_(*db_) {}
 
   TenantStore& tenants() override { return tenants_; }
   UserStore& users() override { return users_; }
@@ -49,6 +50,7 @@ class SqlStore final : public Store {
   RateLimitStore& rate_limits() override { return rate_limits_; }
   SignInStore& sign_in() override { return sign_in_; }
   OidcStore& oidc() override { return oidc_; }
+  PasswordResetStore& password_resets() override { return password_resets_; }
 
   Status Ping() override {
     return db_->Read("ping", [](soci::session& session) {
@@ -76,6 +78,7 @@ class SqlStore final : public Store {
   sql::SqlRateLimitStore rate_limits_;
   sql::SqlSignInStore sign_in_;
   sql::SqlOidcStore oidc_;
+  sql::SqlPasswordResetStore password_resets_;
 };
 
 std::string Join(const std::vector<std::string>& items) {

@@ -279,4 +279,24 @@ class SqlOidcStore final : public OidcStore {
   Db& db_;
 };
 
+class SqlPasswordResetStore final : public PasswordResetStore {
+ public:
+  explicit SqlPasswordResetStore(Db& db) : db_(db) {}
+  Result<ResetPolicy> GetPolicy(int64_t tenant_id) override;
+  Status SetPolicy(int64_t tenant_id, const ResetPolicy& p) override;
+  Status Create(const PasswordReset& r) override;
+  Result<PasswordReset> Get(std::string_view id_hash, int64_t now) override;
+  Status Update(const PasswordReset& r) override;
+  Status Delete(std::string_view id_hash) override;
+  Result<int64_t> DeleteExpiredBefore(int64_t before) override;
+  Status Lock(std::string_view key, int64_t until) override;
+  Result<int64_t> LockedUntil(std::string_view key) override;
+  Status Unlock(std::string_view key) override;
+  Result<int64_t> ReviewedAt(int64_t user_id) override;
+  Status SetReviewedAt(int64_t user_id, int64_t at) override;
+
+ private:
+  Db& db_;
+};
+
 }  // namespace secinfo::store::sql
