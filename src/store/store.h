@@ -377,6 +377,8 @@ class OidcStore {
                             int64_t now) = 0;
   // Retention: deletes codes and tokens that expired before `before`. Returns how many.
   virtual Result<int64_t> DeleteExpiredBefore(int64_t before) = 0;
+};
+
 // Self-service password reset: the tenants' rules, resets under way, locked paths, and when people
 // last reviewed their security info.
 class PasswordResetStore {

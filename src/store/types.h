@@ -388,6 +388,8 @@ struct OidcToken {
   int64_t expires_at = 0;
   int64_t used_at = 0;  // refresh tokens: when it was exchanged for the next (rotation)
   bool revoked = false;
+};
+
 // A tenant's rules for self-service password reset (defaults when never set).
 struct ResetPolicy {
   int64_t methods_required = 1;  // methods to prove, 1 or 2 (administrators always 2)

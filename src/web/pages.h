@@ -57,6 +57,7 @@ http::Response OidcAuthorizePost(const http::Request& req);
 http::Response OidcConsent(Ctx& c);
 http::Response OidcLogout(Ctx& c);
 http::Response OidcLogoutConfirm(Ctx& c);
+
 // Self-service password reset, "Get back into your account" (reset_pages.cc).
 http::Response ResetForm(Ctx& c);
 http::Response ResetStart(Ctx& c);
