@@ -55,6 +55,9 @@ Result<Method> SqlMethodStore::Get(int64_t user_id, int64_t method_id) {
 
 Status SqlMethodStore::Delete(int64_t user_id, int64_t method_id) {
   return db_.Write("delete method", [&](soci::session& session) {
+    if (!LockUserTx(session, db_.dialect(), user_id).ok()) {
+      return Status::NotFound("delete method: no such user");
+    }
     // Read the default before deleting: the foreign key clears it when the method goes.
     NullableIntColumn default_method;
     if (!Query(session, kGetDefaultMethod)
@@ -87,7 +90,7 @@ Status SqlMethodStore::Delete(int64_t user_id, int64_t method_id) {
 
 Result<int64_t> SqlMethodStore::Create(const Method& m) {
   return db_.Write("create method", [&](soci::session& session) {
-    return InsertMethodTx(session, m, std::nullopt);
+    return InsertMethodTx(session, db_.dialect(), m, std::nullopt);
   });
 }
 
