@@ -136,5 +136,18 @@ expect "show policy" 0 "phone	allowed	mfa=no	sspr=yes" "$bin" admin show-policy 
 expect "email cannot do mfa" 1 "cannot be used for two-step verification" "$bin" admin set-purposes --tenant contoso.example --method email --mfa on --sspr on
 expect "questions off by default" 0 "questions	off" "$bin" admin show-policy --tenant contoso.example
 
+# A tenant moved to another database with export / import (JSON lines).
+expect "export unknown tenant" 1 "no tenant has the domain nowhere.example" "$bin" admin export --tenant nowhere.example
+"$bin" admin export --tenant contoso.example >"$dir/contoso.jsonl" 2>"$dir/export.log"
+expect "export counts what it wrote" 0 "exported 2 users" cat "$dir/export.log"
+expect "import into another database" 0 "imported 2 users" sh -c "SECINFO_DATABASE_CONNECTION='$dir/other.sqlite' '$bin' admin import <'$dir/contoso.jsonl'"
+expect "imported people listed" 0 "ana@contoso.example" env SECINFO_DATABASE_CONNECTION="$dir/other.sqlite" "$bin" admin list-users --tenant contoso.example
+expect "import twice refused" 1 "nothing was imported" sh -c "SECINFO_DATABASE_CONNECTION='$dir/other.sqlite' '$bin' admin import <'$dir/contoso.jsonl'"
+expect "import of nonsense refused" 1 "not a secinfo export" sh -c "echo hello | SECINFO_DATABASE_CONNECTION='$dir/other.sqlite' '$bin' admin import"
+
+# PostgreSQL needs a connection string, not the SQLite default path.
+expect "postgresql without connection string" 1 "database.connection.*host=" env SECINFO_DATABASE_BACKEND=postgresql SECINFO_DATABASE_CONNECTION=data/secinfo.db "$bin" migrate
+expect "postgresql unreachable" 1 "database" env SECINFO_DATABASE_BACKEND=postgresql SECINFO_DATABASE_CONNECTION="host=127.0.0.1 port=1 dbname=x connect_timeout=2" "$bin" migrate
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

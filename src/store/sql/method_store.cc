@@ -26,6 +26,9 @@ constexpr char kAdvanceStep[] =
 // A default that moves to another method proves the way that method offers first.
 constexpr char kSetDefaultMethod[] =
     "UPDATE users SET default_method_id = :method_id, default_proof = '' WHERE id = :id";
+constexpr char kAnySealedSecret[] =
+    "SELECT secret FROM methods WHERE secret <> ''"
+    " UNION ALL SELECT secret FROM app_enrolments WHERE secret <> '' LIMIT 1";
 
 }  // namespace
 
@@ -122,6 +125,15 @@ Status SqlMethodStore::AdvanceLastUsedStep(int64_t user_id, int64_t method_id, i
     row.Bind(get).Use(method_id).Use(user_id);
     if (!get.Run()) return Status::NotFound("advance last used step: no such method");
     return Status::FailedPrecondition("advance last used step: step already used");
+  });
+}
+
+Result<std::optional<std::string>> SqlMethodStore::AnySealedSecret() {
+  using Secret = std::optional<std::string>;
+  return db_.Read("find a sealed secret", [&](soci::session& session) -> Result<Secret> {
+    std::string secret;
+    if (!Query(session, kAnySealedSecret).Into(secret).Run()) return Secret();
+    return Secret(std::move(secret));
   });
 }
 
