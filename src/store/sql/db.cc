@@ -197,6 +197,17 @@ const char* Db::BeginWriteStatement() const {
   return dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN";
 }
 
+bool Db::Reconnected(soci::session& session) {
+  if (dialect_ != Dialect::kPostgresql || session.is_connected()) return false;
+  try {
+    session.reconnect();
+    PreparePostgresqlSession(session);
+    return true;
+  } catch (...) {
+    return false;  // still unreachable: the next call tries again
+  }
+}
+
 void Db::RollbackQuietly(soci::session& session) {
   try {
     session << "ROLLBACK";

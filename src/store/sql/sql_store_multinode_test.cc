@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 
 #include <algorithm>
 #include <atomic>
@@ -254,6 +256,30 @@ TEST_P(StoreMultiNodeTest, ConcurrentReadThenWriteTransactionsDoNotFail) {
   EXPECT_EQ(*store_->rate_limits().Peek("sign_in:ana", kT0, 60'000), kThreads * kIterations);
 }
 
+// A database server restart (here: every session of the database ended by an administrator) is
+// not a node restart: the pooled sessions reconnect, and reads and writes go on.
+TEST_P(StoreMultiNodeTest, ANodeGoesOnAfterTheDatabaseEndedItsSessions) {
+  if (GetParam() != "postgresql") GTEST_SKIP() << "SQLite has no server to lose";
+  ASSERT_OK(store_->Ping());
+  std::string database = options_.connection.substr(options_.connection.rfind('=') + 1);
+  Result<std::string> admin = PostgresqlAdminConnection();
+  ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+  int ended = 0;
+  {
+    soci::session session(*soci::factory_postgresql(), *admin);
+    session << "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
+               " WHERE datname = :db AND pid <> pg_backend_pid()",
+        soci::use(database), soci::into(ended);
+  }
+  ASSERT_EQ(ended, options_.pool_size) << "every pooled session was ended";
+  for (int i = 0; i < 2 * options_.pool_size; ++i) {
+    EXPECT_TRUE(store_->tenants().Get(tenant_id_).ok()) << "read " << i;
+    Result<int64_t> hit = store_->rate_limits().Hit("after-restart", kT0, 60'000);
+    EXPECT_TRUE(hit.ok()) << "write " << i << ": " << hit.status().ToString();
+  }
+  EXPECT_EQ(*store_->rate_limits().Peek("after-restart", kT0, 60'000), 2 * options_.pool_size);
+}
+
 TEST(SqlStoreOptionsTest, BadOptionsAreRefusedAtOpen) {
   SqlStoreOptions options;
   options.connection = ":memory:";
@@ -269,6 +295,15 @@ TEST(SqlStoreOptionsTest, BadOptionsAreRefusedAtOpen) {
   options.pool_size = 1;
   options.connection = "/proc/secinfo/cannot/create/here.db";
   EXPECT_EQ(OpenSqlStore(options).status().code(), Code::kUnavailable);
+
+  options.backend = "postgresql";
+  options.connection = "";
+  EXPECT_EQ(OpenSqlStore(options).status().code(), Code::kInvalidArgument);
+  // Nothing listens on port 1; the message never repeats the connection string (a password).
+  options.connection = "host=127.0.0.1 port=1 dbname=x password=hunter2 connect_timeout=5";
+  Result<std::unique_ptr<Store>> unreachable = OpenSqlStore(options);
+  EXPECT_EQ(unreachable.status().code(), Code::kUnavailable);
+  EXPECT_EQ(unreachable.status().message().find("hunter2"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreMultiNodeTest, StoreBackends(), BackendName);
