@@ -163,6 +163,12 @@ class Query {
   const char* text_;
 };
 
+// Bytes as lower-case hexadecimal, and back: how a bytea travels to and from PostgreSQL (where
+// soci::blob is a large object, not a bytea). FromHex: InvalidArgument on an odd length or a
+// character that is not a lower-case hexadecimal digit.
+std::string ToHex(std::string_view bytes);
+Result<std::string> FromHex(std::string_view hex);
+
 // Lists kept in one TEXT column, one item a line (items never hold a line break).
 std::string JoinLines(const std::vector<std::string>& items);
 std::vector<std::string> SplitLines(const std::string& text);

@@ -28,33 +28,6 @@ constexpr char kListGreetings[] =
     "SELECT locale, duration_ms, LENGTH(audio), created_at FROM tenant_greetings"
     " WHERE tenant_id = :tenant_id ORDER BY locale";
 
-std::string ToHex(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 0xf];
-  }
-  return out;
-}
-
-Result<std::string> FromHex(const std::string& hex) {
-  auto value = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  if (hex.size() % 2 != 0) return Status::Internal("get greeting: odd hexadecimal audio");
-  std::string out(hex.size() / 2, '\0');
-  for (size_t i = 0; i < out.size(); ++i) {
-    int hi = value(hex[2 * i]), lo = value(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return Status::Internal("get greeting: bad hexadecimal audio");
-    out[i] = static_cast<char>(hi << 4 | lo);
-  }
-  return out;
-}
-
 }  // namespace
 
 // On SQLite the audio goes through soci::blob: bound as a std::string it would be stored as TEXT,
@@ -97,7 +70,7 @@ Result<Greeting> SqlGreetingStore::Get(int64_t tenant_id, std::string_view local
       q.Into(hex).Into(g.duration_ms).Into(g.created_at).Use(tenant_id).Use(g.locale);
       if (!q.Run()) return Status::NotFound("get greeting: none for " + g.locale);
       Result<std::string> audio = FromHex(hex);
-      if (!audio.ok()) return audio.status();
+      if (!audio.ok()) return Status::Internal("get greeting: " + audio.status().message());
       g.audio_ulaw = std::move(*audio);
       return g;
     }

@@ -198,22 +198,6 @@ Status InsertRow(soci::session& session, const std::string& table,
   return Status::Ok();
 }
 
-Result<std::string> FromHex(const std::string& hex) {
-  auto value = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  if (hex.size() % 2 != 0) return Status::InvalidArgument("import: odd hexadecimal audio");
-  std::string out(hex.size() / 2, '\0');
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    int hi = value(hex[2 * i]), lo = value(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return Status::InvalidArgument("import: bad hexadecimal audio");
-    out[i] = static_cast<char>(hi << 4 | lo);
-  }
-  return out;
-}
-
 Status InsertGreeting(soci::session& session, Dialect dialect, const Json& row) {
   try {
     int64_t tenant_id = row.at("tenant_id").get<int64_t>();
@@ -231,8 +215,9 @@ Status InsertGreeting(soci::session& session, Dialect dialect, const Json& row) 
           .Run();
       return Status::Ok();
     }
-    Result<std::string> audio = FromHex(audio_hex);
-    if (!audio.ok()) return audio.status();
+    Result<std::string> audio = sql::FromHex(audio_hex);
+    if (!audio.ok())
+      return Status::InvalidArgument("import: a greeting's audio: " + audio.status().message());
     soci::blob blob(session);
     blob.write(0, audio->data(), audio->size());
     Query(session, kInsertGreetingSqlite)
