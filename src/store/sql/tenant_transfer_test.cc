@@ -55,7 +55,7 @@ class TenantTransferTest : public StoreContractTest {
         {{"builtin:pet", "$argon2id$a"}, {"custom:" + std::to_string(*custom), "$argon2id$b"}},
         kT0);
     ASSERT_TRUE(questions.ok()) << questions.status().ToString();
-    ASSERT_OK(s.users().SetDefaultMethod(ana_, *app));
+    ASSERT_OK(s.users().SetDefaultMethod(ana_, *app, "app_code"));
     ASSERT_OK(s.sessions().Create(Session{.id_hash = "sess-1",
                                           .user_id = ana_,
                                           .tenant_id = tenant_id_,
