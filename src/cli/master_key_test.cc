@@ -43,11 +43,11 @@ class MasterKeyTest : public ::testing::Test {
   void AddAppSealedWith(const std::string& key) {
     std::string sealed = crypto::Base64UrlEncode(
         crypto::SecretBox(crypto::DeriveKey(key, kSeedKeyPurpose)).Seal("seed-bytes", random_));
-    auto method = store_->methods().Create(
-        store::Method{.user_id = ana_,
-                      .kind = std::string(methods::KindName(methods::MethodKind::kAuthenticator)),
-                      .secret = sealed,
-                      .created_at = 2});
+    auto method =
+        store_->methods().Create(store::Method{.user_id = ana_,
+                                               .kind = methods::MethodKind::kAuthenticator,
+                                               .secret = sealed,
+                                               .created_at = 2});
     ASSERT_TRUE(method.ok()) << method.status().ToString();
   }
 

@@ -42,7 +42,7 @@ class TenantTransferTest : public StoreContractTest {
     ASSERT_OK(
         s.call_attempts().Create(NewAttempt("att-2", ana_, "office", "+33425555123", kT0 + 5)));
     Result<int64_t> app = s.methods().Create(Method{.user_id = ana_,
-                                                    .kind = "authenticator",
+                                                    .kind = methods::MethodKind::kAuthenticator,
                                                     .name = "Pixel",
                                                     .secret = "c2VhbGVk",
                                                     .public_key = "cHVi",
@@ -95,7 +95,7 @@ class TenantTransferTest : public StoreContractTest {
                                                        .purpose = "register",
                                                        .channel = "sms",
                                                        .destination = "+33698765432",
-                                                       .method_kind = "phone",
+                                                       .method_kind = methods::MethodKind::kPhone,
                                                        .phone_type = "mobile",
                                                        .locale = "fr",
                                                        .code_hash = "h",
