@@ -150,5 +150,18 @@ expect "client: removed twice" 1 "no application" "$bin" admin remove-client "${
 expect "client: addition audited" 0 $'\tadmin-cli\t\toidc_client_add\t\tsuccess\tWiki' "$bin" admin audit "${o[@]}"
 expect "signing keys rotated" 0 "signing with [A-Za-z0-9_-]{43}" "$bin" admin rotate-signing-key
 
+# A tenant moved to another database with export / import (JSON lines).
+expect "export unknown tenant" 1 "no tenant has the domain nowhere.example" "$bin" admin export --tenant nowhere.example
+"$bin" admin export --tenant contoso.example >"$dir/contoso.jsonl" 2>"$dir/export.log"
+expect "export counts what it wrote" 0 "exported 2 users" cat "$dir/export.log"
+expect "import into another database" 0 "imported 2 users" sh -c "SECINFO_DATABASE_CONNECTION='$dir/other.sqlite' '$bin' admin import <'$dir/contoso.jsonl'"
+expect "imported people listed" 0 "ana@contoso.example" env SECINFO_DATABASE_CONNECTION="$dir/other.sqlite" "$bin" admin list-users --tenant contoso.example
+expect "import twice refused" 1 "nothing was imported" sh -c "SECINFO_DATABASE_CONNECTION='$dir/other.sqlite' '$bin' admin import <'$dir/contoso.jsonl'"
+expect "import of nonsense refused" 1 "not a secinfo export" sh -c "echo hello | SECINFO_DATABASE_CONNECTION='$dir/other.sqlite' '$bin' admin import"
+
+# PostgreSQL needs a connection string, not the SQLite default path.
+expect "postgresql without connection string" 1 "database.connection.*host=" env SECINFO_DATABASE_BACKEND=postgresql SECINFO_DATABASE_CONNECTION=data/secinfo.db "$bin" migrate
+expect "postgresql unreachable" 1 "database" env SECINFO_DATABASE_BACKEND=postgresql SECINFO_DATABASE_CONNECTION="host=127.0.0.1 port=1 dbname=x connect_timeout=2" "$bin" migrate
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

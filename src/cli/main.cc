@@ -2,6 +2,7 @@
 // This file parses the command line and dispatches; each command group lives in its own file.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,12 @@ int main(int argc, char** argv) {
   groups.push_back(std::make_unique<cli::OidcCommands>(admin, tenant_domain));
   groups.push_back(std::make_unique<cli::ResetCommands>(admin, tenant_domain));
   cli::AddAuthenticatorCommands(app);  // runs and exits inside CLI11_PARSE
+  // Moving a tenant between databases (SQLite to PostgreSQL): JSON lines on stdout / stdin.
+  auto* export_tenant = admin->add_subcommand(
+      "export", "write a tenant's every record as JSON lines on stdout, for `admin import`");
+  export_tenant->add_option("--tenant", tenant_domain, "the tenant's domain")->required();
+  auto* import_tenant = admin->add_subcommand(
+      "import", "add a tenant written by `admin export` (read from stdin) to this database");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -57,11 +64,28 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return cli::Serve(*config);
 
   if (migrate->parsed()) {
-    cli::EnsureParentDir(config->database.connection);
-    auto applied = store::ApplyMigrations(cli::StoreOptions(*config));
+    auto applied = cli::Migrate(*config);
     if (!applied.ok()) return cli::Fail(applied.status().ToString());
     for (const auto& m : *applied) std::printf("applied %s\n", m.c_str());
     if (applied->empty()) std::printf("database is up to date\n");
+    return 0;
+  }
+
+  if (export_tenant->parsed()) {
+    auto counts = store::ExportTenant(cli::StoreOptions(*config), tenant_domain, std::cout);
+    if (!counts.ok()) return cli::Fail("export: " + counts.status().message());
+    std::cout.flush();
+    for (const auto& c : *counts) {
+      std::fprintf(stderr, "exported %lld %s\n", static_cast<long long>(c.rows), c.table.c_str());
+    }
+    return 0;
+  }
+  if (import_tenant->parsed()) {
+    auto counts = store::ImportTenant(cli::StoreOptions(*config), std::cin);
+    if (!counts.ok()) return cli::Fail(counts.status().message() + " (nothing was imported)");
+    for (const auto& c : *counts) {
+      std::printf("imported %lld %s\n", static_cast<long long>(c.rows), c.table.c_str());
+    }
     return 0;
   }
 

@@ -13,12 +13,12 @@
 #include "cli/command_group.h"
 #include "cli/database.h"
 #include "cli/demo.h"
+#include "cli/master_key.h"
 #include "cli/periodic.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/scheduler.h"
 #include "crypto/hash.h"
-#include "crypto/key_file.h"
 #include "flows/credentials/credentials.h"
 #include "flows/notify/notifier.h"
 #include "flows/oidc/keys.h"
@@ -114,13 +114,11 @@ int Serve(const Config& config) {
   auto store = OpenStore(config);
   if (!store.ok()) return Fail("database: " + store.status().ToString());
   EnsureParentDir(config.security.key_file);
-  auto key = crypto::LoadOrCreateKeyFile(config.security.key_file, random);
-  if (!key.ok()) return Fail("setting 'security.key_file': " + key.status().ToString());
+  auto key = LoadMasterKey(config.security.key_file, (*store)->methods(), random);
+  if (!key.ok()) return Fail("setting 'security.key_file': " + key.status().message());
 
   if (config.demo.enabled && config.mode != "production") {
-    std::string credentials =
-        (std::filesystem::path(config.database.connection).parent_path() / "demo-users.txt")
-            .string();
+    std::string credentials = (std::filesystem::path(DataDir(config)) / "demo-users.txt").string();
     Status s = EnsureDemoTenant(**store, random, clock, credentials, config.PublicUrl());
     if (!s.ok()) return Fail("demo tenant: " + s.ToString());
   }
@@ -146,10 +144,10 @@ int Serve(const Config& config) {
   flows::Sessions sessions(st, clock, random, SignInOptions(config), &credentials);
   flows::Passwords passwords(st, credentials, sessions, &notifier, clock);
   flows::AppRegistration apps(st, clock, random,
-                              crypto::SecretBox(crypto::DeriveKey(*key, "totp-seed")),
+                              crypto::SecretBox(crypto::DeriveKey(*key, kSeedKeyPurpose)),
                               flows::AppOptions{});
   flows::PushApproval push(st, clock, random,
-                           crypto::SecretBox(crypto::DeriveKey(*key, "totp-seed")),
+                           crypto::SecretBox(crypto::DeriveKey(*key, kSeedKeyPurpose)),
                            flows::PushOptions{});
   // Sign-in's second step, step-up, lockouts and fraud reports.
   const flows::VerificationOptions verification;
@@ -205,7 +203,7 @@ int Serve(const Config& config) {
                 std::to_string(config.server.port) + ": " + s.message());
   }
   spdlog::info("secinfo listening on http://{}:{} (database {}, voice {})", config.server.address,
-               server.port(), config.database.connection, config.voice.provider);
+               server.port(), DatabaseForLog(config), config.voice.provider);
   if (std::string notice = config.SimulatorNotice(); !notice.empty()) spdlog::warn("{}", notice);
   // Calls nobody watches any more still end on time: the phone stops ringing.
   std::optional<Periodic> sweeper;

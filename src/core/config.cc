@@ -116,7 +116,8 @@ std::map<std::string, Setting> Settings(Config& c) {
       {"server.worker_threads",
        IntSetting("server.worker_threads", &c.server.worker_threads, 1, 256)},
       {"server.trusted_proxies", ListSetting("server.trusted_proxies", &c.server.trusted_proxies)},
-      {"database.backend", StringSetting("database.backend", &c.database.backend, {"sqlite3"})},
+      {"database.backend",
+       StringSetting("database.backend", &c.database.backend, {"sqlite3", "postgresql"})},
       {"database.connection", StringSetting("database.connection", &c.database.connection)},
       {"database.pool_size", IntSetting("database.pool_size", &c.database.pool_size, 1, 256)},
       {"security.key_file", StringSetting("security.key_file", &c.security.key_file)},
@@ -268,6 +269,26 @@ Status CheckSimulator(Config& c, bool sim_enabled_given) {
   return Status::Ok();
 }
 
+// The connection must suit the backend: a file path for SQLite, a libpq connection string for
+// PostgreSQL (where the default file path would otherwise be taken for a host name).
+Status CheckDatabase(const Config& c) {
+  const std::string& connection = c.database.connection;
+  if (connection.empty()) return Invalid("database.connection", "must not be empty");
+  if (c.database.backend == "postgresql") {
+    bool uri = connection.rfind("postgresql://", 0) == 0 || connection.rfind("postgres://", 0) == 0;
+    if (!uri && connection.find('=') == std::string::npos) {
+      return Invalid("database.connection",
+                     "with backend \"postgresql\" must be a PostgreSQL connection string, such "
+                     "as \"host=db.example port=5432 dbname=secinfo user=secinfo\" or "
+                     "\"postgresql://secinfo@db.example/secinfo\"");
+    }
+  } else if (connection == ":memory:") {
+    return Invalid("database.connection",
+                   "must be a file: every database session and every node opens it");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Config> Config::Load(const std::string& path) {
@@ -315,6 +336,7 @@ Result<Config> Config::Load(const std::string& path, const std::vector<std::stri
     SECINFO_RETURN_IF_ERROR(settings.at(it->second).from_text(entry.substr(eq + 1)));
   }
   SECINFO_RETURN_IF_ERROR(CheckSimulator(config, sim_enabled_given));
+  SECINFO_RETURN_IF_ERROR(CheckDatabase(config));
   return config;
 }
 

@@ -21,9 +21,11 @@ struct Config {
   } server;
 
   struct Database {
-    std::string backend = "sqlite3";
-    std::string connection = "data/secinfo.db";  // sqlite3: a file path
-    int64_t pool_size = 4;
+    std::string backend = "sqlite3";  // or "postgresql", for several nodes on one database
+    // sqlite3: a file path. postgresql: a libpq connection string, "host=... dbname=... user=..."
+    // or "postgresql://user@host/dbname" (a password is better in ~/.pgpass or PGPASSWORD).
+    std::string connection = "data/secinfo.db";
+    int64_t pool_size = 4;  // database sessions per node, shared by all threads
   } database;
 
   struct Security {

@@ -43,6 +43,34 @@ TEST(ConfigTest, FileThenEnvironmentWins) {
   EXPECT_EQ(c->voice.ring_timeout_seconds, 12);
 }
 
+TEST(ConfigTest, PostgresqlNeedsAConnectionString) {
+  ConfigFiles files;
+  auto pg = Config::Load(files.Write("[database]\nbackend = \"postgresql\"\n"
+                                     "connection = \"host=127.0.0.1 dbname=secinfo\"\n"
+                                     "pool_size = 16\n"),
+                         {});
+  ASSERT_TRUE(pg.ok()) << pg.status().ToString();
+  EXPECT_EQ(pg->database.backend, "postgresql");
+  EXPECT_EQ(pg->database.pool_size, 16);
+  EXPECT_TRUE(Config::Load("", {"SECINFO_DATABASE_BACKEND=postgresql",
+                                "SECINFO_DATABASE_CONNECTION=postgresql://secinfo@db/secinfo"})
+                  .ok());
+
+  // The SQLite default left in place is not a connection string: say what is expected.
+  auto file = Config::Load("", {"SECINFO_DATABASE_BACKEND=postgresql"});
+  ASSERT_FALSE(file.ok());
+  EXPECT_NE(file.status().message().find("database.connection"), std::string::npos);
+  EXPECT_NE(file.status().message().find("host="), std::string::npos);
+
+  auto backend = Config::Load("", {"SECINFO_DATABASE_BACKEND=mysql"});
+  ASSERT_FALSE(backend.ok());
+  EXPECT_NE(backend.status().message().find("sqlite3, postgresql"), std::string::npos);
+  auto pool = Config::Load("", {"SECINFO_DATABASE_POOL_SIZE=0"});
+  ASSERT_FALSE(pool.ok());
+  EXPECT_NE(pool.status().message().find("database.pool_size"), std::string::npos);
+  EXPECT_FALSE(Config::Load("", {"SECINFO_DATABASE_CONNECTION=:memory:"}).ok());
+}
+
 TEST(ConfigTest, BadValuesNameTheSetting) {
   ConfigFiles files;
   auto unknown = Config::Load(files.Write("[server]\nprot = 9000\n"), {});

@@ -113,4 +113,12 @@ Result<std::string> LoadOrCreateKeyFile(const std::string& path, Random& random)
   return Status::Internal("key file " + path + " vanished while being created");
 }
 
+Result<std::string> LoadKeyFile(const std::string& path) {
+  internal::EnsureSodium();
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() >= 0) return ReadKey(fd.get(), path);
+  if (errno == ENOENT) return Status::NotFound("no key file at " + path);
+  return ErrnoStatus("open", path, errno);
+}
+
 }  // namespace secinfo::crypto

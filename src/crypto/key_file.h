@@ -24,4 +24,7 @@ inline constexpr size_t kKeyFileSize = 32;
 // Thread-safe, and safe against other processes doing the same.
 Result<std::string> LoadOrCreateKeyFile(const std::string& path, Random& random);
 
+// The key in the file at `path`, with the same checks; NotFound when there is no such file.
+Result<std::string> LoadKeyFile(const std::string& path);
+
 }  // namespace secinfo::crypto

@@ -83,6 +83,10 @@ class MethodStore {
   // Records the TOTP step just accepted if it is later than the stored one. FailedPrecondition when
   // a step >= `step` was recorded meanwhile: the same code (or an older one) was used already.
   virtual Status AdvanceLastUsedStep(int64_t user_id, int64_t method_id, int64_t step) = 0;
+  // One secret sealed with the server's master key (an authenticator's seed, of a method or of an
+  // enrolment in progress), or nullopt when the database holds none. A node without a key file
+  // may only create a new key when there is none: a new key would open none of them.
+  virtual Result<std::optional<std::string>> AnySealedSecret() = 0;
 };
 
 class SessionStore {

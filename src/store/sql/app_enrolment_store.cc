@@ -85,7 +85,7 @@ Result<int64_t> SqlAppEnrolmentStore::UpdateAndCreateMethod(const AppEnrolment& 
   }
   return db_.Write("finish app enrolment", [&](soci::session& session) -> Result<int64_t> {
     SECINFO_RETURN_IF_ERROR(CasUpdate(session, e));
-    Result<int64_t> method_id = InsertMethodTx(session, m, std::nullopt);
+    Result<int64_t> method_id = InsertMethodTx(session, db_.dialect(), m, std::nullopt);
     if (!method_id.ok()) return method_id;
     AppEnrolment done = e;
     done.version += 1;

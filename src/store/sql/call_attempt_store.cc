@@ -184,7 +184,7 @@ Result<int64_t> SqlCallAttemptStore::UpdateAndCreateMethod(const CallAttempt& a,
   return db_.Write("confirm call attempt", [&](soci::session& session) -> Result<int64_t> {
     SECINFO_RETURN_IF_ERROR(CasUpdate(session, a));
 
-    Result<int64_t> method_id = InsertMethodTx(session, m, a.replaces_method_id);
+    Result<int64_t> method_id = InsertMethodTx(session, db_.dialect(), m, a.replaces_method_id);
     if (!method_id.ok()) return method_id;
     Query(session, kSetAttemptMethod).Use(*method_id).Use(a.id).Run();
     return method_id;

@@ -139,7 +139,7 @@ Result<int64_t> SqlCodeChallengeStore::UpdateAndCreateMethod(const CodeChallenge
   }
   return db_.Write("verify code challenge", [&](soci::session& session) -> Result<int64_t> {
     SECINFO_RETURN_IF_ERROR(CasUpdate(session, c));
-    Result<int64_t> method_id = InsertMethodTx(session, m, c.replaces_method_id);
+    Result<int64_t> method_id = InsertMethodTx(session, db_.dialect(), m, c.replaces_method_id);
     if (!method_id.ok()) return method_id;
     Query(session, kSetChallengeMethod).Use(*method_id).Use(c.id).Run();
     return method_id;

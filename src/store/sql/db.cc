@@ -1,5 +1,6 @@
 #include "store/sql/db.h"
 
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sqlite3.h>
 
@@ -26,6 +27,15 @@ constexpr const char* kSqliteSessionSetup[] = {
     "PRAGMA synchronous = NORMAL",
 };
 constexpr char kSqliteJournalModeWal[] = "PRAGMA journal_mode = WAL";
+
+// Run on every PostgreSQL session. The stores rely on READ COMMITTED whatever the server's default:
+// a compare-and-set UPDATE that finds its row changed by a concurrent commit re-reads it and
+// changes nothing, instead of failing as REPEATABLE READ would. NOTICEs ("relation already
+// exists, skipping") would otherwise be printed on stderr by libpq.
+constexpr const char* kPostgresqlSessionSetup[] = {
+    "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
+    "SET client_min_messages = warning",
+};
 
 bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
@@ -79,6 +89,20 @@ Result<std::string> SqliteConnectString(const std::string& path) {
   return "db=\"" + path + "\"";
 }
 
+// PostgreSQL error classes (SQLSTATE, Appendix A of the PostgreSQL manual).
+Status FromSqlState(std::string_view what, const std::string& state, const std::string& message) {
+  std::string msg = std::string(what) + ": " + message;
+  if (state == "23505") return Status::AlreadyExists(std::move(msg));  // unique_violation
+  if (state == "23503") return Status::NotFound(std::move(msg));       // foreign_key_violation
+  // Connection exceptions, insufficient resources, operator intervention (shutdown), lock and
+  // serialization failures, deadlocks: the same call may succeed later.
+  if (state.rfind("08", 0) == 0 || state.rfind("53", 0) == 0 || state.rfind("57", 0) == 0 ||
+      state == "40001" || state == "40P01" || state == "55P03") {
+    return Status::Unavailable(std::move(msg));
+  }
+  return FromMessage(what, message);
+}
+
 void PrepareSqliteSession(soci::session& session) {
   for (const char* pragma : kSqliteSessionSetup) session << pragma;
   std::string mode;
@@ -86,6 +110,23 @@ void PrepareSqliteSession(soci::session& session) {
   if (mode != "wal") {
     throw soci::soci_error("journal_mode is \"" + mode + "\", not wal");
   }
+}
+
+void PreparePostgresqlSession(soci::session& session) {
+  for (const char* setting : kPostgresqlSessionSetup) session << setting;
+}
+
+// Opens every session of `pool` with `open`; a failure to connect is Unavailable.
+template <typename OpenFn>
+Status OpenSessions(soci::connection_pool& pool, int size, std::string_view what, OpenFn open) {
+  try {
+    for (int i = 0; i < size; ++i) open(pool.at(static_cast<std::size_t>(i)));
+  } catch (...) {
+    Status s = StatusFromCurrentException(what);
+    if (s.code() == Status::Code::kInternal) return Status::Unavailable(s.message());
+    return s;
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -97,6 +138,10 @@ Status StatusFromCurrentException(std::string_view what) {
     // get_error_message() leaves out the statement context, which lists the bound values (password
     // hashes, session hashes): those must not reach a log.
     return FromSqliteCode(what, e.result(), e.get_error_message());
+  } catch (const soci::postgresql_soci_error& e) {
+    // Like SQLite's, PostgreSQL's message names no bound value (a key's value appears only in
+    // DETAIL, which SOCI leaves out).
+    return FromSqlState(what, e.sqlstate(), e.get_error_message());
   } catch (const soci::soci_error& e) {
     if (e.get_error_category() == soci::soci_error::connection_error) {
       return Status::Unavailable(std::string(what) + ": " + e.get_error_message());
@@ -110,31 +155,38 @@ Status StatusFromCurrentException(std::string_view what) {
 }
 
 Result<std::unique_ptr<Db>> Db::Open(const SqlStoreOptions& options) {
-  if (options.backend != "sqlite3") {
-    return Status::InvalidArgument("database backend \"" + options.backend +
-                                   "\" is not supported; use \"sqlite3\"");
-  }
   if (options.pool_size < 1) {
     return Status::InvalidArgument("pool_size must be at least 1");
   }
-  Result<std::string> connect = SqliteConnectString(options.connection);
-  if (!connect.ok()) return connect.status();
-
-  auto pool = std::make_unique<soci::connection_pool>(static_cast<std::size_t>(options.pool_size));
-  try {
-    for (int i = 0; i < options.pool_size; ++i) {
-      soci::session& session = pool->at(static_cast<std::size_t>(i));
-      session.open(*soci::factory_sqlite3(), *connect);
-      PrepareSqliteSession(session);
-    }
-  } catch (...) {
-    Status s = StatusFromCurrentException("open " + options.connection);
-    if (s.code() == Status::Code::kInternal) {
-      return Status::Unavailable(s.message());
-    }
-    return s;
+  auto size = static_cast<std::size_t>(options.pool_size);
+  if (options.backend == "sqlite3") {
+    Result<std::string> connect = SqliteConnectString(options.connection);
+    if (!connect.ok()) return connect.status();
+    auto pool = std::make_unique<soci::connection_pool>(size);
+    SECINFO_RETURN_IF_ERROR(OpenSessions(*pool, options.pool_size, "open " + options.connection,
+                                         [&](soci::session& session) {
+                                           session.open(*soci::factory_sqlite3(), *connect);
+                                           PrepareSqliteSession(session);
+                                         }));
+    return std::unique_ptr<Db>(new Db(Dialect::kSqlite, std::move(pool), options.pool_size));
   }
-  return std::unique_ptr<Db>(new Db(Dialect::kSqlite, std::move(pool), options.pool_size));
+  if (options.backend == "postgresql") {
+    if (options.connection.empty()) {
+      return Status::InvalidArgument(
+          "postgresql connection must name the database, e.g. \"host=db.example port=5432 "
+          "dbname=secinfo user=secinfo\" or \"postgresql://secinfo@db.example/secinfo\"");
+    }
+    auto pool = std::make_unique<soci::connection_pool>(size);
+    // The connection string may hold a password: it is never part of a message.
+    SECINFO_RETURN_IF_ERROR(OpenSessions(
+        *pool, options.pool_size, "open postgresql database", [&](soci::session& session) {
+          session.open(*soci::factory_postgresql(), options.connection);
+          PreparePostgresqlSession(session);
+        }));
+    return std::unique_ptr<Db>(new Db(Dialect::kPostgresql, std::move(pool), options.pool_size));
+  }
+  return Status::InvalidArgument("database backend \"" + options.backend +
+                                 "\" is not supported; use \"sqlite3\" or \"postgresql\"");
 }
 
 Db::Db(Dialect dialect, std::unique_ptr<soci::connection_pool> pool, int pool_size)
@@ -146,6 +198,17 @@ Db::~Db() { metrics::DbPoolSize().Add({}, -pool_size_); }
 
 const char* Db::BeginWriteStatement() const {
   return dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+}
+
+bool Db::Reconnected(soci::session& session) {
+  if (dialect_ != Dialect::kPostgresql || session.is_connected()) return false;
+  try {
+    session.reconnect();
+    PreparePostgresqlSession(session);
+    return true;
+  } catch (...) {
+    return false;  // still unreachable: the next call tries again
+  }
 }
 
 void Db::RollbackQuietly(soci::session& session) {
@@ -176,9 +239,38 @@ Db::Lease::~Lease() {
 
 bool Query::Run() {
   st_.alloc();
-  st_.prepare(text_);
+  // Executed once: PostgreSQL then runs it in one round trip (no named prepared statement to
+  // create and deallocate).
+  st_.prepare(text_, soci::details::st_one_time_query);
   st_.define_and_bind();
   return st_.execute(true);
+}
+
+std::string ToHex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 0xf];
+  }
+  return out;
+}
+
+Result<std::string> FromHex(std::string_view hex) {
+  auto value = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  if (hex.size() % 2 != 0) return Status::InvalidArgument("odd-length hexadecimal");
+  std::string out(hex.size() / 2, '\0');
+  for (size_t i = 0; i < out.size(); ++i) {
+    int hi = value(hex[2 * i]), lo = value(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return Status::InvalidArgument("not hexadecimal");
+    out[i] = static_cast<char>(hi << 4 | lo);
+  }
+  return out;
 }
 
 std::string JoinLines(const std::vector<std::string>& items) {

@@ -42,10 +42,14 @@ class Db {
     using R = std::invoke_result_t<Fn&, soci::session&>;
     Lease lease(*pool_);
     if (!lease.ok()) return R(LeaseTimeout(what));
-    try {
-      return fn(lease.session());
-    } catch (...) {
-      return R(StatusFromCurrentException(what));
+    // A read is tried again once on a session that had lost its server and was reconnected.
+    for (int attempt = 0;; ++attempt) {
+      try {
+        return fn(lease.session());
+      } catch (...) {
+        Status s = StatusFromCurrentException(what);
+        if (attempt > 0 || !Reconnected(lease.session())) return R(std::move(s));
+      }
     }
   }
 
@@ -60,10 +64,15 @@ class Db {
     Lease lease(*pool_);
     if (!lease.ok()) return R(LeaseTimeout(what));
     soci::session& session = lease.session();
-    try {
-      session << BeginWriteStatement();
-    } catch (...) {
-      return R(StatusFromCurrentException(what));
+    // Nothing ran yet when BEGIN fails: on a reconnected session it is tried again once.
+    for (int attempt = 0;; ++attempt) {
+      try {
+        session << BeginWriteStatement();
+        break;
+      } catch (...) {
+        Status s = StatusFromCurrentException(what);
+        if (attempt > 0 || !Reconnected(session)) return R(std::move(s));
+      }
     }
     try {
       R r = fn(session);
@@ -76,6 +85,9 @@ class Db {
     } catch (...) {
       Status s = StatusFromCurrentException(what);
       RollbackQuietly(session);
+      // Whether it committed is unknown when the server went away: not tried again, but the
+      // session is reconnected for the next call.
+      Reconnected(session);
       return R(std::move(s));
     }
   }
@@ -100,6 +112,10 @@ class Db {
   Db(Dialect dialect, std::unique_ptr<soci::connection_pool> pool, int pool_size);
   const char* BeginWriteStatement() const;
   static void RollbackQuietly(soci::session& session);
+  // After a failed statement: on PostgreSQL, when the session lost its server (restarted, or a
+  // connection ended by an administrator), reconnects it and returns true. Without this a pooled
+  // session would fail every call until the node restarts.
+  bool Reconnected(soci::session& session);
   static Status LeaseTimeout(std::string_view what);
 
   Dialect dialect_;
@@ -147,6 +163,12 @@ class Query {
   soci::statement st_;
   const char* text_;
 };
+
+// Bytes as lower-case hexadecimal, and back: how a bytea travels to and from PostgreSQL (where
+// soci::blob is a large object, not a bytea). FromHex: InvalidArgument on an odd length or a
+// character that is not a lower-case hexadecimal digit.
+std::string ToHex(std::string_view bytes);
+Result<std::string> FromHex(std::string_view hex);
 
 // Lists kept in one TEXT column, one item a line (items never hold a line break).
 std::string JoinLines(const std::vector<std::string>& items);

@@ -3,14 +3,25 @@
 namespace secinfo::store::sql {
 namespace {
 
-constexpr char kUpsertGreeting[] =
-    "INSERT INTO tenant_greetings (tenant_id, locale, audio, duration_ms, created_at)"
-    " VALUES (:tenant_id, :locale, :audio, :duration_ms, :created_at)"
-    " ON CONFLICT (tenant_id, locale) DO UPDATE SET audio = excluded.audio,"
-    " duration_ms = excluded.duration_ms, created_at = excluded.created_at";
-constexpr char kGetGreeting[] =
-    "SELECT audio, duration_ms, created_at FROM tenant_greetings"
-    " WHERE tenant_id = :tenant_id AND locale = :locale";
+// The audio column is a BLOB on SQLite and a bytea on PostgreSQL. SOCI's soci::blob is a large
+// object on PostgreSQL, not a bytea, so there the bytes travel as hexadecimal text, which
+// decode()/encode() turn into the column's bytes and back.
+#define SECINFO_UPSERT_GREETING(AUDIO)                                               \
+  "INSERT INTO tenant_greetings (tenant_id, locale, audio, duration_ms, created_at)" \
+  " VALUES (:tenant_id, :locale, " AUDIO                                             \
+  ", :duration_ms, :created_at)"                                                     \
+  " ON CONFLICT (tenant_id, locale) DO UPDATE SET audio = excluded.audio,"           \
+  " duration_ms = excluded.duration_ms, created_at = excluded.created_at"
+constexpr char kUpsertGreetingSqlite[] = SECINFO_UPSERT_GREETING(":audio");
+constexpr char kUpsertGreetingPostgresql[] = SECINFO_UPSERT_GREETING("decode(:audio_hex, 'hex')");
+#undef SECINFO_UPSERT_GREETING
+#define SECINFO_GET_GREETING(AUDIO)                 \
+  "SELECT " AUDIO                                   \
+  ", duration_ms, created_at FROM tenant_greetings" \
+  " WHERE tenant_id = :tenant_id AND locale = :locale"
+constexpr char kGetGreetingSqlite[] = SECINFO_GET_GREETING("audio");
+constexpr char kGetGreetingPostgresql[] = SECINFO_GET_GREETING("encode(audio, 'hex')");
+#undef SECINFO_GET_GREETING
 constexpr char kDeleteGreeting[] =
     "DELETE FROM tenant_greetings WHERE tenant_id = :tenant_id AND locale = :locale";
 constexpr char kListGreetings[] =
@@ -19,14 +30,25 @@ constexpr char kListGreetings[] =
 
 }  // namespace
 
-// The audio goes through soci::blob: bound as a std::string it would be stored as TEXT, whose
-// LENGTH() and comparisons SQLite takes as UTF-8 characters, which u-law bytes are not.
+// On SQLite the audio goes through soci::blob: bound as a std::string it would be stored as TEXT,
+// whose LENGTH() and comparisons SQLite takes as UTF-8 characters, which u-law bytes are not.
 Status SqlGreetingStore::Put(const Greeting& g) {
   if (g.audio_ulaw.empty()) return Status::InvalidArgument("put greeting: no audio");
   return db_.Write("put greeting", [&](soci::session& session) {
+    if (db_.dialect() == Dialect::kPostgresql) {
+      const std::string hex = ToHex(g.audio_ulaw);
+      Query(session, kUpsertGreetingPostgresql)
+          .Use(g.tenant_id)
+          .Use(g.locale)
+          .Use(hex)
+          .Use(g.duration_ms)
+          .Use(g.created_at)
+          .Run();
+      return Status::Ok();
+    }
     soci::blob audio(session);
     audio.write(0, g.audio_ulaw.data(), g.audio_ulaw.size());
-    Query(session, kUpsertGreeting)
+    Query(session, kUpsertGreetingSqlite)
         .Use(g.tenant_id)
         .Use(g.locale)
         .Use(audio)
@@ -42,8 +64,18 @@ Result<Greeting> SqlGreetingStore::Get(int64_t tenant_id, std::string_view local
     Greeting g;
     g.tenant_id = tenant_id;
     g.locale = std::string(locale);
+    if (db_.dialect() == Dialect::kPostgresql) {
+      std::string hex;
+      Query q(session, kGetGreetingPostgresql);
+      q.Into(hex).Into(g.duration_ms).Into(g.created_at).Use(tenant_id).Use(g.locale);
+      if (!q.Run()) return Status::NotFound("get greeting: none for " + g.locale);
+      Result<std::string> audio = FromHex(hex);
+      if (!audio.ok()) return Status::Internal("get greeting: " + audio.status().message());
+      g.audio_ulaw = std::move(*audio);
+      return g;
+    }
     soci::blob audio(session);
-    Query q(session, kGetGreeting);
+    Query q(session, kGetGreetingSqlite);
     q.Into(audio).Into(g.duration_ms).Into(g.created_at).Use(tenant_id).Use(g.locale);
     if (!q.Run()) return Status::NotFound("get greeting: none for " + g.locale);
     g.audio_ulaw.resize(audio.get_len());

@@ -5,6 +5,8 @@
 namespace secinfo::store::sql {
 namespace {
 
+constexpr char kLockUserSqlite[] = "SELECT id FROM users WHERE id = :id";
+constexpr char kLockUserPostgresql[] = "SELECT id FROM users WHERE id = :id FOR NO KEY UPDATE";
 constexpr char kCountUserMethod[] =
     "SELECT COUNT(*) FROM methods WHERE id = :id AND user_id = :user_id";
 constexpr char kDeleteUserMethod[] = "DELETE FROM methods WHERE id = :id AND user_id = :user_id";
@@ -43,8 +45,20 @@ std::optional<Method> MethodRow::Get() const {
   return m;
 }
 
-Result<int64_t> InsertMethodTx(soci::session& session, const Method& m,
+Status LockUserTx(soci::session& session, Dialect dialect, int64_t user_id) {
+  int64_t id = 0;
+  if (!Query(session, dialect == Dialect::kSqlite ? kLockUserSqlite : kLockUserPostgresql)
+           .Into(id)
+           .Use(user_id)
+           .Run()) {
+    return Status::NotFound("no such user");
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> InsertMethodTx(soci::session& session, Dialect dialect, const Method& m,
                                std::optional<int64_t> replaces) {
+  SECINFO_RETURN_IF_ERROR(LockUserTx(session, dialect, m.user_id));
   if (replaces) {
     int64_t owned = 0;
     Query(session, kCountUserMethod).Into(owned).Use(*replaces).Use(m.user_id).Run();

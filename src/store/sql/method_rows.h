@@ -28,11 +28,19 @@ class MethodRow {
   std::string kind_;
 };
 
-// Deletes `replaces` (NotFound unless it is `m.user_id`'s), inserts `m` and makes it the user's
-// default when the user has none and its kind can be one (methods::CanBeDefault) (a replaced
-// default is thus inherited). The uniqueness rules are the schema's unique indexes: a clash throws,
-// and Db::Write turns it into AlreadyExists.
-Result<int64_t> InsertMethodTx(soci::session& session, const Method& m,
+// Serialises the transactions that read a user's methods or default and then change them (replace,
+// delete, set the default), so that each one sees the others' commits, on any node. SQLite's
+// BEGIN IMMEDIATE already holds the one write lock; on PostgreSQL (READ COMMITTED) this locks the
+// user's row until the transaction ends. FOR NO KEY UPDATE, not FOR UPDATE: inserting a row that
+// refers to the user (a method, a session) takes only a key-share lock, which it does not block.
+// NotFound when the user does not exist.
+Status LockUserTx(soci::session& session, Dialect dialect, int64_t user_id);
+
+// Locks the user (LockUserTx), deletes `replaces` (NotFound unless it is `m.user_id`'s), inserts
+// `m` and makes it the user's default when the user has none and its kind can be one
+// (methods::CanBeDefault) (a replaced default is thus inherited). The uniqueness rules are the
+// schema's unique indexes: a clash throws, and Db::Write turns it into AlreadyExists.
+Result<int64_t> InsertMethodTx(soci::session& session, Dialect dialect, const Method& m,
                                std::optional<int64_t> replaces);
 
 }  // namespace secinfo::store::sql

@@ -26,6 +26,9 @@ constexpr char kAdvanceStep[] =
 // A default that moves to another method proves the way that method offers first.
 constexpr char kSetDefaultMethod[] =
     "UPDATE users SET default_method_id = :method_id, default_proof = '' WHERE id = :id";
+constexpr char kAnySealedSecret[] =
+    "SELECT secret FROM methods WHERE secret <> ''"
+    " UNION ALL SELECT secret FROM app_enrolments WHERE secret <> '' LIMIT 1";
 
 }  // namespace
 
@@ -55,6 +58,9 @@ Result<Method> SqlMethodStore::Get(int64_t user_id, int64_t method_id) {
 
 Status SqlMethodStore::Delete(int64_t user_id, int64_t method_id) {
   return db_.Write("delete method", [&](soci::session& session) {
+    if (!LockUserTx(session, db_.dialect(), user_id).ok()) {
+      return Status::NotFound("delete method: no such user");
+    }
     // Read the default before deleting: the foreign key clears it when the method goes.
     NullableIntColumn default_method;
     if (!Query(session, kGetDefaultMethod)
@@ -87,7 +93,7 @@ Status SqlMethodStore::Delete(int64_t user_id, int64_t method_id) {
 
 Result<int64_t> SqlMethodStore::Create(const Method& m) {
   return db_.Write("create method", [&](soci::session& session) {
-    return InsertMethodTx(session, m, std::nullopt);
+    return InsertMethodTx(session, db_.dialect(), m, std::nullopt);
   });
 }
 
@@ -119,6 +125,15 @@ Status SqlMethodStore::AdvanceLastUsedStep(int64_t user_id, int64_t method_id, i
     row.Bind(get).Use(method_id).Use(user_id);
     if (!get.Run()) return Status::NotFound("advance last used step: no such method");
     return Status::FailedPrecondition("advance last used step: step already used");
+  });
+}
+
+Result<std::optional<std::string>> SqlMethodStore::AnySealedSecret() {
+  using Secret = std::optional<std::string>;
+  return db_.Read("find a sealed secret", [&](soci::session& session) -> Result<Secret> {
+    std::string secret;
+    if (!Query(session, kAnySealedSecret).Into(secret).Run()) return Secret();
+    return Secret(std::move(secret));
   });
 }
 

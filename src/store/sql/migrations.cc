@@ -25,6 +25,19 @@ constexpr char kCountMigration[] =
 constexpr char kInsertMigration[] =
     "INSERT INTO schema_migrations (version, applied_at) VALUES (:version, :applied_at)";
 constexpr char kListMigrations[] = "SELECT version FROM schema_migrations";
+// Taken first in every transaction that reads or changes the schema, so nodes migrating at once
+// queue: one applies a migration, the others wait for its commit and then find it recorded.
+// SQLite's BEGIN IMMEDIATE already holds the database's one write lock. On PostgreSQL a
+// transaction-level advisory lock (released by COMMIT or ROLLBACK, or when a node dies) does;
+// even CREATE TABLE IF NOT EXISTS needs it there, as two concurrent ones can both try to create.
+// The key is the first eight bytes of SHA-256("secinfo schema migrations"), read as a signed
+// BIGINT.
+constexpr char kLockMigrationsSqlite[] = "SELECT 1";
+constexpr char kLockMigrationsPostgresql[] = "SELECT pg_advisory_xact_lock(-4827582557248374742)";
+
+const char* LockMigrations(Dialect dialect) {
+  return dialect == Dialect::kSqlite ? kLockMigrationsSqlite : kLockMigrationsPostgresql;
+}
 
 std::string_view DialectDir(Dialect dialect) {
   return dialect == Dialect::kSqlite ? "sqlite/" : "postgresql/";
@@ -37,7 +50,8 @@ int64_t NowMillis() {
 }
 
 Status EnsureMigrationsTable(Db& db) {
-  return db.Write("create schema_migrations", [](soci::session& session) {
+  return db.Write("create schema_migrations", [&](soci::session& session) {
+    session << LockMigrations(db.dialect());
     session << kCreateMigrationsTable;
     return Status::Ok();
   });
@@ -97,6 +111,7 @@ Result<std::vector<std::string>> ApplyPendingMigrations(Db& db,
   std::vector<std::string> applied;
   for (const Migration& m : migrations) {
     Result<bool> ran = db.Write("migration " + m.version, [&](soci::session& session) {
+      session << LockMigrations(db.dialect());
       int64_t count = 0;
       Query(session, kCountMigration).Into(count).Use(m.version).Run();
       if (count > 0) return Result<bool>(false);

@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 
 #include <algorithm>
 #include <atomic>
@@ -53,6 +55,76 @@ TEST_P(StoreMultiNodeTest, ConcurrentStartsApplyEachMigrationOnce) {
   std::sort(all.begin(), all.end());
   EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end()) << "a migration ran twice";
   EXPECT_EQ(all.front(), "001_initial");
+  // Together the nodes applied every migration; a node that waited found nothing left to do.
+  SqlStoreOptions again = fresh;
+  again.migrate = false;
+  EXPECT_NE(MustOpen(again), nullptr);
+  Result<std::vector<std::string>> later = ApplyMigrations(fresh);
+  ASSERT_TRUE(later.ok()) << later.status().ToString();
+  EXPECT_TRUE(later->empty());
+}
+
+// Counters are reserved in one statement, so guesses spread over nodes never pass a limit.
+TEST_P(StoreMultiNodeTest, SixtyFourReservationsOnTwoNodesGetExactlyTheLimit) {
+  SqlStoreOptions wide = options_;
+  wide.pool_size = 16;
+  std::unique_ptr<Store> a = MustOpen(wide);
+  std::unique_ptr<Store> b = MustOpen(wide);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  constexpr int kCallers = 64;
+  constexpr int64_t kWindow = 15 * 60'000;
+  std::atomic<int> reserved{0}, checks{0}, errors{0};
+  std::barrier start(kCallers);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCallers; ++i) {
+    callers.emplace_back([&, i] {
+      Store& node = i % 2 == 0 ? *a : *b;
+      start.arrive_and_wait();
+      Result<bool> r = node.rate_limits().Reserve("signin:account:ana", kT0, kWindow, 5);
+      Result<bool> c = node.sign_in().ReserveCheck(ana_, kT0, 10, kWindow, 100);
+      if (!r.ok() || !c.ok()) ++errors;
+      if (r.ok() && *r) ++reserved;
+      if (c.ok() && *c) ++checks;
+    });
+  }
+  for (std::thread& t : callers) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(reserved.load(), 5);
+  EXPECT_EQ(*store_->rate_limits().Peek("signin:account:ana", kT0, kWindow), 5);
+  EXPECT_EQ(checks.load(), 10);
+  Result<VerificationFailures> failures = store_->sign_in().GetFailures(ana_);
+  ASSERT_TRUE(failures.ok()) << failures.status().ToString();
+  EXPECT_EQ(failures->failures, 10);
+  EXPECT_EQ(failures->locked_until, kT0 + kWindow);
+}
+
+// Replacing and deleting methods read the user's methods and default before changing them: two
+// nodes doing so at once for one person must leave a default that exists.
+TEST_P(StoreMultiNodeTest, ConcurrentMethodChangesKeepADefaultThatExists) {
+  std::unique_ptr<Store> other = MustOpen(options_);
+  ASSERT_NE(other, nullptr);
+  int64_t mobile = AddPhone(ana_, "a1", "mobile", "+33611111111", kT0);
+  int64_t office = AddPhone(ana_, "a2", "office", "+33422222222", kT0 + 10);
+  int64_t alternate = AddPhone(ana_, "a3", "alternate", "+33633333333", kT0 + 20);
+  ASSERT_EQ(store_->users().Get(ana_)->default_method_id, mobile);
+
+  std::barrier start(2);
+  Status deleted_mobile, deleted_office;
+  std::thread t1([&] {
+    start.arrive_and_wait();
+    deleted_mobile = store_->methods().Delete(ana_, mobile);
+  });
+  std::thread t2([&] {
+    start.arrive_and_wait();
+    deleted_office = other->methods().Delete(ana_, office);
+  });
+  t1.join();
+  t2.join();
+  EXPECT_OK(deleted_mobile);
+  EXPECT_OK(deleted_office);
+  // Whichever ran first, the default moved to the one phone left.
+  EXPECT_EQ(store_->users().Get(ana_)->default_method_id, alternate);
 }
 
 TEST_P(StoreMultiNodeTest, TwoNodesOnOneDatabaseSeeEachOthersWrites) {
@@ -184,6 +256,30 @@ TEST_P(StoreMultiNodeTest, ConcurrentReadThenWriteTransactionsDoNotFail) {
   EXPECT_EQ(*store_->rate_limits().Peek("sign_in:ana", kT0, 60'000), kThreads * kIterations);
 }
 
+// A database server restart (here: every session of the database ended by an administrator) is
+// not a node restart: the pooled sessions reconnect, and reads and writes go on.
+TEST_P(StoreMultiNodeTest, ANodeGoesOnAfterTheDatabaseEndedItsSessions) {
+  if (GetParam() != "postgresql") GTEST_SKIP() << "SQLite has no server to lose";
+  ASSERT_OK(store_->Ping());
+  std::string database = options_.connection.substr(options_.connection.rfind('=') + 1);
+  Result<std::string> admin = PostgresqlAdminConnection();
+  ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+  int ended = 0;
+  {
+    soci::session session(*soci::factory_postgresql(), *admin);
+    session << "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
+               " WHERE datname = :db AND pid <> pg_backend_pid()",
+        soci::use(database), soci::into(ended);
+  }
+  ASSERT_EQ(ended, options_.pool_size) << "every pooled session was ended";
+  for (int i = 0; i < 2 * options_.pool_size; ++i) {
+    EXPECT_TRUE(store_->tenants().Get(tenant_id_).ok()) << "read " << i;
+    Result<int64_t> hit = store_->rate_limits().Hit("after-restart", kT0, 60'000);
+    EXPECT_TRUE(hit.ok()) << "write " << i << ": " << hit.status().ToString();
+  }
+  EXPECT_EQ(*store_->rate_limits().Peek("after-restart", kT0, 60'000), 2 * options_.pool_size);
+}
+
 TEST(SqlStoreOptionsTest, BadOptionsAreRefusedAtOpen) {
   SqlStoreOptions options;
   options.connection = ":memory:";
@@ -199,6 +295,15 @@ TEST(SqlStoreOptionsTest, BadOptionsAreRefusedAtOpen) {
   options.pool_size = 1;
   options.connection = "/proc/secinfo/cannot/create/here.db";
   EXPECT_EQ(OpenSqlStore(options).status().code(), Code::kUnavailable);
+
+  options.backend = "postgresql";
+  options.connection = "";
+  EXPECT_EQ(OpenSqlStore(options).status().code(), Code::kInvalidArgument);
+  // Nothing listens on port 1; the message never repeats the connection string (a password).
+  options.connection = "host=127.0.0.1 port=1 dbname=x password=hunter2 connect_timeout=5";
+  Result<std::unique_ptr<Store>> unreachable = OpenSqlStore(options);
+  EXPECT_EQ(unreachable.status().code(), Code::kUnavailable);
+  EXPECT_EQ(unreachable.status().message().find("hunter2"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreMultiNodeTest, StoreBackends(), BackendName);

@@ -9,10 +9,11 @@
 #include <string>
 
 #include "store/sql/sql_store.h"
+#include "store/sql/test_postgresql.h"
 
 // The store contract fixture, shared by the SQL store tests: every test gets a fresh database with
-// one tenant (Contoso) and one user (ana). Tests are parameterized by backend name; a PostgreSQL
-// backend adds itself to StoreBackends() and OptionsFor().
+// one tenant (Contoso) and one user (ana). Tests are parameterized by backend name: each case runs
+// on SQLite and on the test binary's own PostgreSQL (test_postgresql.h).
 namespace secinfo::store::test {
 
 using Code = Status::Code;
@@ -37,9 +38,16 @@ inline std::filesystem::path MakeTempDir() {
   return dir;
 }
 
+// Options for a new, empty database: a file under `dir` on SQLite, a new database on PostgreSQL.
 inline SqlStoreOptions OptionsFor(const std::string& backend, const std::filesystem::path& dir) {
   SqlStoreOptions options;
   options.backend = backend;
+  if (backend == "postgresql") {
+    Result<std::string> connection = NewPostgresqlDatabase();
+    EXPECT_TRUE(connection.ok()) << connection.status().ToString();
+    if (connection.ok()) options.connection = *connection;
+    return options;
+  }
   // A parent directory that does not exist yet: opening creates it.
   options.connection = (dir / "data" / "secinfo.db").string();
   return options;
@@ -136,7 +144,9 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
 };
 
 // The backends every contract test runs against.
-inline auto StoreBackends() { return ::testing::Values(std::string("sqlite3")); }
+inline auto StoreBackends() {
+  return ::testing::Values(std::string("sqlite3"), std::string("postgresql"));
+}
 inline std::string BackendName(const ::testing::TestParamInfo<std::string>& info) {
   return info.param;
 }

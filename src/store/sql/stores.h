@@ -58,6 +58,7 @@ class SqlMethodStore final : public MethodStore {
   Result<int64_t> Create(const Method& m) override;
   Status Update(const Method& m) override;
   Status AdvanceLastUsedStep(int64_t user_id, int64_t method_id, int64_t step) override;
+  Result<std::optional<std::string>> AnySealedSecret() override;
 
  private:
   Db& db_;

@@ -1,3 +1,4 @@
+#include "store/sql/method_rows.h"
 #include "store/sql/stores.h"
 
 namespace secinfo::store::sql {
@@ -141,6 +142,9 @@ Status SqlUserStore::SetLocale(int64_t user_id, std::string_view locale) {
 Status SqlUserStore::SetDefaultMethod(int64_t user_id, std::optional<int64_t> method_id,
                                       std::string_view proof) {
   return db_.Write("set default method", [&](soci::session& session) {
+    if (!LockUserTx(session, db_.dialect(), user_id).ok()) {
+      return Status::NotFound("set default method: no such user");
+    }
     if (method_id) {
       int64_t count = 0;
       Query(session, kCountUserMethod).Into(count).Use(*method_id).Use(user_id).Run();

@@ -205,6 +205,62 @@ export class Server {
 }
 
 // ---------------------------------------------------------------------------------------------
+// PostgreSQL, for several nodes on one database
+
+const postgresqlServers = new Set();
+process.on('exit', () => {
+  for (const pg of postgresqlServers) pg.stopSync();
+});
+
+/**
+ * A throwaway PostgreSQL 15 on a free port of 127.0.0.1 (scripts/test-postgresql: initdb/pg_ctl,
+ * as "nobody" when the tests run as root), stopped by its PID. newDatabase() gives each test a
+ * database of its own and returns its connection string for SECINFO_DATABASE_CONNECTION.
+ */
+export class Postgresql {
+  static script = path.join(REPO_DIR, 'scripts', 'test-postgresql');
+
+  static start() {
+    const dir = makeTempDir('secinfo-pg-');
+    const r = spawnSync(Postgresql.script, ['start', dir], { encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0) {
+      removeDir(dir);
+      throw new Error(`test-postgresql start failed (${r.status ?? r.signal}): ${r.stderr}`);
+    }
+    const [port, pid] = r.stdout.trim().split(/\s+/).map(Number);
+    const pg = new Postgresql(dir, port, pid);
+    postgresqlServers.add(pg);
+    return pg;
+  }
+
+  constructor(dir, port, pid) {
+    this.dir = dir;
+    this.port = port;
+    this.pid = pid;
+  }
+
+  connection(database) {
+    return `host=127.0.0.1 port=${this.port} user=postgres dbname=${database}`;
+  }
+
+  /** Creates an empty database (a name of letters, digits and _) and returns its connection. */
+  newDatabase(name) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+    const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', this.connection('postgres'), '-c', `CREATE DATABASE ${name} TEMPLATE template0`], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    if (r.status !== 0) throw new Error(`create database ${name}: ${r.stderr}${r.error ?? ''}`);
+    return this.connection(name);
+  }
+
+  stopSync() {
+    if (!postgresqlServers.delete(this)) return;
+    spawnSync(Postgresql.script, ['stop', this.dir, String(this.pid)], { timeout: 30_000 });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Peer programs (tests/peers: sip_peers, kannel_peers, smsc.pl, aiosmtpd)
 
 /**
