@@ -33,9 +33,9 @@ class PasswordResetTest : public testing::Test {
                                           {"phone", "authenticator", "email", "questions"})
                     .ok());
     email_ = std::make_unique<channels::SimulatedEmail>(store_->sim_messages(), clock_);
+    sms_ = std::make_unique<channels::SimulatedSms>(store_->sim_messages(), clock_);
     notifier_ = std::make_unique<Notifier>(*store_, *email_, clock_);
     voice_ = std::make_unique<channels::SimulatedVoice>(store_->sim_calls(), clock_);
-    sms_ = std::make_unique<channels::SimulatedSms>(store_->sim_messages(), clock_);
     notifier_->SetSms(sms_.get());
     phones_ = std::make_unique<PhoneRegistration>(*store_, *voice_, clock_, random_,
                                                   PhoneRegistrationOptions{});
@@ -128,9 +128,10 @@ class PasswordResetTest : public testing::Test {
   SystemRandom random_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<channels::SimulatedEmail> email_;
+  std::unique_ptr<channels::SimulatedSms> sms_;
+  // After the channels: its mail thread sends through them until it is destroyed.
   std::unique_ptr<Notifier> notifier_;
   std::unique_ptr<channels::SimulatedVoice> voice_;
-  std::unique_ptr<channels::SimulatedSms> sms_;
   std::unique_ptr<PhoneRegistration> phones_;
   std::unique_ptr<CodeRegistration> codes_;
   std::unique_ptr<AppRegistration> apps_;
