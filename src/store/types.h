@@ -335,8 +335,8 @@ struct OidcClient {
   std::vector<std::string> redirect_uris;              // compared exactly
   std::vector<std::string> post_logout_redirect_uris;  // compared exactly
   std::vector<std::string> scopes;                     // the scopes it may ask for
-  bool is_public = false;    // no secret: PKCE alone proves the code's caller
-  bool third_party = false;  // the person is asked to consent before the first sign-in
+  bool is_public = false;              // no secret: PKCE alone proves the code's caller
+  bool third_party = false;            // the person is asked to consent before the first sign-in
   std::string id_token_alg = "RS256";  // how its ID tokens are signed: "RS256" or "ES256"
   int64_t created_at = 0;
 };

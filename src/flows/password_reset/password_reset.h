@@ -114,7 +114,8 @@ class PasswordResets {
   // does not require registration); the registration interrupt asks for them.
   int64_t MissingMethods(const store::User& user);
   // Whether the person is due to review their security info (the tenant requires registration,
-  // and its re-confirmation interval has passed since their last review, or since the account was made), and has any.
+  // and its re-confirmation interval has passed since their last review, or since the account was
+  // made), and has any.
   bool ReviewDue(const store::User& user);
   Status RecordReview(const store::User& user, std::string_view client_ip);
 
