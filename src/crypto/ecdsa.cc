@@ -125,21 +125,9 @@ Result<std::string> EcdsaP256Sign(std::string_view private_key_pem, std::string_
   Pkey pkey = ParsePrivateKey(private_key_pem);
   if (!pkey) return Status::InvalidArgument("not an unencrypted P-256 private key in PEM");
 
-  MdCtx ctx(EVP_MD_CTX_new());
-  size_t len = 0;
-  if (!ctx ||
-      EVP_DigestSignInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, pkey.get(), nullptr) !=
-          1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &len, Bytes(message), message.size()) != 1) {
-    return Status::Internal("ECDSA signing failed");
-  }
-  std::string signature(len, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len,
-                     Bytes(message), message.size()) != 1) {
-    return Status::Internal("ECDSA signing failed");
-  }
-  signature.resize(len);
-  return Base64UrlEncode(signature);
+  std::optional<std::string> signature = openssl::DigestSignSha256(pkey.get(), message);
+  if (!signature) return Status::Internal("ECDSA signing failed");
+  return Base64UrlEncode(*signature);
 }
 
 bool EcdsaP256Verify(std::string_view public_key_b64, std::string_view message,

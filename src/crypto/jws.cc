@@ -81,21 +81,9 @@ Result<std::string> WritePem(const EVP_PKEY* pkey) {
 Result<std::string> RsaSign(std::string_view pem, std::string_view input) {
   Pkey pkey = ParseRsaPrivateKey(pem);
   if (!pkey) return Status::InvalidArgument("not an unencrypted RSA private key of 2048+ bits");
-  MdCtx ctx(EVP_MD_CTX_new());
-  size_t len = 0;
-  if (!ctx ||
-      EVP_DigestSignInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, pkey.get(), nullptr) !=
-          1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &len, Bytes(input), input.size()) != 1) {
-    return Status::Internal("RSA signing failed");
-  }
-  std::string signature(len, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len,
-                     Bytes(input), input.size()) != 1) {
-    return Status::Internal("RSA signing failed");
-  }
-  signature.resize(len);
-  return signature;
+  std::optional<std::string> signature = openssl::DigestSignSha256(pkey.get(), input);
+  if (!signature) return Status::Internal("RSA signing failed");
+  return *signature;
 }
 
 Pkey RsaPublicKey(const PublicJwk& jwk) {

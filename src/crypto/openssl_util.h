@@ -5,6 +5,8 @@
 #include <openssl/evp.h>
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 
 // Internals shared by the OpenSSL-backed files of src/crypto (ecdsa.cc, jws.cc): owning pointers
@@ -45,5 +47,24 @@ inline const unsigned char* Bytes(std::string_view s) {
 // Refuses to prompt: OpenSSL's default callback would read a pass phrase from the terminal when
 // handed an encrypted PEM.
 inline int NoPassphrase(char* /*buf*/, int /*size*/, int /*rwflag*/, void* /*u*/) { return -1; }
+
+// The SHA-256 signature of `input` with `key` (RSA PKCS#1 v1.5, or DER-encoded ECDSA); nullopt
+// when OpenSSL fails.
+inline std::optional<std::string> DigestSignSha256(EVP_PKEY* key, std::string_view input) {
+  MdCtx ctx(EVP_MD_CTX_new());
+  size_t len = 0;
+  if (!ctx ||
+      EVP_DigestSignInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key, nullptr) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &len, Bytes(input), input.size()) != 1) {
+    return std::nullopt;
+  }
+  std::string signature(len, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len,
+                     Bytes(input), input.size()) != 1) {
+    return std::nullopt;
+  }
+  signature.resize(len);
+  return signature;
+}
 
 }  // namespace secinfo::crypto::openssl
