@@ -1,6 +1,7 @@
 #include "i18n/catalog.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -120,7 +121,9 @@ std::vector<std::string> Catalog::ParseAcceptLanguage(std::string_view header) {
   std::string part;
   while (std::getline(in, part, ',')) {
     std::string tag = part.substr(0, part.find(';'));
-    tag.erase(std::remove_if(tag.begin(), tag.end(), ::isspace), tag.end());
+    tag.erase(std::remove_if(tag.begin(), tag.end(),
+                             [](unsigned char c) { return std::isspace(c) != 0; }),
+              tag.end());
     double q = 1.0;
     size_t qpos = part.find("q=");
     if (qpos != std::string::npos) q = std::strtod(part.c_str() + qpos + 2, nullptr);

@@ -44,5 +44,11 @@ TEST(CatalogTest, ChoosesLanguage) {
   EXPECT_EQ(c.Choose({}, ""), "en");
 }
 
+TEST(CatalogTest, AcceptLanguageWithBytesAboveAscii) {
+  // Bytes above 0x7f are not spaces; the tag around them is kept as sent, and spaces go.
+  EXPECT_EQ(Catalog::ParseAcceptLanguage(" fr\xc2\xa0x , en"),
+            (std::vector<std::string>{"fr\xc2\xa0x", "en"}));
+}
+
 }  // namespace
 }  // namespace secinfo::i18n

@@ -243,6 +243,11 @@ std::variant<PhoneNumber, ParseError> ParseValid(std::string_view text, const st
   const bool valid =
       country_implied ? util.IsValidNumberForRegion(number, region) : util.IsValidNumber(number);
   if (!valid) return ParseError::kNotValidForRegion;
+  // ITU-T E.164 §6.1: at most 15 digits, country code included. libphonenumber's metadata is wider
+  // for some plans (Germany's accepts 17), and no network routes such a number.
+  std::string e164;
+  util.Format(number, PhoneNumberUtil::E164, &e164);
+  if (e164.size() > 1 + 15) return ParseError::kTooLong;
   return number;
 }
 

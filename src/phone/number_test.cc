@@ -158,6 +158,8 @@ TEST(ParseTest, Refusals) {
   EXPECT_EQ(ErrorOf("12345678901234567890", "FR"), "too_long");
   EXPECT_EQ(ErrorOf("06 12 34 56 78 9", "FR"), "too_long");
   EXPECT_EQ(ErrorOf(std::string(200, '1'), "FR"), "too_long");
+  // E.164 allows 15 digits: libphonenumber holds this 16-digit German number valid.
+  EXPECT_EQ(ErrorOf("+49 30 123456789012", "FR"), "too_long");
   EXPECT_EQ(ErrorOf("+999 123", "FR"), "invalid_country_code");
   EXPECT_EQ(ErrorOf("06 12 34 56 78", "ZZ"), "unknown_region");
   EXPECT_EQ(ErrorOf("06 12 34 56 78", ""), "unknown_region");
