@@ -247,12 +247,13 @@ class App {
     if (req.method == "POST" && !crypto::ConstantTimeEquals(req.Form("csrf"), c.csrf)) {
       Data d = c.PageData("error_title");
       d.set("message", c.T("csrf_failed"));
-      d.set("back", SafeReturnPath(req.Header("referer")));
+      d.set("back", RefererPath(req.Header("referer")));
       return c.Render("message", d, 403);
     }
     if (auto detour = SecondStepDetour(c)) return *detour;
     if (auto detour = PasswordChangeDetour(c)) return *detour;
     if (auto detour = ResetDetour(c)) return *detour;
+    if (auto detour = ContinueDetour(c)) return *detour;
     return handler(c);
   }
 
@@ -274,8 +275,7 @@ class App {
     c.second_step = *state;
     if (OpenBeforeSecondStep(req.path)) return std::nullopt;
     // Where to come back to: the page asked for, or for a form the page it was sent from.
-    const std::string back =
-        req.method == "GET" ? req.target : SafeReturnPath(req.Header("referer"));
+    const std::string back = req.method == "GET" ? req.target : RefererPath(req.Header("referer"));
     switch (state->need) {
       case flows::SecondStepNeed::kVerify:
         return c.Redirect("/sign-in/verify?return_to=" + http::UrlEncode(back));
@@ -285,6 +285,7 @@ class App {
             !req.path.starts_with("/security-info/methods/")) {
           return std::nullopt;
         }
+        if (req.method == "GET") KeepWayBack(c, req.target);
         return c.Redirect("/sign-in/setup");
       case flows::SecondStepNeed::kNone:
         break;
@@ -309,7 +310,22 @@ class App {
       return std::nullopt;
     }
     if (!deps_.passwords->MustChange(*c.principal)) return std::nullopt;
+    if (c.req.method == "GET") KeepWayBack(c, c.req.target);
     return c.Redirect("/security-info/password");
+  }
+
+  // Security info, reached once every interrupt is done, sends the person on their way back.
+  std::optional<http::Response> ContinueDetour(Ctx& c) {
+    if (!c.principal || c.req.method != "GET" || c.req.path != "/security-info") {
+      return std::nullopt;
+    }
+    const std::string kept = c.req.Cookie(kContinueCookie);
+    if (kept.empty()) return std::nullopt;
+    if (c.second_step && c.second_step->need != flows::SecondStepNeed::kNone) return std::nullopt;
+    c.cookies.push_back({kContinueCookie, "", 0, "/", true, c.req.secure});
+    const std::string back = http::SafeReturnPath(http::UrlDecode(kept, false));
+    if (back == "/security-info") return std::nullopt;
+    return c.ContinueTo(back);
   }
 
   // Once the second step is met, Security info itself first asks for enough methods to reset a
@@ -328,7 +344,7 @@ class App {
   }
 
   // Only same-site paths are followed back, never another origin.
-  static std::string SafeReturnPath(const std::string& referer) {
+  static std::string RefererPath(const std::string& referer) {
     size_t scheme = referer.find("://");
     size_t path = scheme == std::string::npos ? std::string::npos : referer.find('/', scheme + 3);
     return http::SafeReturnPath(path == std::string::npos ? "" : referer.substr(path));

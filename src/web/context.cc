@@ -2,6 +2,7 @@
 
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
+#include "http/url.h"
 #include "i18n/catalog.h"
 
 namespace secinfo::web {
@@ -39,6 +40,15 @@ Data Ctx::PageData(std::string_view title_key) const {
   }
   if (tenant) d.set("tenant_name", tenant->name);
   return d;
+}
+
+void KeepWayBack(Ctx& c, std::string_view back_in) {
+  const std::string back = http::SafeReturnPath(back_in);
+  if (back.starts_with("/security-info") || back.starts_with("/sign-in") || back == "/") return;
+  // Long enough for the interrupts a person can finish in one go.
+  constexpr int64_t kMaxAgeSeconds = 30 * 60;
+  c.cookies.push_back(
+      {kContinueCookie, http::UrlEncode(back), kMaxAgeSeconds, "/", true, c.req.secure});
 }
 
 http::Response Ctx::Render(std::string_view name, const Data& data, int status) const {

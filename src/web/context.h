@@ -18,6 +18,9 @@ inline constexpr char kPreSessionCookie[] = "secinfo_pre";
 inline constexpr char kLanguageCookie[] = "secinfo_lang";
 inline constexpr char kRememberCookie[] = "secinfo_remember";
 inline constexpr char kResetSetupSkippedCookie[] = "secinfo_reset_setup_skipped";
+// Where a sign-in was going (an application's authorization request, a page) when an interrupt
+// (registering a method, changing a temporary password) took the person to Security info.
+inline constexpr char kContinueCookie[] = "secinfo_continue";
 
 // Everything a page handler knows about the request beyond the request itself.
 struct Ctx {
@@ -45,5 +48,11 @@ struct Ctx {
 
 // CSRF token bound to a session or pre-session token (OWASP ASVS V4.2.2): HMAC(key, binding).
 std::string CsrfToken(const std::string& key, std::string_view binding);
+
+// An interrupt (registering a method, changing a temporary password) is taking the person away
+// from `back`, where the sign-in was going (an application's authorization request, a page): keep
+// it in kContinueCookie, so that Security info sends them there once the interrupts are done.
+// Paths of Security info and sign-in itself are not kept.
+void KeepWayBack(Ctx& c, std::string_view back);
 
 }  // namespace secinfo::web

@@ -115,6 +115,7 @@ http::Response OidcAuthorize(Ctx& c) {
                         "return_to=" + http::UrlEncode(back));
     }
     case AuthorizeStep::kRegister:
+      KeepWayBack(c, back);
       return c.Redirect("/sign-in/setup");
     case AuthorizeStep::kConsent:
       return RenderConsent(c, r);

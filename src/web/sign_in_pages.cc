@@ -48,6 +48,9 @@ http::Response SignInSubmit(Ctx& c) {
   if (!c.req.Cookie(kSessionCookie).empty()) c.deps.sessions.SignOut(c.req.Cookie(kSessionCookie));
   c.cookies.push_back({kSessionCookie, r.session_token, std::nullopt, "/", true, c.req.secure});
   c.cookies.push_back({kPreSessionCookie, "", 0, "/", true, c.req.secure});
+  if (!c.req.Cookie(kContinueCookie).empty()) {
+    c.cookies.push_back({kContinueCookie, "", 0, "/", true, c.req.secure});
+  }
   // A language chosen before signing in becomes the person's preference.
   std::string chosen = c.req.Cookie(kLanguageCookie);
   if (r.user.locale.empty() && i18n::Catalog::BuiltIn().Has(chosen)) {
@@ -59,6 +62,9 @@ http::Response SignInSubmit(Ctx& c) {
 http::Response SignOut(Ctx& c) {
   if (c.principal) c.deps.sessions.SignOut(c.principal->session_token);
   c.cookies.push_back({kSessionCookie, "", 0, "/", true, c.req.secure});
+  if (!c.req.Cookie(kContinueCookie).empty()) {
+    c.cookies.push_back({kContinueCookie, "", 0, "/", true, c.req.secure});
+  }
   return c.Redirect("/sign-in");
 }
 

@@ -36,6 +36,7 @@ const NAME = 'oidc';
 const ANA = { email: 'ana@contoso.example', name: 'Ana Lima', locale: 'en' };
 const BRUNO = { email: 'bruno@contoso.example', name: 'Bruno Petit', locale: 'en' };
 const CHLOE = { email: 'chloe@contoso.example', name: 'Chloé Martin', locale: 'en' };
+const DANA = { email: 'dana@contoso.example', name: 'Dana Roux', locale: 'en' };
 const MOBILE = { number: '06 12 34 56 78', e164: '+33612345678' };
 const EN_APP = { name: 'Name', next: 'Next', code: 'Enter the 6-digit code' };
 const TWO_STEP = 'urn:secinfo:acr:two-step';
@@ -67,7 +68,7 @@ before(async () => {
   dir = makeTempDir();
   const port = await freePort();
   server = new Server({ dir, port, env: { SECINFO_SERVER_PUBLIC_URL: `http://127.0.0.1:${port}` } });
-  seedTenant(server, { locale: 'en', region: 'FR', allow: 'phone,authenticator', users: [ANA, BRUNO, CHLOE] });
+  seedTenant(server, { locale: 'en', region: 'FR', allow: 'phone,authenticator', users: [ANA, BRUNO, CHLOE, DANA] });
   setSignIn(server, ['--mfa', 'off']);
   await server.start();
 
@@ -441,6 +442,34 @@ test('amr: tel (and mfa) after a sign-in call answered with #, on a tenant that 
     await page.waitForURL(atCallback, { timeout: 30_000 });
     const tokens = await client.authorizationCodeGrant(confidential.config, new URL(page.url()), checks);
     assert.deepEqual(tokens.claims().amr, ['pwd', 'tel', 'mfa']);
+  } finally {
+    setSignIn(server, ['--mfa', 'off']);
+  }
+});
+
+test('the registration interrupt keeps the way back: Done after adding an app returns to the application', async () => {
+  setSignIn(server, ['--mfa', 'all']);
+  try {
+    await browser.clearCookies();
+    const { url, checks } = await request(confidential.config);
+    await page.goto(url.href);
+    await waitForPath(page, '/sign-in');
+    await page.locator('#username').fill(DANA.email);
+    await page.locator('#password').fill(PASSWORD);
+    await clickAndWaitForNavigation(page, page.locator('main form[action="/sign-in"] button[type=submit]'));
+    // Dana has no method yet: the tenant asks her to register one before going on.
+    await waitForPath(page, '/sign-in/setup');
+    await enrolApp(page, server, NAME, 'Dana phone', EN_APP);
+    await page.locator('#done').click();
+    // The tenant may first ask for password-reset methods; skipping them is hers to choose.
+    await waitForPath(page, /^\/(cb|sign-in\/reset-setup)$/);
+    if (!atCallback(new URL(page.url()))) await page.locator('#reset-setup-skip').click();
+    await waitForPath(page, '/cb');
+    const tokens = await client.authorizationCodeGrant(confidential.config, new URL(page.url()), checks);
+    assert.equal(tokens.claims().email, DANA.email);
+    // The way back was used once: Security info is Security info again.
+    await page.goto(server.url('/security-info'));
+    assert.equal(new URL(page.url()).pathname, '/security-info');
   } finally {
     setSignIn(server, ['--mfa', 'off']);
   }
