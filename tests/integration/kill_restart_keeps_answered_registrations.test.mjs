@@ -3,8 +3,8 @@
 // SIGKILL at a random moment and started again on the same database file and key, three times.
 // Each person is a plain HTTP client with a cookie jar, plus one for their simulated phone.
 //
-// Every person keeps a ledger of what the server told them about each number they tried (each
-// number is tried once, so a number names one registration). After each kill (the database as the
+// Every person keeps a ledger of what the server told them about each number they tried (a new
+// number for each registration, so a number names one). After each kill (the database as the
 // crash left it) and after each restart, the store is read with the sqlite3 CLI and must hold:
 // - every phone a person was told is registered, unless they were told it is deleted;
 // - no phone nobody was told about, except a registration whose proof was in flight at the kill:
