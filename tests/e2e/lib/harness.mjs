@@ -151,6 +151,23 @@ export class Server {
     return r.stdout;
   }
 
+  /** Like admin(), without waiting: several commands (each a process of its own) run at once. */
+  adminAsync(args, { input } = {}) {
+    return new Promise((resolve, reject) => {
+      const proc = spawn(SECINFO_BIN, ['admin', ...args], { env: this.env(), stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      proc.stdout.on('data', (d) => (stdout += d));
+      proc.stderr.on('data', (d) => (stderr += d));
+      proc.on('error', reject);
+      proc.on('close', (code, signal) => {
+        if (code === 0) resolve(stdout);
+        else reject(new Error(`secinfo admin ${args.join(' ')} failed (${code ?? signal}): ${stderr}`));
+      });
+      proc.stdin.end(input ?? '');
+    });
+  }
+
   /** The tenant's audit log, newest first, as objects. */
   audit(tenant = 'contoso.example', limit = 100) {
     return this.admin(['audit', '--tenant', tenant, '--limit', String(limit)])
@@ -695,7 +712,11 @@ export async function registerPhone(page, phonePage, server, { type, region, num
 export async function readSms(server, e164) {
   const res = await fetch(server.url(simPhonePath(e164)), { signal: AbortSignal.timeout(5000) });
   if (res.status !== 200) throw new Error(`${simPhonePath(e164)}: HTTP ${res.status}`);
-  const html = await res.text();
+  return smsTexts(await res.text());
+}
+
+/** The texts shown on a simulated phone's page (its HTML), newest first. */
+export function smsTexts(html) {
   return [...html.matchAll(/<pre class="sms">([\s\S]*?)<\/pre>/g)].map((m) => decodeHtml(m[1]));
 }
 
