@@ -27,7 +27,7 @@ std::string TollGuard::AddressKey(std::string_view ip) {
   return inet_ntop(AF_INET6, &v6, buf, sizeof buf) ? std::string(buf) + "/64" : text;
 }
 
-TollVerdict TollGuard::Allow(const TollRequest& r) {
+TollVerdict TollGuard::Allow(const TollRequest& r, std::span<const Cap> own) {
   auto rules = store_.tenants().GetTollFraudPolicy(r.tenant_id);
   if (!rules.ok()) return TollVerdict::kUnavailable;
   phone::ParseOutcome parsed = phone::Parse(r.e164, "");
@@ -43,20 +43,19 @@ TollVerdict TollGuard::Allow(const TollRequest& r) {
 
   const int64_t now = clock_.NowMillis();
   const std::string tenant = std::to_string(r.tenant_id);
-  const std::pair<std::string, int64_t> caps[] = {
-      {"toll:user:" + std::to_string(r.user_id), rules->per_user_hour},
-      {"toll:ip:" + tenant + ":" + AddressKey(r.client_ip), rules->per_ip_hour},
-      {"toll:tenant:" + tenant, rules->per_tenant_hour},
-      {"toll:country:" + tenant + ":" + n.region, rules->per_country_hour},
-  };
+  std::vector<Cap> caps(own.begin(), own.end());
+  caps.push_back({"toll:user:" + std::to_string(r.user_id), rules->per_user_hour});
+  caps.push_back({"toll:ip:" + tenant + ":" + AddressKey(r.client_ip), rules->per_ip_hour});
+  caps.push_back({"toll:tenant:" + tenant, rules->per_tenant_hour});
+  caps.push_back({"toll:country:" + tenant + ":" + n.region, rules->per_country_hour});
   auto& limits = store_.rate_limits();
-  for (size_t i = 0; i < std::size(caps); ++i) {
-    auto reserved = limits.Reserve(caps[i].first, now, kHourMillis, caps[i].second);
+  for (size_t i = 0; i < caps.size(); ++i) {
+    auto reserved = limits.Reserve(caps[i].key, now, kHourMillis, caps[i].per_hour);
     if (reserved.ok() && *reserved) continue;
     // A refused call costs nothing: the caps it counted against are given back.
-    for (size_t j = 0; j < i; ++j) limits.Release(caps[j].first, now, kHourMillis);
+    for (size_t j = 0; j < i; ++j) limits.Release(caps[j].key, now, kHourMillis);
     if (!reserved.ok()) return TollVerdict::kUnavailable;
-    return Refuse(r, TollVerdict::kTooMany, "hourly cap reached: " + caps[i].first);
+    return Refuse(r, TollVerdict::kTooMany, "hourly cap reached: " + caps[i].key);
   }
   return TollVerdict::kAllowed;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -37,8 +38,16 @@ class TollGuard {
  public:
   TollGuard(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
-  // Counts the call or text when allowed.
-  TollVerdict Allow(const TollRequest& request);
+  // One more hourly cap of the caller's own (per called number, per person...), reserved with the
+  // tenant's caps.
+  struct Cap {
+    std::string key;
+    int64_t per_hour = 0;
+  };
+
+  // Counts the call or text against `own` caps and the tenant's when allowed. All or nothing: a
+  // call refused by one cap is counted by none, so a refusal never uses up anybody's quota.
+  TollVerdict Allow(const TollRequest& request, std::span<const Cap> own = {});
 
   // The counter key of a client address: IPv4 as is, IPv6 by its /64 (one subscriber).
   static std::string AddressKey(std::string_view ip);

@@ -104,6 +104,31 @@ TEST_F(TollGuardTest, CapsPerPersonTenantAndCountry) {
   EXPECT_EQ(Allow("+447400123456", 4), TollVerdict::kTooMany);  // the tenant's cap
 }
 
+// A call refused by one cap is counted by none: a caller's own per-number limit does not use up
+// the person's toll quota, nor the tenant's caps the caller's own.
+TEST_F(TollGuardTest, ARefusalUsesUpNoQuota) {
+  store::TollFraudPolicy p;
+  p.per_user_hour = 3;
+  ASSERT_TRUE(store_->tenants().SetTollFraudPolicy(tenant_id_, p).ok());
+  const TollGuard::Cap number_cap[] = {{"call:number:+33612345601", 1}};
+  const TollRequest to_601{tenant_id_, 1, "192.0.2.1", "call", "+33612345601"};
+  EXPECT_EQ(guard_->Allow(to_601, number_cap), TollVerdict::kAllowed);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(guard_->Allow(to_601, number_cap), TollVerdict::kTooMany);
+  // The five refusals cost the person nothing: two more calls elsewhere fit the cap of 3.
+  EXPECT_EQ(Allow("+33612345602", 1), TollVerdict::kAllowed);
+  EXPECT_EQ(Allow("+33612345603", 1), TollVerdict::kAllowed);
+  EXPECT_EQ(Allow("+33612345604", 1), TollVerdict::kTooMany);
+  // Refused by the person's cap, a call to a new number leaves that number's own cap untouched.
+  const TollGuard::Cap other_cap[] = {{"call:number:+33612345605", 1}};
+  const TollRequest to_605{tenant_id_, 1, "192.0.2.1", "call", "+33612345605"};
+  EXPECT_EQ(guard_->Allow(to_605, other_cap), TollVerdict::kTooMany);
+  EXPECT_EQ(guard_->Allow({tenant_id_, 2, "192.0.2.2", "call", "+33612345605"}, other_cap),
+            TollVerdict::kAllowed);
+  auto audit = store_->audit().ListForTenant(tenant_id_, 20);
+  ASSERT_TRUE(audit.ok());
+  EXPECT_EQ(audit->back().detail, "hourly cap reached: call:number:+33612345601; to +33612345601");
+}
+
 TEST_F(TollGuardTest, AnIpv6SubscriberIsOneAddress) {
   EXPECT_EQ(TollGuard::AddressKey("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
   EXPECT_EQ(TollGuard::AddressKey("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");

@@ -148,15 +148,16 @@ CodeBeginResult CodeRegistration::BeginProof(const store::User& user, const stor
 }
 
 BeginError CodeRegistration::CountSend(const store::CodeChallenge& c) {
-  // A text costs money: the tenant's toll-fraud rules first (country, number type, hourly caps).
+  const TollGuard::Cap own[] = {
+      {"code:" + methods::DestinationKey(c.destination), options_.max_sends_per_hour}};
+  // A text costs money: the tenant's toll-fraud rules (country, number type, hourly caps) with our
+  // own limit per destination, none counted when one refuses.
   if (c.channel == "sms") {
-    BeginError refused =
-        FromTollVerdict(toll_.Allow({c.tenant_id, c.user_id, c.client_ip, "sms", c.destination}));
-    if (refused != BeginError::kNone) return refused;
+    return FromTollVerdict(
+        toll_.Allow({c.tenant_id, c.user_id, c.client_ip, "sms", c.destination}, own));
   }
   auto counted =
-      store_.rate_limits().Reserve("code:" + methods::DestinationKey(c.destination),
-                                   clock_.NowMillis(), kHourMillis, options_.max_sends_per_hour);
+      store_.rate_limits().Reserve(own[0].key, clock_.NowMillis(), kHourMillis, own[0].per_hour);
   if (!counted.ok()) return BeginError::kInternal;
   return *counted ? BeginError::kNone : BeginError::kTooManyCalls;
 }

@@ -159,19 +159,14 @@ BeginError FromTollVerdict(TollVerdict v) {
 
 BeginError PhoneRegistration::CountCall(const store::User& user, const std::string& e164,
                                         const std::string& client_ip) {
-  // A call costs money: the tenant's toll-fraud rules first (country, number type, hourly caps).
-  BeginError refused =
-      FromTollVerdict(toll_.Allow({user.tenant_id, user.id, client_ip, "call", e164}));
-  if (refused != BeginError::kNone) return refused;
-  // Each call rings somebody's phone: limit them per person and per called number, counted before
-  // the call is placed (parallel requests cannot pass the limit).
-  const int64_t now = clock_.NowMillis();
-  for (const std::string& key : {"call:user:" + std::to_string(user.id), "call:number:" + e164}) {
-    auto counted = store_.rate_limits().Reserve(key, now, kHourMillis, options_.max_calls_per_hour);
-    if (!counted.ok()) return BeginError::kInternal;
-    if (!*counted) return BeginError::kTooManyCalls;
-  }
-  return BeginError::kNone;
+  // A call costs money and rings somebody's phone: the tenant's toll-fraud rules (country, number
+  // type, hourly caps) and our own limits per person and per called number, all counted before the
+  // call is placed (parallel requests cannot pass them) and none when one refuses.
+  const TollGuard::Cap own[] = {
+      {"call:user:" + std::to_string(user.id), options_.max_calls_per_hour},
+      {"call:number:" + e164, options_.max_calls_per_hour},
+  };
+  return FromTollVerdict(toll_.Allow({user.tenant_id, user.id, client_ip, "call", e164}, own));
 }
 
 BeginResult PhoneRegistration::Place(store::CallAttempt a, const std::string& prompt,
