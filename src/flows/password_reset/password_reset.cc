@@ -254,7 +254,9 @@ bool PasswordResets::ReservePath(const store::PasswordReset& r, std::string_view
   if (!reserved.ok()) return false;
   if (!*reserved) {
     store_.password_resets().Lock(key, now + options_.path_lock_millis);
-    Audit(r, "reset_path", "locked", std::string(path) + " locked for 24 hours");
+    Audit(r, "reset_path", "locked",
+          std::string(path) + " locked for " +
+              std::to_string(options_.path_lock_millis / kHourMillis) + " hours");
     return false;
   }
   return true;
