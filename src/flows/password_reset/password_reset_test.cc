@@ -226,7 +226,9 @@ TEST_F(PasswordResetTest, AnUnknownNameSeesTheSameWaysAndNeverSucceeds) {
 // app's method id (0 when that failed).
 int64_t BindDevice(PushApproval& push, store::Store& store, const store::User& user) {
   int64_t app = 0;
-  for (const store::Method& m : *store.methods().ListForUser(user.id)) {
+  auto listed = store.methods().ListForUser(user.id);
+  if (!listed.ok()) return 0;
+  for (const store::Method& m : *listed) {
     if (methods::IsKind(m, methods::MethodKind::kAuthenticator)) app = m.id;
   }
   auto token = push.CreateEnrolLink(user, app);
