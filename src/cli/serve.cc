@@ -57,6 +57,21 @@ flows::PhoneRegistrationOptions PhoneOptions(const Config& config) {
   return o;
 }
 
+flows::ResetOptions ResetOptions(const Config& config, const std::string& key) {
+  const Config::PasswordReset& c = config.password_reset;
+  flows::ResetOptions o;
+  o.validity_millis = c.validity_minutes * 60'000;
+  o.max_resets_per_day = c.max_resets_per_day;
+  o.max_checks_per_hour = c.max_checks_per_hour;
+  o.max_emails = c.max_emails;
+  o.email_window_millis = c.email_window_minutes * 60'000;
+  o.path_lock_millis = c.lock_hours * 3'600'000;
+  o.max_starts_per_ip = c.max_starts_per_ip;
+  o.ip_window_millis = c.ip_window_minutes * 60'000;
+  o.decoy_key = crypto::DeriveKey(key, "reset-decoy");
+  return o;
+}
+
 flows::CodeOptions CodeOptions(const Config& config) {
   flows::CodeOptions o;
   o.webotp_host = WebOtpHost(config.PublicUrl());
@@ -167,9 +182,8 @@ int Serve(const Config& config) {
   flows::oidc::Provider oidc(st, oidc_keys, clock, random, crypto::DeriveKey(*key, "oidc-sub"),
                              oidc_options);
   notifier.SetSms(&sms);
-  flows::ResetOptions reset_options;
-  reset_options.decoy_key = crypto::DeriveKey(*key, "reset-decoy");
-  flows::PasswordResets resets(st, verifier, passwords, &notifier, clock, random, reset_options);
+  flows::PasswordResets resets(st, verifier, passwords, &notifier, clock, random,
+                               ResetOptions(config, *key));
   web::WebDeps deps{st,
                     sessions,
                     phones,

@@ -118,6 +118,21 @@ struct Config {
     int64_t max_sends_per_hour = 5;  // per number or address
   } codes;
 
+  // Self-service password reset. Each limit is a counter reserved in the store before the check it
+  // guards, keyed by the user name as typed, so an unknown name is limited exactly like a real one
+  // (ASVS V2.2.1, NIST SP 800-63B §5.2.2).
+  struct PasswordReset {
+    int64_t validity_minutes = 15;    // a reset must end within this, or start again
+    int64_t max_resets_per_day = 5;   // resets started per user name in 24 hours
+    int64_t max_checks_per_hour = 5;  // per way: phone numbers typed and texted codes, security
+                                      // question tries, app codes
+    int64_t max_emails = 10;          // codes mailed per user name within email_window_minutes
+    int64_t email_window_minutes = 10;
+    int64_t lock_hours = 24;         // a way over its limit is locked this long
+    int64_t max_starts_per_ip = 20;  // resets started from one address within ip_window_minutes
+    int64_t ip_window_minutes = 60;
+  } password_reset;
+
   // The simulated phone network: the "simulated" providers and the /sim pages, which show every
   // simulated call, text and mail (codes included) to anyone who can reach the server. A
   // development feature, and the only switch for it: simulated providers need it on.

@@ -154,6 +154,77 @@ TEST(ConfigTest, MixedProvidersMakeTheBannerSayWhatSimShowsToAnyone) {
 namespace secinfo {
 namespace {
 
+TEST(ConfigTest, PasswordResetLimitsComeFromTheirSection) {
+  auto defaults = Config::Load("", {});
+  ASSERT_TRUE(defaults.ok());
+  const Config::PasswordReset& d = defaults->password_reset;
+  EXPECT_EQ(d.validity_minutes, 15);
+  EXPECT_EQ(d.max_resets_per_day, 5);
+  EXPECT_EQ(d.max_checks_per_hour, 5);
+  EXPECT_EQ(d.max_emails, 10);
+  EXPECT_EQ(d.email_window_minutes, 10);
+  EXPECT_EQ(d.lock_hours, 24);
+  EXPECT_EQ(d.max_starts_per_ip, 20);
+  EXPECT_EQ(d.ip_window_minutes, 60);
+
+  ConfigFiles files;
+  auto set = Config::Load(files.Write("[password_reset]\n"
+                                      "validity_minutes = 10\n"
+                                      "max_resets_per_day = 3\n"
+                                      "max_checks_per_hour = 4\n"
+                                      "max_emails = 6\n"
+                                      "email_window_minutes = 30\n"
+                                      "lock_hours = 1\n"
+                                      "max_starts_per_ip = 200\n"
+                                      "ip_window_minutes = 15\n"),
+                          {"SECINFO_PASSWORD_RESET_MAX_EMAILS=7"});
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  const Config::PasswordReset& r = set->password_reset;
+  EXPECT_EQ(r.validity_minutes, 10);
+  EXPECT_EQ(r.max_resets_per_day, 3);
+  EXPECT_EQ(r.max_checks_per_hour, 4);
+  EXPECT_EQ(r.max_emails, 7) << "the environment wins";
+  EXPECT_EQ(r.email_window_minutes, 30);
+  EXPECT_EQ(r.lock_hours, 1);
+  EXPECT_EQ(r.max_starts_per_ip, 200);
+  EXPECT_EQ(r.ip_window_minutes, 15);
+}
+
+TEST(ConfigTest, BadPasswordResetLimitsAreRefusedByName) {
+  ConfigFiles files;
+  struct Case {
+    std::string toml;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"validity_minutes = 0",
+       "setting 'password_reset.validity_minutes': must be between 5 and 120"},
+      {"validity_minutes = 121",
+       "setting 'password_reset.validity_minutes': must be between 5 and 120"},
+      {"max_resets_per_day = 0",
+       "setting 'password_reset.max_resets_per_day': must be between 1 and 1000"},
+      {"max_checks_per_hour = -1",
+       "setting 'password_reset.max_checks_per_hour': must be between 1 and 100"},
+      {"max_emails = \"ten\"", "setting 'password_reset.max_emails': must be a whole number"},
+      {"email_window_minutes = 1.5",
+       "setting 'password_reset.email_window_minutes': must be a whole number"},
+      {"lock_hours = 0", "setting 'password_reset.lock_hours': must be between 1 and 720"},
+      {"max_starts_per_ip = 0",
+       "setting 'password_reset.max_starts_per_ip': must be between 1 and 100000"},
+      {"ip_window_minutes = 1441",
+       "setting 'password_reset.ip_window_minutes': must be between 1 and 1440"},
+      {"lock_days = 1", "setting 'password_reset.lock_days': unknown setting"},
+  };
+  for (const Case& c : cases) {
+    auto loaded = Config::Load(files.Write("[password_reset]\n" + c.toml + "\n"), {});
+    ASSERT_FALSE(loaded.ok()) << c.toml;
+    EXPECT_EQ(loaded.status().message(), c.message) << c.toml;
+  }
+  auto env = Config::Load("", {"SECINFO_PASSWORD_RESET_LOCK_HOURS=24h"});
+  ASSERT_FALSE(env.ok());
+  EXPECT_EQ(env.status().message(), "setting 'password_reset.lock_hours': must be a whole number");
+}
+
 TEST(ConfigTest, LogAndMetricsSettings) {
   auto defaults = Config::Load("", {});
   ASSERT_TRUE(defaults.ok());

@@ -415,6 +415,7 @@ struct PasswordReset {
   std::string verification_id;   // the proof under way (flows::Verifier); "" for a decoy
   std::string questions;         // the questions asked now, one id a line
   int64_t push_number = 0;       // a decoy's number for "approve a notification"
+  int64_t push_ends_at = 0;      // when that decoy request ends unanswered, as a real one would
   std::string client_ip;
   int64_t created_at = 0;
   int64_t expires_at = 0;

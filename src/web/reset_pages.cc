@@ -27,7 +27,8 @@ http::Response StartPage(Ctx& c, const std::string& error, int status) {
 
 http::Response Over(Ctx& c) {
   Data d = c.PageData("reset_title");
-  d.set("message", c.T("reset_expired"));
+  const int64_t minutes = c.deps.resets->options().validity_millis / 60'000;
+  d.set("message", c.T("reset_expired", {{"minutes", std::to_string(minutes)}}));
   d.set("back", "/password-reset");
   c.cookies.push_back({kResetCookie, "", 0, "/", true, c.req.secure, "Lax"});
   return c.Render("message", d, 410);
@@ -56,8 +57,6 @@ const char* ErrorKey(ResetOutcome o) {
   switch (o) {
     case ResetOutcome::kThrottled:
       return "reset_throttled";
-    case ResetOutcome::kPathLocked:
-      return "reset_path_locked";
     case ResetOutcome::kNumberDiffers:
       return "reset_number_differs";
     case ResetOutcome::kWrong:
@@ -69,6 +68,14 @@ const char* ErrorKey(ResetOutcome o) {
     default:
       return "internal_error";
   }
+}
+
+// What the page says of an outcome, with the limits in force ([password_reset] in the config).
+std::string ErrorText(const Ctx& c, ResetOutcome o) {
+  if (o != ResetOutcome::kPathLocked) return c.T(ErrorKey(o));
+  const int64_t hours = c.deps.resets->options().path_lock_millis / 3'600'000;
+  if (hours == 1) return c.T("reset_path_locked_one");
+  return c.T("reset_path_locked", {{"hours", std::to_string(hours)}});
 }
 
 int StatusOf(ResetOutcome o) {
@@ -152,7 +159,7 @@ http::Response StepPage(Ctx& c, const std::string& error, int status) {
 http::Response After(Ctx& c, const flows::ResetResult& r) {
   if (r.outcome == ResetOutcome::kOk) return c.Redirect(kStepPath);
   if (r.outcome == ResetOutcome::kExpired) return Over(c);
-  return StepPage(c, c.T(ErrorKey(r.outcome)), StatusOf(r.outcome));
+  return StepPage(c, ErrorText(c, r.outcome), StatusOf(r.outcome));
 }
 
 }  // namespace
@@ -166,7 +173,7 @@ http::Response ResetStart(Ctx& c) {
   }
   flows::ResetResult r = c.deps.resets->Start(username, c.req.remote_ip);
   if (r.outcome != ResetOutcome::kOk) {
-    return StartPage(c, c.T(ErrorKey(r.outcome)), StatusOf(r.outcome));
+    return StartPage(c, ErrorText(c, r.outcome), StatusOf(r.outcome));
   }
   c.cookies.push_back({kResetCookie, r.token, std::nullopt, "/", true, c.req.secure, "Lax"});
   return c.Redirect(kStepPath);

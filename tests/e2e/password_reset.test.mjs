@@ -23,6 +23,7 @@ import {
   signIn,
   startSeededServer,
 } from './lib/harness.mjs';
+import { RESET_WORDS, chooseNewPassword, chooseWay, offeredWays, startReset } from './lib/reset_steps.mjs';
 import { enrolApp, pathOf, submitPassword, totp, waitForPath } from './lib/sign_in_steps.mjs';
 
 const NAME = 'password_reset';
@@ -56,25 +57,6 @@ after(async () => {
   await env?.stop();
 });
 
-/** From the sign-in page: the link, the user name, and the first verification step. */
-async function startReset(email, { link, next }) {
-  await page.context().clearCookies();
-  await page.goto(env.server.url('/sign-in'));
-  await clickAndWaitForNavigation(page, page.getByRole('link', { name: link }));
-  assert.equal(pathOf(page), '/password-reset');
-  await page.locator('#username').fill(email);
-  await clickAndWaitForNavigation(page, page.getByRole('button', { name: next }));
-  assert.equal(pathOf(page), '/password-reset/verify');
-}
-
-async function choose(label) {
-  await clickAndWaitForNavigation(page, page.getByRole('button', { name: label, exact: true }));
-}
-
-async function ways() {
-  return page.locator('#reset form.choice button').allTextContents();
-}
-
 test('the sign-in page and the reset pages show in French', async () => {
   await page.goto(env.server.url('/sign-in'));
   assert.equal(await page.locator('#forgot-password').textContent(), 'Mot de passe oublié ?');
@@ -99,16 +81,16 @@ test('done means: Ana resets her password with her phone (#) and an app code, in
   const otherPage = await other.newPage();
   await signIn(otherPage, server, ANA.email);
 
-  await startReset(ANA.email, { link: 'Mot de passe oublié ?', next: 'Suivant' });
+  await startReset(page, env.server, ANA.email, RESET_WORDS.fr);
   assert.equal(await page.locator('h1').textContent(), 'Étape de vérification 1');
-  const offered = await ways();
+  const offered = await offeredWays(page);
   assert.ok(offered.includes('Appeler mon téléphone mobile'), offered.join(' / '));
   assert.ok(offered.includes("Entrer un code à partir de mon application d'authentification"), offered.join(' / '));
   assert.ok(offered.includes("Approuver une notification sur mon application d'authentification"), 'push is offered when two methods are required');
   await checkA11y(page, 'reset step 1 (fr)');
   await screenshot(page, NAME, 'fr-step-1');
 
-  await choose('Appeler mon téléphone mobile');
+  await chooseWay(page, 'Appeler mon téléphone mobile');
   // A wrong number: refused, and nothing rings.
   await page.locator('#number').fill('+33 6 99 99 99 99');
   await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Suivant' }));
@@ -126,18 +108,16 @@ test('done means: Ana resets her password with her phone (#) and an app code, in
   // The page goes on by itself to step 2, where the phone is no longer offered.
   await pollUntil(async () => (await page.locator('h1').textContent()) === 'Étape de vérification 2', { timeout: 15_000, message: 'step 2' });
   await page.waitForLoadState('load');
-  const second = await ways();
+  const second = await offeredWays(page);
   assert.ok(!second.includes('Appeler mon téléphone mobile'), `the phone does not serve step 2: ${second.join(' / ')}`);
-  await choose("Entrer un code à partir de mon application d'authentification");
+  await chooseWay(page, "Entrer un code à partir de mon application d'authentification");
   await checkA11y(page, 'reset app code (fr)');
   await page.locator('#code').fill(totp(anaSecret, Math.floor(Date.now() / 1000) + 30));
   await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Suivant' }));
 
   assert.equal(await page.locator('h1').textContent(), 'Choisir un nouveau mot de passe');
   await checkA11y(page, 'reset new password (fr)');
-  await page.locator('#new-password').fill(NEW_PASSWORD);
-  await page.locator('#confirm-password').fill(NEW_PASSWORD);
-  await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Terminer' }));
+  await chooseNewPassword(page, NEW_PASSWORD);
   assert.equal(await page.locator('h1').textContent(), 'Votre mot de passe a été réinitialisé');
   await checkA11y(page, 'reset done (fr)');
   await screenshot(page, NAME, 'fr-done');
@@ -188,17 +168,17 @@ test('in English, Bruno resets with his alternate email and his security questio
   await clickAndWaitForNavigation(page, page.locator('main form button[type=submit]').last());
   assert.equal(pathOf(page), '/security-info');
 
-  await startReset(BRUNO.email, { link: 'Forgot my password?', next: 'Next' });
+  await startReset(page, env.server, BRUNO.email, RESET_WORDS.en);
   assert.equal(await page.locator('h1').textContent(), 'Verification step 1');
-  await choose('Email my alternate email');
+  await chooseWay(page, 'Email my alternate email');
   await checkA11y(page, 'reset email code (en)');
   const mail = await pollUntil(async () => (await readMail(server, 'bruno.petit@example.org')).find((m) => m !== undefined && /verification code/.test(m.subject) && m.body.includes('expires in 5 minutes')), { message: 'the reset code' });
   await page.locator('#code').fill(mail.body.match(/^ {4}(\d{6})$/m)[1]);
   await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Next' }));
   assert.equal(await page.locator('h1').textContent(), 'Verification step 2');
-  assert.ok(!(await ways()).includes('Email my alternate email'), 'the email does not serve step 2');
+  assert.ok(!(await offeredWays(page)).includes('Email my alternate email'), 'the email does not serve step 2');
 
-  await choose('Answer my security questions');
+  await chooseWay(page, 'Answer my security questions');
   await checkA11y(page, 'reset questions (en)');
   const labels = await page.locator('#reset form label').allTextContents();
   assert.equal(labels.length, 3);
@@ -215,9 +195,7 @@ test('in English, Bruno resets with his alternate email and his security questio
   for (let i = 0; i < asked.length; i++) await page.locator(`#answer-${i}`).fill(ANSWERS[keyByText[asked[i]]]);
   await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Next' }));
   assert.equal(await page.locator('h1').textContent(), 'Choose a new password');
-  await page.locator('#new-password').fill(BRUNO_NEW);
-  await page.locator('#confirm-password').fill(BRUNO_NEW);
-  await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Finish' }));
+  await chooseNewPassword(page, BRUNO_NEW);
   assert.equal(await page.locator('h1').textContent(), 'Your password was reset');
   await signIn(page, server, BRUNO.email, BRUNO_NEW);
   const notice = await pollUntil(async () => (await readMail(server, BRUNO.email)).find((m) => /password was reset/.test(m.subject)), { message: 'the reset mail' });

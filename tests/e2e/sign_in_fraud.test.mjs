@@ -8,15 +8,11 @@
 // in output/sign_in_fraud/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import {
-  accepts,
   Server,
   checkA11y,
   checkEveryPage,
   clickAndWaitForNavigation,
-  freePort,
   launchBrowser,
   makeTempDir,
   pollUntil,
@@ -24,9 +20,8 @@ import {
   removeDir,
   screenshot,
   seedTenant,
-  spawnPeer,
-  stopProcess,
 } from './lib/harness.mjs';
+import { SmtpPeer } from './lib/smtp_peer.mjs';
 import {
   VERIFICATION_PATH,
   answerCall,
@@ -38,74 +33,22 @@ import {
 } from './lib/sign_in_steps.mjs';
 
 const NAME = 'sign_in_fraud';
-const PYTHON = '/usr/bin/python3'; // Debian's, where python3-aiosmtpd lives
 const FROM = 'securite@contoso.example';
 const NOTIFY = ['rssi@contoso.example', 'helpdesk@contoso.example'];
 const ANA = { email: 'ana@contoso.example', name: 'Ana Lima', locale: 'en', number: '06 12 34 56 78', e164: '+33612345678' };
 
 let dir;
-let smtp; // { proc, port, maildir }
+let smtp; // SmtpPeer
 let server;
 let browser;
 let a11y;
 let page;
 let phonePage;
 
-/** The mails in the Maildir, oldest first: { to, subject, text } (headers and text/plain decoded). */
-function mails() {
-  const dirNew = path.join(smtp.maildir, 'new');
-  if (!fs.existsSync(dirNew)) return [];
-  return fs
-    .readdirSync(dirNew)
-    .sort()
-    .map((f) => parseMail(fs.readFileSync(path.join(dirNew, f), 'utf8')));
-}
-
-/** RFC 2047 encoded-words ("=?UTF-8?B?...?=" or "?Q?") decoded. */
-function decodeWords(s) {
-  return s.replace(/\r?\n[ \t]+/g, ' ').replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, enc, text) =>
-    enc.toLowerCase() === 'b'
-      ? Buffer.from(text, 'base64').toString('utf8')
-      : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (m, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
-  );
-}
-
-function parseMail(raw) {
-  const head = raw.slice(0, raw.search(/\r?\n\r?\n/));
-  const header = (name) => decodeWords(head.match(new RegExp(`^${name}: ((?:.*)(?:\\r?\\n[ \\t].*)*)`, 'mi'))?.[1] ?? '').trim();
-  const part = raw.split(/\r?\n--/).find((p) => /Content-Type: text\/plain/i.test(p)) ?? raw;
-  let body = part.slice(part.search(/\r?\n\r?\n/)).trim();
-  if (/Content-Transfer-Encoding: base64/i.test(part)) body = Buffer.from(body.split(/\r?\n--/)[0].replace(/\s+/g, ''), 'base64').toString('utf8');
-  else body = Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
-  return { to: header('To'), from: header('From'), subject: header('Subject'), text: body, raw };
-}
-
-/** Waits until the Maildir holds a mail for `to` whose subject matches `subject`. */
-function waitForMail(to, subject) {
-  return pollUntil(() => mails().find((m) => m.to.includes(to) && subject.test(m.subject)), {
-    timeout: 15_000,
-    message: `a mail to ${to} about ${subject} (Maildir: ${mails().map((m) => `${m.to}: ${m.subject}`).join(' | ') || 'empty'})`,
-  });
-}
-
 before(async () => {
   dir = makeTempDir('secinfo-e2e-fraud-');
-  const smtpPort = await freePort();
-  smtp = { port: smtpPort, maildir: path.join(dir, 'maildir') };
-  smtp.proc = spawnPeer(PYTHON, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${smtpPort}`, '-c', 'aiosmtpd.handlers.Mailbox', smtp.maildir]);
-  await pollUntil(() => accepts(smtpPort), { timeout: 15_000, interval: 50, message: 'aiosmtpd to listen' });
-
-  server = new Server({
-    dir,
-    env: {
-      SECINFO_EMAIL_PROVIDER: 'smtp',
-      SECINFO_EMAIL_FROM_ADDRESS: FROM,
-      SECINFO_EMAIL_SMTP_HOST: '127.0.0.1',
-      SECINFO_EMAIL_SMTP_PORT: String(smtpPort),
-      SECINFO_EMAIL_SMTP_TLS: 'none',
-      SECINFO_EMAIL_SMTP_TIMEOUT_SECONDS: '5',
-    },
-  });
+  smtp = await SmtpPeer.start(dir);
+  server = new Server({ dir, env: smtp.serverEnv(FROM) });
   seedTenant(server, { locale: 'fr', users: [ANA] });
   const rules = setSignIn(server, ['--mfa', 'all', '--skips', '0', '--fraud-alert', 'on', '--fraud-block', 'on', '--notify', NOTIFY.join(',')]);
   assert.match(rules, /fraud alert: on, block on report: on, notify: rssi@contoso\.example, helpdesk@contoso\.example/);
@@ -119,7 +62,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
-  await stopProcess(smtp?.proc);
+  await smtp?.stop();
   if (process.exitCode) console.log(`kept ${dir} (server log, Maildir)`);
   else removeDir(dir);
 });
@@ -132,7 +75,7 @@ test('Ana registers her phone through the interrupt and is told by mail, in her 
   await registerPhone(page, phonePage, server, { type: 'mobile', region: 'FR', number: ANA.number, e164: ANA.e164 });
   assert.equal(await page.locator('#call').getAttribute('data-state'), 'confirmed');
 
-  const mail = await waitForMail(ANA.email, /method was added/);
+  const mail = await smtp.waitForMail(ANA.email, /method was added/);
   assert.equal(mail.subject, 'Contoso: A method was added to your security info');
   assert.match(mail.from, new RegExp(FROM));
   assert.match(mail.text, /^Hello Ana Lima,/);
@@ -183,13 +126,13 @@ test('at sign-in Ana presses 0# then 1: she is blocked, listed by list-blocked, 
   assert.deepEqual(responses.map((e) => [e.actor, e.result]), [[ANA.email, 'blocked']], lines);
 
   for (const to of NOTIFY) {
-    const mail = await waitForMail(to, /fraude signalée/);
+    const mail = await smtp.waitForMail(to, /fraude signalée/);
     assert.equal(mail.subject, 'Contoso : fraude signalée par ana@contoso.example');
     assert.match(mail.text, /^ana@contoso\.example a signalé une connexion qu'il n'a pas demandée/);
     assert.match(mail.text, /Demandée depuis : 127\.0\.0\.1/);
     assert.match(mail.text, /est bloquée jusqu'à ce qu'un administrateur la débloque/);
   }
-  assert.ok(!mails().some((m) => m.to.includes(ANA.email) && /fraud/i.test(m.subject)), 'the report goes to the tenant, not to Ana');
+  assert.ok(!smtp.mails().some((m) => m.to.includes(ANA.email) && /fraud/i.test(m.subject)), 'the report goes to the tenant, not to Ana');
 });
 
 test('while blocked, signing in stops at the block; admin unblock --reason lifts it', async () => {

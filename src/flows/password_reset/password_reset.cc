@@ -7,6 +7,7 @@
 #include "crypto/password.h"
 #include "flows/audit.h"
 #include "flows/questions/questions_registration.h"
+#include "methods/authenticator/push.h"
 #include "phone/number.h"
 #include "policy/policy.h"
 #include "policy/reset_policy.h"
@@ -254,7 +255,9 @@ bool PasswordResets::ReservePath(const store::PasswordReset& r, std::string_view
   if (!reserved.ok()) return false;
   if (!*reserved) {
     store_.password_resets().Lock(key, now + options_.path_lock_millis);
-    Audit(r, "reset_path", "locked", std::string(path) + " locked for 24 hours");
+    Audit(r, "reset_path", "locked",
+          std::string(path) + " locked for " +
+              std::to_string(options_.path_lock_millis / kHourMillis) + " hours");
     return false;
   }
   return true;
@@ -341,7 +344,13 @@ Result<ResetView> PasswordResets::Get(std::string_view token, std::string_view l
   }
   v.stage = v.offer->proof == Proof::kCall ? ResetStage::kCall : ResetStage::kPush;
   v.push_number = l->r.push_number;
-  if (l->r.verification_id.empty()) return v;  // a decoy's push: it never comes back
+  if (l->r.verification_id.empty()) {
+    // A decoy's push is never answered: it ends as a real request left unanswered does, when its
+    // minute is over (PushApproval::Get), so the page and its status answer change at the same
+    // moment for both.
+    v.failed = clock_.NowMillis() >= l->r.push_ends_at;
+    return v;
+  }
   auto proof = verifier_.Get(l->r.verification_id, l->binding);
   if (!proof.ok()) return proof.status();
   if (proof->call) v.call_state = proof->call->state;
@@ -385,7 +394,10 @@ ResetResult PasswordResets::Choose(std::string_view token, std::string_view name
   std::vector<store::Method> found = MethodsFor(*l, *offer);
   if (!found.empty()) return StartProof(*l, found.front(), offer->proof, lang);
   // A decoy, or a way this person has not registered: the same page, which never succeeds.
-  if (offer->proof == Proof::kPush) l->r.push_number = 10 + random_.Uniform(90);
+  if (offer->proof == Proof::kPush) {
+    l->r.push_number = methods::authenticator::NewMatchNumber(random_);
+    l->r.push_ends_at = clock_.NowMillis() + methods::authenticator::kPushLifetimeMillis;
+  }
   if (offer->proof == Proof::kAnswers) l->r.questions = DecoyQuestions(l->r);
   Audit(l->r, "reset_proof", "not_sent", l->real() ? "way not registered" : l->r.decoy);
   return {Save(l->r).ok() ? ResetOutcome::kOk : ResetOutcome::kUnavailable};

@@ -16,6 +16,7 @@
 
 namespace secinfo::flows {
 
+// The defaults are those of Config::PasswordReset ([password_reset] in secinfo.toml).
 struct ResetOptions {
   int64_t validity_millis = 15 * 60 * 1000;  // a reset must end within this
   // Limits, each reserved in the store before the check it guards, keyed by the user name as typed
@@ -118,6 +119,10 @@ class PasswordResets {
   // made), and has any.
   bool ReviewDue(const store::User& user);
   Status RecordReview(const store::User& user, std::string_view client_ip);
+
+  // The limits and lifetimes in force (their pages say how long a reset lasts and a way stays
+  // locked).
+  const ResetOptions& options() const { return options_; }
 
   // Whether `username`'s reset path `path` is locked now (tests, operators).
   bool PathLocked(std::string_view username, std::string_view path);

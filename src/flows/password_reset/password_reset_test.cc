@@ -9,6 +9,7 @@
 #include "channels/sms/simulated/simulated_sms.h"
 #include "channels/voice/simulated/simulated_voice.h"
 #include "crypto/base32.h"
+#include "crypto/ecdsa.h"
 #include "crypto/otp.h"
 #include "flows/test_store.h"
 #include "methods/questions/answers.h"
@@ -219,6 +220,65 @@ TEST_F(PasswordResetTest, AnUnknownNameSeesTheSameWaysAndNeverSucceeds) {
                    (e.action == "reset_start" && e.result == "decoy" && e.detail == "unknown user");
   }
   EXPECT_TRUE(decoy_logged);
+}
+
+// Binds a device to the person's app, as the companion does, so that pushes reach it; returns the
+// app's method id (0 when that failed).
+int64_t BindDevice(PushApproval& push, store::Store& store, const store::User& user) {
+  int64_t app = 0;
+  auto listed = store.methods().ListForUser(user.id);
+  if (!listed.ok()) return 0;
+  for (const store::Method& m : *listed) {
+    if (methods::IsKind(m, methods::MethodKind::kAuthenticator)) app = m.id;
+  }
+  auto token = push.CreateEnrolLink(user, app);
+  auto keys = crypto::GenerateEcdsaP256KeyPair();
+  if (!token.ok() || !keys.ok()) return 0;
+  return push.BindDevice(*token, keys->public_key_b64, "192.0.2.9").ok() ? app : 0;
+}
+
+TEST_F(PasswordResetTest, ADecoyPushEndsWhenARealUnansweredOneDoes) {
+  RequireMethods(2);
+  AddMobile();
+  AddApp();
+  const int64_t app = BindDevice(*push_, *store_, user_);
+  ASSERT_NE(app, 0) << "a device is bound to the app";
+  const std::string real = Start();
+  const std::string decoy = Start("nobody@contoso.example");
+  ASSERT_EQ(resets_->Choose(real, "push", "en").outcome, ResetOutcome::kOk);
+  ASSERT_EQ(resets_->Choose(decoy, "push", "en").outcome, ResetOutcome::kOk);
+  auto pending = push_->ListPending(app);
+  ASSERT_EQ(pending->size(), 1u) << "the real request reached the device";
+
+  // Both wait, with a two-digit number to type, until the real request's minute is over; then
+  // both end in the same state at the same moment.
+  ASSERT_EQ(pending->front().created_at, clock_.NowMillis());
+  for (const int64_t at : {0, 30'000, 59'999}) {
+    clock_.AdvanceMillis(pending->front().created_at + at - clock_.NowMillis());
+    for (const std::string& token : {real, decoy}) {
+      auto view = resets_->Get(token, "en");
+      ASSERT_TRUE(view.ok());
+      EXPECT_EQ(view->stage, ResetStage::kPush);
+      EXPECT_GE(view->push_number, 10);
+      EXPECT_LE(view->push_number, 99);
+      EXPECT_FALSE(view->failed) << (token == real ? "real" : "decoy") << " at +" << at << " ms";
+    }
+  }
+  clock_.AdvanceMillis(1);
+  for (const std::string& token : {real, decoy}) {
+    auto view = resets_->Get(token, "en");
+    ASSERT_TRUE(view.ok());
+    EXPECT_EQ(view->stage, ResetStage::kPush);
+    EXPECT_TRUE(view->failed) << (token == real ? "real" : "decoy") << " ends after its minute";
+  }
+  // Either may choose again, and a decoy's new push waits its own minute.
+  ASSERT_EQ(resets_->ChooseAgain(decoy).outcome, ResetOutcome::kOk);
+  ASSERT_EQ(resets_->Choose(decoy, "push", "en").outcome, ResetOutcome::kOk);
+  EXPECT_FALSE(resets_->Get(decoy, "en")->failed);
+  clock_.AdvanceMillis(59'999);
+  EXPECT_FALSE(resets_->Get(decoy, "en")->failed);
+  clock_.AdvanceMillis(1);
+  EXPECT_TRUE(resets_->Get(decoy, "en")->failed);
 }
 
 TEST_F(PasswordResetTest, TooFewMethodsIsADecoyToo) {

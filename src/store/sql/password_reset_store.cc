@@ -16,21 +16,22 @@ constexpr char kUpsertPolicy[] =
     " require_registration = excluded.require_registration,"
     " reconfirm_days = excluded.reconfirm_days";
 
-#define SECINFO_RESET_COLUMNS                                                           \
-  "id_hash, tenant_id, user_id, username, decoy, steps, step, proven_method_id, offer," \
-  " verification_id, questions, push_number, client_ip, created_at, expires_at, version"
+#define SECINFO_RESET_COLUMNS                                                                  \
+  "id_hash, tenant_id, user_id, username, decoy, steps, step, proven_method_id, offer,"        \
+  " verification_id, questions, push_number, push_ends_at, client_ip, created_at, expires_at," \
+  " version"
 constexpr char kInsertReset[] = "INSERT INTO password_resets (" SECINFO_RESET_COLUMNS
                                 ") VALUES (:id_hash, :tenant_id, :user_id, :username, :decoy,"
                                 " :steps, :step, :proven_method_id, :offer, :verification_id,"
-                                " :questions, :push_number, :client_ip, :created_at,"
-                                " :expires_at, 1)";
+                                " :questions, :push_number, :push_ends_at, :client_ip,"
+                                " :created_at, :expires_at, 1)";
 constexpr char kGetReset[] = "SELECT " SECINFO_RESET_COLUMNS
                              " FROM password_resets WHERE id_hash = :id_hash AND expires_at > :now";
 #undef SECINFO_RESET_COLUMNS
 constexpr char kUpdateReset[] =
     "UPDATE password_resets SET step = :step, proven_method_id = :proven_method_id,"
     " offer = :offer, verification_id = :verification_id, questions = :questions,"
-    " push_number = :push_number, version = version + 1"
+    " push_number = :push_number, push_ends_at = :push_ends_at, version = version + 1"
     " WHERE id_hash = :id_hash AND version = :version";
 constexpr char kDeleteReset[] = "DELETE FROM password_resets WHERE id_hash = :id_hash";
 constexpr char kDeleteExpired[] = "DELETE FROM password_resets WHERE expires_at < :before";
@@ -91,6 +92,7 @@ Status SqlPasswordResetStore::Create(const PasswordReset& r) {
         .Use(r.verification_id)
         .Use(r.questions)
         .Use(r.push_number)
+        .Use(r.push_ends_at)
         .Use(r.client_ip)
         .Use(r.created_at)
         .Use(r.expires_at)
@@ -116,6 +118,7 @@ Result<PasswordReset> SqlPasswordResetStore::Get(std::string_view id_hash, int64
         .Into(r.verification_id)
         .Into(r.questions)
         .Into(r.push_number)
+        .Into(r.push_ends_at)
         .Into(r.client_ip)
         .Into(r.created_at)
         .Into(r.expires_at)
@@ -136,6 +139,7 @@ Status SqlPasswordResetStore::Update(const PasswordReset& r) {
         .Use(r.verification_id)
         .Use(r.questions)
         .Use(r.push_number)
+        .Use(r.push_ends_at)
         .Use(r.id_hash)
         .Use(r.version)
         .Run();

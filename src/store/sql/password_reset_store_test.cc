@@ -45,9 +45,13 @@ TEST_P(StoreContractTest, AResetIsReadUntilItExpiresAndWrittenOverItsVersionOnly
   PasswordReset next = *read;
   next.step = 2;
   next.questions = "question_predefined_01\ncustom:3";
+  next.push_number = 42;
+  next.push_ends_at = kT0 + kMinute;
   ASSERT_OK(s.Update(next));
   EXPECT_EQ(s.Update(next).code(), Status::Code::kFailedPrecondition) << "a stale version";
   EXPECT_EQ(s.Get(r.id_hash, kT0)->questions, "question_predefined_01\ncustom:3");
+  EXPECT_EQ(s.Get(r.id_hash, kT0)->push_number, 42);
+  EXPECT_EQ(s.Get(r.id_hash, kT0)->push_ends_at, kT0 + kMinute);
   auto purged = s.DeleteExpiredBefore(kT0 + 16 * kMinute);
   ASSERT_TRUE(purged.ok());
   EXPECT_EQ(*purged, 1);
