@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include "channels/email/simulated/simulated_email.h"
 #include "channels/sms/simulated/simulated_sms.h"
@@ -21,6 +22,21 @@ namespace secinfo::flows {
 namespace {
 
 constexpr int64_t kMinute = 60'000;
+
+// Runs fn(i) for every i < n, each on its own thread, all released at once.
+template <typename Fn>
+void AllAtOnce(int n, Fn fn) {
+  std::atomic<int> go{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      while (go.load() == 0) std::this_thread::yield();
+      fn(i);
+    });
+  }
+  go = 1;
+  for (auto& t : threads) t.join();
+}
 
 // The whole second step over a real SQLite store and the simulated phone network, with a fake
 // clock: sign-in, proofs, lockouts, fraud reports and what they tell people.
@@ -234,24 +250,18 @@ TEST_F(VerificationTest, ParallelWrongCodesAreAllCountedAndNoMoreThanTheLimitChe
     ASSERT_EQ(s.error, VerifyStartError::kNone);
     ids.push_back(s.id);
   }
-  std::atomic<int> go{0}, rejected{0}, locked{0}, other{0};
+  std::atomic<int> rejected{0}, locked{0}, other{0};
   const std::string wrong = WrongCode();
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 64; ++i) {
-    threads.emplace_back([&, i] {
-      while (go.load() == 0) std::this_thread::yield();
-      auto r = verifier_->SubmitCode(ids[i], kBinding, wrong);
-      if (r.outcome == VerifyCodeOutcome::kRejected) {
-        rejected++;
-      } else if (r.outcome == VerifyCodeOutcome::kLocked) {
-        locked++;
-      } else {
-        other++;
-      }
-    });
-  }
-  go = 1;
-  for (auto& t : threads) t.join();
+  AllAtOnce(64, [&](int i) {
+    auto r = verifier_->SubmitCode(ids[i], kBinding, wrong);
+    if (r.outcome == VerifyCodeOutcome::kRejected) {
+      rejected++;
+    } else if (r.outcome == VerifyCodeOutcome::kLocked) {
+      locked++;
+    } else {
+      other++;
+    }
+  });
   EXPECT_EQ(rejected.load(), 10);
   EXPECT_EQ(locked.load(), 54);
   EXPECT_EQ(other.load(), 0);
@@ -403,18 +413,12 @@ TEST_F(VerificationTest, ARememberedBrowserMeetsTheSecondStepUntilItExpires) {
 TEST_F(VerificationTest, ParallelWrongPasswordsAreCheckedNoMoreThanTheLimit) {
   auto hash = crypto::HashPassword("correct horse");
   ASSERT_TRUE(store_->users().SetPasswordHash(user_.id, *hash).ok());
-  std::atomic<int> go{0}, invalid{0}, throttled{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 64; ++i) {
-    threads.emplace_back([&, i] {
-      while (go.load() == 0) std::this_thread::yield();
-      auto r = sessions_->SignIn("ana@contoso.example", "guess" + std::to_string(i),
-                                 "198.51.100." + std::to_string(i % 4));
-      (r.outcome == SignInOutcome::kThrottled ? throttled : invalid)++;
-    });
-  }
-  go = 1;
-  for (auto& t : threads) t.join();
+  std::atomic<int> invalid{0}, throttled{0};
+  AllAtOnce(64, [&](int i) {
+    auto r = sessions_->SignIn("ana@contoso.example", "guess" + std::to_string(i),
+                               "198.51.100." + std::to_string(i % 4));
+    (r.outcome == SignInOutcome::kThrottled ? throttled : invalid)++;
+  });
   EXPECT_EQ(invalid.load(), 5);
   EXPECT_EQ(throttled.load(), 59);
   // A right password while throttled gets the throttled answer, revealing nothing.
@@ -536,28 +540,22 @@ TEST_F(VerificationTest, ParallelStepsWithOneCodeRaiseOneSession) {
   std::vector<Principal> browsers;
   for (int i = 0; i < kBrowsers; ++i)
     browsers.push_back(NewSession("browser-" + std::to_string(i)));
-  std::atomic<int> go{0}, accepted{0}, replayed{0}, locked{0}, other{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kBrowsers; ++i) {
-    threads.emplace_back([&, i] {
-      while (go.load() == 0) std::this_thread::yield();
-      CodeStep step = ProveWithAppCode(browsers[i], app, code);
-      if (!step.status.ok()) {
-        other++;
-      } else if (step.start == VerifyStartError::kLocked ||
-                 step.result.outcome == VerifyCodeOutcome::kLocked) {
-        locked++;
-      } else if (step.result.outcome == VerifyCodeOutcome::kAccepted) {
-        accepted++;
-      } else if (step.result.outcome == VerifyCodeOutcome::kReplayed) {
-        replayed++;
-      } else {
-        other++;
-      }
-    });
-  }
-  go = 1;
-  for (auto& t : threads) t.join();
+  std::atomic<int> accepted{0}, replayed{0}, locked{0}, other{0};
+  AllAtOnce(kBrowsers, [&](int i) {
+    CodeStep step = ProveWithAppCode(browsers[i], app, code);
+    if (!step.status.ok()) {
+      other++;
+    } else if (step.start == VerifyStartError::kLocked ||
+               step.result.outcome == VerifyCodeOutcome::kLocked) {
+      locked++;
+    } else if (step.result.outcome == VerifyCodeOutcome::kAccepted) {
+      accepted++;
+    } else if (step.result.outcome == VerifyCodeOutcome::kReplayed) {
+      replayed++;
+    } else {
+      other++;
+    }
+  });
   EXPECT_EQ(accepted.load(), 1);
   EXPECT_GE(replayed.load(), 1);
   EXPECT_EQ(replayed.load() + locked.load(), kBrowsers - 1);
