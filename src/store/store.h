@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -436,6 +437,16 @@ class Store {
   virtual PasswordResetStore& password_resets() = 0;
   // OK when the database answers a trivial query.
   virtual Status Ping() = 0;
+  // Runs fn() with every call this thread makes on this store meanwhile in ONE transaction:
+  // committed when fn returns OK, rolled back when it returns an error. Returns fn's status, or why
+  // the transaction could not begin or commit (Unavailable when the database is busy or gone), in
+  // which case nothing fn wrote was kept: answer only after this returned OK. A call inside that
+  // fails keeps nothing of itself and the rest goes on; a failed read fails the whole. A nested
+  // call joins the transaction; when its fn fails, what it wrote is undone and the outer fn goes
+  // on. Calls on other threads are not part of it.
+  // The transaction holds the database's write lock on SQLite: keep fn short (no Argon2id, no
+  // network).
+  virtual Status Atomically(const std::function<Status()>& fn) = 0;
 };
 
 }  // namespace secinfo::store

@@ -125,15 +125,8 @@ void AddRemember(const Ctx& c, Data& d) {
   if (days > 0) d.set("remember_label", c.T("verify_remember", {{"days", std::to_string(days)}}));
 }
 
-// Uses the proven verification `id`: raises the session, remembers the browser if asked, and goes
-// back where the person was going.
-http::Response Finish(Ctx& c, const std::string& id) {
-  auto v = c.deps.verifier->Consume(id, Binding(c));
-  if (!v.ok()) return Message(c, c.T("verify_expired"), 409);
-  const Proof proof = methods::ParseProof(v->proof).value_or(Proof::kCall);
-  if (!c.deps.sessions.RecordSecondFactor(*c.principal, methods::AmrOf(proof)).ok()) {
-    return Message(c, c.T("internal_error"), 503);
-  }
+// After a proof was used: remembers the browser if asked, and goes back where the person was going.
+http::Response Continue(Ctx& c) {
   if (c.req.Form("remember") == "1" && !IsStepUp(c) && c.second_step &&
       c.second_step->rules.remember_days > 0) {
     const int64_t days = c.second_step->rules.remember_days;
@@ -145,6 +138,16 @@ http::Response Finish(Ctx& c, const std::string& id) {
     }
   }
   return c.ContinueTo(ReturnTo(c));
+}
+
+// Uses the proven verification `id`: raises the session, then Continue.
+http::Response Finish(Ctx& c, const std::string& id) {
+  Status used = c.deps.second_step->Complete(*c.principal, id);
+  if (used.code() == Status::Code::kFailedPrecondition || used.code() == Status::Code::kNotFound) {
+    return Message(c, c.T("verify_expired"), 409);
+  }
+  if (!used.ok()) return Message(c, c.T("internal_error"), 503);
+  return Continue(c);
 }
 
 // The verify page: the chosen (or default) method's proof, or every choice ("another way").
@@ -300,21 +303,26 @@ http::Response VerifyStart(Ctx& c) {
   return c.Redirect("/sign-in/verify/" + started.id + "?" + Carry(c));
 }
 
+// What a code step answers: on, or its page again with why not. Nothing is shown of a step whose
+// transaction did not commit.
+http::Response AfterCode(Ctx& c, const flows::CodeStep& step) {
+  if (!step.status.ok()) return Message(c, c.T("internal_error"), 503);
+  if (step.result.outcome == VerifyCodeOutcome::kAccepted) return Continue(c);
+  return RenderProgress(c, step.id, CodeErrorText(c, step.result),
+                        step.result.outcome == VerifyCodeOutcome::kLocked ? 429 : 400);
+}
+
 // An app code is typed on the first page: the verification starts and is checked at once.
 http::Response VerifyAppCode(Ctx& c) {
   std::optional<int64_t> method_id = ParseId(c.req.Form("method_id"));
   if (!method_id) return RenderChoose(c, c.T("method_not_found"), 400);
   flows::VerifyRequest r{c.principal->user, Binding(c), PurposeOf(c),   *method_id,
                          Proof::kAppCode,   c.lang,     c.req.remote_ip};
-  flows::VerifyStart started = c.deps.verifier->Start(r);
-  if (started.error != VerifyStartError::kNone) {
-    return RenderChoose(c, c.T(StartErrorKey(started.error)), 400);
+  flows::CodeStep step = c.deps.second_step->ProveWithAppCode(*c.principal, r, c.req.Form("code"));
+  if (step.status.ok() && step.start != VerifyStartError::kNone) {
+    return RenderChoose(c, c.T(StartErrorKey(step.start)), 400);
   }
-  flows::VerifyCodeResult result =
-      c.deps.verifier->SubmitCode(started.id, Binding(c), c.req.Form("code"));
-  if (result.outcome == VerifyCodeOutcome::kAccepted) return Finish(c, started.id);
-  return RenderProgress(c, started.id, CodeErrorText(c, result),
-                        result.outcome == VerifyCodeOutcome::kLocked ? 429 : 400);
+  return AfterCode(c, step);
 }
 
 http::Response VerifyProgress(Ctx& c) { return RenderProgress(c, c.req.Param("id"), "", 200); }
@@ -336,11 +344,8 @@ http::Response VerifyStatusJson(Ctx& c) {
 }
 
 http::Response VerifyCodeSubmit(Ctx& c) {
-  const std::string id = c.req.Param("id");
-  flows::VerifyCodeResult result = c.deps.verifier->SubmitCode(id, Binding(c), c.req.Form("code"));
-  if (result.outcome == VerifyCodeOutcome::kAccepted) return Finish(c, id);
-  return RenderProgress(c, id, CodeErrorText(c, result),
-                        result.outcome == VerifyCodeOutcome::kLocked ? 429 : 400);
+  return AfterCode(
+      c, c.deps.second_step->SubmitCode(*c.principal, c.req.Param("id"), c.req.Form("code")));
 }
 
 http::Response VerifyFinish(Ctx& c) {

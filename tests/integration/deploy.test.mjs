@@ -3,15 +3,16 @@
 // production mode (no simulator), real providers named in /readyz, JSON logs, loopback-only
 // metrics, and Secure cookies when the trusted reverse proxy says the client used HTTPS.
 //
-// PostgreSQL: the sample names it, and this branch's binary has only SQLite, so the test swaps the
-// [database] table for a throw-away SQLite file and changes nothing else. Once the PostgreSQL
-// backend lands, point `connection` at the test cluster instead (see SAMPLE_DATABASE below).
+// The sample's database is PostgreSQL: the test starts a throw-away PostgreSQL 15 (the harness the
+// multi-node test uses) and changes only the sample's `connection` line to point at it, so its
+// backend and pool size are the ones exercised.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  Postgresql,
   REPO_DIR,
   SECINFO_BIN,
   freePort,
@@ -29,24 +30,28 @@ let dir;
 let proc;
 let port;
 let logFile;
-
-// The sample's [database] table, replaced by one the test owns.
-function SAMPLE_DATABASE(dbPath) {
-  return `[database]\nbackend = "sqlite3"\nconnection = "${dbPath}"\n`;
-}
+let pg;
+let connection;
+let configPath;
+let env;
 
 before(async () => {
   dir = makeTempDir('secinfo-deploy-');
+  pg = Postgresql.start();
+  connection = pg.newDatabase('secinfo');
   const sample = fs.readFileSync(SAMPLE, 'utf8');
-  const config = sample.replace(/^\[database\]\n[\s\S]*?\n\n/m, `${SAMPLE_DATABASE(path.join(dir, 'db.sqlite'))}\n`);
-  assert.notEqual(config, sample, 'the sample has a [database] table');
-  const configPath = path.join(dir, 'secinfo.toml');
+  // Only the [database] table's connection line: where the test cluster listens.
+  const config = sample.replace(/^(\[database\]\n(?:[^[\n].*\n|\n)*?)connection = .*$/m,
+    (_, table) => `${table}connection = "${connection}"`);
+  assert.notEqual(config, sample, 'the sample has a [database] connection');
+  assert.match(config, /^\[database\]\nbackend = "postgresql"$/m, 'the sample runs on PostgreSQL');
+  configPath = path.join(dir, 'secinfo.toml');
   fs.writeFileSync(configPath, config);
 
   port = await freePort();
   // Only what cannot be the same on a test machine: where files go, which port, and the peers'
   // addresses (loopback, where none listens: readiness says so, start-up must not care).
-  const env = {};
+  env = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SECINFO_')) env[k] = v;
   Object.assign(env, {
     SECINFO_SERVER_PORT: String(port),
@@ -78,8 +83,19 @@ before(async () => {
 
 after(async () => {
   if (proc) await stopProcess(proc);
+  if (pg) pg.stopSync();
   if (dir) removeDir(dir);
 });
+
+// What the sample's node wrote, read back from the cluster with psql.
+function psql(sql) {
+  const r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', connection, '-c', sql], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
 
 const url = (p) => `http://127.0.0.1:${port}${p}`;
 
@@ -98,6 +114,20 @@ test('the systemd unit passes systemd-analyze verify and is hardened', { skip: !
   const security = spawnSync('systemd-analyze', ['security', '--offline=yes', '--threshold=20', copy], { encoding: 'utf8' });
   assert.equal(security.status, 0, `exposure above 2.0:\n${security.stdout.split('\n').slice(-3).join('\n')}`);
   assert.match(security.stdout, /Overall exposure level for secinfo\.service: [01]\.\d|Overall exposure level for secinfo\.service: 2\.0/);
+});
+
+test('the sample configuration migrates and serves on PostgreSQL', async () => {
+  const ready = await (await fetch(url('/readyz'))).text();
+  assert.match(ready, /^database: ok$/m);
+  assert.match(fs.readFileSync(logFile, 'utf8'), /database postgresql/, 'the log names the backend');
+  // `secinfo migrate` applied every PostgreSQL migration in the cluster.
+  const migrations = fs.readdirSync(path.join(REPO_DIR, 'src', 'store', 'migrations', 'postgresql'));
+  assert.equal(Number(psql('SELECT count(*) FROM schema_migrations')), migrations.length);
+  // An administrator's command with the same configuration writes there too.
+  const created = spawnSync(SECINFO_BIN, ['--config', configPath, 'admin', 'create-tenant', '--name', 'Fabrikam',
+    '--domain', 'fabrikam.example', '--locale', 'en', '--region', 'US'], { env, encoding: 'utf8' });
+  assert.equal(created.status, 0, created.stderr);
+  assert.equal(psql("SELECT name FROM tenants WHERE domain = 'fabrikam.example'"), 'Fabrikam');
 });
 
 test('the sample configuration runs in production mode with its real providers', async () => {

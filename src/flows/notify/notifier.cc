@@ -87,6 +87,7 @@ class Watched final : public store::Store {
   store::OidcStore& oidc() override { return inner_.oidc(); }
   store::PasswordResetStore& password_resets() override { return inner_.password_resets(); }
   Status Ping() override { return inner_.Ping(); }
+  Status Atomically(const std::function<Status()>& fn) override { return inner_.Atomically(fn); }
 
  private:
   store::Store& inner_;

@@ -55,6 +55,7 @@ class UnreadableGreetingsStore final : public store::Store {
   store::OidcStore& oidc() override { return real_.oidc(); }
   store::PasswordResetStore& password_resets() override { return real_.password_resets(); }
   Status Ping() override { return real_.Ping(); }
+  Status Atomically(const std::function<Status()>& fn) override { return real_.Atomically(fn); }
 
  private:
   class Unreadable final : public store::GreetingStore {

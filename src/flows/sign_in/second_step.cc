@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "flows/audit.h"
+#include "methods/registry.h"
 #include "policy/sign_in_policy.h"
 
 namespace secinfo::flows {
@@ -56,6 +57,45 @@ Result<bool> SecondStep::Skip(const Principal& p) {
               {p.user.tenant_id, p.user.id, p.session.client_ip, "sign_in_second_step", "",
                "skipped", "registration skipped"});
   return true;
+}
+
+Status SecondStep::Complete(const Principal& p, std::string_view id) {
+  return store_.Atomically([&]() -> Status {
+    auto v = verifier_.Consume(id, Sessions::TokenHash(p.session_token));
+    if (!v.ok()) return v.status();
+    const methods::Proof proof = methods::ParseProof(v->proof).value_or(methods::Proof::kCall);
+    return sessions_.RecordSecondFactor(p, methods::AmrOf(proof));
+  });
+}
+
+Status SecondStep::CheckAndComplete(const Principal& p, std::string_view id, std::string_view code,
+                                    VerifyCodeResult* result) {
+  *result = verifier_.SubmitCode(id, Sessions::TokenHash(p.session_token), code);
+  if (result->outcome != VerifyCodeOutcome::kAccepted) return Status::Ok();
+  return Complete(p, id);
+}
+
+CodeStep SecondStep::SubmitCode(const Principal& p, std::string_view id, std::string_view code) {
+  CodeStep step;
+  step.id = std::string(id);
+  step.status = store_.Atomically([&] { return CheckAndComplete(p, id, code, &step.result); });
+  return step;
+}
+
+CodeStep SecondStep::ProveWithAppCode(const Principal& p, const VerifyRequest& r,
+                                      std::string_view code) {
+  CodeStep step;
+  // One transaction instead of about ten: the check's reservation, the time step marked used, the
+  // verification's states, the audit lines and the session's assurance are all or nothing, and
+  // the answer waits for their commit.
+  step.status = store_.Atomically([&]() -> Status {
+    VerifyStart started = verifier_.Start(r);
+    step.start = started.error;
+    if (started.error != VerifyStartError::kNone) return Status::Ok();
+    step.id = started.id;
+    return CheckAndComplete(p, started.id, code, &step.result);
+  });
+  return step;
 }
 
 }  // namespace secinfo::flows

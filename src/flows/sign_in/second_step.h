@@ -1,5 +1,8 @@
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include "core/clock.h"
 #include "core/result.h"
 #include "flows/sign_in/sign_in.h"
@@ -23,6 +26,16 @@ struct SecondStepState {
   store::SignInPolicy rules;
 };
 
+// Sign-in's second step (or step-up) taken with a code.
+struct CodeStep {
+  // Not OK when the database failed: then nothing of the step was kept and the outcome below
+  // must not be shown (it was never committed).
+  Status status;
+  VerifyStartError start = VerifyStartError::kNone;  // ProveWithAppCode: why it did not start
+  std::string id;                                    // the verification, once started
+  VerifyCodeResult result;                           // the code's outcome, once started
+};
+
 // Decides what a signed-in session still needs after the password, from the tenant's rules, the
 // person's methods and what the session proved. Thread-safe.
 class SecondStep {
@@ -37,6 +50,22 @@ class SecondStep {
   // Skips registering once: false when the tenant allows no more skips.
   Result<bool> Skip(const Principal& p);
 
+  // Uses the proven verification `id` of this session: marks it used and raises the session's
+  // assurance with its factor, both or neither. FailedPrecondition when it is not proven or was
+  // used already; NotFound when it is another session's.
+  Status Complete(const Principal& p, std::string_view id);
+
+  // A code typed for the started verification `id` and, when it is right, Complete: the check
+  // (counted before it is made), its outcome, the verification and the session's assurance are
+  // committed together before this returns.
+  CodeStep SubmitCode(const Principal& p, std::string_view id, std::string_view code);
+
+  // The same for a code from an authenticator app typed on the first page: starts the
+  // verification `r` (an app-code proof), checks the code and, when right, completes it, all in
+  // one transaction (the code's time step is marked used in it, so a replay is refused on any
+  // node once this returned).
+  CodeStep ProveWithAppCode(const Principal& p, const VerifyRequest& r, std::string_view code);
+
   // Changing security info needs a proof within the last minutes (step-up).
   bool NeedsStepUp(const Principal& p, const SecondStepState& s) const {
     Principal now = p;
@@ -45,6 +74,10 @@ class SecondStep {
   }
 
  private:
+  // Verifier::SubmitCode, then Complete when accepted. Not OK when Complete failed.
+  Status CheckAndComplete(const Principal& p, std::string_view id, std::string_view code,
+                          VerifyCodeResult* result);
+
   store::Store& store_;
   Sessions& sessions_;
   Verifier& verifier_;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include "channels/email/simulated/simulated_email.h"
 #include "channels/sms/simulated/simulated_sms.h"
@@ -21,6 +22,21 @@ namespace secinfo::flows {
 namespace {
 
 constexpr int64_t kMinute = 60'000;
+
+// Runs fn(i) for every i < n, each on its own thread, all released at once.
+template <typename Fn>
+void AllAtOnce(int n, Fn fn) {
+  std::atomic<int> go{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      while (go.load() == 0) std::this_thread::yield();
+      fn(i);
+    });
+  }
+  go = 1;
+  for (auto& t : threads) t.join();
+}
 
 // The whole second step over a real SQLite store and the simulated phone network, with a fake
 // clock: sign-in, proofs, lockouts, fraud reports and what they tell people.
@@ -92,6 +108,34 @@ class VerificationTest : public testing::Test {
   std::vector<store::SimMessage> MailTo(const std::string& address) {
     notifier_->Drain();
     return *store_->sim_messages().ListFor("email", address, 10);
+  }
+
+  // A signed-in session of Ana that proved only her password.
+  Principal NewSession(const std::string& token) {
+    store::Session s;
+    s.id_hash = Sessions::TokenHash(token);
+    s.user_id = user_.id;
+    s.tenant_id = tenant_id_;
+    s.created_at = s.last_seen_at = clock_.NowMillis();
+    s.expires_at = s.created_at + 30 * kMinute;
+    EXPECT_TRUE(store_->sessions().Create(s).ok());
+    return Principal{user_, token, s};
+  }
+  // Sign-in's second step with an app code, as the first verify page posts it.
+  CodeStep ProveWithAppCode(const Principal& p, int64_t app, const std::string& code) {
+    SecondStep step(*watched_, *sessions_, *verifier_, clock_);
+    return step.ProveWithAppCode(
+        p,
+        {user_, Sessions::TokenHash(p.session_token), ProofPurpose::kSignIn, app,
+         methods::Proof::kAppCode, "fr", "192.0.2.1"},
+        code);
+  }
+  int64_t AuditCount(const std::string& action, const std::string& result) {
+    int64_t n = 0;
+    for (const auto& e : *store_->audit().ListForTenant(tenant_id_, 1000)) {
+      n += e.action == action && e.result == result;
+    }
+    return n;
   }
 
   static constexpr char kBinding[] = "session-hash-of-this-browser";
@@ -206,24 +250,18 @@ TEST_F(VerificationTest, ParallelWrongCodesAreAllCountedAndNoMoreThanTheLimitChe
     ASSERT_EQ(s.error, VerifyStartError::kNone);
     ids.push_back(s.id);
   }
-  std::atomic<int> go{0}, rejected{0}, locked{0}, other{0};
+  std::atomic<int> rejected{0}, locked{0}, other{0};
   const std::string wrong = WrongCode();
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 64; ++i) {
-    threads.emplace_back([&, i] {
-      while (go.load() == 0) std::this_thread::yield();
-      auto r = verifier_->SubmitCode(ids[i], kBinding, wrong);
-      if (r.outcome == VerifyCodeOutcome::kRejected) {
-        rejected++;
-      } else if (r.outcome == VerifyCodeOutcome::kLocked) {
-        locked++;
-      } else {
-        other++;
-      }
-    });
-  }
-  go = 1;
-  for (auto& t : threads) t.join();
+  AllAtOnce(64, [&](int i) {
+    auto r = verifier_->SubmitCode(ids[i], kBinding, wrong);
+    if (r.outcome == VerifyCodeOutcome::kRejected) {
+      rejected++;
+    } else if (r.outcome == VerifyCodeOutcome::kLocked) {
+      locked++;
+    } else {
+      other++;
+    }
+  });
   EXPECT_EQ(rejected.load(), 10);
   EXPECT_EQ(locked.load(), 54);
   EXPECT_EQ(other.load(), 0);
@@ -375,18 +413,12 @@ TEST_F(VerificationTest, ARememberedBrowserMeetsTheSecondStepUntilItExpires) {
 TEST_F(VerificationTest, ParallelWrongPasswordsAreCheckedNoMoreThanTheLimit) {
   auto hash = crypto::HashPassword("correct horse");
   ASSERT_TRUE(store_->users().SetPasswordHash(user_.id, *hash).ok());
-  std::atomic<int> go{0}, invalid{0}, throttled{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 64; ++i) {
-    threads.emplace_back([&, i] {
-      while (go.load() == 0) std::this_thread::yield();
-      auto r = sessions_->SignIn("ana@contoso.example", "guess" + std::to_string(i),
-                                 "198.51.100." + std::to_string(i % 4));
-      (r.outcome == SignInOutcome::kThrottled ? throttled : invalid)++;
-    });
-  }
-  go = 1;
-  for (auto& t : threads) t.join();
+  std::atomic<int> invalid{0}, throttled{0};
+  AllAtOnce(64, [&](int i) {
+    auto r = sessions_->SignIn("ana@contoso.example", "guess" + std::to_string(i),
+                               "198.51.100." + std::to_string(i % 4));
+    (r.outcome == SignInOutcome::kThrottled ? throttled : invalid)++;
+  });
   EXPECT_EQ(invalid.load(), 5);
   EXPECT_EQ(throttled.load(), 59);
   // A right password while throttled gets the throttled answer, revealing nothing.
@@ -440,6 +472,101 @@ TEST_F(VerificationTest, SkipsStopAtTheTenantsNumber) {
   EXPECT_EQ(second.Evaluate(*p)->skips_left, 0);
   EXPECT_FALSE(*second.Skip(*p));
   EXPECT_EQ(second.Evaluate(*p)->need, SecondStepNeed::kRegister);
+}
+
+// The second step with an app code is one transaction: once it answered, the session is raised,
+// the code's time step is spent (a replay is refused and counted) and the audit says so.
+TEST_F(VerificationTest, AnAppCodeStepRaisesTheSessionAndItsCodeCannotServeAgain) {
+  int64_t app = AddApp();
+  const std::string code = CodeNow();
+  Principal first = NewSession("first-browser");
+  CodeStep step = ProveWithAppCode(first, app, code);
+  ASSERT_TRUE(step.status.ok()) << step.status.ToString();
+  EXPECT_EQ(step.start, VerifyStartError::kNone);
+  EXPECT_EQ(step.result.outcome, VerifyCodeOutcome::kAccepted);
+  auto raised = sessions_->Authenticate("first-browser");
+  ASSERT_TRUE(raised.ok());
+  EXPECT_EQ(raised->session.amr, "pwd otp");
+  EXPECT_EQ(raised->session.second_step, "proof");
+  EXPECT_EQ(raised->session.second_factor_at, clock_.NowMillis());
+  EXPECT_EQ(AuditCount("verify", "success"), 1);
+  EXPECT_EQ(store_->sign_in().GetFailures(user_.id)->failures, 0);
+  // The verification was used by this step: it cannot raise another session.
+  EXPECT_FALSE(verifier_->Consume(step.id, Sessions::TokenHash("first-browser")).ok());
+
+  // The same code from another browser, within its 30 seconds: refused, counted, not raised.
+  Principal second = NewSession("second-browser");
+  step = ProveWithAppCode(second, app, code);
+  ASSERT_TRUE(step.status.ok()) << step.status.ToString();
+  EXPECT_EQ(step.result.outcome, VerifyCodeOutcome::kReplayed);
+  EXPECT_EQ(store_->sign_in().GetFailures(user_.id)->failures, 1);
+  EXPECT_EQ(sessions_->Authenticate("second-browser")->session.second_step, "");
+  EXPECT_EQ(AuditCount("verify", "failure"), 1);
+
+  // A wrong code is counted too, and its answer says so.
+  step = ProveWithAppCode(second, app, WrongCode());
+  ASSERT_TRUE(step.status.ok());
+  EXPECT_EQ(step.result.outcome, VerifyCodeOutcome::kRejected);
+  EXPECT_EQ(store_->sign_in().GetFailures(user_.id)->failures, 2);
+}
+
+// A step whose session cannot be raised (signed out from another browser meanwhile) keeps nothing:
+// no answer about the code, the code's step is not spent, no check is left counted, no success
+// audited. The same code then serves the person's live session.
+TEST_F(VerificationTest, AnAppCodeStepThatCannotRaiseItsSessionKeepsNothing) {
+  int64_t app = AddApp();
+  const std::string code = CodeNow();
+  Principal gone = NewSession("signed-out-browser");
+  ASSERT_TRUE(sessions_->SignOut("signed-out-browser").ok());
+  CodeStep step = ProveWithAppCode(gone, app, code);
+  EXPECT_FALSE(step.status.ok());
+  EXPECT_EQ(AuditCount("verify", "success"), 0);
+  EXPECT_EQ(AuditCount("verify_start", "sent"), 0);
+  EXPECT_EQ(store_->sign_in().GetFailures(user_.id)->failures, 0);
+
+  Principal live = NewSession("live-browser");
+  step = ProveWithAppCode(live, app, code);
+  ASSERT_TRUE(step.status.ok()) << step.status.ToString();
+  EXPECT_EQ(step.result.outcome, VerifyCodeOutcome::kAccepted);
+  EXPECT_EQ(sessions_->Authenticate("live-browser")->session.amr, "pwd otp");
+}
+
+// 32 browsers of the same person post the same right code at once: one is raised; every other is
+// refused, as a replay (counted) or, once ten replays locked verification, as locked.
+TEST_F(VerificationTest, ParallelStepsWithOneCodeRaiseOneSession) {
+  int64_t app = AddApp();
+  const std::string code = CodeNow();
+  constexpr int kBrowsers = 32;
+  std::vector<Principal> browsers;
+  for (int i = 0; i < kBrowsers; ++i)
+    browsers.push_back(NewSession("browser-" + std::to_string(i)));
+  std::atomic<int> accepted{0}, replayed{0}, locked{0}, other{0};
+  AllAtOnce(kBrowsers, [&](int i) {
+    CodeStep step = ProveWithAppCode(browsers[i], app, code);
+    if (!step.status.ok()) {
+      other++;
+    } else if (step.start == VerifyStartError::kLocked ||
+               step.result.outcome == VerifyCodeOutcome::kLocked) {
+      locked++;
+    } else if (step.result.outcome == VerifyCodeOutcome::kAccepted) {
+      accepted++;
+    } else if (step.result.outcome == VerifyCodeOutcome::kReplayed) {
+      replayed++;
+    } else {
+      other++;
+    }
+  });
+  EXPECT_EQ(accepted.load(), 1);
+  EXPECT_GE(replayed.load(), 1);
+  EXPECT_EQ(replayed.load() + locked.load(), kBrowsers - 1);
+  EXPECT_EQ(other.load(), 0);
+  // Every replay was counted: the failures since the success are the replays after it.
+  EXPECT_LE(store_->sign_in().GetFailures(user_.id)->failures, replayed.load());
+  int raised = 0;
+  for (int i = 0; i < kBrowsers; ++i) {
+    raised += sessions_->Authenticate("browser-" + std::to_string(i))->session.amr == "pwd otp";
+  }
+  EXPECT_EQ(raised, 1);
 }
 
 }  // namespace

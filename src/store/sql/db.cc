@@ -6,6 +6,7 @@
 
 #include <exception>
 #include <filesystem>
+#include <string>
 #include <system_error>
 #include <utility>
 
@@ -195,6 +196,68 @@ Db::Db(Dialect dialect, std::unique_ptr<soci::connection_pool> pool, int pool_si
 }
 
 Db::~Db() { metrics::DbPoolSize().Add({}, -pool_size_); }
+
+Status Db::Begin(soci::session& session, std::string_view what) {
+  // Nothing ran yet when BEGIN fails: on a reconnected session it is tried again once.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      session << BeginWriteStatement();
+      return Status::Ok();
+    } catch (...) {
+      Status s = StatusFromCurrentException(what);
+      if (attempt > 0 || !Reconnected(session)) return s;
+    }
+  }
+}
+
+Status Db::Unit(std::string_view what, const std::function<Status()>& fn) {
+  if (OpenUnit* unit = Joined()) return Nested(*unit, what, fn);
+  std::unique_lock<std::mutex> writer = LockWriter();
+  Lease lease(*pool_);
+  if (!lease.ok()) return LeaseTimeout(what);
+  soci::session& session = lease.session();
+  SECINFO_RETURN_IF_ERROR(Begin(session, what));
+  OpenUnit unit{this, &session, Status::Ok()};
+  OpenUnit* const outer = open_unit_;  // a unit of another Db stays open around this one
+  open_unit_ = &unit;
+  Status s;
+  try {
+    s = fn();
+  } catch (...) {
+    s = StatusFromCurrentException(what);
+  }
+  open_unit_ = outer;
+  if (s.ok() && !unit.failure.ok()) s = unit.failure;
+  if (!s.ok()) {
+    RollbackQuietly(session);
+    return s;
+  }
+  try {
+    session << "COMMIT";
+    return Status::Ok();
+  } catch (...) {
+    Status failed = StatusFromCurrentException(what);
+    RollbackQuietly(session);
+    Reconnected(session);
+    return failed;
+  }
+}
+
+Status Db::Nested(OpenUnit& unit, std::string_view what, const std::function<Status()>& fn) {
+  // Its own savepoint, so a nested unit that fails keeps nothing of itself either.
+  const std::string savepoint = "unit_" + std::to_string(++unit.depth);
+  Status s;
+  try {
+    *unit.session << "SAVEPOINT " + savepoint;
+    s = fn();
+    if (!s.ok()) *unit.session << "ROLLBACK TO SAVEPOINT " + savepoint;
+  } catch (...) {
+    s = StatusFromCurrentException(what);
+    unit.failure = s;
+  }
+  --unit.depth;
+  return s;
+}
 
 const char* Db::BeginWriteStatement() const {
   return dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN";

@@ -3,7 +3,9 @@
 #include <soci/soci.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,9 +39,19 @@ class Db {
 
   // Runs fn(session) in autocommit mode and returns what it returns (a Status or a Result<T>).
   // An exception thrown by SOCI becomes the returned Status.
+  // Inside a Unit on this thread: runs on the unit's session, in its transaction.
   template <typename Fn>
   auto Read(std::string_view what, Fn&& fn) -> std::invoke_result_t<Fn&, soci::session&> {
     using R = std::invoke_result_t<Fn&, soci::session&>;
+    if (OpenUnit* unit = Joined()) {
+      try {
+        return fn(*unit->session);
+      } catch (...) {
+        // On PostgreSQL the failed statement aborted the transaction: the unit cannot commit.
+        unit->failure = StatusFromCurrentException(what);
+        return R(unit->failure);
+      }
+    }
     Lease lease(*pool_);
     if (!lease.ok()) return R(LeaseTimeout(what));
     // A read is tried again once on a session that had lost its server and was reconnected.
@@ -57,23 +69,18 @@ class Db {
   // returns an error or throws. On SQLite the transaction starts with BEGIN IMMEDIATE, taking the
   // write lock up front: a deferred transaction that reads and then writes cannot wait for the lock
   // (SQLITE_BUSY on upgrade is not retried), while BEGIN IMMEDIATE waits up to busy_timeout.
+  // Inside a Unit on this thread: runs in the unit's transaction behind a savepoint, so a write
+  // that fails keeps nothing of itself while the unit goes on.
   // REQUIRES: fn does not call Read/Write (it would wait for a second session).
   template <typename Fn>
   auto Write(std::string_view what, Fn&& fn) -> std::invoke_result_t<Fn&, soci::session&> {
     using R = std::invoke_result_t<Fn&, soci::session&>;
+    if (OpenUnit* unit = Joined()) return WriteInUnit(*unit, what, fn);
+    std::unique_lock<std::mutex> writer = LockWriter();
     Lease lease(*pool_);
     if (!lease.ok()) return R(LeaseTimeout(what));
     soci::session& session = lease.session();
-    // Nothing ran yet when BEGIN fails: on a reconnected session it is tried again once.
-    for (int attempt = 0;; ++attempt) {
-      try {
-        session << BeginWriteStatement();
-        break;
-      } catch (...) {
-        Status s = StatusFromCurrentException(what);
-        if (attempt > 0 || !Reconnected(session)) return R(std::move(s));
-      }
-    }
+    if (Status begun = Begin(session, what); !begun.ok()) return R(std::move(begun));
     try {
       R r = fn(session);
       if (r.ok()) {
@@ -92,7 +99,70 @@ class Db {
     }
   }
 
+  // Runs fn() as one unit of work: every Read and Write this thread makes on this Db meanwhile
+  // runs on one session inside ONE write transaction, committed when fn returns OK and rolled back
+  // when it returns an error. Returns fn's status, or why the unit could not begin or commit (then
+  // nothing of it was kept): a caller answers only after this returned OK. A Read that failed
+  // inside makes the unit fail (PostgreSQL aborts the transaction at a failed statement). Called
+  // inside a unit of this Db, fn joins it behind a savepoint: when it fails, what it
+  // wrote is undone and the outer unit goes on. Other threads' calls are not part of the unit.
+  Status Unit(std::string_view what, const std::function<Status()>& fn);
+
  private:
+  // The unit of work open on this thread, if any (Unit sets it; Read and Write join it).
+  struct OpenUnit {
+    const Db* db = nullptr;
+    soci::session* session = nullptr;
+    Status failure;  // a failed Read: the unit must not commit
+    int depth = 0;   // units nested in this one, each behind its savepoint
+  };
+  static inline thread_local OpenUnit* open_unit_ = nullptr;
+
+  OpenUnit* Joined() const {
+    return open_unit_ != nullptr && open_unit_->db == this ? open_unit_ : nullptr;
+  }
+
+  template <typename Fn>
+  auto WriteInUnit(OpenUnit& unit, std::string_view what, Fn& fn)
+      -> std::invoke_result_t<Fn&, soci::session&> {
+    using R = std::invoke_result_t<Fn&, soci::session&>;
+    soci::session& session = *unit.session;
+    // Not released on success: savepoints end with the transaction, and a RELEASE would cost
+    // PostgreSQL a round trip per write.
+    try {
+      session << "SAVEPOINT unit_write";
+    } catch (...) {
+      unit.failure = StatusFromCurrentException(what);
+      return R(unit.failure);
+    }
+    try {
+      R r = fn(session);
+      if (!r.ok()) session << "ROLLBACK TO SAVEPOINT unit_write";
+      return r;
+    } catch (...) {
+      Status s = StatusFromCurrentException(what);
+      try {
+        session << "ROLLBACK TO SAVEPOINT unit_write";
+      } catch (...) {
+        unit.failure = s;
+      }
+      return R(std::move(s));
+    }
+  }
+
+  // SQLite has one writer at a time. Writers of this process queue here, each woken as soon as
+  // the one before commits, instead of polling the file lock in SQLite's busy handler (which
+  // sleeps 1, 2, 5, 10... ms between tries). Other processes still meet busy_timeout. Taken before
+  // the lease, so a writer waiting here holds no session. Unlocked on PostgreSQL.
+  std::unique_lock<std::mutex> LockWriter() {
+    return dialect_ == Dialect::kSqlite ? std::unique_lock<std::mutex>(sqlite_writer_)
+                                        : std::unique_lock<std::mutex>();
+  }
+  // A unit called inside `unit`: runs fn behind a savepoint, rolled back to when fn fails.
+  Status Nested(OpenUnit& unit, std::string_view what, const std::function<Status()>& fn);
+  // Begins a write transaction on a leased session, trying once more on a reconnected one.
+  Status Begin(soci::session& session, std::string_view what);
+
   // One leased session of the pool, given back on destruction.
   class Lease {
    public:
@@ -119,6 +189,7 @@ class Db {
   static Status LeaseTimeout(std::string_view what);
 
   Dialect dialect_;
+  std::mutex sqlite_writer_;  // see LockWriter
   std::unique_ptr<soci::connection_pool> pool_;
   int pool_size_;  // counted in secinfo_db_pool_sessions while this Db lives
 };

@@ -60,6 +60,10 @@ class SqlStore final : public Store {
     });
   }
 
+  Status Atomically(const std::function<Status()>& fn) override {
+    return db_->Unit("unit of work", fn);
+  }
+
  private:
   std::unique_ptr<sql::Db> db_;
   sql::SqlTenantStore tenants_;
