@@ -88,6 +88,10 @@ flows::SignInOptions SignInOptions(const Config& config) {
   o.max_failures_per_account = config.security.max_failed_sign_ins_per_account;
   o.max_failures_per_ip = config.security.max_failed_sign_ins_per_ip;
   o.failure_window_millis = config.security.failed_sign_in_window_minutes * 60'000;
+  o.max_failures_per_account_all_networks =
+      config.security.max_failed_sign_ins_per_account_all_networks;
+  o.all_networks_window_millis =
+      config.security.failed_sign_in_all_networks_window_hours * 3'600'000;
   o.session_idle_millis = config.security.session_idle_minutes * 60'000;
   o.session_absolute_millis = config.security.session_absolute_hours * 3'600'000;
   return o;

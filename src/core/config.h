@@ -33,10 +33,15 @@ struct Config {
     // NIST SP 800-63B §7.2 (AAL2): re-authenticate after 30 min idle or 12 h at most.
     int64_t session_idle_minutes = 30;
     int64_t session_absolute_hours = 12;
-    // Failed sign-ins allowed per account and per client address within the window (ASVS V2.2.1).
+    // Failed sign-ins allowed per account from one client network (an IPv4 address, an IPv6 /64)
+    // and per client network, within the window (ASVS V2.2.1); and per account from all networks
+    // together within the longer window (NIST SP 800-63B §5.2.2: no more than 100), which does
+    // not stop a browser the account remembered.
     int64_t max_failed_sign_ins_per_account = 5;
     int64_t max_failed_sign_ins_per_ip = 20;
     int64_t failed_sign_in_window_minutes = 15;
+    int64_t max_failed_sign_ins_per_account_all_networks = 100;
+    int64_t failed_sign_in_all_networks_window_hours = 24;
     // Verification calls one person may start per hour (each one rings a phone).
     int64_t max_calls_per_user_per_hour = 10;
     // Audit entries older than this are deleted by the hourly purge (which also deletes expired

@@ -34,6 +34,32 @@ TEST(ConfigTest, DefaultsWithoutFile) {
   EXPECT_EQ(c->security.audit_retention_days, 365);
 }
 
+TEST(ConfigTest, SignInLimitsPerNetworkAndAccountWide) {
+  Result<Config> d = Config::Load("", {});
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->security.max_failed_sign_ins_per_account, 5);
+  EXPECT_EQ(d->security.max_failed_sign_ins_per_account_all_networks, 100);  // NIST 800-63B
+  EXPECT_EQ(d->security.failed_sign_in_all_networks_window_hours, 24);
+
+  ConfigFiles files;
+  Result<Config> c = Config::Load(files.Write("[security]\n"
+                                              "max_failed_sign_ins_per_account_all_networks = 50\n"
+                                              "failed_sign_in_all_networks_window_hours = 48\n"),
+                                  {});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->security.max_failed_sign_ins_per_account_all_networks, 50);
+  EXPECT_EQ(c->security.failed_sign_in_all_networks_window_hours, 48);
+  auto zero = Config::Load("", {"SECINFO_SECURITY_MAX_FAILED_SIGN_INS_PER_ACCOUNT_ALL_NETWORKS=0"});
+  ASSERT_FALSE(zero.ok());
+  EXPECT_NE(zero.status().message().find("security.max_failed_sign_ins_per_account_all_networks"),
+            std::string::npos);
+  auto long_window =
+      Config::Load("", {"SECINFO_SECURITY_FAILED_SIGN_IN_ALL_NETWORKS_WINDOW_HOURS=100000"});
+  ASSERT_FALSE(long_window.ok());
+  EXPECT_NE(long_window.status().message().find("failed_sign_in_all_networks_window_hours"),
+            std::string::npos);
+}
+
 TEST(ConfigTest, FileThenEnvironmentWins) {
   ConfigFiles files;
   std::string path = files.Write("[server]\nport = 9000\n[voice]\nring_timeout_seconds = 12\n");

@@ -24,7 +24,7 @@ Result<PurgeCounts> Purge(store::Store& store, const Clock& clock,
   SECINFO_RETURN_IF_ERROR(take(store.push().DeleteExpiredBefore(expired_before), n.push));
   SECINFO_RETURN_IF_ERROR(take(store.sign_in().DeleteExpiredBefore(expired_before), n.sign_in));
   SECINFO_RETURN_IF_ERROR(
-      take(store.rate_limits().DeleteWindowsStartedBefore(expired_before), n.rate_limits));
+      take(store.rate_limits().DeleteEndedBefore(expired_before), n.rate_limits));
   SECINFO_RETURN_IF_ERROR(take(store.oidc().DeleteExpiredBefore(expired_before), n.oidc));
   SECINFO_RETURN_IF_ERROR(
       take(store.password_resets().DeleteExpiredBefore(expired_before), n.password_resets));

@@ -14,7 +14,8 @@ struct RetentionOptions {
   // Audit entries older than this are deleted ([security] audit_retention_days).
   int64_t audit_retention_millis = int64_t{365} * 24 * 3'600'000;
   // Challenges and counters outlive their expiry by this, so that a page open at the last moment
-  // still finds its challenge, and so that no rate-limit window (an hour at most) is cut short.
+  // still finds its challenge (a rate-limit counter's expiry is when it stops weighing: the end of
+  // the window after its own).
   int64_t grace_millis = int64_t{24} * 3'600'000;
 };
 
@@ -35,7 +36,7 @@ struct PurgeCounts {
 // Deletes what no flow will read again: sessions expired at now; call attempts, code challenges,
 // app enrolments, push challenges and enrolment links, sign-in verifications, remembered browsers
 // and fraud blocks past their expiry plus the grace period;
-// rate-limit counters whose window is over (started before now - grace); audit entries past
+// rate-limit counters that stopped weighing before now - grace; audit entries past
 // retention. Safe to run on several nodes at once. Returns the first error the store gives, the
 // earlier deletions staying done.
 Result<PurgeCounts> Purge(store::Store& store, const Clock& clock, const RetentionOptions& options);

@@ -1,11 +1,10 @@
 #include "flows/toll_guard.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <vector>
 
 #include "flows/audit.h"
+#include "flows/limits.h"
 
 namespace secinfo::flows {
 namespace {
@@ -17,15 +16,6 @@ bool Contains(const std::vector<std::string>& list, std::string_view item) {
 }
 
 }  // namespace
-
-std::string TollGuard::AddressKey(std::string_view ip) {
-  in6_addr v6{};
-  std::string text(ip);
-  if (inet_pton(AF_INET6, text.c_str(), &v6) != 1) return text;
-  std::fill(std::begin(v6.s6_addr) + 8, std::end(v6.s6_addr), 0);
-  char buf[INET6_ADDRSTRLEN];
-  return inet_ntop(AF_INET6, &v6, buf, sizeof buf) ? std::string(buf) + "/64" : text;
-}
 
 TollVerdict TollGuard::Allow(const TollRequest& r, std::span<const Cap> own) {
   auto rules = store_.tenants().GetTollFraudPolicy(r.tenant_id);
@@ -43,19 +33,18 @@ TollVerdict TollGuard::Allow(const TollRequest& r, std::span<const Cap> own) {
 
   const int64_t now = clock_.NowMillis();
   const std::string tenant = std::to_string(r.tenant_id);
-  std::vector<Cap> caps(own.begin(), own.end());
-  caps.push_back({"toll:user:" + std::to_string(r.user_id), rules->per_user_hour});
-  caps.push_back({"toll:ip:" + tenant + ":" + AddressKey(r.client_ip), rules->per_ip_hour});
-  caps.push_back({"toll:tenant:" + tenant, rules->per_tenant_hour});
-  caps.push_back({"toll:country:" + tenant + ":" + n.region, rules->per_country_hour});
-  auto& limits = store_.rate_limits();
-  for (size_t i = 0; i < caps.size(); ++i) {
-    auto reserved = limits.Reserve(caps[i].key, now, kHourMillis, caps[i].per_hour);
-    if (reserved.ok() && *reserved) continue;
-    // A refused call costs nothing: the caps it counted against are given back.
-    for (size_t j = 0; j < i; ++j) limits.Release(caps[j].key, now, kHourMillis);
-    if (!reserved.ok()) return TollVerdict::kUnavailable;
-    return Refuse(r, TollVerdict::kTooMany, "hourly cap reached: " + caps[i].key);
+  std::vector<flows::Cap> caps;
+  for (const Cap& c : own) caps.push_back({c.key, c.per_hour, kHourMillis});
+  caps.push_back({"toll:user:" + std::to_string(r.user_id), rules->per_user_hour, kHourMillis});
+  caps.push_back(
+      {"toll:ip:" + tenant + ":" + ClientNetworkKey(r.client_ip), rules->per_ip_hour, kHourMillis});
+  caps.push_back({"toll:tenant:" + tenant, rules->per_tenant_hour, kHourMillis});
+  caps.push_back({"toll:country:" + tenant + ":" + n.region, rules->per_country_hour, kHourMillis});
+  // A refused call costs nothing: the caps it counted against are given back.
+  Result<size_t> full = ReserveAll(store_.rate_limits(), caps, now);
+  if (!full.ok()) return TollVerdict::kUnavailable;
+  if (*full < caps.size()) {
+    return Refuse(r, TollVerdict::kTooMany, "hourly cap reached: " + caps[*full].key);
   }
   return TollVerdict::kAllowed;
 }

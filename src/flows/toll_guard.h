@@ -49,9 +49,6 @@ class TollGuard {
   // call refused by one cap is counted by none, so a refusal never uses up anybody's quota.
   TollVerdict Allow(const TollRequest& request, std::span<const Cap> own = {});
 
-  // The counter key of a client address: IPv4 as is, IPv6 by its /64 (one subscriber).
-  static std::string AddressKey(std::string_view ip);
-
  private:
   TollVerdict Refuse(const TollRequest& r, TollVerdict v, const std::string& why);
 

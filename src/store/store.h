@@ -312,25 +312,36 @@ class AuditLog {
   virtual Result<int64_t> DeleteBefore(int64_t before) = 0;
 };
 
+// Event counters for rate limits, over a sliding window approximated from two fixed windows: a
+// counter keeps the count of its current fixed window [start, start + window) and of the one
+// before, and at `now` it estimates
+//   current + previous * (window - (now - start)) / window,
+// the previous window weighing as much as it still overlaps the window ending at `now`. So a burst
+// at the end of one fixed window and another at the start of the next are held to about the limit
+// together, and a whole quiet window later the full limit is back. Times are Unix milliseconds;
+// `window_millis` must be positive, or InvalidArgument. Thread-safe, and correct across nodes
+// sharing the database: each call is one atomic statement.
 class RateLimitStore {
  public:
   virtual ~RateLimitStore() = default;
-  // Counts one event for `key` in the current fixed window only if fewer than `limit` are counted
-  // there, in one atomic statement: true when counted. Parallel callers on any number of nodes
-  // never get more than `limit` trues per window. Reserve before the check it guards.
+  // Counts one event for `key` only if the estimate at `now` is below `limit`, in one atomic
+  // statement: true when counted. Parallel callers on any number of nodes never get more trues
+  // than the limit allows. Reserve before the check it guards.
   virtual Result<bool> Reserve(std::string_view key, int64_t now, int64_t window_millis,
                                int64_t limit) = 0;
-  // Gives back one event counted in the current window (a reserved check that succeeded).
+  // Gives back one event reserved at `now` (a reserved check that succeeded), from the fixed window
+  // it was counted in, as long as that window still weighs. Pass the `now` given to Reserve.
   virtual Status Release(std::string_view key, int64_t now, int64_t window_millis) = 0;
-  // Counts one event for `key` in the fixed window [window_start, window_start + window) containing
-  // `now`, and returns the count in that window including this one.
+  // Counts one event for `key` whatever the limit, and returns the estimate at `now` including
+  // this one, rounded down to whole events.
   virtual Result<int64_t> Hit(std::string_view key, int64_t now, int64_t window_millis) = 0;
-  // The count in the current window without counting.
+  // The estimate at `now` rounded down to whole events, without counting: Reserve would count
+  // exactly when this is below its limit.
   virtual Result<int64_t> Peek(std::string_view key, int64_t now, int64_t window_millis) = 0;
   virtual Status Reset(std::string_view key) = 0;
-  // Retention: deletes the counters whose window started before `before`. Windows are not
-  // stored, so `before` must lie a whole longest window in the past. Returns how many.
-  virtual Result<int64_t> DeleteWindowsStartedBefore(int64_t before) = 0;
+  // Retention: deletes the counters that count nothing from `before` on, their fixed window and the
+  // next one (where it still weighs as the previous window) having both ended. Returns how many.
+  virtual Result<int64_t> DeleteEndedBefore(int64_t before) = 0;
 };
 
 // The OpenID Connect provider's clients, signing keys, codes, tokens and consents.

@@ -13,7 +13,7 @@ const ANA = { email: 'ana@contoso.example', name: 'Ana Lima', locale: 'en' };
 const BRUNO = { email: 'bruno@contoso.example', name: 'Bruno Petit', locale: 'en' };
 const PARALLEL = 64;
 const LOCK_EVERY = 10; // src/flows/sign_in/verification.h: failures that lock verification
-const MAX_PASSWORD_FAILURES = 5; // src/flows/sign_in/sign_in.h: per account
+const MAX_PASSWORD_FAILURES = 5; // src/flows/sign_in/sign_in.h: per account from one network
 
 let env;
 let secret; // Ana's app key

@@ -6,6 +6,7 @@
 #include "crypto/hash.h"
 #include "crypto/password.h"
 #include "flows/audit.h"
+#include "flows/limits.h"
 #include "flows/questions/questions_registration.h"
 #include "methods/authenticator/push.h"
 #include "phone/number.h"
@@ -103,9 +104,10 @@ ResetResult PasswordResets::Start(std::string_view typed, std::string_view clien
   r.username = name;
   r.client_ip = std::string(client_ip);
   auto& limits = store_.rate_limits();
-  // Both counted before anything is looked up, the same for every name (ASVS V2.2.1).
-  auto by_ip = limits.Reserve("reset:ip:" + r.client_ip, now, options_.ip_window_millis,
-                              options_.max_starts_per_ip);
+  // Both counted before anything is looked up, the same for every name (ASVS V2.2.1); an address
+  // counts by its network (IPv6 by /64).
+  auto by_ip = limits.Reserve("reset:ip:" + ClientNetworkKey(r.client_ip), now,
+                              options_.ip_window_millis, options_.max_starts_per_ip);
   if (!by_ip.ok()) return {ResetOutcome::kUnavailable};
   if (!*by_ip) {
     Audit(r, "reset_start", "throttled", "too many resets from this address");

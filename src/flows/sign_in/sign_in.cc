@@ -3,11 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <span>
 
 #include "core/metrics.h"
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
 #include "crypto/password.h"
+#include "flows/limits.h"
 #include "i18n/case_fold.h"
 
 namespace secinfo::flows {
@@ -22,34 +24,57 @@ SignInResult Sessions::SignIn(std::string_view username_in, std::string_view pas
   // User names in any letter case, of any script, name the same account.
   const std::string username = i18n::CaseFold(username_in);
   const int64_t now = clock_.NowMillis();
-  const std::string account_key = "signin:account:" + username;
-  const std::string ip_key = "signin:ip:" + std::string(client_ip);
-  const int64_t window = options_.failure_window_millis;
+  const std::string network = ClientNetworkKey(client_ip);
   auto& limits = store_.rate_limits();
   auto user = store_.users().FindByUsername(username);
+  const store::User* known = user.ok() ? &*user : nullptr;
+  // A browser remembered by this account ("don't ask again"). Looked up for unknown names too (as
+  // nobody's), so that the time taken tells nothing about existence.
+  const bool remembered =
+      !remember_token.empty() &&
+      store_.sign_in().FindRemembered(TokenHash(remember_token), known ? known->id : 0, now).ok();
 
-  // Reserve this try as a failure before the password is checked, for unknown names too, so that
-  // throttling tells nothing about existence and parallel guesses are counted one by one
-  // (ASVS V2.2.1). A right password gives its reservations back.
-  auto ip_ok = limits.Reserve(ip_key, now, window, options_.max_failures_per_ip);
-  auto account_ok = ip_ok.ok() && *ip_ok ? limits.Reserve(account_key, now, window,
-                                                          options_.max_failures_per_account)
-                                         : Result<bool>(false);
-  if (!ip_ok.ok() || !*ip_ok || !account_ok.ok() || !*account_ok) {
-    if (ip_ok.ok() && *ip_ok) limits.Release(ip_key, now, window);
-    Audit(user.ok() ? &*user : nullptr, username, client_ip, "throttled");
+  // This try is reserved as a failure before the password is checked, for unknown names too, so
+  // that throttling tells nothing about existence and parallel guesses are counted one by one
+  // (ASVS 4.0 V2.2.1). The strict limit per account is also keyed by the client network, as
+  // Keycloak's brute-force detection and ASVS V2.2.1 advise, so that a stranger's failures
+  // elsewhere cannot lock the person out; the account-wide cap bounds guessing spread over many
+  // networks (NIST SP 800-63B §5.2.2: at most 100 failures), and does not stop a browser the
+  // person remembered, which proves a past second step. A right password gives its reservations
+  // back.
+  enum : size_t { kNetwork, kAccountHere, kAccount };
+  const Cap caps[] = {
+      {"signin:ip:" + network, options_.max_failures_per_ip, options_.failure_window_millis},
+      {"signin:account-network:" + network + " " + username, options_.max_failures_per_account,
+       options_.failure_window_millis},
+      {"signin:account:" + username, options_.max_failures_per_account_all_networks,
+       options_.all_networks_window_millis},
+  };
+  static constexpr const char* kTooMany[] = {
+      "too many failures from this network",
+      "too many failures for this account from this network",
+      "too many failures for this account from all networks",
+  };
+  const std::span<const Cap> counted = std::span(caps).first(remembered ? kAccount : kAccount + 1);
+  Result<size_t> full = ReserveAll(limits, counted, now);
+  if (!full.ok() || *full < counted.size()) {
+    Audit(known, username, client_ip, "throttled",
+          full.ok() ? kTooMany[*full] : "rate limits unavailable: " + full.status().ToString());
     metrics::Lockouts().Add({"sign_in_throttled"});
     return {SignInOutcome::kThrottled};
   }
 
   // Unknown names cost the same time as known ones; a hash with old parameters is renewed.
-  const bool good = credentials_.Verify(user.ok() ? &*user : nullptr, password);
+  const bool good = credentials_.Verify(known, password);
   if (!good) {
-    Audit(user.ok() ? &*user : nullptr, username, client_ip, "failure");
+    Audit(known, username, client_ip, "failure");
     return {SignInOutcome::kInvalidCredentials};
   }
-  limits.Reset(account_key);
-  limits.Release(ip_key, now, window);
+  // The person's own failures from this network are forgiven; those of the account as a whole are
+  // not, or each of the person's sign-ins would buy guessers elsewhere a fresh allowance.
+  limits.Reset(caps[kAccountHere].key);
+  limits.Release(caps[kNetwork].key, now, caps[kNetwork].window_millis);
+  if (!remembered) limits.Release(caps[kAccount].key, now, caps[kAccount].window_millis);
 
   SignInResult result;
   result.outcome = SignInOutcome::kSignedIn;
@@ -63,8 +88,7 @@ SignInResult Sessions::SignIn(std::string_view username_in, std::string_view pas
   s.expires_at = now + std::min(options_.session_idle_millis, options_.session_absolute_millis);
   s.client_ip = std::string(client_ip);
   s.user_agent = std::string(user_agent.substr(0, 256));
-  if (!remember_token.empty() &&
-      store_.sign_in().FindRemembered(TokenHash(remember_token), user->id, now).ok()) {
+  if (remembered) {
     s.second_step = "remembered";
     result.remembered = true;
   }

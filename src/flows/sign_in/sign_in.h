@@ -11,10 +11,20 @@
 
 namespace secinfo::flows {
 
+// Failed sign-ins are counted over sliding windows (store::RateLimitStore), each client network
+// being an IPv4 address or an IPv6 /64 (ClientNetworkKey).
 struct SignInOptions {
+  // Failures allowed for one account from one client network per failure window (ASVS 4.0 V2.2.1):
+  // the strict limit, which a stranger elsewhere cannot use to lock the person out.
   int64_t max_failures_per_account = 5;
+  // Failures allowed from one client network per failure window, whatever the accounts.
   int64_t max_failures_per_ip = 20;
   int64_t failure_window_millis = 15 * 60 * 1000;
+  // Failures allowed for one account from all networks together per all-networks window: bounds
+  // guessing spread over many networks (NIST SP 800-63B §5.2.2: no more than 100). A browser the
+  // account remembered ("don't ask again") is not stopped by it, only by its own network's limits.
+  int64_t max_failures_per_account_all_networks = 100;
+  int64_t all_networks_window_millis = 24 * 3600 * 1000;
   int64_t session_idle_millis = 30 * 60 * 1000;
   int64_t session_absolute_millis = 12 * 3600 * 1000;
   // Changing security info needs a second factor proven this recently (step-up).
@@ -24,7 +34,7 @@ struct SignInOptions {
 enum class SignInOutcome {
   kSignedIn,
   kInvalidCredentials,  // unknown user or wrong password: one answer for both (ASVS V2.2.x, V3.x)
-  kThrottled,           // too many failures for this account or this address
+  kThrottled,           // too many failures from this network or for this account
 };
 
 struct SignInResult {
@@ -57,9 +67,11 @@ class Sessions {
         credentials_(credentials ? *credentials : local_credentials_) {}
 
   // Checks the password and starts a session that has proven "pwd". Failures are counted before
-  // the password is checked (one reservation per account and per address), so parallel guesses
-  // cannot be checked more often than the limits. `remember_token`: the browser's "don't ask
-  // again" cookie, which meets the second step when it is the user's and live.
+  // the password is checked (per client network, per account from that network and per account
+  // from all networks: SignInOptions), so parallel guesses cannot be checked more often than the
+  // limits, and a throttled try gets kThrottled whether or not its password is right.
+  // `remember_token`: the browser's "don't ask again" cookie, which meets the second step and
+  // passes the account-wide cap when it is the user's and live.
   SignInResult SignIn(std::string_view username, std::string_view password,
                       std::string_view client_ip, std::string_view user_agent = {},
                       std::string_view remember_token = {});

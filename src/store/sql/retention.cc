@@ -24,7 +24,9 @@ constexpr char kDeleteExpiredRememberedBrowsers[] =
     "DELETE FROM remembered_browsers WHERE expires_at < :before";
 constexpr char kDeleteEndedBlocks[] =
     "DELETE FROM verification_blocks WHERE blocked_until < :before";
-constexpr char kDeleteOldRateLimits[] = "DELETE FROM rate_limits WHERE window_start < :before";
+// A counter weighs in its own window and, as the previous window, in the next one.
+constexpr char kDeleteEndedRateLimits[] =
+    "DELETE FROM rate_limits WHERE window_start + 2 * window_millis <= :before";
 
 // Runs each statement with `cutoff` in one transaction; returns the rows they deleted.
 Result<int64_t> DeleteRows(Db& db, const char* what, std::initializer_list<const char*> statements,
@@ -73,8 +75,8 @@ Result<int64_t> SqlAuditLog::DeleteBefore(int64_t before) {
   return DeleteRows(db_, "delete old audit entries", {kDeleteOldAuditEntries}, before);
 }
 
-Result<int64_t> SqlRateLimitStore::DeleteWindowsStartedBefore(int64_t before) {
-  return DeleteRows(db_, "delete old rate limits", {kDeleteOldRateLimits}, before);
+Result<int64_t> SqlRateLimitStore::DeleteEndedBefore(int64_t before) {
+  return DeleteRows(db_, "delete ended rate limits", {kDeleteEndedRateLimits}, before);
 }
 
 }  // namespace secinfo::store::sql

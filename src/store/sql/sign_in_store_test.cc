@@ -1,7 +1,3 @@
-#include <atomic>
-#include <thread>
-#include <vector>
-
 #include "store/sql/store_test_fixture.h"
 
 // Contract cases for what sign-in's second step keeps (run for every backend, see
@@ -10,47 +6,6 @@ namespace secinfo::store::test {
 namespace {
 
 constexpr int64_t kMinute = 60'000;
-
-// Runs `fn(i)` on `n` threads at once and returns how many returned true.
-template <typename Fn>
-int CountTrueInParallel(int n, Fn fn) {
-  std::atomic<int> go{0}, yes{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      while (go.load() == 0) std::this_thread::yield();
-      if (fn(i)) yes.fetch_add(1);
-    });
-  }
-  go.store(1);
-  for (auto& t : threads) t.join();
-  return yes.load();
-}
-
-TEST_P(StoreContractTest, ReserveNeverCountsPastTheLimitUnderParallelCallers) {
-  RateLimitStore& limits = store_->rate_limits();
-  int reserved = CountTrueInParallel(64, [&](int) {
-    auto r = limits.Reserve("signin:account:ana", kT0, 15 * kMinute, 5);
-    return r.ok() && *r;
-  });
-  EXPECT_EQ(reserved, 5);
-  auto count = limits.Peek("signin:account:ana", kT0, 15 * kMinute);
-  ASSERT_TRUE(count.ok());
-  EXPECT_EQ(*count, 5);
-  // A new window starts again.
-  auto next = limits.Reserve("signin:account:ana", kT0 + 15 * kMinute, 15 * kMinute, 5);
-  ASSERT_TRUE(next.ok());
-  EXPECT_TRUE(*next);
-}
-
-TEST_P(StoreContractTest, ReleaseGivesBackOneReservation) {
-  RateLimitStore& limits = store_->rate_limits();
-  for (int i = 0; i < 2; ++i) ASSERT_TRUE(*limits.Reserve("k", kT0, kMinute, 2));
-  EXPECT_FALSE(*limits.Reserve("k", kT0, kMinute, 2));
-  ASSERT_OK(limits.Release("k", kT0, kMinute));
-  EXPECT_TRUE(*limits.Reserve("k", kT0, kMinute, 2));
-  EXPECT_FALSE(*limits.Reserve("k", kT0, kMinute, 2));
-}
 
 TEST_P(StoreContractTest, ReserveCheckLocksAfterTenAndParallelChecksCannotPassIt) {
   SignInStore& s = store_->sign_in();

@@ -510,29 +510,6 @@ TEST_P(StoreContractTest, AuditLogListsNewestFirst) {
   EXPECT_EQ(two->size(), 2u);
 }
 
-TEST_P(StoreContractTest, RateLimitsCountInFixedWindows) {
-  RateLimitStore& limits = store_->rate_limits();
-  constexpr int64_t kWindow = 60'000;
-  const int64_t start = kT0 - kT0 % kWindow;  // the window [start, start + kWindow)
-
-  EXPECT_EQ(*limits.Peek("sms:+336", start + 5, kWindow), 0);
-  EXPECT_EQ(*limits.Hit("sms:+336", start + 5, kWindow), 1);
-  EXPECT_EQ(*limits.Hit("sms:+336", start + 10, kWindow), 2);
-  EXPECT_EQ(*limits.Hit("sms:+336", start + kWindow - 1, kWindow), 3);
-  EXPECT_EQ(*limits.Peek("sms:+336", start + kWindow - 1, kWindow), 3);
-  EXPECT_EQ(*limits.Hit("ip:192.0.2.7", start + 5, kWindow), 1);
-
-  // The next window starts over.
-  EXPECT_EQ(*limits.Peek("sms:+336", start + kWindow, kWindow), 0);
-  EXPECT_EQ(*limits.Hit("sms:+336", start + kWindow, kWindow), 1);
-  EXPECT_EQ(*limits.Hit("sms:+336", start + kWindow + 1, kWindow), 2);
-
-  ASSERT_OK(limits.Reset("sms:+336"));
-  EXPECT_EQ(*limits.Peek("sms:+336", start + kWindow + 1, kWindow), 0);
-  EXPECT_EQ(*limits.Peek("ip:192.0.2.7", start + 6, kWindow), 1);
-  EXPECT_EQ(limits.Hit("x", start, 0).status().code(), Code::kInvalidArgument);
-}
-
 }  // namespace
 }  // namespace secinfo::store::test
 

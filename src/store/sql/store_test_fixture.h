@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "store/sql/sql_store.h"
 #include "store/sql/test_postgresql.h"
@@ -142,6 +145,22 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
   int64_t tenant_id_ = 0;
   int64_t ana_ = 0;
 };
+
+// Runs `fn(i)` on `n` threads at once and returns how many returned true.
+template <typename Fn>
+int CountTrueInParallel(int n, Fn fn) {
+  std::atomic<int> go{0}, yes{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      while (go.load() == 0) std::this_thread::yield();
+      if (fn(i)) yes.fetch_add(1);
+    });
+  }
+  go.store(1);
+  for (auto& t : threads) t.join();
+  return yes.load();
+}
 
 // The backends every contract test runs against.
 inline auto StoreBackends() {

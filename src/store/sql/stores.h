@@ -219,7 +219,7 @@ class SqlRateLimitStore final : public RateLimitStore {
   Status Release(std::string_view key, int64_t now, int64_t window_millis) override;
   Result<int64_t> Peek(std::string_view key, int64_t now, int64_t window_millis) override;
   Status Reset(std::string_view key) override;
-  Result<int64_t> DeleteWindowsStartedBefore(int64_t before) override;
+  Result<int64_t> DeleteEndedBefore(int64_t before) override;
 
  private:
   Db& db_;
