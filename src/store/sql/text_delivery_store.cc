@@ -20,14 +20,15 @@ constexpr char kRecordReceipt[] =
     " :created_at)"
     " ON CONFLICT (provider, message_id) DO UPDATE SET state = excluded.state,"
     " error = excluded.error, reported_at = excluded.reported_at";
+// Both reads select the whole row, in IntoDelivery's order.
+#define SECINFO_SELECT_TEXTS                                                                \
+  "SELECT provider, message_id, tenant_id, challenge_id, send_number, parts, state, error," \
+  " sent_at, reported_at, created_at FROM text_deliveries"
 constexpr char kGet[] =
-    "SELECT provider, message_id, tenant_id, challenge_id, send_number, parts, state, error,"
-    " sent_at, reported_at, created_at FROM text_deliveries"
-    " WHERE provider = :provider AND message_id = :message_id";
-constexpr char kListForChallenge[] =
-    "SELECT provider, message_id, tenant_id, challenge_id, send_number, parts, state, error,"
-    " sent_at, reported_at, created_at FROM text_deliveries WHERE challenge_id = :challenge_id"
-    " ORDER BY send_number, sent_at, message_id";
+    SECINFO_SELECT_TEXTS " WHERE provider = :provider AND message_id = :message_id";
+constexpr char kListForChallenge[] = SECINFO_SELECT_TEXTS
+    " WHERE challenge_id = :challenge_id ORDER BY send_number, sent_at, message_id";
+#undef SECINFO_SELECT_TEXTS
 
 // Binds every column of a row read by kGet or kListForChallenge into `t`.
 Query& IntoDelivery(Query& q, TextDelivery& t) {
