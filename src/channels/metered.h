@@ -19,6 +19,7 @@ class MeteredSms final : public SmsChannel {
   std::string_view name() const override { return inner_.name(); }
   SendResult Deliver(const SmsMessage& message) override;
   Status Health() const override { return inner_.Health(); }
+  void SetReceiptSink(SmsReceiptSink* sink) override { inner_.SetReceiptSink(sink); }
 
  private:
   SmsChannel& inner_;

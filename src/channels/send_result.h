@@ -1,5 +1,8 @@
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "core/status.h"
 
 namespace secinfo::channels {
@@ -13,10 +16,15 @@ struct SendResult {
   // Never set when the outcome is unknown (a timeout after the message was handed over), nor for
   // refusals that will not change (a bad certificate, a refused password, SMTP 5xx).
   bool retry_safe = false;
+  // When sent: the provider's ids of the message, one per part, for providers whose delivery
+  // receipts name them (SMPP's message_id); empty otherwise.
+  std::vector<std::string> references;
 
-  static SendResult Sent() { return {}; }
-  static SendResult Final(Status failure) { return {std::move(failure), false}; }
-  static SendResult Transient(Status failure) { return {std::move(failure), true}; }
+  static SendResult Sent(std::vector<std::string> references = {}) {
+    return {Status::Ok(), false, std::move(references)};
+  }
+  static SendResult Final(Status failure) { return {std::move(failure), false, {}}; }
+  static SendResult Transient(Status failure) { return {std::move(failure), true, {}}; }
 };
 
 }  // namespace secinfo::channels

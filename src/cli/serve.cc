@@ -159,6 +159,12 @@ int Serve(const Config& config) {
   BackgroundScheduler code_retries;
   flows::CodeRegistration codes(st, sms, email, clock, random, code_retries,
                                 crypto::DeriveKey(*key, "otp"), CodeOptions(config));
+  // Delivery receipts (SMPP) reach `codes`, which records them for every node, until it goes.
+  sms.SetReceiptSink(&codes);
+  struct ReceiptsStop {
+    channels::SmsChannel& sms;
+    ~ReceiptsStop() { sms.SetReceiptSink(nullptr); }
+  } receipts_stop{sms};
   flows::LocalCredentials credentials(st.users());
   flows::Sessions sessions(st, clock, random, SignInOptions(config), &credentials);
   flows::Passwords passwords(st, credentials, sessions, &notifier, clock);

@@ -20,6 +20,8 @@ Result<PurgeCounts> Purge(store::Store& store, const Clock& clock,
   SECINFO_RETURN_IF_ERROR(
       take(store.code_challenges().DeleteExpiredBefore(expired_before), n.code_challenges));
   SECINFO_RETURN_IF_ERROR(
+      take(store.text_deliveries().DeleteCreatedBefore(expired_before), n.text_deliveries));
+  SECINFO_RETURN_IF_ERROR(
       take(store.app_enrolments().DeleteExpiredBefore(expired_before), n.app_enrolments));
   SECINFO_RETURN_IF_ERROR(take(store.push().DeleteExpiredBefore(expired_before), n.push));
   SECINFO_RETURN_IF_ERROR(take(store.sign_in().DeleteExpiredBefore(expired_before), n.sign_in));
@@ -40,13 +42,14 @@ void PurgeAndLog(store::Store& store, const Clock& clock, const RetentionOptions
     return;
   }
   spdlog::info(
-      "purge: deleted {} sessions, {} call attempts, {} code challenges, {} app enrolments, {} "
+      "purge: deleted {} sessions, {} call attempts, {} code challenges, {} texts and receipts, {} "
+      "app enrolments, {} "
       "push "
       "challenges and links, {} sign-in verifications, remembered browsers and ended blocks, {} "
       "rate-limit counters, {} OpenID Connect codes and tokens, {} password resets, {} audit "
       "entries",
-      n->sessions, n->call_attempts, n->code_challenges, n->app_enrolments, n->push, n->sign_in,
-      n->rate_limits, n->oidc, n->password_resets, n->audit_entries);
+      n->sessions, n->call_attempts, n->code_challenges, n->text_deliveries, n->app_enrolments,
+      n->push, n->sign_in, n->rate_limits, n->oidc, n->password_resets, n->audit_entries);
 }
 
 }  // namespace secinfo::flows

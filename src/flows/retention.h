@@ -24,6 +24,7 @@ struct PurgeCounts {
   int64_t sessions = 0;
   int64_t call_attempts = 0;
   int64_t code_challenges = 0;
+  int64_t text_deliveries = 0;  // texts of code challenges and their receipts
   int64_t app_enrolments = 0;
   int64_t push = 0;     // push challenges and enrolment links
   int64_t sign_in = 0;  // sign-in verifications, remembered browsers, ended blocks
@@ -34,6 +35,7 @@ struct PurgeCounts {
 };
 
 // Deletes what no flow will read again: sessions expired at now; call attempts, code challenges,
+// texts and their receipts,
 // app enrolments, push challenges and enrolment links, sign-in verifications, remembered browsers
 // and fraud blocks past their expiry plus the grace period;
 // rate-limit counters that stopped weighing before now - grace; audit entries past

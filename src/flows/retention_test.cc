@@ -53,6 +53,14 @@ class RetentionTest : public testing::Test {
     code.created_at = code.updated_at = at - 180'000;
     code.expires_at = at;
     ASSERT_TRUE(store_->code_challenges().Create(code).ok());
+    store::TextDelivery text;
+    text.provider = "smpp";
+    text.message_id = id;
+    text.tenant_id = tenant_id_;
+    text.challenge_id = id;
+    text.send = text.parts = 1;
+    text.sent_at = text.created_at = code.created_at;
+    ASSERT_TRUE(store_->text_deliveries().Track(text).ok());
     store::AppEnrolment enrolment;
     enrolment.id = id;
     enrolment.tenant_id = tenant_id_;
@@ -115,6 +123,7 @@ class RetentionTest : public testing::Test {
     mark(store_->sessions().Get(id, 0).ok(), "session");
     mark(store_->call_attempts().Get(id).ok(), "call");
     mark(store_->code_challenges().Get(id).ok(), "code");
+    mark(!store_->text_deliveries().ListForChallenge(id)->empty(), "text");
     mark(store_->app_enrolments().Get(id).ok(), "app");
     mark(store_->push().GetChallenge(id).ok(), "push");
     mark(store_->push().UseEnrolToken(id, 0).ok(), "link");
@@ -150,16 +159,17 @@ TEST_F(RetentionTest, PurgeDeletesWhatIsPastExpiryAndGraceAndAuditPastRetention)
   Result<PurgeCounts> n = Purge(*store_, clock_, options);
   ASSERT_TRUE(n.ok()) << n.status().ToString();
 
-  EXPECT_EQ(Left("year-old", now - 366 * kDay), "- - - - - - - - - -");
-  EXPECT_EQ(Left("two-days-old", now - 2 * kDay), "- - - - - - - - - audit");
+  EXPECT_EQ(Left("year-old", now - 366 * kDay), "- - - - - - - - - - -");
+  EXPECT_EQ(Left("two-days-old", now - 2 * kDay), "- - - - - - - - - - audit");
   // Within the grace day, challenges stay for the page that still shows them; the session is over.
   EXPECT_EQ(Left("expired-an-hour-ago", now - kHour),
-            "- call code app push link verification browser counter audit");
+            "- call code text app push link verification browser counter audit");
   EXPECT_EQ(Left("live", now + kHour),
-            "session call code app push link verification browser counter audit");
+            "session call code text app push link verification browser counter audit");
   EXPECT_EQ(n->sessions, 3);
   EXPECT_EQ(n->call_attempts, 2);
   EXPECT_EQ(n->code_challenges, 2);
+  EXPECT_EQ(n->text_deliveries, 2);
   EXPECT_EQ(n->app_enrolments, 2);
   EXPECT_EQ(n->push, 4);
   EXPECT_EQ(n->sign_in, 4);  // two verifications, two remembered browsers
@@ -172,7 +182,8 @@ TEST_F(RetentionTest, PurgeDeletesWhatIsPastExpiryAndGraceAndAuditPastRetention)
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->audit_entries, 1);
   EXPECT_EQ(again->sessions + again->call_attempts + again->code_challenges +
-                again->app_enrolments + again->push + again->sign_in + again->rate_limits,
+                again->text_deliveries + again->app_enrolments + again->push + again->sign_in +
+                again->rate_limits,
             0);
 }
 

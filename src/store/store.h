@@ -200,6 +200,25 @@ class CodeChallengeStore {
   virtual Result<int64_t> DeleteExpiredBefore(int64_t before) = 0;
 };
 
+// The texts of code challenges and their delivery receipts (see TextDelivery), so that a receipt
+// received by any node reaches the page of the person, whichever node serves it.
+class TextDeliveryStore {
+ public:
+  virtual ~TextDeliveryStore() = default;
+  // Records that t.message_id of t.provider is part of send t.send of t.challenge_id. A receipt
+  // recorded before stays. Returns the row as it stands now.
+  virtual Result<TextDelivery> Track(const TextDelivery& t) = 0;
+  // Records a final receipt ("delivered" or "undelivered") for a part, known or not yet. Returns
+  // the row as it stands now: challenge_id is "" when no node recorded the text (yet).
+  virtual Result<TextDelivery> RecordReceipt(std::string_view provider, std::string_view message_id,
+                                             std::string_view state, std::string_view error,
+                                             int64_t at) = 0;
+  // The parts of every send of a challenge, oldest first.
+  virtual Result<std::vector<TextDelivery>> ListForChallenge(std::string_view challenge_id) = 0;
+  // Retention: deletes the rows created before `before`. Returns how many.
+  virtual Result<int64_t> DeleteCreatedBefore(int64_t before) = 0;
+};
+
 class AppEnrolmentStore {
  public:
   virtual ~AppEnrolmentStore() = default;
@@ -436,6 +455,7 @@ class Store {
   virtual CallAttemptStore& call_attempts() = 0;
   virtual SimCallStore& sim_calls() = 0;
   virtual CodeChallengeStore& code_challenges() = 0;
+  virtual TextDeliveryStore& text_deliveries() = 0;
   virtual SimMessageStore& sim_messages() = 0;
   virtual AppEnrolmentStore& app_enrolments() = 0;
   virtual QuestionStore& questions() = 0;

@@ -86,6 +86,24 @@ struct CodeChallenge {
   int64_t version = 0;
 };
 
+// One text of a code challenge as the SMS provider knows it (one row per part: SMPP gives each
+// part its own message_id), and what the network's delivery receipt said of it. A receipt may
+// reach any node, even before the node that sent the text recorded it: whichever comes first
+// creates the row, the other completes it.
+struct TextDelivery {
+  std::string provider;      // the SMS provider's name, "smpp"
+  std::string message_id;    // the provider's id of the part
+  int64_t tenant_id = 0;     // 0 while only the receipt is known
+  std::string challenge_id;  // the code challenge the text carries a code of; "" likewise
+  int64_t send = 0;          // which of the challenge's sends (its `sends` then); 0 likewise
+  int64_t parts = 0;         // parts of that text; 0 likewise
+  std::string state;         // "" until a final receipt: "delivered", "undelivered"
+  std::string error;         // the provider's words for an undelivered text ("UNDELIV err:001")
+  int64_t sent_at = 0;       // 0 while only the receipt is known
+  int64_t reported_at = 0;   // when the receipt arrived; 0 until then
+  int64_t created_at = 0;
+};
+
 // An authenticator app being added: the seed shown as a QR code, until the person types a right
 // code from the app. Kept in the store so any node can finish it.
 struct AppEnrolment {

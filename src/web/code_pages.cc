@@ -1,4 +1,6 @@
 // Registration by a code: "Text me a code" for phones, and the email method.
+#include <nlohmann/json.hpp>
+
 #include "http/url.h"
 #include "methods/email/email_method.h"
 #include "phone/number.h"
@@ -62,7 +64,40 @@ http::Response RenderCodePage(Ctx& c, const store::CodeChallenge& ch, const std:
   int64_t wait = c.deps.codes.SecondsUntilResend(ch);
   if (wait > 0) d.set("resend_wait", c.T("code_resend_wait", {{"seconds", std::to_string(wait)}}));
   if (ch.state == "pending") d.set("pending", true);
+  // What the network said of the text (SMPP receipts, received by whichever node). Until it says,
+  // the page's script asks again (CodeStatusJson).
+  const flows::TextDeliveryState delivery = c.deps.codes.DeliveryOf(ch);
+  d.set("delivery", std::string(flows::TextDeliveryName(delivery)));
+  if (delivery == flows::TextDeliveryState::kDelivered) d.set("delivered", c.T("code_delivered"));
+  if (delivery == flows::TextDeliveryState::kUndelivered) {
+    d.set("undelivered", c.T("code_undelivered", {{"destination", Shown(ch)}}));
+    d.set("another_way_href",
+          "/security-info/phone" + (ch.replaces_method_id
+                                        ? "?change=" + std::to_string(*ch.replaces_method_id)
+                                        : std::string()));
+  }
+  if (ch.channel == "sms" && ch.state == "pending") d.set("watch_delivery", true);
   return c.Render("code", d, status);
+}
+
+// What the code page's script polls: the challenge's state and what the network said of its text.
+// `final` once nothing more can change while the code is valid.
+http::Response CodeStatusJson(Ctx& c) {
+  auto ch = c.deps.codes.Get(c.req.Param("id"), c.principal->user.id);
+  if (!ch.ok()) return http::Response::Json(R"({"error":"not_found"})", 404);
+  const flows::TextDeliveryState delivery = c.deps.codes.DeliveryOf(*ch);
+  std::string message;
+  if (delivery == flows::TextDeliveryState::kDelivered) message = c.T("code_delivered");
+  if (delivery == flows::TextDeliveryState::kUndelivered) {
+    message = c.T("code_undelivered", {{"destination", Shown(*ch)}});
+  }
+  const bool final = ch->state != "pending" || c.deps.clock.NowMillis() >= ch->expires_at ||
+                     delivery == flows::TextDeliveryState::kUndelivered;
+  nlohmann::json j = {{"state", ch->state},
+                      {"delivery", std::string(flows::TextDeliveryName(delivery))},
+                      {"final", final},
+                      {"message", message}};
+  return http::Response::Json(j.dump());
 }
 
 http::Response EmailForm(Ctx& c) {
@@ -183,6 +218,7 @@ std::span<const PageRoute> EmailPages() {
       {"GET", "/security-info/email", EmailForm},
       {"POST", "/security-info/email", EmailSubmit},
       {"GET", "/security-info/codes/:id", CodePage},
+      {"GET", "/security-info/codes/:id/status", CodeStatusJson},
       {"POST", "/security-info/codes/:id", CodeSubmit},
       {"POST", "/security-info/codes/:id/resend", CodeResend},
   };

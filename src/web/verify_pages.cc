@@ -251,6 +251,18 @@ http::Response RenderProgress(Ctx& c, const std::string& id, const std::string& 
                          : c.T("verify_code_sent", {{"number", number}}));
       break;
   }
+  // What the network said of a texted code (SMPP receipts, received by whichever node).
+  const bool undelivered = view->delivery == flows::TextDeliveryState::kUndelivered;
+  if (view->delivery == flows::TextDeliveryState::kDelivered) {
+    d.set("delivered", c.T("code_delivered"));
+  }
+  if (undelivered && !view->final && error.empty()) {
+    d.set("error", c.T("verify_code_undelivered", {{"number", number}}));
+  }
+  if (view->proof == Proof::kSmsCode && !view->final && !undelivered) {
+    d.set("watch_delivery", true);
+    d.set("delivery", std::string(flows::TextDeliveryName(view->delivery)));
+  }
   if (view->succeeded) {
     d.set("succeeded", true);
   } else if (view->final) {
@@ -260,6 +272,11 @@ http::Response RenderProgress(Ctx& c, const std::string& id, const std::string& 
       d.set("error", c.T("verify_blocked"));
       return c.Render("verify_progress", d, status);
     }
+    d.set("retry_href", "/sign-in/verify?" + Carry(c));
+  } else if (undelivered) {
+    // The code will not arrive: another text (a new verification) or another way. Nothing more
+    // to wait for on this page.
+    d.set("state", "undelivered");
     d.set("retry_href", "/sign-in/verify?" + Carry(c));
   } else {
     d.set("live", true);
@@ -335,10 +352,15 @@ http::Response VerifyStatusJson(Ctx& c) {
     message = CallStatusText(c, view->call->state);
   } else if (view->push) {
     message = c.T("push_state_" + view->push->state);
+  } else if (view->delivery == flows::TextDeliveryState::kDelivered) {
+    message = c.T("code_delivered");
+  } else if (view->delivery == flows::TextDeliveryState::kUndelivered) {
+    message = c.T("verify_code_undelivered", {{"number", MaskedPhone(view->method.phone_e164)}});
   }
   nlohmann::json j = {{"state", view->v.state},
                       {"final", view->final},
                       {"succeeded", view->succeeded},
+                      {"delivery", std::string(flows::TextDeliveryName(view->delivery))},
                       {"message", message}};
   return http::Response::Json(j.dump());
 }

@@ -33,9 +33,9 @@ import {
   spawnPeer,
   stopProcess,
 } from './lib/harness.mjs';
+import { decodeSms, smscRecords, startPeer, startSmsc } from './lib/smsc.mjs';
 
 const NAME = 'delivery';
-const SMSC_PL = path.join(REPO_DIR, 'tests', 'peers', 'smsc.pl');
 const KANNEL_PEERS = process.env.SECINFO_KANNEL_PEERS || path.join(REPO_DIR, 'build', 'tests', 'kannel_peers');
 const PYTHON = '/usr/bin/python3'; // Debian's, where python3-aiosmtpd lives
 const SYSTEM_ID = 'secinfo';
@@ -57,44 +57,6 @@ let a11yEnglish;
 
 // ---------------------------------------------------------------------------------------------
 // The peers
-
-/** Starts a peer program (spawnPeer) and resolves once `ready(proc)` is true (polled). */
-async function startPeer(command, args, ready, what) {
-  const proc = spawnPeer(command, args);
-  let exitInfo = null;
-  proc.exited.then((x) => (exitInfo = x));
-  await pollUntil(
-    async () => {
-      if (exitInfo) throw new Error(`${what} exited at start (${JSON.stringify(exitInfo)}):\n${proc.output()}`);
-      return ready(proc);
-    },
-    { timeout: 15_000, interval: 50, message: `${what} to be ready` },
-  );
-  return proc;
-}
-
-/** The submit_sm lines the SMSC logged (tests/peers/smsc.pl), as objects. */
-function submitted() {
-  if (!fs.existsSync(smsc.log)) return [];
-  return fs
-    .readFileSync(smsc.log, 'utf8')
-    .split('\n')
-    .filter((line) => line.startsWith('submit_sm\t'))
-    .map((line) => Object.fromEntries(line.split('\t').slice(1).map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)])));
-}
-
-// GSM 03.38 basic character set: SMPP data_coding 0 carries one character per octet.
-const GSM7 =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
-  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
-
-/** What the phone shows for one submit_sm (single part). */
-function decodeSms(pdu) {
-  const bytes = Buffer.from(pdu.short_message, 'hex');
-  if (pdu.data_coding === '8') return bytes.swap16().toString('utf16le');
-  assert.equal(pdu.data_coding, '0', `data_coding ${pdu.data_coding}`);
-  return [...bytes].map((b) => GSM7[b]).join('');
-}
 
 /**
  * The texts Kannel's fakesmsc received so far, as phones show them: [{ from, to, text, parts }].
@@ -148,14 +110,7 @@ function textPart(mail) {
 
 before(async () => {
   dir = makeTempDir('secinfo-delivery-');
-  const smscPort = await freePort();
-  smsc = { port: smscPort, log: path.join(dir, 'smsc.log') };
-  smsc.proc = await startPeer(
-    'perl',
-    [SMSC_PL, '--port', String(smscPort), '--system-id', SYSTEM_ID, '--password', SMSC_PASSWORD, '--out', smsc.log],
-    (p) => p.output().includes(`listening on ${smscPort}`),
-    'the SMSC (smsc.pl)',
-  );
+  smsc = await startSmsc(dir, { systemId: SYSTEM_ID, password: SMSC_PASSWORD });
   const smtpPort = await freePort();
   smtp = { port: smtpPort, maildir: path.join(dir, 'maildir') };
   smtp.proc = await startPeer(
@@ -171,7 +126,7 @@ before(async () => {
       SECINFO_SMS_PROVIDER: 'smpp',
       SECINFO_SMS_SENDER: 'Contoso',
       SECINFO_SMS_SMPP_HOST: '127.0.0.1',
-      SECINFO_SMS_SMPP_PORT: String(smscPort),
+      SECINFO_SMS_SMPP_PORT: String(smsc.port),
       SECINFO_SMS_SMPP_SYSTEM_ID: SYSTEM_ID,
       SECINFO_SMS_SMPP_PASSWORD: SMSC_PASSWORD,
       SECINFO_EMAIL_PROVIDER: 'smtp',
@@ -245,7 +200,7 @@ test('in French, Ana registers her mobile with the code the SMSC received', asyn
   await screenshot(page, NAME, 'fr-code-page-smpp');
 
   // The page came back once the SMSC took the text: it is in the SMSC's log already.
-  const pdus = submitted();
+  const pdus = smscRecords(smsc, 'submit_sm');
   assert.equal(pdus.length, 1, 'one submit_sm');
   const pdu = pdus[0];
   assert.equal(pdu.dest, MOBILE.slice(1), 'E.164 without +');

@@ -76,6 +76,7 @@ class Watched final : public store::Store {
   store::CallAttemptStore& call_attempts() override { return inner_.call_attempts(); }
   store::SimCallStore& sim_calls() override { return inner_.sim_calls(); }
   store::CodeChallengeStore& code_challenges() override { return inner_.code_challenges(); }
+  store::TextDeliveryStore& text_deliveries() override { return inner_.text_deliveries(); }
   store::SimMessageStore& sim_messages() override { return inner_.sim_messages(); }
   store::AppEnrolmentStore& app_enrolments() override { return inner_.app_enrolments(); }
   store::QuestionStore& questions() override { return inner_.questions(); }

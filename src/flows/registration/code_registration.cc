@@ -239,6 +239,7 @@ Status CodeRegistration::Attempt(const std::shared_ptr<const Delivery>& d, int a
   const std::string tries = attempt == 1 ? "" : "attempt " + std::to_string(attempt);
   if (sent.status.ok()) {
     Audit(c, "code_send", "sent", tries);
+    if (c.channel == "sms") Track(c, sent.references);
     return Status::Ok();
   }
   const bool again = sent.retry_safe && attempt < options_.max_send_attempts;
@@ -270,6 +271,86 @@ void CodeRegistration::GiveUp(const Delivery& d) {
     spdlog::warn("code {}: cannot record that it was not sent: {}", d.challenge.id.substr(0, 8),
                  given_up.status().ToString());
   }
+}
+
+void CodeRegistration::Track(const store::CodeChallenge& c,
+                             const std::vector<std::string>& references) {
+  const int64_t now = clock_.NowMillis();
+  for (const std::string& id : references) {
+    store::TextDelivery t{.provider = std::string(sms_.name()),
+                          .message_id = id,
+                          .tenant_id = c.tenant_id,
+                          .challenge_id = c.id,
+                          .send = c.sends,
+                          .parts = static_cast<int64_t>(references.size()),
+                          .sent_at = now,
+                          .created_at = now};
+    auto tracked = store_.text_deliveries().Track(t);
+    if (!tracked.ok()) {
+      spdlog::warn("code {}: cannot record text {}: {}", c.id.substr(0, 8), id,
+                   tracked.status().ToString());
+      continue;
+    }
+    // The receipt came first (on this node or another): its audit entry waited for the text.
+    if (!tracked->state.empty()) AuditReceipt(c, *tracked);
+  }
+}
+
+void CodeRegistration::OnSmsReceipt(const channels::SmsReceiptReport& report) {
+  // The provider's thread must not wait on the database.
+  retries_.After(0, [this, report] { RecordReceipt(report); });
+}
+
+void CodeRegistration::RecordReceipt(const channels::SmsReceiptReport& report) {
+  auto t = store_.text_deliveries().RecordReceipt(report.provider, report.message_id,
+                                                  report.delivered ? "delivered" : "undelivered",
+                                                  report.error, clock_.NowMillis());
+  if (!t.ok()) {
+    spdlog::warn("sms receipt for {} {}: cannot record it: {}", report.provider, report.message_id,
+                 t.status().ToString());
+    return;
+  }
+  // Not known yet: the node that sent it audits it when it records the text. Or not a code.
+  if (t->challenge_id.empty()) return;
+  auto c = store_.code_challenges().Get(t->challenge_id);
+  if (c.ok()) AuditReceipt(*c, *t);
+}
+
+void CodeRegistration::AuditReceipt(const store::CodeChallenge& c, const store::TextDelivery& t) {
+  if (t.state == "undelivered") {
+    spdlog::warn("code {}: the network could not deliver text {} ({})", c.id.substr(0, 8),
+                 t.message_id, t.error);
+  }
+  Audit(c, "code_delivery", t.state,
+        "send " + std::to_string(t.send) + ", message " + t.message_id +
+            (t.error.empty() ? "" : ": " + t.error));
+}
+
+std::string_view TextDeliveryName(TextDeliveryState s) {
+  switch (s) {
+    case TextDeliveryState::kDelivered:
+      return "delivered";
+    case TextDeliveryState::kUndelivered:
+      return "undelivered";
+    case TextDeliveryState::kUnknown:
+      break;
+  }
+  return "";
+}
+
+TextDeliveryState CodeRegistration::DeliveryOf(const store::CodeChallenge& c) {
+  if (c.channel != "sms") return TextDeliveryState::kUnknown;
+  auto texts = store_.text_deliveries().ListForChallenge(c.id);
+  if (!texts.ok()) return TextDeliveryState::kUnknown;
+  int64_t parts = 0, delivered = 0;
+  for (const store::TextDelivery& t : *texts) {
+    if (t.send != c.sends) continue;  // an earlier code's text
+    if (t.state == "undelivered") return TextDeliveryState::kUndelivered;
+    parts = t.parts;
+    if (t.state == "delivered") ++delivered;
+  }
+  return parts > 0 && delivered == parts ? TextDeliveryState::kDelivered
+                                         : TextDeliveryState::kUnknown;
 }
 
 Result<store::CodeChallenge> CodeRegistration::Get(std::string_view challenge_id, int64_t user_id) {

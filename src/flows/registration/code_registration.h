@@ -69,10 +69,24 @@ struct CodeCheck {
 
 enum class ResendOutcome { kSent, kTooSoon, kTooMany, kNotPending, kFailed };
 
+// What the network said of the last code texted for a challenge.
+enum class TextDeliveryState {
+  kUnknown,      // no final receipt for every part yet; always for mail and for providers
+                 // without receipts (the simulated network, HTTP gateways)
+  kDelivered,    // every part reached the phone
+  kUndelivered,  // the network gave up on a part: the code will not arrive
+};
+// "delivered", "undelivered", or "" for kUnknown (as pages and their scripts name them).
+std::string_view TextDeliveryName(TextDeliveryState s);
+
 // Registers a phone by a code sent by SMS, or an email address by a code sent by mail. Codes come
 // from the CSPRNG, are stored only as a keyed hash, work once, expire, and lock after too many
 // wrong tries. All state is in the store. Thread-safe.
-class CodeRegistration {
+//
+// Texts whose provider names them (SendResult::references) are recorded with their challenge, and
+// the provider's delivery receipts (channels::SmsReceiptSink) against them, in the store: a
+// receipt received by any node shows on the page of the person, whichever node serves it.
+class CodeRegistration final : public channels::SmsReceiptSink {
  public:
   CodeRegistration(store::Store& store, channels::SmsChannel& sms, channels::EmailChannel& email,
                    const Clock& clock, Random& random, Scheduler& retries, std::string code_key,
@@ -90,6 +104,13 @@ class CodeRegistration {
   // NotFound unless it is `user_id`'s.
   Result<store::CodeChallenge> Get(std::string_view challenge_id, int64_t user_id);
   int64_t SecondsUntilResend(const store::CodeChallenge& c) const;
+  // What the network said of the code last texted for `c`.
+  TextDeliveryState DeliveryOf(const store::CodeChallenge& c);
+
+  // Records a receipt in the store, off the provider's thread (on `retries`), and audits it
+  // ("code_delivery": delivered or undelivered) once its text is known, here or when the sending
+  // node records the text.
+  void OnSmsReceipt(const channels::SmsReceiptReport& report) override;
 
   // The keyed hash under which a code is kept. Public for tests.
   std::string CodeHash(std::string_view challenge_id, std::string_view code) const;
@@ -115,6 +136,10 @@ class CodeRegistration {
   Status Attempt(const std::shared_ptr<const Delivery>& d, int attempt, int64_t wait);
   // The code of `c` (as sent in `d`) could not be sent: it is given up, unless replaced meanwhile.
   void GiveUp(const Delivery& d);
+  // Records the provider's ids of the parts of the text just sent for `c`.
+  void Track(const store::CodeChallenge& c, const std::vector<std::string>& references);
+  void RecordReceipt(const channels::SmsReceiptReport& report);
+  void AuditReceipt(const store::CodeChallenge& c, const store::TextDelivery& t);
   void Audit(const store::CodeChallenge& c, std::string action, std::string result,
              const std::string& why = "");
 

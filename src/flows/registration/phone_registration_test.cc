@@ -44,6 +44,7 @@ class UnreadableGreetingsStore final : public store::Store {
   store::CallAttemptStore& call_attempts() override { return real_.call_attempts(); }
   store::SimCallStore& sim_calls() override { return real_.sim_calls(); }
   store::CodeChallengeStore& code_challenges() override { return real_.code_challenges(); }
+  store::TextDeliveryStore& text_deliveries() override { return real_.text_deliveries(); }
   store::SimMessageStore& sim_messages() override { return real_.sim_messages(); }
   store::AppEnrolmentStore& app_enrolments() override { return real_.app_enrolments(); }
   store::QuestionStore& questions() override { return real_.questions(); }

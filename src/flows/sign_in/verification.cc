@@ -236,7 +236,10 @@ Result<VerificationView> Verifier::Get(std::string_view id, std::string_view bin
       break;
     case methods::Proof::kSmsCode:
     case methods::Proof::kEmailCode:
-      if (auto code = codes_.Get(v->challenge_id, v->user_id); code.ok()) view.code = *code;
+      if (auto code = codes_.Get(v->challenge_id, v->user_id); code.ok()) {
+        view.code = *code;
+        view.delivery = codes_.DeliveryOf(*code);
+      }
       break;
     case methods::Proof::kPush:
       if (auto push = push_.Get(v->challenge_id, v->user_id); push.ok()) {

@@ -63,11 +63,12 @@ struct VerificationView {
   store::Verification v;
   store::Method method;
   methods::Proof proof = methods::Proof::kCall;
-  std::optional<store::CallAttempt> call;    // proof kCall
-  std::optional<store::CodeChallenge> code;  // proofs by code sent
-  std::optional<store::PushChallenge> push;  // proof kPush
-  bool succeeded = false;                    // proven: Consume may use it
-  bool final = false;                        // nothing more will happen
+  std::optional<store::CallAttempt> call;                    // proof kCall
+  std::optional<store::CodeChallenge> code;                  // proofs by code sent
+  TextDeliveryState delivery = TextDeliveryState::kUnknown;  // proof kSmsCode: the receipt
+  std::optional<store::PushChallenge> push;                  // proof kPush
+  bool succeeded = false;                                    // proven: Consume may use it
+  bool final = false;                                        // nothing more will happen
 };
 
 enum class VerifyCodeOutcome {

@@ -11,6 +11,8 @@ constexpr char kDeleteExpiredSessions[] = "DELETE FROM sessions WHERE expires_at
 constexpr char kDeleteOldCallAttempts[] = "DELETE FROM call_attempts WHERE created_at < :before";
 constexpr char kDeleteExpiredCodeChallenges[] =
     "DELETE FROM code_challenges WHERE expires_at < :before";
+constexpr char kDeleteOldTextDeliveries[] =
+    "DELETE FROM text_deliveries WHERE created_at < :before";
 constexpr char kDeleteExpiredAppEnrolments[] =
     "DELETE FROM app_enrolments WHERE expires_at < :before";
 constexpr char kDeleteExpiredPushChallenges[] =
@@ -54,6 +56,10 @@ Result<int64_t> SqlCallAttemptStore::DeleteCreatedBefore(int64_t before) {
 
 Result<int64_t> SqlCodeChallengeStore::DeleteExpiredBefore(int64_t before) {
   return DeleteRows(db_, "delete expired code challenges", {kDeleteExpiredCodeChallenges}, before);
+}
+
+Result<int64_t> SqlTextDeliveryStore::DeleteCreatedBefore(int64_t before) {
+  return DeleteRows(db_, "delete old text deliveries", {kDeleteOldTextDeliveries}, before);
 }
 
 Result<int64_t> SqlAppEnrolmentStore::DeleteExpiredBefore(int64_t before) {

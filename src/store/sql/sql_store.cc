@@ -23,6 +23,7 @@ class SqlStore final : public Store {
         call_attempts_(*db_),
         sim_calls_(*db_),
         code_challenges_(*db_),
+        text_deliveries_(*db_),
         sim_messages_(*db_),
         app_enrolments_(*db_),
         questions_(*db_),
@@ -41,6 +42,7 @@ class SqlStore final : public Store {
   CallAttemptStore& call_attempts() override { return call_attempts_; }
   SimCallStore& sim_calls() override { return sim_calls_; }
   CodeChallengeStore& code_challenges() override { return code_challenges_; }
+  TextDeliveryStore& text_deliveries() override { return text_deliveries_; }
   SimMessageStore& sim_messages() override { return sim_messages_; }
   AppEnrolmentStore& app_enrolments() override { return app_enrolments_; }
   QuestionStore& questions() override { return questions_; }
@@ -73,6 +75,7 @@ class SqlStore final : public Store {
   sql::SqlCallAttemptStore call_attempts_;
   sql::SqlSimCallStore sim_calls_;
   sql::SqlCodeChallengeStore code_challenges_;
+  sql::SqlTextDeliveryStore text_deliveries_;
   sql::SqlSimMessageStore sim_messages_;
   sql::SqlAppEnrolmentStore app_enrolments_;
   sql::SqlQuestionStore questions_;

@@ -113,6 +113,20 @@ class SqlCodeChallengeStore final : public CodeChallengeStore {
   Db& db_;
 };
 
+class SqlTextDeliveryStore final : public TextDeliveryStore {
+ public:
+  explicit SqlTextDeliveryStore(Db& db) : db_(db) {}
+  Result<TextDelivery> Track(const TextDelivery& t) override;
+  Result<TextDelivery> RecordReceipt(std::string_view provider, std::string_view message_id,
+                                     std::string_view state, std::string_view error,
+                                     int64_t at) override;
+  Result<std::vector<TextDelivery>> ListForChallenge(std::string_view challenge_id) override;
+  Result<int64_t> DeleteCreatedBefore(int64_t before) override;
+
+ private:
+  Db& db_;
+};
+
 class SqlAppEnrolmentStore final : public AppEnrolmentStore {
  public:
   explicit SqlAppEnrolmentStore(Db& db) : db_(db) {}

@@ -59,6 +59,7 @@ constexpr Table kTables[] = {
     {"verifications", SECINFO_OF_TENANT("verifications")},
     {"call_attempts", SECINFO_OF_TENANT("call_attempts")},
     {"code_challenges", SECINFO_OF_TENANT("code_challenges")},
+    {"text_deliveries", SECINFO_OF_TENANT("text_deliveries")},
     {"app_enrolments", SECINFO_OF_TENANT("app_enrolments")},
     {"push_enrol_tokens", SECINFO_OF_TENANT("push_enrol_tokens")},
     {"push_challenges", SECINFO_OF_TENANT("push_challenges")},

@@ -104,6 +104,16 @@ class TenantTransferTest : public StoreContractTest {
                                                        .expires_at = kT0 + 180'000,
                                                        .created_at = kT0,
                                                        .updated_at = kT0}));
+    ASSERT_TRUE(s.text_deliveries()
+                    .Track(TextDelivery{.provider = "smpp",
+                                        .message_id = "msg-1",
+                                        .tenant_id = tenant_id_,
+                                        .challenge_id = "code-1",
+                                        .send = 1,
+                                        .parts = 1,
+                                        .sent_at = kT0,
+                                        .created_at = kT0})
+                    .ok());
     ASSERT_OK(s.app_enrolments().Create(AppEnrolment{.id = "enr-1",
                                                      .tenant_id = tenant_id_,
                                                      .user_id = bruno,

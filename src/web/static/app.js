@@ -63,6 +63,23 @@
         else reload();
       });
     }
+    // A texted code's page, until the network's receipt comes: delivered shows in place (what the
+    // person typed stays); not delivered reloads the page, which then offers another text or
+    // another way.
+    var texted = document.querySelector('[data-delivery-url]');
+    if (texted && texted.dataset.delivery === '') {
+      poll(texted.dataset.deliveryUrl, function (j) {
+        return j.final || j.delivery === 'delivered' || j.delivery === 'undelivered';
+      }, function (j) {
+        var shown = document.getElementById('delivery-status');
+        if (j.delivery === 'delivered' && shown) {
+          shown.textContent = j.message;
+          shown.hidden = false;
+        } else if (j.delivery === 'undelivered') {
+          reload();
+        }
+      });
+    }
     var call = document.getElementById('call');
     if (call && !/^(confirmed|no_answer|hung_up|busy|wrong_key|no_input|fraud_reported|failed|cancelled)$/.test(call.dataset.state)) {
       var status = document.getElementById('call-status');

@@ -162,7 +162,9 @@ SmppSms::~SmppSms() {
 }
 
 SendResult SmppSms::Deliver(const SmsMessage& message) {
-  return SendResult::Final(Submit(message).status());
+  auto ids = Submit(message);
+  if (!ids.ok()) return SendResult::Final(ids.status());
+  return SendResult::Sent(std::move(*ids));
 }
 
 Result<std::vector<std::string>> SmppSms::Submit(const SmsMessage& message) {
@@ -209,6 +211,19 @@ Status SmppSms::Health() const { return session_->Health(); }
 void SmppSms::SetReceiptHook(SmsReceiptHook hook) {
   std::lock_guard lock(hook_mu_);
   hook_ = std::move(hook);
+}
+
+void SmppSms::SetReceiptSink(SmsReceiptSink* sink) {
+  if (sink == nullptr) return SetReceiptHook(nullptr);
+  SetReceiptHook([sink](const SmsReceipt& r) {
+    if (!r.is_receipt || r.message_id.empty()) return;
+    const bool delivered = r.state == "DELIVRD";
+    const bool undelivered = r.state == "UNDELIV" || r.state == "EXPIRED" || r.state == "REJECTD" ||
+                             r.state == "DELETED";
+    if (!delivered && !undelivered) return;  // not final, or not about the handset
+    sink->OnSmsReceipt(
+        {"smpp", r.message_id, delivered, delivered ? "" : r.state + " err:" + r.error});
+  });
 }
 
 void SmppSms::OnDeliver(const smpp::DeliverSm& d) {

@@ -90,6 +90,7 @@ class SmppSms final : public SmsChannel {
   // E.164 or a text that is empty, not UTF-8, or longer than 10 parts.
   // Never retry_safe: the session resubmits whatever the SMSC did not take after each rebind, so a
   // failure here is final.
+  // On success, SendResult::references holds the SMSC's message_id of each part.
   SendResult Deliver(const SmsMessage& message) override;
   // Same as Send, returning the SMSC's message_id of each part (they key the receipts).
   Result<std::vector<std::string>> Submit(const SmsMessage& message);
@@ -103,6 +104,10 @@ class SmppSms final : public SmsChannel {
   // SetReceiptHook.
   // nullptr: none. When this returns, the previous hook is not running and will not be called.
   void SetReceiptHook(SmsReceiptHook hook);
+  // Hands the final receipts (DELIVRD: delivered; UNDELIV, EXPIRED, REJECTD, DELETED: not) to
+  // `sink` through the receipt hook; receipts in other states and texts from phones are only
+  // logged. Replaces any hook set before.
+  void SetReceiptSink(SmsReceiptSink* sink) override;
 
  private:
   SmppSms(const Config::Sms& sms, const Clock& clock, const SmppSmsOptions& options);

@@ -116,9 +116,11 @@ std::vector<Record> WaitForRecords(const std::string& file, std::string_view kin
 struct SmscOptions {
   std::string system_id = "secinfo";
   std::string password = "s3cret";
-  int close_after = 0;      // close the connection after each N-th accepted submit_sm
-  std::string reject_dest;  // destinations with this prefix: ESME_RINVDSTADR
-  bool receipts = false;    // delivery receipts to transceivers
+  int close_after = 0;              // close the connection after each N-th accepted submit_sm
+  std::string reject_dest;          // destinations with this prefix: ESME_RINVDSTADR
+  bool receipts = false;            // delivery receipts to transceivers
+  std::string undeliverable;        // with receipts: destinations with this prefix get UNDELIV
+  bool receipts_elsewhere = false;  // with receipts: on another bind than the submitter's
 };
 
 class Smsc {
@@ -135,6 +137,8 @@ class Smsc {
       argv.insert(argv.end(), {"--close-after", std::to_string(o.close_after)});
     if (!o.reject_dest.empty()) argv.insert(argv.end(), {"--reject-dest", o.reject_dest});
     if (o.receipts) argv.push_back("--receipts");
+    if (!o.undeliverable.empty()) argv.insert(argv.end(), {"--undeliverable", o.undeliverable});
+    if (o.receipts_elsewhere) argv.push_back("--receipts-elsewhere");
     auto process = peers::ChildProcess::Spawn(argv, log);
     if (!process.ok()) return process.status();
     std::unique_ptr<Smsc> smsc(new Smsc(std::move(*process)));
@@ -350,6 +354,63 @@ TEST_F(SmppSmsPeerTest, SmscRefusalsAreMappedAndReceiptsReachTheHook) {
   EXPECT_EQ(receipts[0].state, "DELIVRD");
   EXPECT_EQ(receipts[0].from, "+33612345678");
   EXPECT_EQ(ReadRecords(records_, "submit_sm").at(0).at("registered_delivery"), "1");
+}
+
+// Receipts as the flows receive them: final ones only, delivered or not, whichever bind of the
+// same system_id the SMSC sends them on (each node of a cluster holds its own bind).
+class CollectingSink final : public channels::SmsReceiptSink {
+ public:
+  void OnSmsReceipt(const channels::SmsReceiptReport& r) override {
+    std::lock_guard lock(mu);
+    reports.push_back(r);
+  }
+  size_t size() {
+    std::lock_guard lock(mu);
+    return reports.size();
+  }
+  std::mutex mu;
+  std::vector<channels::SmsReceiptReport> reports;
+};
+
+TEST_F(SmppSmsPeerTest, AFailedReceiptReachesTheSinkOfAnotherBind) {
+  SmscOptions options;
+  options.receipts = true;
+  options.undeliverable = "3361";
+  options.receipts_elsewhere = true;
+  StartSmsc(options);
+  Connect(Settings());
+  WaitBound();
+  CollectingSink here, there;  // outlive both binds' hooks
+  struct Unhook {
+    SmppSms& sms;
+    ~Unhook() { sms.SetReceiptSink(nullptr); }
+  } unhook{*sms_};
+  auto other = SmppSms::Create(Settings(), clock_, Options());  // a second node's bind
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  peers::PollUntil([&] { return (*other)->Health().ok(); }, In(5s));
+  ASSERT_TRUE((*other)->Health().ok());
+  sms_->SetReceiptSink(&here);
+  (*other)->SetReceiptSink(&there);
+
+  channels::SendResult sent = sms_->Deliver({"+33612345678", "Contoso", "Votre code : 123456"});
+  ASSERT_TRUE(sent.status.ok()) << sent.status.ToString();
+  ASSERT_EQ(sent.references.size(), 1u) << "the SMSC's message_id names the text";
+  peers::PollUntil([&] { return there.size() >= 1; }, In(5s));
+  ASSERT_EQ(there.size(), 1u) << "the receipt came on the other bind";
+  EXPECT_EQ(here.size(), 0u);
+  EXPECT_EQ(there.reports[0].provider, "smpp");
+  EXPECT_EQ(there.reports[0].message_id, sent.references[0]);
+  EXPECT_FALSE(there.reports[0].delivered);
+  EXPECT_EQ(there.reports[0].error, "UNDELIV err:001");
+
+  sent = (*other)->Deliver({"+33712345678", "Contoso", "Votre code : 654321"});
+  ASSERT_TRUE(sent.status.ok()) << sent.status.ToString();
+  peers::PollUntil([&] { return here.size() >= 1; }, In(5s));
+  ASSERT_EQ(here.size(), 1u);
+  EXPECT_EQ(here.reports[0].message_id, sent.references.at(0));
+  EXPECT_TRUE(here.reports[0].delivered);
+  EXPECT_EQ(here.reports[0].error, "");
+  EXPECT_EQ(ReadRecords(records_, "receipt").size(), 2u);
 }
 
 TEST_F(SmppSmsPeerTest, AMessageSentWhileTheSmscIsDownIsDeliveredOnceAfterItsRestart) {
