@@ -10,6 +10,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -262,6 +263,23 @@ class SipVoicePeers : public ::testing::Test {
   // Places `call` (to kMain, which answers at once) and returns the phone's recording of it once
   // it holds 1.5 s of audio; empty (with the reason as a test failure) when it does not come.
   static std::string PlaceAnsweredAndRecorded(const CallRequest& call) {
+    // baresip's sndfile names a recording after the second its call started: a call starting in
+    // the second of the previous one would write over that file, and not be seen as new. Wait
+    // for a second no recording is named after.
+    const bool fresh = peers::PollUntil(
+        [] {
+          const std::time_t now = std::time(nullptr);
+          std::tm tm{};
+          localtime_r(&now, &tm);
+          char stamp[32];
+          std::strftime(stamp, sizeof stamp, "-%Y-%m-%d-%H-%M-%S-", &tm);
+          for (const std::string& f : Recordings(main_->record_dir())) {
+            if (f.find(stamp) != std::string::npos) return false;
+          }
+          return true;
+        },
+        In(seconds(3)));
+    EXPECT_TRUE(fresh) << "recordings named after every second in " << main_->record_dir();
     const auto before = Recordings(main_->record_dir());
     EXPECT_TRUE(voice_->PlaceCall(call).ok());
     if (!log_->WaitFor(call.reference, CallEventKind::kAnswered, In(seconds(10)))) {
