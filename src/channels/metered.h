@@ -43,6 +43,10 @@ class MeteredVoice final : public VoiceChannel {
   void SetEventSink(CallEventSink* sink) override { inner_.SetEventSink(sink); }
   Status PlaceCall(const CallRequest& request) override;
   Status HangUp(std::string_view reference) override { return inner_.HangUp(reference); }
+  bool CanSay() const override { return inner_.CanSay(); }
+  Status Say(std::string_view reference, std::string prompt, std::string locale) override {
+    return inner_.Say(reference, std::move(prompt), std::move(locale));
+  }
   Status Health() const override { return inner_.Health(); }
 
  private:

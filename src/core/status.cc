@@ -28,6 +28,9 @@ std::string Status::ToString() const {
     case Code::kUnavailable:
       name = "Unavailable";
       break;
+    case Code::kUnimplemented:
+      name = "Unimplemented";
+      break;
     case Code::kInternal:
       name = "Internal";
       break;

@@ -20,6 +20,7 @@ class Status {
     kFailedPrecondition,  // the state does not allow this now (e.g. an attempt already ended)
     kResourceExhausted,   // rate limited
     kUnavailable,         // a database or provider could not be reached
+    kUnimplemented,  // this implementation cannot do that at all (a provider without a feature)
     kInternal,
   };
 
@@ -42,6 +43,9 @@ class Status {
     return Status(Code::kResourceExhausted, std::move(msg));
   }
   static Status Unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
+  static Status Unimplemented(std::string msg) {
+    return Status(Code::kUnimplemented, std::move(msg));
+  }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }

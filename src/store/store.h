@@ -316,6 +316,9 @@ class SimCallStore {
   // Writes state, digits, end_reason, answered_at, ended_at if the stored state is
   // `expected_state`. FailedPrecondition otherwise.
   virtual Status Update(const SimCall& c, std::string_view expected_state) = 0;
+  // Writes `said` alone (a key pressed at the same instant keeps its digit) while the call is
+  // answered. NotFound for an unknown call, FailedPrecondition when it is not answered.
+  virtual Status Say(std::string_view id, std::string_view said) = 0;
 };
 
 class AuditLog {

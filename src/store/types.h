@@ -250,6 +250,7 @@ struct SimCall {
   std::string locale;
   std::string prompt;            // what the caller says once answered
   bool custom_greeting = false;  // the tenant's recording plays instead of `prompt`
+  std::string said;              // what the caller said last after `prompt` (VoiceChannel::Say)
   std::string state;             // "ringing", "answered", "ended"
   std::string digits;            // keys pressed
   std::string end_reason;        // "", "hung_up_by_phone", "hung_up_by_caller", "rejected"

@@ -70,11 +70,13 @@ http::Response SimPhone(Ctx& c) {
   auto calls = c.deps.sim->CallsTo(number);
   List history;
   std::string current_state = "none";
+  bool current_said = false;
   if (calls.ok()) {
     for (size_t i = 0; i < calls->size(); ++i) {
       const store::SimCall& call = (*calls)[i];
       if (i == 0 && call.state != "ended") {
         current_state = call.state;
+        current_said = !call.said.empty();
         Object cur{{"id", call.id},
                    {"caller", call.caller},
                    {"action_base", PhonePath(number) + "/calls/" + call.id}};
@@ -87,6 +89,7 @@ http::Response SimPhone(Ctx& c) {
           cur["prompt"] = call.prompt;
           cur["prompt_lang"] = call.locale;
           if (call.custom_greeting) cur["custom_greeting"] = c.T("sim_custom_greeting");
+          if (!call.said.empty()) cur["said"] = call.said;
           if (!call.digits.empty()) {
             cur["keys"] = c.T("sim_keys_pressed", {{"keys", call.digits}});
           }
@@ -121,6 +124,7 @@ http::Response SimPhone(Ctx& c) {
     }
   }
   d.set("current_state", current_state);
+  d.set("current_said", current_said ? "true" : "false");
   d.set("last_text", std::to_string(last_text));
   if (c.req.Query("error") == "1") d.set("error", c.T("sim_action_failed"));
   return c.Render("sim_phone", d);
@@ -132,17 +136,19 @@ http::Response SimPhoneJson(Ctx& c) {
   if (number.empty()) return http::Response::Json(R"({"error":"invalid_number"})", 404);
   auto calls = c.deps.sim->CallsTo(number, 1);
   std::string state = "none";
+  bool said = false;
   if (calls.ok() && !calls->empty() && calls->front().state != "ended") {
     state = calls->front().state;
+    said = !calls->front().said.empty();
   }
-  // The page reloads when this changes: a call rings or ends, or a text arrives.
+  // The page reloads when this changes: a call rings, says more, or ends, or a text arrives.
   int64_t texts = 0;
   if (c.deps.sim_messages) {
     if (auto m = c.deps.sim_messages->ListFor("sms", number, 1); m.ok() && !m->empty()) {
       texts = m->front().id;
     }
   }
-  nlohmann::json j = {{"state", state}, {"texts", texts}};
+  nlohmann::json j = {{"state", state}, {"said", said}, {"texts", texts}};
   return http::Response::Json(j.dump());
 }
 

@@ -19,6 +19,9 @@
 namespace secinfo::web {
 namespace {
 
+// The simulated phone of the office number the tests register.
+constexpr char kOfficePhone[] = "/sim/phone/%2B33425555123";
+
 class WebTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -119,6 +122,23 @@ class WebTest : public testing::Test {
     http::Response r =
         Post("/sign-in", {{"username", "Ana@Contoso.example"}, {"password", "correct horse"}});
     ASSERT_EQ(r.status, 303) << r.body;
+  }
+
+  // Signed in, Ana adds +33 4 25 55 51 23 as her office phone and answers the call on the
+  // simulated phone. Returns the call as the phone had it when it rang; empty on failure.
+  std::optional<store::SimCall> AnswerOfficePhoneCall() {
+    SignIn();
+    http::Response r = Post("/security-info/phone",
+                            {{"region", "FR"}, {"number", "0425555123"}, {"phone_type", "office"}});
+    auto calls = sim_->CallsTo("+33425555123");
+    if (r.status != 303 || !calls.ok() || calls->size() != 1) {
+      ADD_FAILURE() << "no call rang: " << r.status << " " << r.body;
+      return std::nullopt;
+    }
+    http::Response answered =
+        Post(std::string(kOfficePhone) + "/calls/" + calls->front().id + "/answer", {});
+    EXPECT_EQ(answered.status, 303);
+    return calls->front();
   }
 
   std::filesystem::path dir_;
@@ -344,20 +364,31 @@ TEST_F(WebTest, RegisterAPhoneThroughTheSimulatedNetwork) {
 
 TEST_F(WebTest, TheSimulatedPhoneSaysWhenTheTenantsGreetingPlays) {
   ASSERT_TRUE(store_->greetings().Put({tenant_id_, "en", std::string(8000, '\x7F'), 1000, 0}).ok());
-  SignIn();
-  ASSERT_EQ(Post("/security-info/phone",
-                 {{"region", "FR"}, {"number", "0425555123"}, {"phone_type", "office"}})
-                .status,
-            303);
-  auto calls = sim_->CallsTo("+33425555123");
-  ASSERT_EQ(calls->size(), 1u);
-  EXPECT_TRUE(calls->front().custom_greeting);
-  std::string base = "/sim/phone/%2B33425555123/calls/" + calls->front().id;
-  ASSERT_EQ(Post(base + "/answer", {}).status, 303);
+  std::optional<store::SimCall> call = AnswerOfficePhoneCall();
+  ASSERT_TRUE(call);
+  EXPECT_TRUE(call->custom_greeting);
   EXPECT_NE(Get("/sim/phone/%2B33425555123").body.find("Custom greeting: the organization"),
             std::string::npos);
   EXPECT_NE(Get("/sim/phone/%2B33425555123", "fr").body.find("accueil personnalisé"),
             std::string::npos);
+}
+
+TEST_F(WebTest, TheSimulatedPhoneShowsWhatTheCallSaysAfterItsOpeningPrompt) {
+  std::optional<store::SimCall> call = AnswerOfficePhoneCall();
+  ASSERT_TRUE(call);
+  const std::string phone = kOfficePhone;
+  EXPECT_EQ(Get(phone).body.find("id=\"said\""), std::string::npos);
+  EXPECT_NE(Get(phone + "/state").body.find("\"said\":false"), std::string::npos);
+
+  ASSERT_TRUE(sim_->Say(call->id, "Press 1 <now>", "en").ok());
+  http::Response page = Get(phone);
+  EXPECT_NE(page.body.find("press the pound key"), std::string::npos);  // the opening prompt
+  EXPECT_NE(page.body.find("Then the caller says:"), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"said\">Press 1 &lt;now&gt;</blockquote>"), std::string::npos)
+      << page.body;
+  EXPECT_NE(Get(phone, "fr").body.find("Puis l"), std::string::npos);
+  // A phone page left open polls this, and reloads when the call says more.
+  EXPECT_NE(Get(phone + "/state").body.find("\"said\":true"), std::string::npos);
 }
 
 TEST_F(WebTest, PolicyThatDisallowsPhoneHidesItAndRefusesIt) {

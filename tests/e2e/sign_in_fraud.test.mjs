@@ -2,7 +2,9 @@
 // python3-aiosmtpd) writes a Maildir, and secinfo runs with email.provider = "smtp". The tenant
 // (French) blocks on a confirmed report and tells two addresses. Ana (English) registers her
 // phone through the interrupt and gets "A method was added" in English; at her next sign-in she
-// presses 0# on the call, then 1 to confirm: the page says her verification is blocked, `admin
+// presses 0# on the call, which only then says that fraud was reported and asks for 1 (the
+// simulated phone shows the new words, also on a phone page nobody touches), then 1 to confirm:
+// the page says her verification is blocked, `admin
 // list-blocked` lists her, the tenant's addresses get the report in French, and signing in again
 // stops at the block until `admin unblock --reason` lifts it. axe runs on every page; screenshots
 // in output/sign_in_fraud/.
@@ -16,6 +18,7 @@ import {
   launchBrowser,
   makeTempDir,
   pollUntil,
+  pressKey,
   registerPhone,
   removeDir,
   screenshot,
@@ -89,15 +92,29 @@ test('at sign-in Ana presses 0# then 1: she is blocked, listed by list-blocked, 
   await submitPassword(page, server, ANA.email);
   await waitForPath(page, VERIFICATION_PATH);
   const verifyPath = pathOf(page);
-  const prompt = await answerCall(phonePage, server, ANA.e164, ['0', '#']);
-  assert.match(prompt, /Someone is signing in to your account|signing in/i, `a sign-in prompt: ${prompt}`);
-  // The phone now asks to press 1 to confirm the block.
-  await pollUntil(async () => /1/.test(await phonePage.locator('#prompt').textContent().catch(() => '')), {
-    message: 'the phone to ask for 1',
+  const prompt = await answerCall(phonePage, server, ANA.e164, ['0']);
+  assert.match(prompt, /Someone is signing in to your account/, `a sign-in prompt: ${prompt}`);
+  assert.match(prompt, /press zero, then the pound key, to report it\.$/, prompt);
+  assert.doesNotMatch(prompt, /1/, 'the opening prompt says nothing of 1: nothing was reported yet');
+  assert.equal(await phonePage.locator('#said').count(), 0, 'nothing said after the opening prompt yet');
+  // A second page on the same phone, left alone: it must learn by itself that the call says more.
+  const watcher = await browser.newPage();
+  await watcher.goto(phonePage.url());
+  assert.equal(await watcher.locator('#said').count(), 0);
+
+  await pressKey(phonePage, '#');
+  // Only now does the call say that fraud was reported, and ask for 1 to confirm it.
+  const said = 'You reported fraud. The request was denied. To confirm your report and block requests to verify your identity until your administrator reviews them, press 1. Otherwise, hang up.';
+  assert.equal(await phonePage.locator('#said').textContent(), said);
+  assert.equal(await phonePage.locator('#said').getAttribute('lang'), 'en');
+  assert.equal(await phonePage.locator('#prompt').textContent(), prompt, 'the opening prompt still shows above');
+  await pollUntil(async () => (await watcher.locator('#said').textContent().catch(() => '')) === said, {
+    message: 'the phone page left open to show what the call now says',
   });
-  assert.match(await phonePage.locator('#prompt').textContent(), /press 1/i);
+  await checkA11y(phonePage, 'sim phone: the call asks to confirm the fraud report (en)');
+  await watcher.close();
   await screenshot(phonePage, NAME, 'phone-confirm-fraud');
-  await clickAndWaitForNavigation(phonePage, phonePage.locator('.keypad button[value="1"]'));
+  await pressKey(phonePage, '1');
 
   // The sign-in page learns of it by itself.
   await pollUntil(async () => (await page.locator('#verification').getAttribute('data-state').catch(() => 'pending')) !== 'pending', {

@@ -2,7 +2,8 @@
 // as the carrier and a baresip phone that answers by itself; secinfo runs with voice.provider =
 // "sip". Ana (French) registers her mobile through the interrupt (the phone sends # over RTP, RFC
 // 4733), signs out, signs in again: secinfo calls her over SIP with the sign-in prompt, the phone
-// sends #, and the page lets her in by itself. axe runs on every page; screenshots in
+// sends #, and the page lets her in by itself. Where fraud reports block, 0# makes the live call
+// speak new words asking for 1, and 1 blocks her. axe runs on every page; screenshots in
 // output/sign_in_sip/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,7 @@ import {
   launchBrowser,
   listedMethods,
   makeTempDir,
+  pollUntil,
   removeDir,
   screenshot,
   seedTenant,
@@ -39,9 +41,12 @@ let browser;
 let a11y;
 let page;
 
+function frenchSignIn() {
+  return JSON.parse(fs.readFileSync(path.join(REPO_DIR, 'src', 'i18n', 'fr', 'sign_in.json'), 'utf8'));
+}
+
 function frenchSignInPrompt() {
-  const catalog = JSON.parse(fs.readFileSync(path.join(REPO_DIR, 'src', 'i18n', 'fr', 'sign_in.json'), 'utf8'));
-  return catalog.voice_prompt_sign_in.replaceAll('{organization}', 'Contoso');
+  return frenchSignIn().voice_prompt_sign_in.replaceAll('{organization}', 'Contoso');
 }
 
 function tail(file, n = 40) {
@@ -135,6 +140,37 @@ test('at her next sign-in, secinfo calls her over SIP with the sign-in prompt; t
   await screenshot(page, NAME, 'fr-signed-in');
   const audit = server.audit().filter((e) => e.actor === ANA.email && e.at >= started - 1000);
   assert.ok(audit.some((e) => e.action === 'verify' && e.method === 'call' && e.result === 'success'), audit.map((e) => e.line).join('\n'));
+}));
+
+test('where reports block, 0# makes the call ask for 1 (and only then); 1 blocks her', logsOnFailure(async () => {
+  setSignIn(server, ['--fraud-alert', 'on', '--fraud-block', 'on']);
+  await signOut(page);
+  const prompts = path.join(dir, 'prompts');
+  const confirmPrompt = promptFile(prompts, 'fr', frenchSignIn().voice_prompt_fraud_reported);
+  const since = phone.mark();
+  await submitPassword(page, server, ANA.email);
+  await waitForPath(page, VERIFICATION_PATH);
+  await phone.waitForEvent('CALL_ESTABLISHED', { since });
+  await waitForText(() => page.locator('#verify-status').textContent(), /touche dièse/, 'the page to say the call was answered');
+  // The opening prompt is the plain sign-in one: the request for 1 is not spoken up front.
+  const upFront = promptFile(prompts, 'fr', `${frenchSignInPrompt()} ${frenchSignIn().voice_prompt_fraud_confirm}`);
+  assert.ok(!fs.existsSync(upFront), 'no opening prompt asking for 1');
+  assert.ok(!fs.existsSync(confirmPrompt), 'nothing asked for 1 before 0#');
+
+  await phone.command('sndcode', '0');
+  await phone.command('sndcode', '#');
+  // secinfo speaks the new words into the live call (SIP engine: the call's RTP now carries them).
+  await pollUntil(() => fs.existsSync(confirmPrompt), { timeout: 15_000, message: `the call to speak ${confirmPrompt}` });
+  await waitForText(() => page.locator('#verify-status').textContent(), /Appuyez sur 1/, 'the page to say the phone asks for 1');
+  assert.equal(server.admin(['list-blocked', '--tenant', 'contoso.example']).match(/ana@contoso/), null, 'not blocked before 1');
+  await phone.command('sndcode', '1');
+  await phone.waitForEvent('CALL_CLOSED', { since });
+  await waitForText(() => page.locator('main').innerText(), /bloquée après un signalement de fraude/, 'the page to say she is blocked');
+  await checkA11y(page, 'verify: blocked after a fraud report over SIP (fr)');
+  await screenshot(page, NAME, 'fr-blocked');
+  assert.match(server.admin(['list-blocked', '--tenant', 'contoso.example']), /^ana@contoso\.example {2}blocked .*\(fraud_report: sign_in /m);
+  const report = server.audit().find((e) => e.action === 'fraud_report');
+  assert.equal(report?.result, 'confirmed', 'the report was confirmed with 1');
 }));
 
 test('axe: no serious or critical violation on any page that loaded', async () => {

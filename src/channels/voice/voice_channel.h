@@ -57,6 +57,18 @@ class VoiceChannel {
   virtual Status PlaceCall(const CallRequest& request) = 0;
   // Ends a call from our side (the caller hangs up). No event follows. OK if already ended.
   virtual Status HangUp(std::string_view reference) = 0;
+  // Whether Say works on this provider's calls. A caller that needs to say more later in a call
+  // must otherwise put everything into CallRequest::prompt at the start.
+  virtual bool CanSay() const { return false; }
+  // Says `prompt` (spoken in `locale`) on a live call, in place of what the call was saying: the
+  // person hears it from its start, as they heard the opening prompt. Returns once queued; keys
+  // pressed meanwhile are still reported. NotFound when the call is not live (never placed, or
+  // ended); Unimplemented when the provider cannot speak after the opening prompt (CanSay() is
+  // false); Unavailable when the words cannot be made into speech now.
+  virtual Status Say(std::string_view reference, std::string prompt, std::string locale) {
+    (void)reference, (void)prompt, (void)locale;
+    return Status::Unimplemented(std::string(name()) + " calls say only their opening prompt");
+  }
   // OK when the provider can place calls now; Unavailable saying why otherwise. For /readyz.
   virtual Status Health() const { return Status::Ok(); }
 };

@@ -93,13 +93,19 @@ bool ApplyCallEvent(store::CallAttempt& a, const channels::CallEvent& e, int64_t
       }
       return true;
     case K::kHungUp:
-      Finish(a, CallState::kHungUp, now);
-      return true;
     case K::kBusy:
-      Finish(a, CallState::kBusy, now);
-      return true;
     case K::kFailed:
-      Finish(a, CallState::kFailed, now);
+      // "0#" was pressed: the report stands whatever ends the call before a '1'. It stays
+      // unconfirmed, as when no key comes (ApplyCallTimeouts).
+      if (state == CallState::kConfirmingFraud) {
+        Finish(a, CallState::kFraudReported, now);
+      } else {
+        Finish(a,
+               e.kind == K::kHungUp ? CallState::kHungUp
+               : e.kind == K::kBusy ? CallState::kBusy
+                                    : CallState::kFailed,
+               now);
+      }
       return true;
   }
   return false;

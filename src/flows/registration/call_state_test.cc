@@ -12,8 +12,12 @@ using channels::CallEventKind;
 
 class CallStateTest : public testing::Test {
  protected:
-  CallStateTest() {
+  CallStateTest() { Restart(); }
+  // A new attempt, placed now; `fraud_confirm`: "0#" waits for 1 (the tenant blocks on reports).
+  void Restart(bool fraud_confirm = false) {
+    attempt_ = {};
     attempt_.state = "placing";
+    attempt_.fraud_confirm = fraud_confirm;
     attempt_.created_at = clock_.NowMillis();
   }
   bool Event(CallEventKind kind, char digit = 0) {
@@ -56,14 +60,81 @@ TEST_F(CallStateTest, ZeroPoundReportsFraud) {
   EXPECT_EQ(attempt_.digits, "0#");
 }
 
+TEST_F(CallStateTest, ZeroPoundThenOneConfirmsTheReportWhereAsked) {
+  Restart(true);
+  Answer();
+  EXPECT_TRUE(Event(CallEventKind::kDigit, '0'));
+  clock_.AdvanceSeconds(1);
+  EXPECT_TRUE(Event(CallEventKind::kDigit, '#'));
+  // The call now asks for 1 (VoiceChannel::Say), and the person has the whole input time again.
+  EXPECT_EQ(State(), CallState::kConfirmingFraud);
+  EXPECT_FALSE(IsFinal(State()));
+  EXPECT_FALSE(FraudConfirmed(attempt_));
+  EXPECT_EQ(attempt_.answered_at, clock_.NowMillis());
+  clock_.AdvanceMillis(19'999);
+  EXPECT_FALSE(Tick());
+  EXPECT_TRUE(Event(CallEventKind::kDigit, '1'));
+  EXPECT_EQ(State(), CallState::kFraudReported);
+  EXPECT_EQ(attempt_.digits, "0#1");
+  EXPECT_TRUE(FraudConfirmed(attempt_));
+  EXPECT_EQ(attempt_.ended_at, clock_.NowMillis());
+}
+
+TEST_F(CallStateTest, OneWithoutZeroPoundConfirmsNothing) {
+  Restart(true);
+  Answer();
+  // Nothing asked for 1 yet: it is a wrong key like any other, and reports nothing.
+  EXPECT_TRUE(Event(CallEventKind::kDigit, '1'));
+  EXPECT_EQ(State(), CallState::kWrongKey);
+  EXPECT_FALSE(FraudConfirmed(attempt_));
+  // The call is over: a late "0#" changes nothing.
+  EXPECT_FALSE(Event(CallEventKind::kDigit, '0'));
+  EXPECT_FALSE(Event(CallEventKind::kDigit, '#'));
+  EXPECT_EQ(State(), CallState::kWrongKey);
+  EXPECT_EQ(attempt_.digits, "1");
+}
+
+TEST_F(CallStateTest, ZeroPoundThenHangingUpReportsWithoutConfirming) {
+  Restart(true);
+  Answer();
+  Event(CallEventKind::kDigit, '0');
+  Event(CallEventKind::kDigit, '#');
+  ASSERT_EQ(State(), CallState::kConfirmingFraud);
+  // Hanging up is not a '1', but the "0#" still stands: the report is kept, unconfirmed.
+  EXPECT_TRUE(Event(CallEventKind::kHungUp));
+  EXPECT_EQ(State(), CallState::kFraudReported);
+  EXPECT_EQ(attempt_.digits, "0#");
+  EXPECT_FALSE(FraudConfirmed(attempt_));
+  EXPECT_FALSE(Event(CallEventKind::kDigit, '1'));
+  EXPECT_FALSE(FraudConfirmed(attempt_));
+}
+
+TEST_F(CallStateTest, ZeroPoundThenAnotherKeyOrSilenceReportsWithoutConfirming) {
+  for (char key : {'2', '#', '0'}) {
+    Restart(true);
+    Answer();
+    Event(CallEventKind::kDigit, '0');
+    Event(CallEventKind::kDigit, '#');
+    EXPECT_TRUE(Event(CallEventKind::kDigit, key));
+    EXPECT_EQ(State(), CallState::kFraudReported) << key;
+    EXPECT_FALSE(FraudConfirmed(attempt_)) << key;
+  }
+  Restart(true);
+  Answer();
+  Event(CallEventKind::kDigit, '0');
+  Event(CallEventKind::kDigit, '#');
+  clock_.AdvanceMillis(20'000);
+  EXPECT_TRUE(Tick());
+  EXPECT_EQ(State(), CallState::kFraudReported);
+  EXPECT_FALSE(FraudConfirmed(attempt_));
+}
+
 TEST_F(CallStateTest, OtherKeysAreWrong) {
   Answer();
   EXPECT_TRUE(Event(CallEventKind::kDigit, '5'));
   EXPECT_EQ(State(), CallState::kWrongKey);
 
-  attempt_ = {};
-  attempt_.state = "placing";
-  attempt_.created_at = clock_.NowMillis();
+  Restart();
   Answer();
   Event(CallEventKind::kDigit, '0');
   Event(CallEventKind::kDigit, '1');

@@ -133,7 +133,9 @@ BeginResult PhoneRegistration::BeginProof(const ProofCallRequest& request) {
                               : "voice_prompt_sign_in";
   std::string prompt =
       i18n::Catalog::BuiltIn().Get(request.locale, key, {{"organization", tenant->name}});
-  if (request.fraud_confirm) {
+  // The call asks for 1 only once "0#" is pressed (AskToConfirmFraud). A provider that cannot say
+  // anything after the opening prompt gets the request for 1 in it, up front, as before.
+  if (request.fraud_confirm && !voice_.CanSay()) {
     prompt += " " + i18n::Catalog::BuiltIn().Get(request.locale, "voice_prompt_fraud_confirm");
   }
   phone::ParsedNumber number;
@@ -287,13 +289,17 @@ Result<store::CallAttempt> PhoneRegistration::Advance(
     std::string_view attempt_id, const std::function<bool(store::CallAttempt&)>& change,
     std::string_view why) {
   bool ended_now = false;
+  bool confirming_now = false;
+  const std::string_view confirming = CallStateName(CallState::kConfirmingFraud);
   auto written = CompareAndSet<store::CallAttempt>(
       [&] { return store_.call_attempts().Get(attempt_id); },
       [&](store::CallAttempt& next) {
         const bool was_live = next.ended_at == 0;
+        const bool was_confirming = next.state == confirming;
         if (!change(next)) return false;
         next.updated_at = clock_.NowMillis();
         ended_now = was_live && next.ended_at != 0;
+        confirming_now = !was_confirming && next.state == confirming;
         return true;
       },
       [&](store::CallAttempt& next) -> Status {
@@ -323,7 +329,19 @@ Result<store::CallAttempt> PhoneRegistration::Advance(
         return store_.call_attempts().Update(next);
       });
   if (written.ok() && ended_now) OnFinal(*written, why);
+  if (written.ok() && confirming_now) AskToConfirmFraud(*written);
   return written;
+}
+
+void PhoneRegistration::AskToConfirmFraud(const store::CallAttempt& a) {
+  Status said =
+      voice_.Say(a.provider_call_id,
+                 i18n::Catalog::BuiltIn().Get(a.locale, "voice_prompt_fraud_reported"), a.locale);
+  // Unimplemented: the provider cannot speak after the opening prompt, which asked for 1 already
+  // (BeginProof), so the call goes on as it always did.
+  if (said.ok() || said.code() == Status::Code::kUnimplemented) return;
+  // The person was not told about 1: a hang-up or silence still records the report, unconfirmed.
+  spdlog::warn("call {} could not ask to confirm the fraud report: {}", a.id, said.ToString());
 }
 
 void PhoneRegistration::OnFinal(const store::CallAttempt& a, std::string_view why) {

@@ -98,6 +98,8 @@ class PhoneRegistration final : public channels::CallEventSink {
 
   // Calls a registered phone for `request.purpose`: the prompt says why; '#' proves the phone and
   // creates nothing. Same limits as registration calls. The outcome reaches the ProofObserver.
+  // With `fraud_confirm`, "0#" makes the call say that fraud was reported and ask for 1 to confirm
+  // (VoiceChannel::Say); where the provider cannot, the opening prompt asks for it up front.
   BeginResult BeginProof(const ProofCallRequest& request);
 
   // Told of every call that ends (all purposes). REQUIRES: set before the first call, or never.
@@ -126,6 +128,8 @@ class PhoneRegistration final : public channels::CallEventSink {
                                      const std::function<bool(store::CallAttempt&)>& change,
                                      std::string_view why = {});
   void OnFinal(const store::CallAttempt& a, std::string_view why);
+  // "0#" was pressed where a report needs confirming: the call now says so and asks for 1.
+  void AskToConfirmFraud(const store::CallAttempt& a);
   // The tenant's recorded greeting in `locale` (u-law), or empty to speak the prompt.
   std::string GreetingFor(int64_t tenant_id, const std::string& locale);
   void Audit(const store::CallAttempt& a, std::string action, std::string result,

@@ -105,6 +105,35 @@ class VerificationTest : public testing::Test {
   std::string CallOf(const std::string& verification) {
     return verifier_->Get(verification, kBinding)->v.challenge_id;
   }
+  // A sign-in call to Ana's mobile where fraud reports block (and are mailed to `notify`),
+  // placed and not answered yet.
+  struct FraudCall {
+    int64_t phone = 0;
+    std::string verification;
+    std::string call;
+  };
+  FraudCall CallWhereReportsBlock(std::vector<std::string> notify = {}) {
+    store::SignInPolicy rules;
+    rules.mfa = "all";
+    rules.fraud_block = true;
+    rules.notify = std::move(notify);
+    EXPECT_TRUE(store_->sign_in().SetPolicy(tenant_id_, rules).ok());
+    FraudCall f;
+    f.phone = AddPhone("mobile", "+33612345678");
+    VerifyStart started = Start(f.phone, methods::Proof::kCall);
+    EXPECT_EQ(started.error, VerifyStartError::kNone);
+    f.verification = started.id;
+    f.call = CallOf(started.id);
+    return f;
+  }
+  // What the tenant's rules made of fraud reports ("blocked", "notified"), newest first.
+  std::vector<std::string> FraudResponses() {
+    std::vector<std::string> out;
+    for (const auto& e : *store_->audit().ListForTenant(tenant_id_, 50)) {
+      if (e.action == "fraud_response") out.push_back(e.result);
+    }
+    return out;
+  }
   std::vector<store::SimMessage> MailTo(const std::string& address) {
     notifier_->Drain();
     return *store_->sim_messages().ListFor("email", address, 10);
@@ -309,21 +338,22 @@ TEST_F(VerificationTest, AWrongKeyCountsTowardTheLockoutButNoAnswerDoesNot) {
 }
 
 TEST_F(VerificationTest, ConfirmedFraudBlocksAndTellsTheTenantsAddresses) {
-  store::SignInPolicy rules;
-  rules.mfa = "all";
-  rules.fraud_block = true;
-  rules.notify = {"soc@contoso.example"};
-  ASSERT_TRUE(store_->sign_in().SetPolicy(tenant_id_, rules).ok());
-  int64_t phone = AddPhone("mobile", "+33612345678");
-  VerifyStart started = Start(phone, methods::Proof::kCall);
-  const std::string call = CallOf(started.id);
-  EXPECT_NE(voice_->Get(call)->prompt.find("appuyez sur 1"), std::string::npos);
+  const auto [phone, verification, call] = CallWhereReportsBlock({"soc@contoso.example"});
+  // The opening prompt offers "0#" but says nothing of 1: that comes once fraud is reported.
+  EXPECT_NE(voice_->Get(call)->prompt.find("appuyez sur zéro"), std::string::npos);
+  EXPECT_EQ(voice_->Get(call)->prompt.find("1"), std::string::npos) << voice_->Get(call)->prompt;
   voice_->Answer(call);
   voice_->Press(call, '0');
+  EXPECT_EQ(voice_->Get(call)->said, "");
   voice_->Press(call, '#');
   EXPECT_EQ(phones_->Get(call, user_.id)->state, "confirming_fraud");
+  EXPECT_EQ(voice_->Get(call)->said,
+            "Vous avez signalé une fraude. La demande a été refusée. Pour confirmer votre "
+            "signalement et bloquer les demandes de vérification de votre identité jusqu'à ce que "
+            "votre administrateur les examine, appuyez sur 1. Sinon, raccrochez.");
+  EXPECT_FALSE(verifier_->StandingOf(user_).blocked);
   voice_->Press(call, '1');
-  EXPECT_FALSE(verifier_->Get(started.id, kBinding)->succeeded);
+  EXPECT_FALSE(verifier_->Get(verification, kBinding)->succeeded);
 
   Standing standing = verifier_->StandingOf(user_);
   EXPECT_TRUE(standing.blocked);
@@ -339,22 +369,86 @@ TEST_F(VerificationTest, ConfirmedFraudBlocksAndTellsTheTenantsAddresses) {
 }
 
 TEST_F(VerificationTest, AnUnconfirmedReportDeniesWithoutBlocking) {
-  store::SignInPolicy rules;
-  rules.fraud_block = true;
-  ASSERT_TRUE(store_->sign_in().SetPolicy(tenant_id_, rules).ok());
-  int64_t phone = AddPhone("mobile", "+33612345678");
-  VerifyStart started = Start(phone, methods::Proof::kCall);
-  const std::string call = CallOf(started.id);
+  const auto [phone, verification, call] = CallWhereReportsBlock();
   voice_->Answer(call);
   voice_->Press(call, '0');
   voice_->Press(call, '#');
   clock_.AdvanceSeconds(21);  // no 1 pressed
-  EXPECT_TRUE(verifier_->Get(started.id, kBinding)->final);
+  EXPECT_TRUE(verifier_->Get(verification, kBinding)->final);
   EXPECT_FALSE(verifier_->StandingOf(user_).blocked);
-  auto audit = store_->audit().ListForTenant(tenant_id_, 20);
-  bool recorded = false;
-  for (const auto& e : *audit) recorded |= e.action == "fraud_response" && e.result == "notified";
-  EXPECT_TRUE(recorded);
+  EXPECT_EQ(FraudResponses(), std::vector<std::string>{"notified"});
+}
+
+TEST_F(VerificationTest, ZeroPoundThenHangingUpReportsFraudWithoutBlocking) {
+  const auto [phone, verification, call] = CallWhereReportsBlock({"soc@contoso.example"});
+  voice_->Answer(call);
+  voice_->Press(call, '0');
+  voice_->Press(call, '#');
+  ASSERT_NE(voice_->Get(call)->said.find("appuyez sur 1"), std::string::npos);
+  ASSERT_TRUE(voice_->HangUpPhone(call).ok());
+
+  auto view = verifier_->Get(verification, kBinding);
+  EXPECT_TRUE(view->final);
+  EXPECT_FALSE(view->succeeded);
+  EXPECT_EQ(phones_->Get(call, user_.id)->state, "fraud_reported");
+  EXPECT_FALSE(verifier_->StandingOf(user_).blocked);
+  // The report is not lost with the hang-up: recorded, denied, and the tenant is told.
+  EXPECT_EQ(FraudResponses(), std::vector<std::string>{"notified"});
+  auto mails = MailTo("soc@contoso.example");
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_NE(mails[0].body.find("n'est pas bloquée"), std::string::npos) << mails[0].body;
+}
+
+TEST_F(VerificationTest, OneWithoutZeroPoundIsAWrongKeyAndReportsNothing) {
+  const auto [phone, verification, call] = CallWhereReportsBlock();
+  voice_->Answer(call);
+  voice_->Press(call, '1');
+  EXPECT_EQ(phones_->Get(call, user_.id)->state, "wrong_key");
+  EXPECT_TRUE(verifier_->Get(verification, kBinding)->final);
+  EXPECT_FALSE(verifier_->StandingOf(user_).blocked);
+  EXPECT_EQ(voice_->Get(call)->said, "");
+  EXPECT_TRUE(FraudResponses().empty());
+  EXPECT_EQ(store_->sign_in().GetFailures(user_.id)->failures, 1);
+}
+
+// The simulated network without Say: a provider that speaks only its opening prompt.
+class OpeningPromptOnlyVoice final : public channels::VoiceChannel {
+ public:
+  explicit OpeningPromptOnlyVoice(channels::VoiceChannel& network) : network_(network) {}
+  std::string_view name() const override { return network_.name(); }
+  void SetEventSink(channels::CallEventSink* sink) override { network_.SetEventSink(sink); }
+  Status PlaceCall(const channels::CallRequest& r) override { return network_.PlaceCall(r); }
+  Status HangUp(std::string_view reference) override { return network_.HangUp(reference); }
+
+ private:
+  channels::VoiceChannel& network_;
+};
+
+TEST_F(VerificationTest, WhereTheCallCannotSayMoreTheOpeningPromptAsksForOne) {
+  store::SignInPolicy rules;
+  rules.fraud_block = true;
+  ASSERT_TRUE(store_->sign_in().SetPolicy(tenant_id_, rules).ok());
+  OpeningPromptOnlyVoice voice(*voice_);
+  PhoneRegistration phones(*watched_, voice, clock_, random_, PhoneRegistrationOptions{});
+  phones.SetObserver(guard_.get());
+  voice.SetEventSink(&phones);
+  Verifier verifier(*watched_, phones, *codes_, *apps_, *push_, clock_, random_,
+                    VerificationOptions{});
+  int64_t phone = AddPhone("mobile", "+33612345678");
+  VerifyStart started = verifier.Start(
+      {user_, kBinding, ProofPurpose::kSignIn, phone, methods::Proof::kCall, "fr", "192.0.2.1"});
+  ASSERT_EQ(started.error, VerifyStartError::kNone);
+  const std::string call = verifier.Get(started.id, kBinding)->v.challenge_id;
+  EXPECT_NE(voice_->Get(call)->prompt.find("appuyez sur 1"), std::string::npos)
+      << voice_->Get(call)->prompt;
+  voice_->Answer(call);
+  voice_->Press(call, '0');
+  voice_->Press(call, '#');
+  EXPECT_EQ(phones.Get(call, user_.id)->state, "confirming_fraud");
+  EXPECT_EQ(voice_->Get(call)->said, "");
+  voice_->Press(call, '1');
+  EXPECT_TRUE(verifier.StandingOf(user_).blocked);
+  voice.SetEventSink(phones_.get());
 }
 
 TEST_F(VerificationTest, AddingAMethodMailsTheAccountInItsLanguage) {

@@ -3,18 +3,18 @@
 namespace secinfo::store::sql {
 namespace {
 
-#define SECINFO_SIM_CALL_SELECT                                                                 \
-  "SELECT id, number_e164, caller, locale, prompt, custom_greeting, state, digits, end_reason," \
-  " created_at, answered_at, ended_at FROM sim_calls "
+#define SECINFO_SIM_CALL_SELECT                                                           \
+  "SELECT id, number_e164, caller, locale, prompt, custom_greeting, said, state, digits," \
+  " end_reason, created_at, answered_at, ended_at FROM sim_calls "
 constexpr char kGetSimCall[] = SECINFO_SIM_CALL_SELECT "WHERE id = :id";
 constexpr char kListSimCallsForNumber[] = SECINFO_SIM_CALL_SELECT
     "WHERE number_e164 = :number ORDER BY created_at DESC, id DESC LIMIT :limit";
 #undef SECINFO_SIM_CALL_SELECT
 constexpr char kInsertSimCall[] =
-    "INSERT INTO sim_calls (id, number_e164, caller, locale, prompt, custom_greeting, state,"
-    " digits, end_reason, created_at, answered_at, ended_at)"
-    " VALUES (:id, :number_e164, :caller, :locale, :prompt, :custom_greeting, :state, :digits,"
-    " :end_reason, :created_at, :answered_at, :ended_at)";
+    "INSERT INTO sim_calls (id, number_e164, caller, locale, prompt, custom_greeting, said,"
+    " state, digits, end_reason, created_at, answered_at, ended_at)"
+    " VALUES (:id, :number_e164, :caller, :locale, :prompt, :custom_greeting, :said, :state,"
+    " :digits, :end_reason, :created_at, :answered_at, :ended_at)";
 constexpr char kListSimNumbers[] =
     "SELECT number_e164 FROM sim_calls GROUP BY number_e164"
     " ORDER BY MAX(created_at) DESC, number_e164 LIMIT :limit";
@@ -22,6 +22,8 @@ constexpr char kUpdateSimCall[] =
     "UPDATE sim_calls SET state = :state, digits = :digits, end_reason = :end_reason,"
     " answered_at = :answered_at, ended_at = :ended_at"
     " WHERE id = :id AND state = :expected_state";
+constexpr char kSaySimCall[] =
+    "UPDATE sim_calls SET said = :said WHERE id = :id AND state = 'answered'";
 constexpr char kCountSimCall[] = "SELECT COUNT(*) FROM sim_calls WHERE id = :id";
 
 // Binds the columns of SECINFO_SIM_CALL_SELECT, in order; custom_greeting (0/1) goes to
@@ -33,6 +35,7 @@ Query& IntoSimCall(Query& q, SimCall& c, int& greeting) {
       .Into(c.locale)
       .Into(c.prompt)
       .Into(greeting)
+      .Into(c.said)
       .Into(c.state)
       .Into(c.digits)
       .Into(c.end_reason)
@@ -53,6 +56,7 @@ Status SqlSimCallStore::Create(const SimCall& c) {
         .Use(c.locale)
         .Use(c.prompt)
         .Use(greeting)
+        .Use(c.said)
         .Use(c.state)
         .Use(c.digits)
         .Use(c.end_reason)
@@ -123,6 +127,19 @@ Status SqlSimCallStore::Update(const SimCall& c, std::string_view expected_state
     Query(session, kCountSimCall).Into(count).Use(c.id).Run();
     if (count == 0) return Status::NotFound("update sim call: no such call");
     return Status::FailedPrecondition("update sim call: state is no longer " + expected);
+  });
+}
+
+Status SqlSimCallStore::Say(std::string_view id, std::string_view said) {
+  return db_.Write("sim call says", [&](soci::session& session) {
+    std::string key(id), words(said);
+    Query q(session, kSaySimCall);
+    q.Use(words).Use(key).Run();
+    if (q.AffectedRows() == 1) return Status::Ok();
+    int64_t count = 0;
+    Query(session, kCountSimCall).Into(count).Use(key).Run();
+    if (count == 0) return Status::NotFound("sim call says: no such call");
+    return Status::FailedPrecondition("sim call says: the call is not answered");
   });
 }
 

@@ -448,6 +448,21 @@ TEST_P(StoreContractTest, SimCallsAreListedAndUpdatedFromTheExpectedState) {
   EXPECT_EQ(got.state, "answered");
   EXPECT_EQ(got.digits, "#");
   EXPECT_EQ(got.answered_at, kT0 + 30);
+  EXPECT_EQ(got.said, "");
+
+  // What the call says next is written alone, on an answered call only: a key written from an
+  // older read keeps the words, and the words keep the key.
+  EXPECT_EQ(store_->sim_calls().Say("c2", "Appuyez sur 1").code(), Code::kFailedPrecondition);
+  EXPECT_EQ(store_->sim_calls().Say("nope", "Appuyez sur 1").code(), Code::kNotFound);
+  ASSERT_OK(store_->sim_calls().Say("c1", "Appuyez sur 1"));
+  SimCall pressed = got;
+  pressed.digits = "#1";
+  ASSERT_OK(store_->sim_calls().Update(pressed, "answered"));
+  got = *store_->sim_calls().Get("c1");
+  EXPECT_EQ(got.said, "Appuyez sur 1");
+  EXPECT_EQ(got.digits, "#1");
+  EXPECT_EQ(store_->sim_calls().ListForNumber("+33611111111", 10)->back().said, "Appuyez sur 1");
+  EXPECT_EQ(store_->sim_calls().Get("c2")->said, "");
 
   got.state = "ended";
   got.end_reason = "hung_up_by_phone";

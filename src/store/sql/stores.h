@@ -206,6 +206,7 @@ class SqlSimCallStore final : public SimCallStore {
   Result<std::vector<SimCall>> ListForNumber(std::string_view number_e164, int limit) override;
   Result<std::vector<std::string>> ListNumbers(int limit) override;
   Status Update(const SimCall& c, std::string_view expected_state) override;
+  Status Say(std::string_view id, std::string_view said) override;
 
  private:
   Db& db_;

@@ -102,9 +102,9 @@
     }
     var phone = document.getElementById('sim-phone');
     if (phone) {
-      var shown = phone.dataset.state, texts = phone.dataset.texts;
+      var shown = phone.dataset.state, said = phone.dataset.said, texts = phone.dataset.texts;
       poll(phone.dataset.stateUrl, function (j) {
-        return j.state !== shown || String(j.texts) !== texts;
+        return j.state !== shown || String(j.said) !== said || String(j.texts) !== texts;
       });
     }
   });

@@ -32,6 +32,13 @@ Status SimulatedVoice::HangUp(std::string_view reference) {
   return Status::Ok();  // already ended
 }
 
+Status SimulatedVoice::Say(std::string_view reference, std::string prompt, std::string) {
+  // The call already has its language: the page shows the words in it.
+  Status s = calls_.Say(reference, prompt);
+  if (s.code() == Status::Code::kFailedPrecondition) return Status::NotFound(s.message());
+  return s;
+}
+
 Status SimulatedVoice::Answer(std::string_view call_id) {
   auto call = calls_.Get(call_id);
   if (!call.ok()) return call.status();

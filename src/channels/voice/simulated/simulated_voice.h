@@ -27,6 +27,9 @@ class SimulatedVoice final : public VoiceChannel {
   // Creates the ringing call and reports kRinging at once.
   Status PlaceCall(const CallRequest& request) override;
   Status HangUp(std::string_view reference) override;
+  // The words show on the phone's page below the opening prompt, on any node.
+  bool CanSay() const override { return true; }
+  Status Say(std::string_view reference, std::string prompt, std::string locale) override;
 
   // Phone end. NotFound for an unknown call; FailedPrecondition when the call is not in a state
   // that allows the action (answering twice, pressing keys before answering, acting on an ended

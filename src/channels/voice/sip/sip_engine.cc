@@ -80,9 +80,10 @@ struct Call {
 };
 
 struct Job {
-  enum class Kind { kPlace, kHangUp, kStop } kind;
-  OutgoingCall call;      // kPlace
-  std::string reference;  // kHangUp
+  enum class Kind { kPlace, kHangUp, kSay, kStop } kind;
+  OutgoingCall call;                         // kPlace
+  std::string reference;                     // kHangUp, kSay
+  std::shared_ptr<const std::string> audio;  // kSay
 };
 
 }  // namespace engine_detail
@@ -128,6 +129,7 @@ struct SipEngine::Impl {
   Status Submit(Job job);
   void HandleJobs();
   void StartCall(OutgoingCall oc);
+  void Play(Call* c, std::shared_ptr<const std::string> audio);
   void End(Call* c, std::optional<CallEvent> event);
   void BeginStop();
   void SendPacket(Call* c);
@@ -182,16 +184,20 @@ Result<std::unique_ptr<SipEngine>> SipEngine::Start(const EngineSettings& settin
 SipEngine::SipEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 SipEngine::~SipEngine() {
-  (void)impl_->Submit({Job::Kind::kStop, {}, {}});
+  (void)impl_->Submit({Job::Kind::kStop, {}, {}, nullptr});
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
 Status SipEngine::Place(OutgoingCall call) {
-  return impl_->Submit({Job::Kind::kPlace, std::move(call), {}});
+  return impl_->Submit({Job::Kind::kPlace, std::move(call), {}, nullptr});
 }
 
 void SipEngine::HangUp(const std::string& reference) {
-  (void)impl_->Submit({Job::Kind::kHangUp, {}, reference});
+  (void)impl_->Submit({Job::Kind::kHangUp, {}, reference, nullptr});
+}
+
+Status SipEngine::Say(const std::string& reference, std::shared_ptr<const std::string> audio) {
+  return impl_->Submit({Job::Kind::kSay, {}, reference, std::move(audio)});
 }
 
 Status SipEngine::Health() const {
@@ -369,6 +375,11 @@ void SipEngine::Impl::HandleJobs() {
         if (it != calls.end()) End(it->second.get(), std::nullopt);
         break;
       }
+      case Job::Kind::kSay: {
+        auto it = calls.find(job.reference);
+        if (it != calls.end()) Play(it->second.get(), std::move(job.audio));
+        break;
+      }
       case Job::Kind::kStop:
         BeginStop();
         break;
@@ -541,6 +552,17 @@ void SipEngine::Impl::OnAudioTimer(void* arg) {
   }
   const uint64_t next = c->started_ms + c->sent * kPacketMs;
   tmr_start(&c->audio_timer, next > now ? next - now : 0, &Impl::OnAudioTimer, c);
+}
+
+// The packets still to send take their samples from `audio`, from its start. The RTP stream
+// itself goes on (same SSRC, sequence numbers and timestamps, no gap, no marker: RFC 3551 marks
+// only a talkspurt after silence that was not sent), so the phone hears one call whose words
+// change.
+void SipEngine::Impl::Play(Call* c, std::shared_ptr<const std::string> audio) {
+  c->audio = std::move(audio);
+  c->phase = Phase::kPrompt;
+  c->pos = 0;
+  c->pause_left = kPauseBetweenPrompts;
 }
 
 void SipEngine::Impl::NextFrame(Call* c, uint8_t* frame) {

@@ -64,6 +64,12 @@ class SipEngine {
   Status Place(OutgoingCall call);
   // Queues the end of a call: BYE when answered, CANCEL while ringing. Nothing when unknown.
   void HangUp(const std::string& reference);
+  // Queues new words for a call: from the next 20 ms packet on, the call's RTP stream carries
+  // `audio` (u-law) from its start, then a pause, `audio` again and silence, as for the opening
+  // prompt, instead of what it was playing. A call not answered yet starts with `audio` once
+  // answered. Nothing when the call is unknown or has ended. Unavailable when the SIP thread is
+  // not running.
+  Status Say(const std::string& reference, std::shared_ptr<const std::string> audio);
   // OK while re_main runs and its heartbeat (every second) is recent.
   Status Health() const;
 

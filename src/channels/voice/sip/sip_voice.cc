@@ -239,6 +239,24 @@ Status SipVoice::HangUp(std::string_view reference) {
   return Status::Ok();
 }
 
+Status SipVoice::Say(std::string_view reference, std::string prompt, std::string locale) {
+  std::string ref(reference);
+  {
+    std::lock_guard lock(mu_);
+    if (!live_.count(ref) || hung_up_.count(ref)) {
+      return Status::NotFound("call " + ref + " is not in progress");
+    }
+  }
+  Result<std::shared_ptr<const std::string>> audio = prompts_->Get(locale, prompt);
+  if (!audio.ok()) {
+    if (audio.status().code() == Status::Code::kInvalidArgument) return audio.status();
+    return Status::Unavailable("cannot speak the words: " + audio.status().message());
+  }
+  // The call may have ended while the words were made; the engine then finds no call and drops
+  // them.
+  return engine_->Say(ref, *audio);
+}
+
 Status SipVoice::Health() const { return engine_->Health(); }
 
 size_t SipVoice::ActiveCalls() const {

@@ -40,7 +40,7 @@ struct SipVoiceOptions {
 // sip/sip_engine.h for the call itself and sip/call_outcome.h for how SIP responses map to events.
 //
 // Threads: libre runs on a thread of its own (SipEngine). Prompts are made on the caller's thread
-// inside PlaceCall, before the call reaches the SIP thread. Events reach the sink on a few
+// inside PlaceCall and Say, before they reach the SIP thread. Events reach the sink on a few
 // dispatcher threads (SipVoiceOptions::event_threads), never on the SIP thread, so a slow sink
 // (store writes) does not delay anyone's audio or keys; events of one call arrive in order.
 // The sink may call HangUp (or PlaceCall) from OnCallEvent.
@@ -68,6 +68,11 @@ class SipVoice final : public VoiceChannel {
   // CANCEL while ringing, BYE once answered. No event is delivered for the call afterwards (an
   // event already being handed to the sink at that instant may still arrive).
   Status HangUp(std::string_view reference) override;
+  // Makes (or finds) the spoken words on the caller's thread, as PlaceCall does, then queues them
+  // to the SIP thread, where the call's RTP stream switches to them (SipEngine::Say). NotFound for
+  // a call that is not in progress or was hung up; Unavailable when the words cannot be spoken.
+  bool CanSay() const override { return true; }
+  Status Say(std::string_view reference, std::string prompt, std::string locale) override;
 
   // OK while the SIP thread runs and answers its heartbeat; Unavailable saying why otherwise.
   // For /readyz.

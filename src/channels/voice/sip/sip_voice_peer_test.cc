@@ -10,6 +10,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -105,13 +106,15 @@ std::string Story(const std::vector<CallEvent>& events) {
   return s;
 }
 
-// What the registration flow makes of these events (its pure state machine).
-std::string FlowOutcome(const std::vector<CallEvent>& events) {
+// What the registration flow makes of these events (its pure state machine); `fraud_confirm`:
+// "0#" waits for 1, as where the tenant blocks on fraud reports.
+std::string FlowOutcome(const std::vector<CallEvent>& events, bool fraud_confirm = false) {
   store::CallAttempt a;
   a.state = std::string(flows::CallStateName(flows::CallState::kPlacing));
+  a.fraud_confirm = fraud_confirm;
   int64_t now = 1000;
   for (const CallEvent& e : events) flows::ApplyCallEvent(a, e, ++now);
-  return a.state;
+  return a.state + (flows::FraudConfirmed(a) ? " (confirmed)" : "");
 }
 
 std::set<std::string> Recordings(const std::string& dir) {
@@ -257,6 +260,44 @@ class SipVoicePeers : public ::testing::Test {
     return "";
   }
 
+  // Places `call` (to kMain, which answers at once) and returns the phone's recording of it once
+  // it holds 1.5 s of audio; empty (with the reason as a test failure) when it does not come.
+  static std::string PlaceAnsweredAndRecorded(const CallRequest& call) {
+    // baresip's sndfile names a recording after the second its call started: a call starting in
+    // the second of the previous one would write over that file, and not be seen as new. Wait
+    // for a second no recording is named after.
+    const bool fresh = peers::PollUntil(
+        [] {
+          const std::time_t now = std::time(nullptr);
+          std::tm tm{};
+          localtime_r(&now, &tm);
+          char stamp[32];
+          std::strftime(stamp, sizeof stamp, "-%Y-%m-%d-%H-%M-%S-", &tm);
+          for (const std::string& f : Recordings(main_->record_dir())) {
+            if (f.find(stamp) != std::string::npos) return false;
+          }
+          return true;
+        },
+        In(seconds(3)));
+    EXPECT_TRUE(fresh) << "recordings named after every second in " << main_->record_dir();
+    const auto before = Recordings(main_->record_dir());
+    EXPECT_TRUE(voice_->PlaceCall(call).ok());
+    if (!log_->WaitFor(call.reference, CallEventKind::kAnswered, In(seconds(10)))) {
+      ADD_FAILURE() << "not answered: " << Story(log_->Of(call.reference));
+      return "";
+    }
+    std::string recording = WaitForRecording(before, In(seconds(10)));
+    if (recording.empty()) ADD_FAILURE() << "no recording grew in " << main_->record_dir();
+    return recording;
+  }
+
+  // The u-law audio the provider made of `text` in French (its prompt cache).
+  static std::string CachedPrompt(const std::string& text) {
+    std::ifstream cached(dir_ + "/prompts/" + sip::PromptCache::KeyFor("fr", text),
+                         std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(cached)), {});
+  }
+
   static inline Status setup_;
   static inline std::string dir_;
   static inline std::string password_;
@@ -269,14 +310,9 @@ class SipVoicePeers : public ::testing::Test {
 
 TEST_F(SipVoicePeers, AnsweredCallHearsThePromptAndPoundConfirms) {
   const std::string ref = "confirm";
-  const auto before = Recordings(main_->record_dir());
-  ASSERT_TRUE(voice_->PlaceCall(Call(ref, kMain)).ok());
-  ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kAnswered, In(seconds(10))))
-      << Story(log_->Of(ref));
-
   // Let 1.5 s of the prompt reach the phone's recorder before pressing.
-  const std::string recording = WaitForRecording(before, In(seconds(10)));
-  ASSERT_FALSE(recording.empty()) << "no recording grew in " << main_->record_dir();
+  const std::string recording = PlaceAnsweredAndRecorded(Call(ref, kMain));
+  ASSERT_FALSE(recording.empty());
   ASSERT_TRUE(main_->Press(kMain, "#").ok());
   ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kDigit, In(seconds(10)), '#'))
       << Story(log_->Of(ref));
@@ -299,9 +335,7 @@ TEST_F(SipVoicePeers, AnsweredCallHearsThePromptAndPoundConfirms) {
   EXPECT_GT(active, 0.3) << recording;
   EXPECT_LT(active, 0.98) << recording;
   // ... and it is our prompt, sample for sample (G.711 decoders differ by a few units at most).
-  std::ifstream cached(dir_ + "/prompts/" + sip::PromptCache::KeyFor("fr", kPrompt),
-                       std::ios::binary);
-  const std::string ulaw((std::istreambuf_iterator<char>(cached)), {});
+  const std::string ulaw = CachedPrompt(kPrompt);
   ASSERT_FALSE(ulaw.empty());
   EXPECT_GT(peers::MatchShare(wav->samples, peers::UlawToLinear(ulaw), 8), 0.95) << recording;
 }
@@ -321,12 +355,8 @@ TEST_F(SipVoicePeers, AnsweredCallHearsTheTenantsGreetingInsteadOfThePrompt) {
   const std::string ref = "greeting";
   CallRequest call = Call(ref, kMain);
   call.greeting_ulaw = greeting.ulaw;
-  const auto before = Recordings(main_->record_dir());
-  ASSERT_TRUE(voice_->PlaceCall(call).ok());
-  ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kAnswered, In(seconds(10))))
-      << Story(log_->Of(ref));
-  const std::string recording = WaitForRecording(before, In(seconds(10)));
-  ASSERT_FALSE(recording.empty()) << "no recording grew in " << main_->record_dir();
+  const std::string recording = PlaceAnsweredAndRecorded(call);
+  ASSERT_FALSE(recording.empty());
   ASSERT_TRUE(main_->Press(kMain, "#").ok());
   ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kDigit, In(seconds(10)), '#'))
       << Story(log_->Of(ref));
@@ -351,6 +381,70 @@ TEST_F(SipVoicePeers, ZeroPoundReportsFraud) {
   auto events = AnswerAndPress("fraud", "0#");
   EXPECT_EQ(Story(events), "ringing answered 0 #");
   EXPECT_EQ(FlowOutcome(events), "fraud_reported");
+}
+
+TEST_F(SipVoicePeers, AfterZeroPoundTheCallSaysNewWordsAndOneConfirms) {
+  constexpr char kConfirm[] =
+      "Vous avez signalé une fraude. Pour confirmer votre signalement, appuyez sur 1. Sinon, "
+      "raccrochez.";
+  const std::string ref = "say";
+  const std::string recording = PlaceAnsweredAndRecorded(Call(ref, kMain));
+  ASSERT_FALSE(recording.empty());
+
+  // 1.5 s into the opening prompt, the person reports fraud.
+  ASSERT_TRUE(main_->Press(kMain, "0#").ok());
+  ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kDigit, In(seconds(10)), '#'))
+      << Story(log_->Of(ref));
+  EXPECT_EQ(FlowOutcome(log_->Of(ref), true), "confirming_fraud");
+  ASSERT_TRUE(voice_->Say(ref, kConfirm, "fr").ok());
+  // Say returns once the words are spoken into audio and queued: what the phone has recorded by
+  // now is the opening prompt, and the new words follow within a few frames (whole 20 ms frames).
+  auto heard = peers::ReadWav(recording);
+  ASSERT_TRUE(heard.ok()) << heard.status().ToString();
+  const size_t said_at = heard->samples.size() - heard->samples.size() % 160;
+  const std::vector<int16_t> confirm = peers::UlawToLinear(CachedPrompt(kConfirm));
+  const std::vector<int16_t> opening = peers::UlawToLinear(CachedPrompt(kPrompt));
+  ASSERT_FALSE(confirm.empty());
+  ASSERT_GT(opening.size(), said_at + 8000) << "the opening prompt must still have 1 s to go";
+
+  // The phone hears the new words to their end (and half a second more), then presses 1.
+  ASSERT_TRUE(peers::PollUntil(
+      [&] {
+        heard = peers::ReadWav(recording);
+        return heard.ok() && heard->samples.size() >= said_at + confirm.size() + 4000;
+      },
+      In(seconds(20))))
+      << recording;
+  ASSERT_TRUE(main_->Press(kMain, "1").ok());
+  ASSERT_TRUE(log_->WaitFor(ref, CallEventKind::kDigit, In(seconds(10)), '1'))
+      << Story(log_->Of(ref));
+  EXPECT_EQ(Story(log_->Of(ref)), "ringing answered 0 # 1");
+  EXPECT_EQ(FlowOutcome(log_->Of(ref), true), "fraud_reported (confirmed)");
+  ASSERT_TRUE(voice_->HangUp(ref).ok());
+  ASSERT_TRUE(main_->WaitForCalls(kMain, 0, In(seconds(5))).ok());
+  ASSERT_TRUE(WaitIdle(*voice_, In(seconds(5))));
+
+  // Before "0#": the opening prompt. After it: the new words sample for sample (the switch
+  // reaches the phone within a few frames, which MatchShare's alignment absorbs), and not the
+  // rest of the opening prompt, which they replaced.
+  const std::vector<int16_t> before_say(heard->samples.begin(),
+                                        heard->samples.begin() + static_cast<long>(said_at));
+  EXPECT_GT(peers::MatchShare(before_say, opening, 8), 0.9) << recording;
+  const std::vector<int16_t> after_say(
+      heard->samples.begin() + static_cast<long>(said_at),
+      heard->samples.begin() + static_cast<long>(said_at + confirm.size()));
+  EXPECT_GT(peers::MatchShare(after_say, confirm, 8), 0.85) << recording;
+  const std::vector<int16_t> rest_of_opening(opening.begin() + static_cast<long>(said_at),
+                                             opening.end());
+  EXPECT_LT(peers::MatchShare(after_say, rest_of_opening, 8), 0.3) << recording;
+}
+
+TEST_F(SipVoicePeers, SayingOnACallThatIsNotInProgressIsNotFound) {
+  EXPECT_EQ(voice_->Say("never-placed", "Bonjour", "fr").code(), Status::Code::kNotFound);
+  auto events = AnswerAndPress("said-too-late", "#");
+  ASSERT_TRUE(WaitIdle(*voice_, In(seconds(5))));
+  EXPECT_EQ(voice_->Say("said-too-late", "Bonjour", "fr").code(), Status::Code::kNotFound);
+  EXPECT_EQ(FlowOutcome(events), "confirmed");
 }
 
 TEST_F(SipVoicePeers, OtherKeyIsAWrongKey) {
