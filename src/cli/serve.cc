@@ -155,10 +155,20 @@ int Serve(const Config& config) {
 
   flows::PhoneRegistration phones(st, voice, clock, random, PhoneOptions(config));
   voice.SetEventSink(&phones);
+  // On every way out, the early ones too, the provider stops calling `phones` before it goes.
+  struct EventsStop {
+    channels::VoiceChannel& voice;
+    ~EventsStop() { voice.SetEventSink(nullptr); }
+  } events_stop{voice};
   // Code sending tries again in the background: a request's worker never sleeps.
   BackgroundScheduler code_retries;
   flows::CodeRegistration codes(st, sms, email, clock, random, code_retries,
                                 crypto::DeriveKey(*key, "otp"), CodeOptions(config));
+  // The retries use `codes`: on every way out they stop before it goes.
+  struct RetriesStop {
+    BackgroundScheduler& retries;
+    ~RetriesStop() { retries.Shutdown(); }
+  } retries_stop{code_retries};
   // Delivery receipts (SMPP) reach `codes`, which records them for every node, until it goes.
   sms.SetReceiptSink(&codes);
   struct ReceiptsStop {
@@ -241,8 +251,6 @@ int Serve(const Config& config) {
   server.Stop();
   code_retries.Shutdown();  // retries use `codes`, which goes first
   sweeper.reset();
-  // The providers outlive `phones`: no event may reach it once it is gone.
-  voice.SetEventSink(nullptr);
   return 0;
 }
 
