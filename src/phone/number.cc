@@ -243,6 +243,9 @@ std::variant<PhoneNumber, ParseError> ParseValid(std::string_view text, const st
   const bool valid =
       country_implied ? util.IsValidNumberForRegion(number, region) : util.IsValidNumber(number);
   if (!valid) return ParseError::kNotValidForRegion;
+  // The typed text has served (country_code_source above). Kept, it would be what libphonenumber
+  // formats a number whose national part is all zeros as ("+800 0000 0000" typed "00800...").
+  number.clear_raw_input();
   // ITU-T E.164 §6.1: at most 15 digits, country code included. libphonenumber's metadata is wider
   // for some plans (Germany's accepts 17), and no network routes such a number.
   std::string e164;

@@ -18,6 +18,13 @@ std::string ErrorOf(std::string_view input, std::string_view region) {
   return outcome.ok() ? "ok " + outcome.number().e164 : ParseErrorName(outcome.error());
 }
 
+// An international freephone number (UIFN, +800) whose digits are all zeros is still stored in
+// E.164, not as typed (found by phone_parse_fuzzer).
+TEST(ParseTest, AllZeroNationalNumberIsStoredInE164) {
+  EXPECT_EQ(ParseOk("0080000000000", "FR").e164, "+80000000000");
+  EXPECT_EQ(ParseOk("+80000000000", "US").e164, "+80000000000");
+}
+
 TEST(ParseTest, PlainFrenchNumber) {
   const ParsedNumber n = ParseOk("04 25 55 51 23", "FR");
   EXPECT_EQ(n.e164, "+33425555123");
