@@ -140,6 +140,15 @@ async function signInThrough(url, person, { expectHint } = {}) {
   return new URL(page.url());
 }
 
+/** Opens the authorization URL and submits `person`'s password on the sign-in page it leads to. */
+async function submitPasswordAt(url, person) {
+  await page.goto(url.href);
+  await waitForPath(page, '/sign-in');
+  await page.locator('#username').fill(person.email);
+  await page.locator('#password').fill(PASSWORD);
+  await clickAndWaitForNavigation(page, page.locator('main form[action="/sign-in"] button[type=submit]'));
+}
+
 async function signInAndExchange(config, person, extra = {}) {
   await browser.clearCookies();
   const { url, checks } = await request(config, extra);
@@ -404,11 +413,7 @@ test('amr: pwd, otp and mfa after an authenticator code, and OP-Req-acr_values a
   // Two-step verification is off for the tenant: acr_values asks for it anyway.
   await browser.clearCookies();
   const { url, checks } = await request(confidential.config, { acr_values: TWO_STEP });
-  await page.goto(url.href);
-  await waitForPath(page, '/sign-in');
-  await page.locator('#username').fill(BRUNO.email);
-  await page.locator('#password').fill(PASSWORD);
-  await clickAndWaitForNavigation(page, page.locator('main form[action="/sign-in"] button[type=submit]'));
+  await submitPasswordAt(url, BRUNO);
   await waitForPath(page, '/sign-in/verify');
   await screenshot(page, NAME, '04-acr-two-step');
   // The code of the next 30-s step: the one enrolment used may still be current.
@@ -452,11 +457,7 @@ test('the registration interrupt keeps the way back: Done after adding an app re
   try {
     await browser.clearCookies();
     const { url, checks } = await request(confidential.config);
-    await page.goto(url.href);
-    await waitForPath(page, '/sign-in');
-    await page.locator('#username').fill(DANA.email);
-    await page.locator('#password').fill(PASSWORD);
-    await clickAndWaitForNavigation(page, page.locator('main form[action="/sign-in"] button[type=submit]'));
+    await submitPasswordAt(url, DANA);
     // Dana has no method yet: the tenant asks her to register one before going on.
     await waitForPath(page, '/sign-in/setup');
     await enrolApp(page, server, NAME, 'Dana phone', EN_APP);
