@@ -34,15 +34,19 @@ before(async () => {
   env = await startSeededServer({ locale: 'fr', allow: 'phone,authenticator', users: [ANA] }, { port, env: { SECINFO_SERVER_PUBLIC_URL: `http://127.0.0.1:${port}` } });
   env.server.admin(['set-reset', '--tenant', 'contoso.example', '--methods', '2']);
   const browser = await launchBrowser(env.dir, { locale: 'fr-FR' });
-  const page = await browser.newPage();
-  const phonePage = await browser.newPage();
-  await signIn(page, env.server, ANA.email);
-  await page.goto(env.server.url('/security-info/phone'));
-  await registerPhone(page, phonePage, env.server, { type: 'mobile', region: 'FR', number: '06 12 34 56 78', e164: '+33612345678' });
-  await enrolApp(page, env.server, NAME, 'Téléphone pro', FR_APP);
-  await clickAndWaitForNavigation(page, page.locator('#setup-push'));
-  await bindCompanion(page, new Companion(path.join(env.dir, 'companion'), 'fr_FR.UTF-8'), "Créer un lien d'inscription");
-  await browser.close();
+  // Closed whatever happens: a browser left open would keep the test process alive.
+  try {
+    const page = await browser.newPage();
+    const phonePage = await browser.newPage();
+    await signIn(page, env.server, ANA.email);
+    await page.goto(env.server.url('/security-info/phone'));
+    await registerPhone(page, phonePage, env.server, { type: 'mobile', region: 'FR', number: '06 12 34 56 78', e164: '+33612345678' });
+    await enrolApp(page, env.server, NAME, 'Téléphone pro', FR_APP);
+    await clickAndWaitForNavigation(page, page.locator('#setup-push'));
+    await bindCompanion(page, new Companion(path.join(env.dir, 'companion'), 'fr_FR.UTF-8'), "Créer un lien d'inscription");
+  } finally {
+    await browser.close();
+  }
 });
 
 after(async () => {

@@ -695,13 +695,20 @@ export async function registerPhone(page, phonePage, server, { type, region, num
     const errors = await page.locator('main .error').allTextContents();
     throw new Error(`the wizard did not place a call (${page.url()}): ${errors.join(' / ') || 'no message'}`);
   }
+  // The page's script marks the final state on the page it has, then reloads it: wait for the
+  // reloaded page, or the next navigation of `page` would be interrupted by that reload.
+  const final = /^(confirmed|no_answer|hung_up|busy|wrong_key|no_input|fraud_reported|failed|cancelled)$/;
+  const shownAtFirst = await page.evaluate(() => {
+    window.secinfoCallPageBeforeReload = true;
+    return document.getElementById('call')?.dataset.state ?? '';
+  });
   await openRingingPhone(phonePage, server, e164);
   await clickAndWaitForNavigation(phonePage, phonePage.locator('#answer'));
   for (const k of keys) await pressKey(phonePage, k);
-  await pollUntil(async () => /^(confirmed|no_answer|hung_up|busy|wrong_key|no_input|fraud_reported|failed|cancelled)$/.test(await page.locator('#call').getAttribute('data-state')), {
-    timeout: 15_000,
-    message: 'the call page to reach a final state',
-  });
+  await pollUntil(async () => {
+    if (!final.test(await page.locator('#call').getAttribute('data-state'))) return false;
+    return final.test(shownAtFirst) || !(await page.evaluate(() => window.secinfoCallPageBeforeReload === true));
+  }, { timeout: 15_000, message: 'the call page to reach a final state' });
   await page.waitForLoadState('load');
 }
 
