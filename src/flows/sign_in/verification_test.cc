@@ -129,7 +129,9 @@ class VerificationTest : public testing::Test {
   // What the tenant's rules made of fraud reports ("blocked", "notified"), newest first.
   std::vector<std::string> FraudResponses() {
     std::vector<std::string> out;
-    for (const auto& e : *store_->audit().ListForTenant(tenant_id_, 50)) {
+    // Kept in a variable: a range-for over *Temporary() would read the Result after its end.
+    Result<std::vector<store::AuditEntry>> entries = store_->audit().ListForTenant(tenant_id_, 50);
+    for (const auto& e : *entries) {
       if (e.action == "fraud_response") out.push_back(e.result);
     }
     return out;
@@ -161,7 +163,9 @@ class VerificationTest : public testing::Test {
   }
   int64_t AuditCount(const std::string& action, const std::string& result) {
     int64_t n = 0;
-    for (const auto& e : *store_->audit().ListForTenant(tenant_id_, 1000)) {
+    Result<std::vector<store::AuditEntry>> entries =
+        store_->audit().ListForTenant(tenant_id_, 1000);
+    for (const auto& e : *entries) {
       n += e.action == action && e.result == result;
     }
     return n;
