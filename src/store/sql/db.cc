@@ -4,16 +4,22 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sqlite3.h>
 
+#include <condition_variable>
 #include <exception>
 #include <filesystem>
+#include <shared_mutex>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "core/metrics.h"
 #include "core/private_files.h"
 
 namespace secinfo::store::sql {
+// SOCI includes sqlite3.h inside this namespace.
+using sqlite_api::sqlite3;
+using sqlite_api::sqlite3_stmt;
 namespace {
 
 // How long a call waits for a free session before answering Unavailable. Generous: sessions are
@@ -28,6 +34,16 @@ constexpr const char* kSqliteSessionSetup[] = {
     "PRAGMA synchronous = NORMAL",
 };
 constexpr char kSqliteJournalModeWal[] = "PRAGMA journal_mode = WAL";
+
+// SQLite checkpoints the write-ahead log into the database once it holds this many pages (SQLite's
+// own default, about 4 MiB), here on a thread beside the writers (see Db::Checkpointer).
+constexpr int kCheckpointPages = 1000;
+// When the log grew this large anyway (the checkpointer cannot keep up), the committing writer
+// checkpoints itself, as SQLite would.
+constexpr int kWriterCheckpointPages = 16 * kCheckpointPages;
+// Statements kept prepared per SQLite session (see Query). The stores use a few hundred texts;
+// beyond this a query is prepared for its own use, as on PostgreSQL.
+constexpr std::size_t kKeptStatementsPerSession = 512;
 
 // Run on every PostgreSQL session. The stores rely on READ COMMITTED whatever the server's default:
 // a compare-and-set UPDATE that finds its row changed by a concurrent commit re-reads it and
@@ -113,6 +129,10 @@ void PrepareSqliteSession(soci::session& session) {
   }
 }
 
+sqlite3* SqliteHandle(soci::session& session) {
+  return static_cast<soci::sqlite3_session_backend*>(session.get_backend())->conn_;
+}
+
 void PreparePostgresqlSession(soci::session& session) {
   for (const char* setting : kPostgresqlSessionSetup) session << setting;
 }
@@ -155,6 +175,148 @@ Status StatusFromCurrentException(std::string_view what) {
   }
 }
 
+// The prepared statements kept on the sessions of SQLite Dbs, found from the session a Query is
+// given (the stores' functions receive a session, not its Db). Each session's statements are used
+// by the one thread holding that session, so only the registry itself is locked.
+class Db::StatementCaches {
+ public:
+  using Kept = std::unordered_map<std::string, std::unique_ptr<Query::Kept>>;
+
+  StatementCaches() = default;
+  StatementCaches(const StatementCaches&) = delete;
+  StatementCaches& operator=(const StatementCaches&) = delete;
+  // Forgets the sessions and finalizes their statements (before the sessions close).
+  ~StatementCaches() {
+    std::unique_lock lock(RegistryMutex());
+    for (auto& [session, kept] : sessions_) Registry().erase(session);
+  }
+
+  // Keeps statements for `session` from now on. REQUIRES: `session` outlives this object.
+  void Keep(soci::session& session) {
+    auto kept = std::make_unique<Kept>();
+    std::unique_lock lock(RegistryMutex());
+    Registry()[&session] = kept.get();
+    sessions_.emplace_back(&session, std::move(kept));
+  }
+
+  // The statement kept for `text` on `session`, now lent to the caller; nullptr when the session
+  // keeps none (PostgreSQL), the statement is lent already (a query run inside another's rows),
+  // or the session keeps as many as it may.
+  static Query::Kept* Lend(soci::session& session, const char* text) {
+    Kept* kept = nullptr;
+    {
+      std::shared_lock lock(RegistryMutex());
+      auto it = Registry().find(&session);
+      if (it == Registry().end()) return nullptr;
+      kept = it->second;
+    }
+    auto it = kept->find(text);
+    if (it == kept->end()) {
+      if (kept->size() >= kKeptStatementsPerSession) return nullptr;
+      it = kept->emplace(text, std::make_unique<Query::Kept>(session)).first;
+    }
+    if (it->second->lent) return nullptr;
+    it->second->lent = true;
+    return it->second.get();
+  }
+
+ private:
+  static std::shared_mutex& RegistryMutex() {
+    static std::shared_mutex mutex;
+    return mutex;
+  }
+  static std::unordered_map<const soci::session*, Kept*>& Registry() {
+    static auto* registry = new std::unordered_map<const soci::session*, Kept*>();
+    return *registry;
+  }
+
+  std::vector<std::pair<const soci::session*, std::unique_ptr<Kept>>> sessions_;
+};
+
+// Checkpoints the write-ahead log on a thread of its own, so that a writer never waits for the
+// checkpoint's disk flushes: SQLite would run it in the commit that crossed kCheckpointPages,
+// holding the one write lock (and sqlite_writer_) meanwhile. Told by the writer session's WAL hook
+// after each commit; a PASSIVE checkpoint copies what no reader still needs and never blocks them.
+class Db::Checkpointer {
+ public:
+  static Result<std::unique_ptr<Checkpointer>> Start(const std::string& path, sqlite3* writer) {
+    sqlite3* conn = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &conn, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+      std::string message = conn != nullptr ? sqlite3_errmsg(conn) : "out of memory";
+      sqlite3_close(conn);
+      return Status::Unavailable("open " + path + " to checkpoint: " + message);
+    }
+    // A connection checkpoints only once it opened the log, which its first read does.
+    if (sqlite3_exec(conn, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) !=
+        SQLITE_OK) {
+      std::string message = sqlite3_errmsg(conn);
+      sqlite3_close(conn);
+      return Status::Unavailable("read " + path + " to checkpoint: " + message);
+    }
+    std::unique_ptr<Checkpointer> checkpointer(new Checkpointer(conn));
+    // Replaces SQLite's automatic checkpoint on this session (itself a WAL hook).
+    sqlite3_wal_hook(writer, &Checkpointer::OnCommit, checkpointer.get());
+    checkpointer->writer_ = writer;
+    checkpointer->thread_ = std::thread([c = checkpointer.get()] { c->Run(); });
+    return checkpointer;
+  }
+
+  ~Checkpointer() {
+    sqlite3_wal_hook(writer_, nullptr, nullptr);
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+    sqlite3_close(conn_);
+  }
+
+ private:
+  explicit Checkpointer(sqlite3* conn) : conn_(conn) {}
+
+  // Called by the writer session after each commit (so on one thread at a time) with the pages
+  // the log holds. While readers keep using it the log cannot start over and only grows: a
+  // checkpoint is asked for each kCheckpointPages it grew, not after every commit.
+  static int OnCommit(void* self, sqlite3* db, const char* name, int pages) {
+    auto* checkpointer = static_cast<Checkpointer*>(self);
+    if (pages < checkpointer->asked_at_pages_) checkpointer->asked_at_pages_ = 0;  // started over
+    if (pages >= kWriterCheckpointPages) {
+      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (pages >= checkpointer->asked_at_pages_ + kCheckpointPages) {
+      checkpointer->asked_at_pages_ = pages;
+      {
+        std::lock_guard lock(checkpointer->mutex_);
+        checkpointer->wanted_ = true;
+      }
+      checkpointer->wake_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  void Run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [this] { return wanted_ || stopping_; });
+      if (stopping_) return;
+      wanted_ = false;
+      lock.unlock();
+      // SQLITE_BUSY (another process checkpointing) is fine: the next commit asks again.
+      sqlite3_wal_checkpoint_v2(conn_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+    }
+  }
+
+  sqlite3* conn_;
+  sqlite3* writer_ = nullptr;
+  int asked_at_pages_ = 0;  // the log's size when a checkpoint was last asked for (OnCommit only)
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool wanted_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 Result<std::unique_ptr<Db>> Db::Open(const SqlStoreOptions& options) {
   if (options.pool_size < 1) {
     return Status::InvalidArgument("pool_size must be at least 1");
@@ -163,13 +325,32 @@ Result<std::unique_ptr<Db>> Db::Open(const SqlStoreOptions& options) {
   if (options.backend == "sqlite3") {
     Result<std::string> connect = SqliteConnectString(options.connection);
     if (!connect.ok()) return connect.status();
+    auto open = [&](soci::session& session) {
+      session.open(*soci::factory_sqlite3(), *connect);
+      PrepareSqliteSession(session);
+    };
     auto pool = std::make_unique<soci::connection_pool>(size);
     SECINFO_RETURN_IF_ERROR(OpenSessions(*pool, options.pool_size, "open " + options.connection,
-                                         [&](soci::session& session) {
-                                           session.open(*soci::factory_sqlite3(), *connect);
-                                           PrepareSqliteSession(session);
-                                         }));
-    return std::unique_ptr<Db>(new Db(Dialect::kSqlite, std::move(pool), options.pool_size));
+                                         [&](soci::session& session) { open(session); }));
+    auto writer = std::make_unique<soci::session>();
+    try {
+      open(*writer);
+    } catch (...) {
+      return Status::Unavailable(
+          StatusFromCurrentException("open " + options.connection).message());
+    }
+    std::unique_ptr<Db> db(new Db(Dialect::kSqlite, std::move(pool), options.pool_size));
+    db->statement_caches_ = std::make_unique<StatementCaches>();
+    for (int i = 0; i < options.pool_size; ++i) {
+      db->statement_caches_->Keep(db->pool_->at(static_cast<std::size_t>(i)));
+    }
+    db->statement_caches_->Keep(*writer);
+    Result<std::unique_ptr<Checkpointer>> checkpointer =
+        Checkpointer::Start(options.connection, SqliteHandle(*writer));
+    if (!checkpointer.ok()) return checkpointer.status();
+    db->checkpointer_ = std::move(*checkpointer);
+    db->sqlite_writer_session_ = std::move(writer);
+    return db;
   }
   if (options.backend == "postgresql") {
     if (options.connection.empty()) {
@@ -201,7 +382,7 @@ Status Db::Begin(soci::session& session, std::string_view what) {
   // Nothing ran yet when BEGIN fails: on a reconnected session it is tried again once.
   for (int attempt = 0;; ++attempt) {
     try {
-      session << BeginWriteStatement();
+      Execute(session, BeginWriteStatement());
       return Status::Ok();
     } catch (...) {
       Status s = StatusFromCurrentException(what);
@@ -212,8 +393,7 @@ Status Db::Begin(soci::session& session, std::string_view what) {
 
 Status Db::Unit(std::string_view what, const std::function<Status()>& fn) {
   if (OpenUnit* unit = Joined()) return Nested(*unit, what, fn);
-  std::unique_lock<std::mutex> writer = LockWriter();
-  Lease lease(*pool_);
+  WriterLease lease(*this);
   if (!lease.ok()) return LeaseTimeout(what);
   soci::session& session = lease.session();
   SECINFO_RETURN_IF_ERROR(Begin(session, what));
@@ -233,7 +413,7 @@ Status Db::Unit(std::string_view what, const std::function<Status()>& fn) {
     return s;
   }
   try {
-    session << "COMMIT";
+    Execute(session, "COMMIT");
     return Status::Ok();
   } catch (...) {
     Status failed = StatusFromCurrentException(what);
@@ -248,9 +428,9 @@ Status Db::Nested(OpenUnit& unit, std::string_view what, const std::function<Sta
   const std::string savepoint = "unit_" + std::to_string(++unit.depth);
   Status s;
   try {
-    *unit.session << "SAVEPOINT " + savepoint;
+    Execute(*unit.session, ("SAVEPOINT " + savepoint).c_str());
     s = fn();
-    if (!s.ok()) *unit.session << "ROLLBACK TO SAVEPOINT " + savepoint;
+    if (!s.ok()) Execute(*unit.session, ("ROLLBACK TO SAVEPOINT " + savepoint).c_str());
   } catch (...) {
     s = StatusFromCurrentException(what);
     unit.failure = s;
@@ -276,7 +456,7 @@ bool Db::Reconnected(soci::session& session) {
 
 void Db::RollbackQuietly(soci::session& session) {
   try {
-    session << "ROLLBACK";
+    Execute(session, "ROLLBACK");
   } catch (...) {
     // Nothing was left open (e.g. BEGIN itself failed): the session is clean.
   }
@@ -300,14 +480,59 @@ Db::Lease::~Lease() {
   metrics::DbPoolInUse().Add({}, -1);
 }
 
-bool Query::Run() {
-  st_.alloc();
-  // Executed once: PostgreSQL then runs it in one round trip (no named prepared statement to
-  // create and deallocate).
-  st_.prepare(text_, soci::details::st_one_time_query);
-  st_.define_and_bind();
-  return st_.execute(true);
+Db::WriterLease::WriterLease(Db& db) {
+  if (db.dialect_ == Dialect::kSqlite) {
+    writer_ = std::unique_lock<std::mutex>(db.sqlite_writer_);
+    session_ = db.sqlite_writer_session_.get();
+    metrics::DbPoolInUse().Add({}, 1);
+    metrics::DbPoolLeases().Add({});
+    return;
+  }
+  lease_.emplace(*db.pool_);
+  if (lease_->ok()) session_ = &lease_->session();
 }
+
+Db::WriterLease::~WriterLease() {
+  if (writer_.owns_lock()) metrics::DbPoolInUse().Add({}, -1);
+}
+
+Query::Query(soci::session& session, const char* text)
+    : kept_(Db::StatementCaches::Lend(session, text)), text_(text) {
+  if (kept_ != nullptr) {
+    st_ = &kept_->statement;
+  } else {
+    own_.emplace(session);
+    st_ = &*own_;
+  }
+}
+
+Query::~Query() {
+  if (kept_ == nullptr) return;
+  // Ends the statement's run (an unfinished SELECT would hold its read transaction open) and
+  // forgets this query's variables, which are about to go.
+  st_->bind_clean_up();
+  if (sqlite3_stmt* stmt =
+          static_cast<soci::sqlite3_statement_backend*>(st_->get_backend())->stmt_) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+  }
+  kept_->lent = false;
+}
+
+bool Query::Run() {
+  if (kept_ == nullptr || !kept_->prepared) {
+    st_->alloc();
+    // A one-time query runs on PostgreSQL in one round trip (no named prepared statement to
+    // create and deallocate). SQLite prepares either kind the same way.
+    st_->prepare(text_, kept_ != nullptr ? soci::details::st_repeatable_query
+                                         : soci::details::st_one_time_query);
+    if (kept_ != nullptr) kept_->prepared = true;
+  }
+  st_->define_and_bind();
+  return st_->execute(true);
+}
+
+void Execute(soci::session& session, const char* text) { Query(session, text).Run(); }
 
 std::string ToHex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
@@ -26,6 +27,9 @@ enum class Dialect { kSqlite, kPostgresql };
 // Unique-key clashes → AlreadyExists, missing referenced row → NotFound, busy/locked or unreachable
 // database → Unavailable, anything else → Internal. `what` names the operation for the log.
 Status StatusFromCurrentException(std::string_view what);
+
+// Runs one statement without values or results ("COMMIT", "SAVEPOINT x"), kept like a Query's.
+void Execute(soci::session& session, const char* text);
 
 // A pool of database sessions. Thread-safe: every Read/Write leases one session for its duration
 // (soci::connection_pool guards the leases), so calls on different threads never share a session.
@@ -76,15 +80,14 @@ class Db {
   auto Write(std::string_view what, Fn&& fn) -> std::invoke_result_t<Fn&, soci::session&> {
     using R = std::invoke_result_t<Fn&, soci::session&>;
     if (OpenUnit* unit = Joined()) return WriteInUnit(*unit, what, fn);
-    std::unique_lock<std::mutex> writer = LockWriter();
-    Lease lease(*pool_);
+    WriterLease lease(*this);
     if (!lease.ok()) return R(LeaseTimeout(what));
     soci::session& session = lease.session();
     if (Status begun = Begin(session, what); !begun.ok()) return R(std::move(begun));
     try {
       R r = fn(session);
       if (r.ok()) {
-        session << "COMMIT";
+        Execute(session, "COMMIT");
       } else {
         RollbackQuietly(session);
       }
@@ -109,6 +112,8 @@ class Db {
   Status Unit(std::string_view what, const std::function<Status()>& fn);
 
  private:
+  friend class Query;  // finds the statements a session keeps (StatementCaches)
+
   // The unit of work open on this thread, if any (Unit sets it; Read and Write join it).
   struct OpenUnit {
     const Db* db = nullptr;
@@ -130,38 +135,25 @@ class Db {
     // Not released on success: savepoints end with the transaction, and a RELEASE would cost
     // PostgreSQL a round trip per write.
     try {
-      session << "SAVEPOINT unit_write";
+      Execute(session, "SAVEPOINT unit_write");
     } catch (...) {
       unit.failure = StatusFromCurrentException(what);
       return R(unit.failure);
     }
     try {
       R r = fn(session);
-      if (!r.ok()) session << "ROLLBACK TO SAVEPOINT unit_write";
+      if (!r.ok()) Execute(session, "ROLLBACK TO SAVEPOINT unit_write");
       return r;
     } catch (...) {
       Status s = StatusFromCurrentException(what);
       try {
-        session << "ROLLBACK TO SAVEPOINT unit_write";
+        Execute(session, "ROLLBACK TO SAVEPOINT unit_write");
       } catch (...) {
         unit.failure = s;
       }
       return R(std::move(s));
     }
   }
-
-  // SQLite has one writer at a time. Writers of this process queue here, each woken as soon as
-  // the one before commits, instead of polling the file lock in SQLite's busy handler (which
-  // sleeps 1, 2, 5, 10... ms between tries). Other processes still meet busy_timeout. Taken before
-  // the lease, so a writer waiting here holds no session. Unlocked on PostgreSQL.
-  std::unique_lock<std::mutex> LockWriter() {
-    return dialect_ == Dialect::kSqlite ? std::unique_lock<std::mutex>(sqlite_writer_)
-                                        : std::unique_lock<std::mutex>();
-  }
-  // A unit called inside `unit`: runs fn behind a savepoint, rolled back to when fn fails.
-  Status Nested(OpenUnit& unit, std::string_view what, const std::function<Status()>& fn);
-  // Begins a write transaction on a leased session, trying once more on a reconnected one.
-  Status Begin(soci::session& session, std::string_view what);
 
   // One leased session of the pool, given back on destruction.
   class Lease {
@@ -179,6 +171,35 @@ class Db {
     bool ok_ = false;
   };
 
+  // The session a write transaction runs on. SQLite has one writer at a time: every Write and
+  // Unit of this process runs on one session of its own (writer_), taken in turn on a mutex. Each
+  // is woken as soon as the one before commits, instead of polling the file lock in SQLite's busy
+  // handler (which sleeps 1, 2, 5, 10... ms between tries); other processes still meet
+  // busy_timeout. One session for every write also keeps its page cache and prepared statements
+  // warm: in WAL mode a connection drops its whole cache when another connection of the file
+  // committed since its last transaction. On PostgreSQL a write leases any session of the pool.
+  class WriterLease {
+   public:
+    explicit WriterLease(Db& db);
+    ~WriterLease();
+    WriterLease(const WriterLease&) = delete;
+    WriterLease& operator=(const WriterLease&) = delete;
+    bool ok() const { return session_ != nullptr; }
+    soci::session& session() { return *session_; }
+
+   private:
+    std::unique_lock<std::mutex> writer_;
+    std::optional<Lease> lease_;
+    soci::session* session_ = nullptr;
+  };
+  // A unit called inside `unit`: runs fn behind a savepoint, rolled back to when fn fails.
+  Status Nested(OpenUnit& unit, std::string_view what, const std::function<Status()>& fn);
+  // Begins a write transaction on a leased session, trying once more on a reconnected one.
+  Status Begin(soci::session& session, std::string_view what);
+
+  class Checkpointer;
+  class StatementCaches;
+
   Db(Dialect dialect, std::unique_ptr<soci::connection_pool> pool, int pool_size);
   const char* BeginWriteStatement() const;
   static void RollbackQuietly(soci::session& session);
@@ -189,49 +210,71 @@ class Db {
   static Status LeaseTimeout(std::string_view what);
 
   Dialect dialect_;
-  std::mutex sqlite_writer_;  // see LockWriter
   std::unique_ptr<soci::connection_pool> pool_;
   int pool_size_;  // counted in secinfo_db_pool_sessions while this Db lives
+  // SQLite only (see WriterLease): the one session every write of this process runs on, taken in
+  // turn on sqlite_writer_; the thread that checkpoints the write-ahead log beside the writers;
+  // the prepared statements kept per session (see Query). Declared after pool_: destroyed first.
+  std::mutex sqlite_writer_;
+  std::unique_ptr<soci::session> sqlite_writer_session_;
+  std::unique_ptr<StatementCaches> statement_caches_;
+  std::unique_ptr<Checkpointer> checkpointer_;
 };
 
 // One SQL statement with bound values: add Into (result columns) and Use (placeholders) in order,
 // then Run. Values are bound by position, so each placeholder name appears once in a query (SQLite
 // would bind a repeated name once, PostgreSQL once per occurrence). Bound variables must outlive
 // the Query: bind named variables, not temporaries, unless Run is in the same expression.
+// On a session of a SQLite Db the statement is prepared once per session and text, kept, and reset
+// when the Query ends (parsing and planning cost more than running most of these statements); on
+// PostgreSQL it runs as a one-time query (one round trip, no named prepared statement).
 class Query {
  public:
-  Query(soci::session& session, const char* text) : st_(session), text_(text) {}
+  Query(soci::session& session, const char* text);
+  ~Query();
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
 
   template <typename T>
   Query& Into(T& v) {
-    st_.exchange(soci::into(v));
+    st_->exchange(soci::into(v));
     return *this;
   }
   template <typename T>
   Query& Into(T& v, soci::indicator& ind) {
-    st_.exchange(soci::into(v, ind));
+    st_->exchange(soci::into(v, ind));
     return *this;
   }
   template <typename T>
   Query& Use(const T& v) {
-    st_.exchange(soci::use(v));
+    st_->exchange(soci::use(v));
     return *this;
   }
   template <typename T>
   Query& Use(const T& v, soci::indicator& ind) {
-    st_.exchange(soci::use(v, ind));
+    st_->exchange(soci::use(v, ind));
     return *this;
   }
 
   // Executes the statement; true when a first row was fetched into the Into variables.
   bool Run();
   // Fetches the next row; false after the last one.
-  bool Next() { return st_.fetch(); }
+  bool Next() { return st_->fetch(); }
   // Rows changed by an INSERT, UPDATE or DELETE.
-  int64_t AffectedRows() { return st_.get_affected_rows(); }
+  int64_t AffectedRows() { return st_->get_affected_rows(); }
+
+  // A statement kept prepared on one SQLite session, lent to one Query at a time.
+  struct Kept {
+    explicit Kept(soci::session& session) : statement(session) {}
+    soci::statement statement;
+    bool prepared = false;
+    bool lent = false;
+  };
 
  private:
-  soci::statement st_;
+  std::optional<soci::statement> own_;  // PostgreSQL, or when the kept one is lent already
+  Kept* kept_ = nullptr;
+  soci::statement* st_;
   const char* text_;
 };
 
