@@ -148,7 +148,9 @@ int PrepareVerify(store::Store& st, const Config& config, const Args& args) {
     m.kind = methods::MethodKind::kAuthenticator;
     m.name = "Bench app";
     m.secret = crypto::Base64UrlEncode(seeds.Seal(seed, random));
-    m.created_at = now;
+    // Registered a day before this sign-in: a method registered during the session itself counts
+    // as its second step ("registered"), which is not the step measured here.
+    m.created_at = now - 24LL * 3600 * 1000;
     auto method_id = st.methods().Create(m);
     if (!method_id.ok()) return Fail("method: " + method_id.status().ToString());
     const std::string token = random.Token();
