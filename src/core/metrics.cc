@@ -188,8 +188,9 @@ void Family::Render(std::string& out) const {
 
 std::string RenderAll() {
   // Every family of the catalogue appears, touched or not, so that a scraper sees them all.
-  for (Family& (*f)() : {HttpRequests, HttpRequestSeconds, Verifications, Deliveries, Lockouts,
-                         FraudReports, DbPoolSize, DbPoolInUse, DbPoolLeases, Dropped}) {
+  for (Family& (*f)() :
+       {HttpRequests, HttpRequestSeconds, Verifications, Deliveries, Lockouts, FraudReports,
+        DbPoolSize, DbPoolInUse, DbPoolLeases, DbCommits, DbWrites, Dropped}) {
     f();
   }
   std::string out;
@@ -249,6 +250,17 @@ Family& DbPoolInUse() {
 Family& DbPoolLeases() {
   static Family f("secinfo_db_pool_leases_total", "Database sessions leased.", Type::kCounter, {},
                   {}, 1);
+  return f;
+}
+Family& DbCommits() {
+  static Family f("secinfo_db_commits_total", "Write transactions committed.", Type::kCounter, {},
+                  {}, 1);
+  return f;
+}
+Family& DbWrites() {
+  static Family f("secinfo_db_writes_total",
+                  "Writes (units of work and single writes) in committed transactions.",
+                  Type::kCounter, {}, {}, 1);
   return f;
 }
 Family& Dropped() {

@@ -110,6 +110,10 @@ Family& FraudReports();  // secinfo_fraud_reports_total{method,response}
 Family& DbPoolSize();    // secinfo_db_pool_sessions
 Family& DbPoolInUse();   // secinfo_db_pool_sessions_in_use
 Family& DbPoolLeases();  // secinfo_db_pool_leases_total
+// Write transactions committed, and the writes (units of work and single writes) they held: more
+// writes than commits means writers of one SQLite node shared commits (group commit).
+Family& DbCommits();  // secinfo_db_commits_total
+Family& DbWrites();   // secinfo_db_writes_total
 // Series that did not fit in their family's table.
 Family& Dropped();  // secinfo_metrics_dropped_total{family}
 

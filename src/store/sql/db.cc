@@ -41,6 +41,8 @@ constexpr int kCheckpointPages = 1000;
 // When the log grew this large anyway (the checkpointer cannot keep up), the committing writer
 // checkpoints itself, as SQLite would.
 constexpr int kWriterCheckpointPages = 16 * kCheckpointPages;
+// Units sharing one commit at most (see Db::SqliteWrite): what the first waits for at most.
+constexpr int kBatchMembers = 16;
 // Statements kept prepared per SQLite session (see Query). The stores use a few hundred texts;
 // beyond this a query is prepared for its own use, as on PostgreSQL.
 constexpr std::size_t kKeptStatementsPerSession = 512;
@@ -393,7 +395,8 @@ Status Db::Begin(soci::session& session, std::string_view what) {
 
 Status Db::Unit(std::string_view what, const std::function<Status()>& fn) {
   if (OpenUnit* unit = Joined()) return Nested(*unit, what, fn);
-  WriterLease lease(*this);
+  if (dialect_ == Dialect::kSqlite) return SqliteWrite(what, /*unit=*/true, fn);
+  Lease lease(*pool_);
   if (!lease.ok()) return LeaseTimeout(what);
   soci::session& session = lease.session();
   SECINFO_RETURN_IF_ERROR(Begin(session, what));
@@ -414,6 +417,7 @@ Status Db::Unit(std::string_view what, const std::function<Status()>& fn) {
   }
   try {
     Execute(session, "COMMIT");
+    CountCommit();
     return Status::Ok();
   } catch (...) {
     Status failed = StatusFromCurrentException(what);
@@ -421,6 +425,101 @@ Status Db::Unit(std::string_view what, const std::function<Status()>& fn) {
     Reconnected(session);
     return failed;
   }
+}
+
+void Db::CountCommit() {
+  metrics::DbCommits().Add({});
+  metrics::DbWrites().Add({});
+}
+
+struct Db::Batch {
+  int members = 0;
+  int kept = 0;  // members whose writes are to be committed
+  bool ended = false;
+  Status result;  // of its COMMIT
+  std::condition_variable ended_cv;
+};
+
+Status Db::SqliteWrite(std::string_view what, bool unit, const std::function<Status()>& fn) {
+  if (unit) ++sqlite_units_waiting_;
+  std::unique_lock<std::mutex> writer(sqlite_writer_);
+  if (unit) --sqlite_units_waiting_;
+  metrics::DbPoolInUse().Add({}, 1);
+  metrics::DbPoolLeases().Add({});
+  struct InUse {
+    ~InUse() { metrics::DbPoolInUse().Add({}, -1); }
+  } in_use;
+  soci::session& session = *sqlite_writer_session_;
+  if (sqlite_batch_ == nullptr) {
+    SECINFO_RETURN_IF_ERROR(Begin(session, what));
+    sqlite_batch_ = std::make_shared<Batch>();
+  }
+  std::shared_ptr<Batch> batch = sqlite_batch_;
+  ++batch->members;
+  bool broken = false;
+  Status s = RunMember(what, fn, &broken);
+  if (s.ok()) ++batch->kept;
+  if (!broken && unit && sqlite_units_waiting_.load() > 0 && batch->members < kBatchMembers) {
+    if (!s.ok()) return s;  // undone; the transaction goes on for the units waiting
+    batch->ended_cv.wait(writer, [&] { return batch->ended; });
+    return batch->result;
+  }
+  // The last member: ends the transaction for every member.
+  Status ended;
+  if (broken) {
+    RollbackQuietly(session);
+    ended = Status::Unavailable(std::string(what) + ": the transaction ended before its commit");
+  } else {
+    try {
+      Execute(session, "COMMIT");
+      metrics::DbCommits().Add({});
+      metrics::DbWrites().Add({}, batch->kept);
+    } catch (...) {
+      ended = StatusFromCurrentException(what);
+      RollbackQuietly(session);
+    }
+  }
+  batch->result = ended;
+  batch->ended = true;
+  sqlite_batch_ = nullptr;
+  batch->ended_cv.notify_all();
+  return s.ok() ? ended : s;
+}
+
+Status Db::RunMember(std::string_view what, const std::function<Status()>& fn, bool* broken) {
+  soci::session& session = *sqlite_writer_session_;
+  try {
+    Execute(session, "SAVEPOINT member");
+  } catch (...) {
+    *broken = true;
+    return StatusFromCurrentException(what);
+  }
+  OpenUnit unit{this, &session, Status::Ok()};
+  OpenUnit* const outer = open_unit_;  // a unit of another Db stays open around this one
+  open_unit_ = &unit;
+  Status s;
+  try {
+    s = fn();
+  } catch (...) {
+    s = StatusFromCurrentException(what);
+  }
+  open_unit_ = outer;
+  if (s.ok() && !unit.failure.ok()) s = unit.failure;
+  // SQLite rolls a whole transaction back by itself after some errors (a full disk, an I/O error):
+  // then there is no savepoint left to release, and nothing of the batch to commit.
+  if (sqlite3_get_autocommit(SqliteHandle(session)) != 0) {
+    *broken = true;
+    return s.ok() ? Status::Unavailable(std::string(what) + ": the transaction was rolled back")
+                  : s;
+  }
+  try {
+    if (!s.ok()) Execute(session, "ROLLBACK TO SAVEPOINT member");
+    Execute(session, "RELEASE SAVEPOINT member");
+  } catch (...) {
+    *broken = true;
+    if (s.ok()) s = StatusFromCurrentException(what);
+  }
+  return s;
 }
 
 Status Db::Nested(OpenUnit& unit, std::string_view what, const std::function<Status()>& fn) {
@@ -478,22 +577,6 @@ Db::Lease::~Lease() {
   if (!ok_) return;
   pool_.give_back(pos_);
   metrics::DbPoolInUse().Add({}, -1);
-}
-
-Db::WriterLease::WriterLease(Db& db) {
-  if (db.dialect_ == Dialect::kSqlite) {
-    writer_ = std::unique_lock<std::mutex>(db.sqlite_writer_);
-    session_ = db.sqlite_writer_session_.get();
-    metrics::DbPoolInUse().Add({}, 1);
-    metrics::DbPoolLeases().Add({});
-    return;
-  }
-  lease_.emplace(*db.pool_);
-  if (lease_->ok()) session_ = &lease_->session();
-}
-
-Db::WriterLease::~WriterLease() {
-  if (writer_.owns_lock()) metrics::DbPoolInUse().Add({}, -1);
 }
 
 Query::Query(soci::session& session, const char* text)

@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -80,7 +81,23 @@ class Db {
   auto Write(std::string_view what, Fn&& fn) -> std::invoke_result_t<Fn&, soci::session&> {
     using R = std::invoke_result_t<Fn&, soci::session&>;
     if (OpenUnit* unit = Joined()) return WriteInUnit(*unit, what, fn);
-    WriterLease lease(*this);
+    if (dialect_ == Dialect::kSqlite) {
+      // A member of the writer session's transaction that never waits for others (see
+      // SqliteWrite), so a caller holding a lock of its own never waits on another's work.
+      std::optional<R> r;
+      Status s = SqliteWrite(what, /*unit=*/false, [&]() -> Status {
+        r.emplace(WriteInUnit(*Joined(), what, fn));
+        if constexpr (std::is_same_v<R, Status>) {
+          return *r;
+        } else {
+          return r->status();
+        }
+      });
+      if (r.has_value() && !r->ok()) return std::move(*r);  // fn's own refusal
+      if (!s.ok()) return R(std::move(s));                  // the commit failed
+      return std::move(*r);
+    }
+    Lease lease(*pool_);
     if (!lease.ok()) return R(LeaseTimeout(what));
     soci::session& session = lease.session();
     if (Status begun = Begin(session, what); !begun.ok()) return R(std::move(begun));
@@ -88,6 +105,7 @@ class Db {
       R r = fn(session);
       if (r.ok()) {
         Execute(session, "COMMIT");
+        CountCommit();
       } else {
         RollbackQuietly(session);
       }
@@ -101,6 +119,10 @@ class Db {
       return R(std::move(s));
     }
   }
+
+  // Units of work waiting for SQLite's writer session right now (see SqliteWrite); 0 on
+  // PostgreSQL.
+  int units_waiting() const { return sqlite_units_waiting_.load(); }
 
   // Runs fn() as one unit of work: every Read and Write this thread makes on this Db meanwhile
   // runs on one session inside ONE write transaction, committed when fn returns OK and rolled back
@@ -171,27 +193,26 @@ class Db {
     bool ok_ = false;
   };
 
-  // The session a write transaction runs on. SQLite has one writer at a time: every Write and
-  // Unit of this process runs on one session of its own (writer_), taken in turn on a mutex. Each
-  // is woken as soon as the one before commits, instead of polling the file lock in SQLite's busy
-  // handler (which sleeps 1, 2, 5, 10... ms between tries); other processes still meet
-  // busy_timeout. One session for every write also keeps its page cache and prepared statements
-  // warm: in WAL mode a connection drops its whole cache when another connection of the file
-  // committed since its last transaction. On PostgreSQL a write leases any session of the pool.
-  class WriterLease {
-   public:
-    explicit WriterLease(Db& db);
-    ~WriterLease();
-    WriterLease(const WriterLease&) = delete;
-    WriterLease& operator=(const WriterLease&) = delete;
-    bool ok() const { return session_ != nullptr; }
-    soci::session& session() { return *session_; }
-
-   private:
-    std::unique_lock<std::mutex> writer_;
-    std::optional<Lease> lease_;
-    soci::session* session_ = nullptr;
-  };
+  // SQLite has one writer at a time. Every Write and Unit of this process runs on one session of
+  // its own (sqlite_writer_session_), taken in turn on sqlite_writer_: each is woken as soon as
+  // the one before is done, instead of polling the file lock in SQLite's busy handler (which
+  // sleeps 1, 2, 5, 10... ms between tries); other processes still meet busy_timeout. One session
+  // for every write also keeps its page cache and prepared statements warm: in WAL mode a
+  // connection drops its whole cache when another connection of the file committed since.
+  //
+  // Group commit: a unit done while other units wait for the writer leaves the transaction open
+  // for them, behind its own savepoint (released: kept; rolled back to: undone), and waits for the
+  // commit that ends it; the last member, when no unit waits or the batch is full, commits for
+  // all. Every caller still returns only after the commit holding its writes (or with why that
+  // commit failed: then nothing of the batch was kept). A plain Write (unit = false) joins an
+  // open transaction but always ends it: it never waits on another caller's work, since its caller
+  // may hold a lock of its own.
+  Status SqliteWrite(std::string_view what, bool unit, const std::function<Status()>& fn);
+  static void CountCommit();  // one commit of one write (PostgreSQL)
+  // Runs fn as one member of the writer session's open transaction. Sets *broken when the
+  // transaction itself cannot go on (SQLite ended it after an I/O error, or a savepoint failed).
+  Status RunMember(std::string_view what, const std::function<Status()>& fn, bool* broken);
+  struct Batch;  // the writer session's open transaction and who waits for its commit
   // A unit called inside `unit`: runs fn behind a savepoint, rolled back to when fn fails.
   Status Nested(OpenUnit& unit, std::string_view what, const std::function<Status()>& fn);
   // Begins a write transaction on a leased session, trying once more on a reconnected one.
@@ -212,11 +233,14 @@ class Db {
   Dialect dialect_;
   std::unique_ptr<soci::connection_pool> pool_;
   int pool_size_;  // counted in secinfo_db_pool_sessions while this Db lives
-  // SQLite only (see WriterLease): the one session every write of this process runs on, taken in
-  // turn on sqlite_writer_; the thread that checkpoints the write-ahead log beside the writers;
-  // the prepared statements kept per session (see Query). Declared after pool_: destroyed first.
+  // SQLite only (see SqliteWrite): the one session every write of this process runs on, taken in
+  // turn on sqlite_writer_, its open transaction, the units waiting for it; the thread that
+  // checkpoints the write-ahead log beside the writers; the prepared statements kept per session
+  // (see Query). Declared after pool_: destroyed first.
   std::mutex sqlite_writer_;
   std::unique_ptr<soci::session> sqlite_writer_session_;
+  std::shared_ptr<Batch> sqlite_batch_;  // guarded by sqlite_writer_
+  std::atomic<int> sqlite_units_waiting_{0};
   std::unique_ptr<StatementCaches> statement_caches_;
   std::unique_ptr<Checkpointer> checkpointer_;
 };

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/metrics.h"
 #include "store/sql/store_test_fixture.h"
 
 // The SQLite side of Db: statements kept prepared per session, every write on one session, the
@@ -146,6 +148,62 @@ TEST_F(SqliteDbTest, TheLogIsCheckpointedBesideTheWriters) {
   }
   EXPECT_GE(std::filesystem::file_size(db_file), before + 3'000'000);
   EXPECT_EQ(NamesFrom(*db_, 1600).size(), 1u);
+}
+
+// Group commit: units arriving while another runs share its commit. Each still returns only once
+// its writes are committed (another node sees them at once), and a unit that fails keeps nothing
+// while the others of its commit are kept.
+TEST_F(SqliteDbTest, ParallelUnitsShareCommitsAndEachAnswersOnlyOnceItsWritesAreCommitted) {
+  std::unique_ptr<Db> other = Open();
+  ASSERT_NE(other, nullptr);
+  auto seen_by_other = [&](int64_t id) {
+    Result<int64_t> n = other->Read("count", [&](soci::session& s) -> Result<int64_t> {
+      int64_t count = 0;
+      Query(s, "SELECT count(*) FROM items WHERE id = :id").Into(count).Use(id).Run();
+      return count;
+    });
+    return n.ok() ? *n : -1;
+  };
+  constexpr int kUnits = 32;
+  const int64_t commits_before = metrics::DbCommits().Value({});
+  const int64_t writes_before = metrics::DbWrites().Value({});
+  std::atomic<bool> first_running{false};
+  std::atomic<int> kept{0}, refused{0}, wrong{0};
+  auto unit = [&](int64_t id) {
+    Status s = db_->Unit("unit", [&]() -> Status {
+      if (id == 0) {
+        // The first unit holds the writer until every other one waits for it.
+        first_running = true;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (db_->units_waiting() < kUnits - 1 && std::chrono::steady_clock::now() < deadline) {
+          std::this_thread::yield();
+        }
+      }
+      SECINFO_RETURN_IF_ERROR(Insert(*db_, id, "unit " + std::to_string(id)));
+      return id % 4 == 3 ? Status::FailedPrecondition("this unit gives up") : Status::Ok();
+    });
+    const int64_t seen = seen_by_other(id);
+    if (s.ok()) {
+      ++kept;
+      if (seen != 1) ++wrong;
+    } else {
+      ++refused;
+      if (s.code() != Status::Code::kFailedPrecondition || seen != 0) ++wrong;
+    }
+  };
+  std::vector<std::thread> threads;
+  threads.emplace_back(unit, 0);
+  while (!first_running) std::this_thread::yield();
+  for (int64_t id = 1; id < kUnits; ++id) threads.emplace_back(unit, id);
+  for (std::thread& t : threads) t.join();
+
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(kept, kUnits * 3 / 4);
+  EXPECT_EQ(refused, kUnits / 4);
+  EXPECT_EQ(NamesFrom(*other, 0).size(), static_cast<size_t>(kUnits * 3 / 4));
+  EXPECT_EQ(metrics::DbWrites().Value({}) - writes_before, kUnits * 3 / 4);
+  // 32 units, at most 16 to a commit: 2 commits when every unit found the others waiting.
+  EXPECT_LE(metrics::DbCommits().Value({}) - commits_before, 4);
 }
 
 }  // namespace
