@@ -38,7 +38,7 @@ class RetentionTest : public testing::Test {
     call.user_id = user_id_;
     call.purpose = "register";
     call.phone_e164 = "+33612345678";
-    call.state = "confirmed";
+    call.state = store::CallState::kConfirmed;
     call.created_at = call.updated_at = call.ended_at = at;
     ASSERT_TRUE(store_->call_attempts().Create(call).ok());
     store::CodeChallenge code;
@@ -49,7 +49,7 @@ class RetentionTest : public testing::Test {
     code.channel = "sms";
     code.destination = "+33612345678";
     code.method_kind = methods::MethodKind::kPhone;
-    code.state = "pending";
+    code.state = store::CodeChallengeState::kPending;
     code.created_at = code.updated_at = at - 180'000;
     code.expires_at = at;
     ASSERT_TRUE(store_->code_challenges().Create(code).ok());
@@ -67,7 +67,7 @@ class RetentionTest : public testing::Test {
     enrolment.user_id = user_id_;
     enrolment.name = "Pixel";
     enrolment.secret = "sealed";
-    enrolment.state = "pending";
+    enrolment.state = store::AppEnrolmentState::kPending;
     enrolment.created_at = at - 600'000;
     enrolment.expires_at = at;
     ASSERT_TRUE(store_->app_enrolments().Create(enrolment).ok());
@@ -78,7 +78,7 @@ class RetentionTest : public testing::Test {
     push.method_id = method_id_;
     push.number = 42;
     push.purpose = "test";
-    push.state = "pending";
+    push.state = store::PushState::kPending;
     push.created_at = at - 120'000;
     push.expires_at = at;
     ASSERT_TRUE(store_->push().CreateChallenge(push).ok());
@@ -93,7 +93,7 @@ class RetentionTest : public testing::Test {
     v.purpose = "sign_in";
     v.method_id = method_id_;
     v.proof = "app_code";
-    v.state = "pending";
+    v.state = store::VerificationState::kPending;
     v.created_at = at - 600'000;
     v.expires_at = at;
     ASSERT_TRUE(store_->sign_in().CreateVerification(v).ok());

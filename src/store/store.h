@@ -13,7 +13,9 @@
 // Interfaces to everything secinfo keeps. Every piece of state a flow needs to continue lives here,
 // so any node on the same database can serve any request. Implementations are thread-safe.
 // Errors: NotFound when a looked-up row is absent, AlreadyExists on a unique-key clash,
-// FailedPrecondition on a stale versioned write, Unavailable when the database cannot be reached.
+// FailedPrecondition on a stale versioned write, Unavailable when the database cannot be reached,
+// Internal when a row holds a state this version does not know (store/states.h): a read that meets
+// one, a listing included, fails rather than guess.
 namespace secinfo::store {
 
 class TenantStore {
@@ -208,10 +210,10 @@ class TextDeliveryStore {
   // Records that t.message_id of t.provider is part of send t.send of t.challenge_id. A receipt
   // recorded before stays. Returns the row as it stands now.
   virtual Result<TextDelivery> Track(const TextDelivery& t) = 0;
-  // Records a final receipt ("delivered" or "undelivered") for a part, known or not yet. Returns
+  // Records a final receipt (kDelivered or kUndelivered) for a part, known or not yet. Returns
   // the row as it stands now: challenge_id is "" when no node recorded the text (yet).
   virtual Result<TextDelivery> RecordReceipt(std::string_view provider, std::string_view message_id,
-                                             std::string_view state, std::string_view error,
+                                             DeliveryState state, std::string_view error,
                                              int64_t at) = 0;
   // The parts of every send of a challenge, oldest first.
   virtual Result<std::vector<TextDelivery>> ListForChallenge(std::string_view challenge_id) = 0;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "methods/method_kind.h"
+#include "store/states.h"
 
 // Plain records as the store keeps them. Times are Unix milliseconds from the injected Clock.
 namespace secinfo::store {
@@ -73,8 +74,8 @@ struct CodeChallenge {
   bool extension_removed = false;
   std::optional<int64_t> replaces_method_id;
   std::string locale;
-  std::string code_hash;        // HMAC of the current code; "" once used
-  std::string state;            // "pending", "verified", "expired", "locked", "cancelled", "failed"
+  std::string code_hash;  // HMAC of the current code; "" once used
+  CodeChallengeState state = CodeChallengeState::kPending;
   int64_t failed_attempts = 0;  // wrong codes against the current code
   int64_t sends = 0;            // codes sent so far for this challenge
   int64_t last_sent_at = 0;
@@ -97,10 +98,10 @@ struct TextDelivery {
   std::string challenge_id;  // the code challenge the text carries a code of; "" likewise
   int64_t send = 0;          // which of the challenge's sends (its `sends` then); 0 likewise
   int64_t parts = 0;         // parts of that text; 0 likewise
-  std::string state;         // "" until a final receipt: "delivered", "undelivered"
-  std::string error;         // the provider's words for an undelivered text ("UNDELIV err:001")
-  int64_t sent_at = 0;       // 0 while only the receipt is known
-  int64_t reported_at = 0;   // when the receipt arrived; 0 until then
+  DeliveryState state = DeliveryState::kNoReceipt;  // until a final receipt
+  std::string error;        // the provider's words for an undelivered text ("UNDELIV err:001")
+  int64_t sent_at = 0;      // 0 while only the receipt is known
+  int64_t reported_at = 0;  // when the receipt arrived; 0 until then
   int64_t created_at = 0;
 };
 
@@ -112,7 +113,7 @@ struct AppEnrolment {
   int64_t user_id = 0;
   std::string name;    // the person's name for the app
   std::string secret;  // sealed TOTP seed (base64url)
-  std::string state;   // "pending", "done", "expired", "cancelled"
+  AppEnrolmentState state = AppEnrolmentState::kPending;
   int64_t created_at = 0;
   int64_t expires_at = 0;
   std::string client_ip;
@@ -137,9 +138,9 @@ struct PushChallenge {
   int64_t tenant_id = 0;
   int64_t user_id = 0;
   int64_t method_id = 0;
-  int64_t number = 0;     // 10-99, shown on the page, typed on the device
-  std::string purpose;    // "test"
-  std::string state;      // "pending", "approved", "denied", "wrong_number", "expired"
+  int64_t number = 0;   // 10-99, shown on the page, typed on the device
+  std::string purpose;  // "test"
+  PushState state = PushState::kPending;
   bool reported = false;  // denied as suspicious
   std::string client_ip;  // who asked (shown on the device)
   int64_t created_at = 0;
@@ -223,11 +224,11 @@ struct CallAttempt {
   std::string phone_e164;  // the number being proven
   std::string phone_type;  // what it will be registered as
   bool extension_removed = false;
-  std::string locale;            // language of the prompt
-  std::string state;             // text form of flows' CallState
-  std::string provider;          // "simulated", "sip", ...
-  std::string provider_call_id;  // the provider's reference of the call
-  std::string digits;            // keys pressed so far
+  std::string locale;                     // language of the prompt
+  CallState state = CallState::kPlacing;  // moved by flows/registration/call_state.h
+  std::string provider;                   // "simulated", "sip", ...
+  std::string provider_call_id;           // the provider's reference of the call
+  std::string digits;                     // keys pressed so far
   std::string client_ip;
   int64_t created_at = 0;
   int64_t updated_at = 0;
@@ -326,7 +327,7 @@ struct Verification {
   int64_t method_id = 0;
   std::string proof;         // methods::ProofName: "call", "sms", "app_code", "push", ...
   std::string challenge_id;  // the call attempt, code challenge or push request; "" for app codes
-  std::string state;         // "pending", "succeeded", "failed", "used"
+  VerificationState state = VerificationState::kPending;
   std::string client_ip;
   int64_t created_at = 0;
   int64_t expires_at = 0;

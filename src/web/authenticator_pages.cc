@@ -87,7 +87,7 @@ http::Response RenderEnrolment(Ctx& c, const std::string& id, const std::string&
   Data d = c.PageData("app_title");
   d.set("id", v->enrolment.id);
   d.set("name", v->enrolment.name);
-  if (v->enrolment.state == "done") {
+  if (v->enrolment.state == store::AppEnrolmentState::kDone) {
     d.set("success", true);
     d.set("registered", c.T("app_registered", {{"name", v->enrolment.name}}));
     // The wizard ends by offering to set up sign-in approvals (push) on a device.
@@ -97,7 +97,9 @@ http::Response RenderEnrolment(Ctx& c, const std::string& id, const std::string&
     }
     return c.Render("app_enrol", d, status);
   }
-  if (v->enrolment.state != "pending") return Message(c, "app_code_expired", 410);
+  if (v->enrolment.state != store::AppEnrolmentState::kPending) {
+    return Message(c, "app_code_expired", 410);
+  }
   auto svg = methods::authenticator::QrSvg(v->key_uri, c.T("app_qr_label"));
   if (!svg.ok()) return Message(c, "internal_error", 500);
   d.set("qr_svg", *svg);  // our own SVG, rendered unescaped on purpose

@@ -48,7 +48,7 @@ http::Response RenderCodePage(Ctx& c, const store::CodeChallenge& ch, const std:
     if (ext.size() > 10 || ext.find_first_not_of("0123456789") != std::string::npos) ext.clear();
     d.set("extension_notice", c.T("phone_extension_removed", {{"extension", ext}}));
   }
-  if (ch.state == "verified") {
+  if (ch.state == store::CodeChallengeState::kVerified) {
     store::Method registered;
     registered.kind = ch.method_kind;
     registered.phone_type = ch.phone_type;
@@ -63,20 +63,22 @@ http::Response RenderCodePage(Ctx& c, const store::CodeChallenge& ch, const std:
   if (!notice.empty()) d.set("notice", notice);
   int64_t wait = c.deps.codes.SecondsUntilResend(ch);
   if (wait > 0) d.set("resend_wait", c.T("code_resend_wait", {{"seconds", std::to_string(wait)}}));
-  if (ch.state == "pending") d.set("pending", true);
+  if (ch.state == store::CodeChallengeState::kPending) d.set("pending", true);
   // What the network said of the text (SMPP receipts, received by whichever node). Until it says,
   // the page's script asks again (CodeStatusJson).
-  const flows::TextDeliveryState delivery = c.deps.codes.DeliveryOf(ch);
-  d.set("delivery", std::string(flows::TextDeliveryName(delivery)));
-  if (delivery == flows::TextDeliveryState::kDelivered) d.set("delivered", c.T("code_delivered"));
-  if (delivery == flows::TextDeliveryState::kUndelivered) {
+  const store::DeliveryState delivery = c.deps.codes.DeliveryOf(ch);
+  d.set("delivery", std::string(store::StateName(delivery)));
+  if (delivery == store::DeliveryState::kDelivered) d.set("delivered", c.T("code_delivered"));
+  if (delivery == store::DeliveryState::kUndelivered) {
     d.set("undelivered", c.T("code_undelivered", {{"destination", Shown(ch)}}));
     d.set("another_way_href",
           "/security-info/phone" + (ch.replaces_method_id
                                         ? "?change=" + std::to_string(*ch.replaces_method_id)
                                         : std::string()));
   }
-  if (ch.channel == "sms" && ch.state == "pending") d.set("watch_delivery", true);
+  if (ch.channel == "sms" && ch.state == store::CodeChallengeState::kPending) {
+    d.set("watch_delivery", true);
+  }
   return c.Render("code", d, status);
 }
 
@@ -85,16 +87,17 @@ http::Response RenderCodePage(Ctx& c, const store::CodeChallenge& ch, const std:
 http::Response CodeStatusJson(Ctx& c) {
   auto ch = c.deps.codes.Get(c.req.Param("id"), c.principal->user.id);
   if (!ch.ok()) return http::Response::Json(R"({"error":"not_found"})", 404);
-  const flows::TextDeliveryState delivery = c.deps.codes.DeliveryOf(*ch);
+  const store::DeliveryState delivery = c.deps.codes.DeliveryOf(*ch);
   std::string message;
-  if (delivery == flows::TextDeliveryState::kDelivered) message = c.T("code_delivered");
-  if (delivery == flows::TextDeliveryState::kUndelivered) {
+  if (delivery == store::DeliveryState::kDelivered) message = c.T("code_delivered");
+  if (delivery == store::DeliveryState::kUndelivered) {
     message = c.T("code_undelivered", {{"destination", Shown(*ch)}});
   }
-  const bool final = ch->state != "pending" || c.deps.clock.NowMillis() >= ch->expires_at ||
-                     delivery == flows::TextDeliveryState::kUndelivered;
-  nlohmann::json j = {{"state", ch->state},
-                      {"delivery", std::string(flows::TextDeliveryName(delivery))},
+  const bool final = ch->state != store::CodeChallengeState::kPending ||
+                     c.deps.clock.NowMillis() >= ch->expires_at ||
+                     delivery == store::DeliveryState::kUndelivered;
+  nlohmann::json j = {{"state", store::StateName(ch->state)},
+                      {"delivery", store::StateName(delivery)},
                       {"final", final},
                       {"message", message}};
   return http::Response::Json(j.dump());
@@ -149,10 +152,10 @@ http::Response CodePage(Ctx& c) {
   if (!ch.ok()) return c.Render("not_found", c.PageData("not_found_title"), 404);
   std::string notice = c.req.Query("notice") == "resent" ? c.T("code_resent") : "";
   std::string error;
-  if (ch->state == "locked") error = c.T("code_locked");
-  if (ch->state == "expired") error = c.T("code_expired");
+  if (ch->state == store::CodeChallengeState::kLocked) error = c.T("code_locked");
+  if (ch->state == store::CodeChallengeState::kExpired) error = c.T("code_expired");
   // Every attempt to send it failed (the retries run after the person reached this page).
-  if (ch->state == "failed") error = c.T("code_send_failed");
+  if (ch->state == store::CodeChallengeState::kFailed) error = c.T("code_send_failed");
   return RenderCodePage(c, *ch, error, notice, 200);
 }
 
@@ -197,9 +200,9 @@ http::Response CodeResend(Ctx& c) {
       return c.Redirect("/security-info/codes/" + http::UrlEncode(id) + "?notice=resent");
     case R::kTooSoon:  // the page's own hint says how long to wait; keep the state's message
       return RenderCodePage(c, *ch,
-                            ch->state == "locked"    ? c.T("code_locked")
-                            : ch->state == "expired" ? c.T("code_expired")
-                                                     : "",
+                            ch->state == store::CodeChallengeState::kLocked    ? c.T("code_locked")
+                            : ch->state == store::CodeChallengeState::kExpired ? c.T("code_expired")
+                                                                               : "",
                             "", 429);
     case R::kTooMany:
       return RenderCodePage(c, *ch, c.T("code_resend_too_many"), "", 429);

@@ -46,6 +46,10 @@ http::Response SignOutOthers(Ctx& c);
 http::Response ForgetBrowser(Ctx& c);
 // "+33 X XX XX XX 23": a registered number as sign-in pages show it.
 std::string MaskedPhone(const std::string& e164);
+// The catalog keys of what a call's state ("call_no_answer", phone_pages.cc) and a push request's
+// state ("push_state_denied", push_pages.cc) say on a page.
+std::string CallStateKey(store::CallState s);
+std::string PushStateKey(store::PushState s);
 
 // Changing one's password, and the forced change after a temporary one (password_pages.cc).
 http::Response PasswordForm(Ctx& c);

@@ -1,6 +1,5 @@
 #include <nlohmann/json.hpp>
 
-#include "flows/registration/call_state.h"
 #include "http/url.h"
 #include "methods/phone/phone_method.h"
 #include "phone/number.h"
@@ -79,10 +78,6 @@ std::string DefaultRegion(Ctx& c) {
   std::string fallback =
       c.tenant && !c.tenant->default_region.empty() ? c.tenant->default_region : "US";
   return phone::RegionFromAcceptLanguage(c.req.Header("accept-language"), fallback);
-}
-
-std::string CallMessageKey(flows::CallState s) {
-  return "call_" + std::string(flows::CallStateName(s));
 }
 
 // Only digits, to echo back safely in the notice.
@@ -253,21 +248,21 @@ http::Response CallPage(Ctx& c) {
     Data d = c.PageData("not_found_title");
     return c.Render("not_found", d, 404);
   }
-  flows::CallState state = flows::ParseCallState(a->state).value_or(flows::CallState::kFailed);
+  const store::CallState state = a->state;
   Data d = c.PageData("phone_setup");
   std::string number = phone::FormatInternational(a->phone_e164);
   d.set("id", a->id);
   d.set("number", number);
   d.set("calling", c.T("call_calling", {{"number", number}}));
-  d.set("status", c.T(CallMessageKey(state)));
-  d.set("state", std::string(flows::CallStateName(state)));
+  d.set("status", c.T(CallStateKey(state)));
+  d.set("state", std::string(store::StateName(state)));
   if (a->extension_removed) {
     std::string ext = DigitsOnly(c.req.Query("ext"));
     d.set("extension_notice", c.T("phone_extension_removed", {{"extension", ext}}));
   }
-  if (!flows::IsFinal(state)) {
+  if (!store::IsFinal(state)) {
     d.set("live", true);
-  } else if (state == flows::CallState::kConfirmed) {
+  } else if (state == store::CallState::kConfirmed) {
     d.set("success", true);
     d.set("registered", c.T("phone_registered_as",
                             {{"type", c.T("phone_type_" + a->phone_type)}, {"number", number}}));
@@ -284,10 +279,9 @@ http::Response CallPage(Ctx& c) {
 http::Response CallStatusJson(Ctx& c) {
   auto a = c.deps.phones.Get(c.req.Param("id"), c.principal->user.id);
   if (!a.ok()) return http::Response::Json(R"({"error":"not_found"})", 404);
-  flows::CallState state = flows::ParseCallState(a->state).value_or(flows::CallState::kFailed);
-  nlohmann::json j = {{"state", flows::CallStateName(state)},
-                      {"final", flows::IsFinal(state)},
-                      {"message", c.T(CallMessageKey(state))}};
+  nlohmann::json j = {{"state", store::StateName(a->state)},
+                      {"final", store::IsFinal(a->state)},
+                      {"message", c.T(CallStateKey(a->state))}};
   return http::Response::Json(j.dump());
 }
 
@@ -297,6 +291,8 @@ http::Response CallCancel(Ctx& c) {
 }
 
 }  // namespace
+
+std::string CallStateKey(store::CallState s) { return "call_" + std::string(store::StateName(s)); }
 
 std::span<const PageRoute> PhonePages() {
   static constexpr PageRoute kRoutes[] = {

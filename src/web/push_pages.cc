@@ -25,10 +25,6 @@ Result<store::Method> OwnApp(Ctx& c) {
   return m;
 }
 
-bool IsFinal(const std::string& state) { return state != "pending"; }
-
-std::string StateKey(const std::string& state) { return "push_state_" + state; }
-
 http::Response RenderSetup(Ctx& c, const store::Method& m, const std::string& link) {
   Data d = c.PageData("push_title");
   d.set("id", std::to_string(m.id));
@@ -74,12 +70,16 @@ http::Response PushRequestPage(Ctx& c) {
   if (!p.ok()) return c.Render("not_found", c.PageData("not_found_title"), 404);
   Data d = c.PageData("push_title");
   d.set("id", p->id);
-  d.set("state", p->state);
+  d.set("state", std::string(store::StateName(p->state)));
   d.set("number", std::to_string(p->number));
-  d.set("status", c.T(StateKey(p->state)));
-  if (!IsFinal(p->state)) d.set("live", true);
-  if (p->state == "approved") d.set("success", true);
-  if (IsFinal(p->state) && p->state != "approved") d.set("failed", true);
+  d.set("status", c.T(PushStateKey(p->state)));
+  if (p->state == store::PushState::kPending) {
+    d.set("live", true);
+  } else if (p->state == store::PushState::kApproved) {
+    d.set("success", true);
+  } else {
+    d.set("failed", true);
+  }
   d.set("retry_action",
         "/security-info/authenticator/" + std::to_string(p->method_id) + "/push/test");
   return c.Render("push_request", d);
@@ -88,12 +88,17 @@ http::Response PushRequestPage(Ctx& c) {
 http::Response PushRequestStatus(Ctx& c) {
   auto p = c.deps.push.Get(c.req.Param("id"), c.principal->user.id);
   if (!p.ok()) return http::Response::Json(R"({"error":"not_found"})", 404);
-  nlohmann::json j = {
-      {"state", p->state}, {"final", IsFinal(p->state)}, {"message", c.T(StateKey(p->state))}};
+  nlohmann::json j = {{"state", store::StateName(p->state)},
+                      {"final", p->state != store::PushState::kPending},
+                      {"message", c.T(PushStateKey(p->state))}};
   return http::Response::Json(j.dump());
 }
 
 }  // namespace
+
+std::string PushStateKey(store::PushState s) {
+  return "push_state_" + std::string(store::StateName(s));
+}
 
 std::span<const PageRoute> PushPages() {
   static constexpr PageRoute kRoutes[] = {

@@ -137,10 +137,12 @@ http::Response StepPage(Ctx& c, const std::string& error, int status) {
     case ResetStage::kCall:
     case ResetStage::kPush:
       d.set("progress", true);
-      d.set("state", view->failed ? "failed" : "pending");
+      d.set("state",
+            std::string(store::StateName(view->failed ? store::VerificationState::kFailed
+                                                      : store::VerificationState::kPending)));
       if (view->stage == ResetStage::kCall) {
         d.set("doing", c.T("reset_calling"));
-        if (!view->call_state.empty()) d.set("status", c.T("call_" + view->call_state));
+        if (view->call_state) d.set("status", c.T(CallStateKey(*view->call_state)));
       } else {
         d.set("doing", c.T("reset_push_sent"));
         d.set("push", true);
@@ -210,8 +212,8 @@ http::Response ResetStatusJson(Ctx& c) {
   const bool waiting =
       (view->stage == ResetStage::kCall || view->stage == ResetStage::kPush) && !view->failed;
   std::string message;
-  if (view->stage == ResetStage::kCall && !view->call_state.empty()) {
-    message = c.T("call_" + view->call_state);
+  if (view->stage == ResetStage::kCall && view->call_state) {
+    message = c.T(CallStateKey(*view->call_state));
   }
   nlohmann::json j = {{"final", !waiting}, {"succeeded", false}, {"message", message}};
   return http::Response::Json(j.dump());

@@ -100,14 +100,14 @@ std::string CodeErrorText(const Ctx& c, const flows::VerifyCodeResult& r) {
 
 // What a call's state says on a verification page. Sign-in has its own words where registration's
 // would mislead ("Your phone was registered", "The phone was not registered").
-std::string CallStatusText(const Ctx& c, std::string_view state) {
-  switch (flows::ParseCallState(state).value_or(flows::CallState::kFailed)) {
-    case flows::CallState::kConfirmed:
+std::string CallStatusText(const Ctx& c, store::CallState state) {
+  switch (state) {
+    case store::CallState::kConfirmed:
       return c.T("verify_call_confirmed");
-    case flows::CallState::kFraudReported:
+    case store::CallState::kFraudReported:
       return c.T("verify_call_fraud_reported");
     default:
-      return c.T("call_" + std::string(state));
+      return c.T(CallStateKey(state));
   }
 }
 
@@ -225,7 +225,7 @@ http::Response RenderProgress(Ctx& c, const std::string& id, const std::string& 
   d.set("carry", Carry(c));
   d.set("return_to_value", ReturnTo(c));
   d.set("step_up", IsStepUp(c) ? "1" : "0");
-  d.set("state", view->v.state);
+  d.set("state", std::string(store::StateName(view->v.state)));
   AddRemember(c, d);
   if (!error.empty()) d.set("error", error);
   const std::string number = MaskedPhone(view->method.phone_e164);
@@ -233,7 +233,8 @@ http::Response RenderProgress(Ctx& c, const std::string& id, const std::string& 
     case Proof::kCall: {
       d.set("call", true);
       d.set("doing", c.T("verify_calling", {{"number", number}}));
-      d.set("status", CallStatusText(c, view->call ? view->call->state : "failed"));
+      d.set("status",
+            CallStatusText(c, view->call ? view->call->state : store::CallState::kFailed));
       break;
     }
     case Proof::kPush:
@@ -241,7 +242,7 @@ http::Response RenderProgress(Ctx& c, const std::string& id, const std::string& 
       d.set("doing", c.T("verify_push_sent", {{"app", view->method.name}}));
       if (view->push) {
         d.set("number", std::to_string(view->push->number));
-        d.set("status", c.T("push_state_" + view->push->state));
+        d.set("status", c.T(PushStateKey(view->push->state)));
       }
       break;
     default:
@@ -252,8 +253,8 @@ http::Response RenderProgress(Ctx& c, const std::string& id, const std::string& 
       break;
   }
   // What the network said of a texted code (SMPP receipts, received by whichever node).
-  const bool undelivered = view->delivery == flows::TextDeliveryState::kUndelivered;
-  if (view->delivery == flows::TextDeliveryState::kDelivered) {
+  const bool undelivered = view->delivery == store::DeliveryState::kUndelivered;
+  if (view->delivery == store::DeliveryState::kDelivered) {
     d.set("delivered", c.T("code_delivered"));
   }
   if (undelivered && !view->final && error.empty()) {
@@ -261,7 +262,7 @@ http::Response RenderProgress(Ctx& c, const std::string& id, const std::string& 
   }
   if (view->proof == Proof::kSmsCode && !view->final && !undelivered) {
     d.set("watch_delivery", true);
-    d.set("delivery", std::string(flows::TextDeliveryName(view->delivery)));
+    d.set("delivery", std::string(store::StateName(view->delivery)));
   }
   if (view->succeeded) {
     d.set("succeeded", true);
@@ -276,7 +277,7 @@ http::Response RenderProgress(Ctx& c, const std::string& id, const std::string& 
   } else if (undelivered) {
     // The code will not arrive: another text (a new verification) or another way. Nothing more
     // to wait for on this page.
-    d.set("state", "undelivered");
+    d.set("state", std::string(store::StateName(store::DeliveryState::kUndelivered)));
     d.set("retry_href", "/sign-in/verify?" + Carry(c));
   } else {
     d.set("live", true);
@@ -351,16 +352,16 @@ http::Response VerifyStatusJson(Ctx& c) {
   if (view->call) {
     message = CallStatusText(c, view->call->state);
   } else if (view->push) {
-    message = c.T("push_state_" + view->push->state);
-  } else if (view->delivery == flows::TextDeliveryState::kDelivered) {
+    message = c.T(PushStateKey(view->push->state));
+  } else if (view->delivery == store::DeliveryState::kDelivered) {
     message = c.T("code_delivered");
-  } else if (view->delivery == flows::TextDeliveryState::kUndelivered) {
+  } else if (view->delivery == store::DeliveryState::kUndelivered) {
     message = c.T("verify_code_undelivered", {{"number", MaskedPhone(view->method.phone_e164)}});
   }
-  nlohmann::json j = {{"state", view->v.state},
+  nlohmann::json j = {{"state", store::StateName(view->v.state)},
                       {"final", view->final},
                       {"succeeded", view->succeeded},
-                      {"delivery", std::string(flows::TextDeliveryName(view->delivery))},
+                      {"delivery", store::StateName(view->delivery)},
                       {"message", message}};
   return http::Response::Json(j.dump());
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,7 +53,7 @@ struct ResetView {
   std::vector<const methods::ResetOffer*> offers;  // kChoose: the ways offered, in order
   std::vector<std::string> questions;              // kQuestions: question ids, in order
   int64_t push_number = 0;                         // kPush: what the device must type
-  std::string call_state;                          // kCall: flows' CallState name
+  std::optional<store::CallState> call_state;  // kCall: where the call stands, when there is one
   bool failed = false;  // kCall, kPush: the proof ended without success; choose again
   store::User user;     // kNewPassword only
   int64_t tenant_id = 0;

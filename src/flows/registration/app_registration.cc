@@ -8,6 +8,8 @@
 namespace secinfo::flows {
 namespace {
 
+using store::AppEnrolmentState;
+
 namespace totp = methods::authenticator;
 constexpr int64_t kHourMillis = 3600 * 1000;
 
@@ -81,7 +83,7 @@ AppError AppRegistration::Begin(const store::User& user, std::string_view name,
   e.user_id = user.id;
   e.name = *clean;
   e.secret = crypto::Base64UrlEncode(seeds_.Seal(totp::NewSeed(random_), random_));
-  e.state = "pending";
+  e.state = AppEnrolmentState::kPending;
   e.created_at = now;
   e.expires_at = now + options_.enrolment_validity_millis;
   e.client_ip = std::string(client_ip);
@@ -97,7 +99,7 @@ Result<AppEnrolmentView> AppRegistration::View(std::string_view enrolment_id,
   if (e->user_id != user.id) return Status::NotFound("no such enrolment");
   AppEnrolmentView v;
   v.enrolment = *e;
-  if (e->state == "pending") {
+  if (e->state == AppEnrolmentState::kPending) {
     std::string seed = Open(e->secret);
     if (seed.empty()) return Status::Internal("enrolment seed cannot be opened");
     v.key_uri = totp::KeyUri(issuer, user.username, seed);
@@ -112,11 +114,11 @@ AppCodeOutcome AppRegistration::Finish(std::string_view enrolment_id, const stor
   for (int tries = 0; tries < 8; ++tries) {
     auto e = store_.app_enrolments().Get(enrolment_id);
     if (!e.ok() || e->user_id != user.id) return AppCodeOutcome::kNotPending;
-    if (e->state != "pending") return AppCodeOutcome::kNotPending;
+    if (e->state != AppEnrolmentState::kPending) return AppCodeOutcome::kNotPending;
     const int64_t now = clock_.NowMillis();
     if (now >= e->expires_at) {
       store::AppEnrolment expired = *e;
-      expired.state = "expired";
+      expired.state = AppEnrolmentState::kExpired;
       store_.app_enrolments().Update(expired);
       return AppCodeOutcome::kExpired;
     }
@@ -127,7 +129,7 @@ AppCodeOutcome AppRegistration::Finish(std::string_view enrolment_id, const stor
     if (check.outcome != totp::TotpOutcome::kRejected) Release(throttle);
     if (check.outcome != totp::TotpOutcome::kAccepted) return FromTotp(check.outcome);
     store::AppEnrolment done = *e;
-    done.state = "done";
+    done.state = AppEnrolmentState::kDone;
     store::Method m;
     m.user_id = user.id;
     m.kind = methods::MethodKind::kAuthenticator;

@@ -1,74 +1,34 @@
 #include "flows/registration/call_state.h"
 
-#include <array>
-#include <utility>
-
 namespace secinfo::flows {
 namespace {
 
-constexpr std::array<std::pair<CallState, std::string_view>, 13> kNames = {{
-    {CallState::kPlacing, "placing"},
-    {CallState::kRinging, "ringing"},
-    {CallState::kAnswered, "answered"},
-    {CallState::kConfirmingFraud, "confirming_fraud"},
-    {CallState::kConfirmed, "confirmed"},
-    {CallState::kNoAnswer, "no_answer"},
-    {CallState::kHungUp, "hung_up"},
-    {CallState::kBusy, "busy"},
-    {CallState::kWrongKey, "wrong_key"},
-    {CallState::kNoInput, "no_input"},
-    {CallState::kFraudReported, "fraud_reported"},
-    {CallState::kFailed, "failed"},
-    {CallState::kCancelled, "cancelled"},
-}};
-
-CallState StateOf(const store::CallAttempt& a) {
-  return ParseCallState(a.state).value_or(CallState::kFailed);
-}
+using store::CallState;
 
 void Finish(store::CallAttempt& a, CallState s, int64_t now) {
-  a.state = std::string(CallStateName(s));
+  a.state = s;
   a.ended_at = now;
 }
 
 }  // namespace
 
-std::string_view CallStateName(CallState s) {
-  for (const auto& [state, name] : kNames) {
-    if (state == s) return name;
-  }
-  return "failed";
-}
-
-std::optional<CallState> ParseCallState(std::string_view name) {
-  for (const auto& [state, n] : kNames) {
-    if (n == name) return state;
-  }
-  return std::nullopt;
-}
-
-bool IsFinal(CallState s) {
-  return s != CallState::kPlacing && s != CallState::kRinging && s != CallState::kAnswered &&
-         s != CallState::kConfirmingFraud;
-}
-
 bool FraudConfirmed(const store::CallAttempt& a) {
-  return a.state == CallStateName(CallState::kFraudReported) && a.digits == "0#1";
+  return a.state == CallState::kFraudReported && a.digits == "0#1";
 }
 
 bool ApplyCallEvent(store::CallAttempt& a, const channels::CallEvent& e, int64_t now) {
-  const CallState state = StateOf(a);
-  if (IsFinal(state)) return false;
+  const CallState state = a.state;
+  if (store::IsFinal(state)) return false;
   using K = channels::CallEventKind;
   switch (e.kind) {
     case K::kRinging:
       if (state != CallState::kPlacing) return false;
-      a.state = std::string(CallStateName(CallState::kRinging));
+      a.state = CallState::kRinging;
       a.ringing_at = now;
       return true;
     case K::kAnswered:
       if (state == CallState::kAnswered || state == CallState::kConfirmingFraud) return false;
-      a.state = std::string(CallStateName(CallState::kAnswered));
+      a.state = CallState::kAnswered;
       if (a.ringing_at == 0) a.ringing_at = now;
       a.answered_at = now;
       return true;
@@ -81,7 +41,7 @@ bool ApplyCallEvent(store::CallAttempt& a, const channels::CallEvent& e, int64_t
       if (state != CallState::kAnswered) return false;
       a.digits += e.digit;
       if (e.digit == '#' && a.digits == "0#" && a.fraud_confirm) {
-        a.state = std::string(CallStateName(CallState::kConfirmingFraud));
+        a.state = CallState::kConfirmingFraud;
         a.answered_at = now;  // the input time starts again for the confirmation
       } else if (e.digit == '#') {
         CallState end = a.digits == "#"    ? CallState::kConfirmed
@@ -112,7 +72,7 @@ bool ApplyCallEvent(store::CallAttempt& a, const channels::CallEvent& e, int64_t
 }
 
 bool ApplyCallTimeouts(store::CallAttempt& a, int64_t now, const CallTimeouts& t) {
-  switch (StateOf(a)) {
+  switch (a.state) {
     case CallState::kPlacing:
     case CallState::kRinging:
       if (now - a.created_at < t.ring_millis) return false;

@@ -9,6 +9,7 @@ namespace {
 
 using channels::CallEvent;
 using channels::CallEventKind;
+using store::CallState;
 
 class CallStateTest : public testing::Test {
  protected:
@@ -16,7 +17,7 @@ class CallStateTest : public testing::Test {
   // A new attempt, placed now; `fraud_confirm`: "0#" waits for 1 (the tenant blocks on reports).
   void Restart(bool fraud_confirm = false) {
     attempt_ = {};
-    attempt_.state = "placing";
+    attempt_.state = CallState::kPlacing;
     attempt_.fraud_confirm = fraud_confirm;
     attempt_.created_at = clock_.NowMillis();
   }
@@ -24,7 +25,7 @@ class CallStateTest : public testing::Test {
     return ApplyCallEvent(attempt_, CallEvent{kind, digit}, clock_.NowMillis());
   }
   bool Tick() { return ApplyCallTimeouts(attempt_, clock_.NowMillis(), timeouts_); }
-  CallState State() const { return *ParseCallState(attempt_.state); }
+  CallState State() const { return attempt_.state; }
   void Answer() {
     Event(CallEventKind::kRinging);
     clock_.AdvanceSeconds(3);
@@ -180,20 +181,10 @@ TEST_F(CallStateTest, HangUpBusyFailure) {
   for (auto [kind, expected] : {std::pair{CallEventKind::kBusy, CallState::kBusy},
                                 std::pair{CallEventKind::kFailed, CallState::kFailed}}) {
     attempt_ = {};
-    attempt_.state = "placing";
+    attempt_.state = CallState::kPlacing;
     EXPECT_TRUE(Event(kind));
     EXPECT_EQ(State(), expected);
   }
-}
-
-TEST(CallStateNamesTest, RoundTrip) {
-  for (CallState s : {CallState::kPlacing, CallState::kConfirmed, CallState::kFraudReported,
-                      CallState::kCancelled}) {
-    EXPECT_EQ(ParseCallState(CallStateName(s)), s);
-  }
-  EXPECT_FALSE(ParseCallState("bogus").has_value());
-  EXPECT_FALSE(IsFinal(CallState::kAnswered));
-  EXPECT_TRUE(IsFinal(CallState::kNoInput));
 }
 
 }  // namespace

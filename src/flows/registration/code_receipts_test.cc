@@ -49,7 +49,7 @@ class CodeReceiptsTest : public testing::Test {
     EXPECT_EQ(r.error, BeginError::kNone);
     return r.challenge_id;
   }
-  TextDeliveryState DeliveryOn(CodeRegistration& node, const std::string& id) {
+  store::DeliveryState DeliveryOn(CodeRegistration& node, const std::string& id) {
     return node.DeliveryOf(*node.Get(id, user_.id));
   }
   static channels::SmsReceiptReport Receipt(std::string id, bool delivered) {
@@ -80,18 +80,18 @@ class CodeReceiptsTest : public testing::Test {
 
 TEST_F(CodeReceiptsTest, AFailedReceiptOnAnotherNodeShowsOnTheChallengeAndIsAudited) {
   const std::string id = TextMe();
-  EXPECT_EQ(DeliveryOn(*node_a_, id), TextDeliveryState::kUnknown) << "no receipt yet";
+  EXPECT_EQ(DeliveryOn(*node_a_, id), store::DeliveryState::kNoReceipt) << "no receipt yet";
 
   node_b_->OnSmsReceipt(Receipt("m-1", false));  // the SMSC answered on node B's bind
-  EXPECT_EQ(DeliveryOn(*node_a_, id), TextDeliveryState::kUndelivered);
-  EXPECT_EQ(DeliveryOn(*node_b_, id), TextDeliveryState::kUndelivered);
+  EXPECT_EQ(DeliveryOn(*node_a_, id), store::DeliveryState::kUndelivered);
+  EXPECT_EQ(DeliveryOn(*node_b_, id), store::DeliveryState::kUndelivered);
   const std::vector<std::string> audit = DeliveryAudit();
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_TRUE(audit[0].starts_with("undelivered: challenge " + id.substr(0, 8) +
                                    " to +33612345678; send 1, message m-1: UNDELIV err:001"))
       << audit[0];
   // The challenge itself goes on: a new code may be asked for.
-  EXPECT_EQ(node_a_->Get(id, user_.id)->state, "pending");
+  EXPECT_EQ(node_a_->Get(id, user_.id)->state, store::CodeChallengeState::kPending);
 }
 
 TEST_F(CodeReceiptsTest, ANewCodeIsJudgedByItsOwnText) {
@@ -99,10 +99,10 @@ TEST_F(CodeReceiptsTest, ANewCodeIsJudgedByItsOwnText) {
   node_b_->OnSmsReceipt(Receipt("m-1", false));
   clock_.AdvanceSeconds(31);  // past the resend cooldown
   ASSERT_EQ(node_a_->Resend(id, user_.id), ResendOutcome::kSent);
-  EXPECT_EQ(DeliveryOn(*node_a_, id), TextDeliveryState::kUnknown)
+  EXPECT_EQ(DeliveryOn(*node_a_, id), store::DeliveryState::kNoReceipt)
       << "the first text's failure says nothing of the second";
   node_a_->OnSmsReceipt(Receipt("m-2", true));
-  EXPECT_EQ(DeliveryOn(*node_b_, id), TextDeliveryState::kDelivered);
+  EXPECT_EQ(DeliveryOn(*node_b_, id), store::DeliveryState::kDelivered);
   EXPECT_EQ(DeliveryAudit().back(),
             "delivered: challenge " + id.substr(0, 8) + " to +33612345678; send 2, message m-2");
 }
@@ -112,7 +112,7 @@ TEST_F(CodeReceiptsTest, AReceiptBeforeTheTextIsRecordedWaitsForIt) {
   node_b_->OnSmsReceipt(Receipt("m-1", false));
   EXPECT_TRUE(DeliveryAudit().empty()) << "nobody knows yet whose text it was";
   const std::string id = TextMe();
-  EXPECT_EQ(DeliveryOn(*node_b_, id), TextDeliveryState::kUndelivered);
+  EXPECT_EQ(DeliveryOn(*node_b_, id), store::DeliveryState::kUndelivered);
   EXPECT_EQ(DeliveryAudit().size(), 1u) << "audited once, by the node that sent it";
 }
 
@@ -120,16 +120,16 @@ TEST_F(CodeReceiptsTest, ALongTextIsDeliveredOnceEveryPartIs) {
   sms_->parts = 2;
   const std::string id = TextMe();
   node_b_->OnSmsReceipt(Receipt("m-1", true));
-  EXPECT_EQ(DeliveryOn(*node_a_, id), TextDeliveryState::kUnknown);
+  EXPECT_EQ(DeliveryOn(*node_a_, id), store::DeliveryState::kNoReceipt);
   node_b_->OnSmsReceipt(Receipt("m-2", true));
-  EXPECT_EQ(DeliveryOn(*node_a_, id), TextDeliveryState::kDelivered);
+  EXPECT_EQ(DeliveryOn(*node_a_, id), store::DeliveryState::kDelivered);
 }
 
 TEST_F(CodeReceiptsTest, ReceiptsForOtherTextsChangeNothing) {
   const std::string id = TextMe();
   node_b_->OnSmsReceipt({"other-provider", "m-1", false, "UNDELIV err:001"});
   node_b_->OnSmsReceipt(Receipt("m-99", false));  // a notification text, say
-  EXPECT_EQ(DeliveryOn(*node_a_, id), TextDeliveryState::kUnknown);
+  EXPECT_EQ(DeliveryOn(*node_a_, id), store::DeliveryState::kNoReceipt);
   EXPECT_TRUE(DeliveryAudit().empty());
 }
 
@@ -141,7 +141,7 @@ TEST_F(CodeReceiptsTest, MailAndProvidersWithoutReceiptsStayUnknown) {
   ASSERT_EQ(r.error, BeginError::kNone);
   EXPECT_TRUE(store_->text_deliveries().ListForChallenge(r.challenge_id)->empty());
   EXPECT_EQ(simulated.DeliveryOf(*simulated.Get(r.challenge_id, user_.id)),
-            TextDeliveryState::kUnknown);
+            store::DeliveryState::kNoReceipt);
 }
 
 }  // namespace

@@ -16,6 +16,9 @@
 namespace secinfo::flows {
 namespace {
 
+using store::CodeChallengeState;
+using store::DeliveryState;
+
 constexpr int64_t kHourMillis = 3600 * 1000;
 
 bool IsSixDigits(std::string_view s) {
@@ -166,14 +169,14 @@ CodeBeginResult CodeRegistration::CreateAndSend(store::CodeChallenge& c, CodeBeg
   auto tenant = store_.tenants().Get(c.tenant_id);
   if (!tenant.ok()) return {BeginError::kInternal};
   c.id = random_.Token();
-  c.state = "pending";
+  c.state = CodeChallengeState::kPending;
   c.created_at = c.updated_at = clock_.NowMillis();
   // Recorded before it is sent: a code that arrived but was never stored could not be used.
   std::string code = Arm(c);
   if (!store_.code_challenges().Create(c).ok()) return {BeginError::kInternal};
   if (!Deliver(c, code, tenant->name).ok()) {
     c.version = 1;
-    c.state = "failed";
+    c.state = CodeChallengeState::kFailed;
     c.code_hash.clear();
     store_.code_challenges().Update(c);
     result.error = BeginError::kCallFailed;
@@ -195,7 +198,7 @@ std::string CodeRegistration::Arm(store::CodeChallenge& c) {
   c.last_sent_at = now;
   c.expires_at = now + validity;
   c.updated_at = now;
-  c.state = "pending";
+  c.state = CodeChallengeState::kPending;
   return code;
 }
 
@@ -260,8 +263,10 @@ void CodeRegistration::GiveUp(const Delivery& d) {
   auto given_up = CompareAndSet<store::CodeChallenge>(
       [&] { return store_.code_challenges().Get(d.challenge.id); },
       [&](store::CodeChallenge& c) {
-        if (c.code_hash != d.challenge.code_hash || c.state != "pending") return false;
-        c.state = "failed";
+        if (c.code_hash != d.challenge.code_hash || c.state != CodeChallengeState::kPending) {
+          return false;
+        }
+        c.state = CodeChallengeState::kFailed;
         c.code_hash.clear();
         c.updated_at = clock_.NowMillis();
         return true;
@@ -292,7 +297,7 @@ void CodeRegistration::Track(const store::CodeChallenge& c,
       continue;
     }
     // The receipt came first (on this node or another): its audit entry waited for the text.
-    if (!tracked->state.empty()) AuditReceipt(c, *tracked);
+    if (tracked->state != DeliveryState::kNoReceipt) AuditReceipt(c, *tracked);
   }
 }
 
@@ -302,9 +307,10 @@ void CodeRegistration::OnSmsReceipt(const channels::SmsReceiptReport& report) {
 }
 
 void CodeRegistration::RecordReceipt(const channels::SmsReceiptReport& report) {
-  auto t = store_.text_deliveries().RecordReceipt(report.provider, report.message_id,
-                                                  report.delivered ? "delivered" : "undelivered",
-                                                  report.error, clock_.NowMillis());
+  auto t = store_.text_deliveries().RecordReceipt(
+      report.provider, report.message_id,
+      report.delivered ? DeliveryState::kDelivered : DeliveryState::kUndelivered, report.error,
+      clock_.NowMillis());
   if (!t.ok()) {
     spdlog::warn("sms receipt for {} {}: cannot record it: {}", report.provider, report.message_id,
                  t.status().ToString());
@@ -317,40 +323,27 @@ void CodeRegistration::RecordReceipt(const channels::SmsReceiptReport& report) {
 }
 
 void CodeRegistration::AuditReceipt(const store::CodeChallenge& c, const store::TextDelivery& t) {
-  if (t.state == "undelivered") {
+  if (t.state == DeliveryState::kUndelivered) {
     spdlog::warn("code {}: the network could not deliver text {} ({})", c.id.substr(0, 8),
                  t.message_id, t.error);
   }
-  Audit(c, "code_delivery", t.state,
+  Audit(c, "code_delivery", std::string(store::StateName(t.state)),
         "send " + std::to_string(t.send) + ", message " + t.message_id +
             (t.error.empty() ? "" : ": " + t.error));
 }
 
-std::string_view TextDeliveryName(TextDeliveryState s) {
-  switch (s) {
-    case TextDeliveryState::kDelivered:
-      return "delivered";
-    case TextDeliveryState::kUndelivered:
-      return "undelivered";
-    case TextDeliveryState::kUnknown:
-      break;
-  }
-  return "";
-}
-
-TextDeliveryState CodeRegistration::DeliveryOf(const store::CodeChallenge& c) {
-  if (c.channel != "sms") return TextDeliveryState::kUnknown;
+DeliveryState CodeRegistration::DeliveryOf(const store::CodeChallenge& c) {
+  if (c.channel != "sms") return DeliveryState::kNoReceipt;
   auto texts = store_.text_deliveries().ListForChallenge(c.id);
-  if (!texts.ok()) return TextDeliveryState::kUnknown;
+  if (!texts.ok()) return DeliveryState::kNoReceipt;
   int64_t parts = 0, delivered = 0;
   for (const store::TextDelivery& t : *texts) {
     if (t.send != c.sends) continue;  // an earlier code's text
-    if (t.state == "undelivered") return TextDeliveryState::kUndelivered;
+    if (t.state == DeliveryState::kUndelivered) return DeliveryState::kUndelivered;
     parts = t.parts;
-    if (t.state == "delivered") ++delivered;
+    if (t.state == DeliveryState::kDelivered) ++delivered;
   }
-  return parts > 0 && delivered == parts ? TextDeliveryState::kDelivered
-                                         : TextDeliveryState::kUnknown;
+  return parts > 0 && delivered == parts ? DeliveryState::kDelivered : DeliveryState::kNoReceipt;
 }
 
 Result<store::CodeChallenge> CodeRegistration::Get(std::string_view challenge_id, int64_t user_id) {
@@ -383,13 +376,13 @@ CodeCheck CodeRegistration::Verify(std::string_view challenge_id, int64_t user_i
           refused = {outcome, tries_left};
           return false;
         };
-        if (c.state == "locked") return refuse(CodeOutcome::kLockedOut);
-        if (c.state == "expired") return refuse(CodeOutcome::kExpired);
-        if (c.state != "pending") return refuse(CodeOutcome::kNotPending);
+        if (c.state == CodeChallengeState::kLocked) return refuse(CodeOutcome::kLockedOut);
+        if (c.state == CodeChallengeState::kExpired) return refuse(CodeOutcome::kExpired);
+        if (c.state != CodeChallengeState::kPending) return refuse(CodeOutcome::kNotPending);
         const int64_t now = clock_.NowMillis();
         c.updated_at = now;
         if (now >= c.expires_at) {
-          c.state = "expired";
+          c.state = CodeChallengeState::kExpired;
           c.code_hash.clear();
           refused = {CodeOutcome::kExpired};
           return true;
@@ -400,7 +393,7 @@ CodeCheck CodeRegistration::Verify(std::string_view challenge_id, int64_t user_i
         expected_hash = c.code_hash;
         c.failed_attempts += 1;
         if (c.failed_attempts >= options_.max_wrong_tries) {
-          c.state = "locked";
+          c.state = CodeChallengeState::kLocked;
           c.code_hash.clear();
         }
         return true;
@@ -414,7 +407,7 @@ CodeCheck CodeRegistration::Verify(std::string_view challenge_id, int64_t user_i
 
   // 2. The check itself.
   if (!crypto::ConstantTimeEquals(CodeHash(reserved->id, code), expected_hash)) {
-    if (reserved->state == "locked") {
+    if (reserved->state == CodeChallengeState::kLocked) {
       Audit(*reserved, "code_verify", "locked");
       return {CodeOutcome::kLockedOut};
     }
@@ -428,9 +421,11 @@ CodeCheck CodeRegistration::Verify(std::string_view challenge_id, int64_t user_i
   for (int tries = 0; tries < 16; ++tries) {
     auto c = Get(challenge_id, user_id);
     if (!c.ok()) return {CodeOutcome::kUnavailable};
-    if (c->state != "pending" && c->state != "locked") return {CodeOutcome::kNotPending};
+    if (c->state != CodeChallengeState::kPending && c->state != CodeChallengeState::kLocked) {
+      return {CodeOutcome::kNotPending};
+    }
     store::CodeChallenge next = *c;
-    next.state = "verified";
+    next.state = CodeChallengeState::kVerified;
     next.code_hash.clear();
     next.failed_attempts = std::max<int64_t>(0, next.failed_attempts - 1);
     next.updated_at = clock_.NowMillis();
@@ -455,7 +450,7 @@ CodeCheck CodeRegistration::Verify(std::string_view challenge_id, int64_t user_i
     if (id.status().code() == Status::Code::kFailedPrecondition) continue;
     if (id.status().code() == Status::Code::kAlreadyExists ||
         id.status().code() == Status::Code::kNotFound) {
-      next.state = "failed";
+      next.state = CodeChallengeState::kFailed;
       if (store_.code_challenges().Update(next).ok()) return {CodeOutcome::kTaken};
       continue;
     }
@@ -467,7 +462,8 @@ CodeCheck CodeRegistration::Verify(std::string_view challenge_id, int64_t user_i
 ResendOutcome CodeRegistration::Resend(std::string_view challenge_id, int64_t user_id) {
   auto c = Get(challenge_id, user_id);
   if (!c.ok()) return ResendOutcome::kNotPending;
-  if (c->state != "pending" && c->state != "locked" && c->state != "expired") {
+  if (c->state != CodeChallengeState::kPending && c->state != CodeChallengeState::kLocked &&
+      c->state != CodeChallengeState::kExpired) {
     return ResendOutcome::kNotPending;
   }
   if (SecondsUntilResend(*c) > 0) return ResendOutcome::kTooSoon;

@@ -69,16 +69,6 @@ struct CodeCheck {
 
 enum class ResendOutcome { kSent, kTooSoon, kTooMany, kNotPending, kFailed };
 
-// What the network said of the last code texted for a challenge.
-enum class TextDeliveryState {
-  kUnknown,      // no final receipt for every part yet; always for mail and for providers
-                 // without receipts (the simulated network, HTTP gateways)
-  kDelivered,    // every part reached the phone
-  kUndelivered,  // the network gave up on a part: the code will not arrive
-};
-// "delivered", "undelivered", or "" for kUnknown (as pages and their scripts name them).
-std::string_view TextDeliveryName(TextDeliveryState s);
-
 // Registers a phone by a code sent by SMS, or an email address by a code sent by mail. Codes come
 // from the CSPRNG, are stored only as a keyed hash, work once, expire, and lock after too many
 // wrong tries. All state is in the store. Thread-safe.
@@ -104,8 +94,12 @@ class CodeRegistration final : public channels::SmsReceiptSink {
   // NotFound unless it is `user_id`'s.
   Result<store::CodeChallenge> Get(std::string_view challenge_id, int64_t user_id);
   int64_t SecondsUntilResend(const store::CodeChallenge& c) const;
-  // What the network said of the code last texted for `c`.
-  TextDeliveryState DeliveryOf(const store::CodeChallenge& c);
+  // What the network said of the code last texted for `c`, all its parts together: kDelivered
+  // once every part reached the phone, kUndelivered as soon as the network gave up on one (the
+  // code will not arrive), else kNoReceipt; always kNoReceipt for mail and for providers without
+  // receipts (the simulated network, HTTP gateways). Pages and their scripts name it by
+  // store::StateName.
+  store::DeliveryState DeliveryOf(const store::CodeChallenge& c);
 
   // Records a receipt in the store, off the provider's thread (on `retries`), and audits it
   // ("code_delivery": delivered or undelivered) once its text is known, here or when the sending
@@ -126,7 +120,7 @@ class CodeRegistration final : public channels::SmsReceiptSink {
   struct Delivery;
   // Sends `code` by the challenge's channel, in its language. Ok once sent, or when the first
   // attempt failed in a way that is safe to retry: the next attempts are then scheduled on
-  // `retries`, and the challenge ends "failed" if the last one fails too. Every attempt is in the
+  // `retries`, and the challenge ends kFailed if the last one fails too. Every attempt is in the
   // audit log ("code_send": sent, retry or failed, with the provider's reason). The failure when
   // the first attempt failed for good.
   Status Deliver(const store::CodeChallenge& c, const std::string& code,

@@ -261,7 +261,7 @@ TEST_F(CodeRegistrationTest, RetriesStopAfterTheLastAttemptAndTheFailureIsRecord
   // The last one failed too: the code is given up, and the code page says it was not sent.
   auto given_up = flow_->Get(r.challenge_id, user_.id);
   ASSERT_TRUE(given_up.ok());
-  EXPECT_EQ(given_up->state, "failed");
+  EXPECT_EQ(given_up->state, store::CodeChallengeState::kFailed);
   EXPECT_TRUE(given_up->code_hash.empty());
   const auto audit = SendAudit();
   ASSERT_EQ(audit.size(), 3u);

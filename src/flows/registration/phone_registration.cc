@@ -12,6 +12,8 @@
 namespace secinfo::flows {
 namespace {
 
+using store::CallState;
+
 constexpr int64_t kHourMillis = 3600 * 1000;
 
 // How the audit log and proof reports name the phone of an attempt: "phone:mobile".
@@ -181,7 +183,7 @@ BeginResult PhoneRegistration::Place(store::CallAttempt a, const std::string& pr
   }
   const int64_t now = clock_.NowMillis();
   a.id = random_.Token();
-  a.state = std::string(CallStateName(CallState::kPlacing));
+  a.state = CallState::kPlacing;
   a.provider = std::string(voice_.name());
   a.provider_call_id = a.id;
   a.created_at = a.updated_at = now;
@@ -241,9 +243,8 @@ Status PhoneRegistration::Cancel(std::string_view attempt_id, int64_t user_id) {
   if (a->user_id != user_id) return Status::NotFound("no such attempt");
   return Advance(attempt_id,
                  [&](store::CallAttempt& x) {
-                   auto state = ParseCallState(x.state);
-                   if (!state || IsFinal(*state)) return false;
-                   x.state = std::string(CallStateName(CallState::kCancelled));
+                   if (store::IsFinal(x.state)) return false;
+                   x.state = CallState::kCancelled;
                    x.ended_at = clock_.NowMillis();
                    return true;
                  })
@@ -290,20 +291,19 @@ Result<store::CallAttempt> PhoneRegistration::Advance(
     std::string_view why) {
   bool ended_now = false;
   bool confirming_now = false;
-  const std::string_view confirming = CallStateName(CallState::kConfirmingFraud);
   auto written = CompareAndSet<store::CallAttempt>(
       [&] { return store_.call_attempts().Get(attempt_id); },
       [&](store::CallAttempt& next) {
         const bool was_live = next.ended_at == 0;
-        const bool was_confirming = next.state == confirming;
+        const bool was_confirming = next.state == CallState::kConfirmingFraud;
         if (!change(next)) return false;
         next.updated_at = clock_.NowMillis();
         ended_now = was_live && next.ended_at != 0;
-        confirming_now = !was_confirming && next.state == confirming;
+        confirming_now = !was_confirming && next.state == CallState::kConfirmingFraud;
         return true;
       },
       [&](store::CallAttempt& next) -> Status {
-        if (next.state != CallStateName(CallState::kConfirmed) ||
+        if (next.state != CallState::kConfirmed ||
             next.purpose != ProofPurposeName(ProofPurpose::kRegister)) {
           return store_.call_attempts().Update(next);
         }
@@ -325,7 +325,7 @@ Result<store::CallAttempt> PhoneRegistration::Advance(
         }
         // The same phone was registered, or the phone being changed deleted, meanwhile (another
         // tab): this call proves nothing that can still be saved.
-        next.state = std::string(CallStateName(CallState::kFailed));
+        next.state = CallState::kFailed;
         return store_.call_attempts().Update(next);
       });
   if (written.ok() && ended_now) OnFinal(*written, why);
@@ -345,14 +345,14 @@ void PhoneRegistration::AskToConfirmFraud(const store::CallAttempt& a) {
 }
 
 void PhoneRegistration::OnFinal(const store::CallAttempt& a, std::string_view why) {
-  CallState state = ParseCallState(a.state).value_or(CallState::kFailed);
+  const CallState state = a.state;
   if (state != CallState::kHungUp) {
     Status s = voice_.HangUp(a.provider_call_id);
     if (!s.ok()) spdlog::warn("hanging up call {}: {}", a.id, s.ToString());
   }
   // A call is never retried (a second call the person did not ask for): its failure, with the
   // provider's reason, is counted here.
-  Audit(a, "call", a.state,
+  Audit(a, "call", std::string(store::StateName(state)),
         why.empty()
             ? ""
             : "attempt " + a.id.substr(0, 8) + " to " + a.phone_e164 + "; " + std::string(why));
@@ -371,7 +371,8 @@ void PhoneRegistration::OnFinal(const store::CallAttempt& a, std::string_view wh
   end.proof = methods::Proof::kCall;
   end.method = AuditMethod(a);
   end.client_ip = a.client_ip;
-  end.detail = "call " + a.id.substr(0, 8) + " to " + a.phone_e164 + ": " + a.state;
+  end.detail = "call " + a.id.substr(0, 8) + " to " + a.phone_e164 + ": " +
+               std::string(store::StateName(state));
   switch (state) {
     case CallState::kConfirmed:
       end.outcome = ProofOutcome::kSucceeded;

@@ -98,7 +98,7 @@ class PhoneRegistrationTest : public testing::Test {
   BeginRequest Request(const std::string& number, const std::string& locale) {
     return {user_, "FR", number, "office", locale, "192.0.2.1", std::nullopt};
   }
-  std::string State(const std::string& id) { return flow_->Get(id, user_.id)->state; }
+  store::CallState State(const std::string& id) { return flow_->Get(id, user_.id)->state; }
   std::string SimCallOf(const std::string& attempt_id) { return attempt_id; }
 
   FakeClock clock_;
@@ -115,7 +115,7 @@ TEST_F(PhoneRegistrationTest, PoundRegistersTheNumberWithoutItsExtension) {
   BeginResult r = Begin("+33 4 25 55 51 23-12345");
   ASSERT_EQ(r.error, BeginError::kNone);
   EXPECT_TRUE(r.number.extension_removed);
-  EXPECT_EQ(State(r.attempt_id), "ringing");
+  EXPECT_EQ(State(r.attempt_id), store::CallState::kRinging);
   auto call = sim_->Get(r.attempt_id);
   EXPECT_EQ(call->number_e164, "+33425555123");
   EXPECT_NE(call->prompt.find("touche dièse"), std::string::npos);
@@ -123,11 +123,11 @@ TEST_F(PhoneRegistrationTest, PoundRegistersTheNumberWithoutItsExtension) {
   EXPECT_TRUE(store_->methods().ListForUser(user_.id)->empty());
 
   ASSERT_TRUE(sim_->Answer(r.attempt_id).ok());
-  EXPECT_EQ(State(r.attempt_id), "answered");
+  EXPECT_EQ(State(r.attempt_id), store::CallState::kAnswered);
   EXPECT_TRUE(store_->methods().ListForUser(user_.id)->empty());
   ASSERT_TRUE(sim_->Press(r.attempt_id, '#').ok());
 
-  EXPECT_EQ(State(r.attempt_id), "confirmed");
+  EXPECT_EQ(State(r.attempt_id), store::CallState::kConfirmed);
   auto methods = store_->methods().ListForUser(user_.id);
   ASSERT_EQ(methods->size(), 1u);
   EXPECT_EQ((*methods)[0].phone_e164, "+33425555123");
@@ -145,18 +145,18 @@ TEST_F(PhoneRegistrationTest, PoundRegistersTheNumberWithoutItsExtension) {
 TEST_F(PhoneRegistrationTest, NoAnswerWrongKeyHangUpAndFraudLeaveNothing) {
   BeginResult no_answer = Begin("0425555123");
   clock_.AdvanceSeconds(31);
-  EXPECT_EQ(State(no_answer.attempt_id), "no_answer");
+  EXPECT_EQ(State(no_answer.attempt_id), store::CallState::kNoAnswer);
   EXPECT_EQ(sim_->Get(no_answer.attempt_id)->state, "ended");
 
   BeginResult wrong = Begin("0425555123");
   sim_->Answer(wrong.attempt_id);
   sim_->Press(wrong.attempt_id, '5');
-  EXPECT_EQ(State(wrong.attempt_id), "wrong_key");
+  EXPECT_EQ(State(wrong.attempt_id), store::CallState::kWrongKey);
   EXPECT_FALSE(sim_->Press(wrong.attempt_id, '#').ok());  // the call is over
 
   BeginResult declined = Begin("0425555123");
   sim_->HangUpPhone(declined.attempt_id);
-  EXPECT_EQ(State(declined.attempt_id), "hung_up");
+  EXPECT_EQ(State(declined.attempt_id), store::CallState::kHungUp);
 
   // Past the hourly call limit: counted over a sliding hour, the three calls weigh nothing once a
   // whole quiet hour follows the hour they were placed in.
@@ -165,14 +165,14 @@ TEST_F(PhoneRegistrationTest, NoAnswerWrongKeyHangUpAndFraudLeaveNothing) {
   sim_->Answer(fraud.attempt_id);
   sim_->Press(fraud.attempt_id, '0');
   sim_->Press(fraud.attempt_id, '#');
-  EXPECT_EQ(State(fraud.attempt_id), "fraud_reported");
+  EXPECT_EQ(State(fraud.attempt_id), store::CallState::kFraudReported);
   auto audit = store_->audit().ListForTenant(tenant_id_, 1);
   EXPECT_EQ((*audit)[0].action, "fraud_report");
 
   BeginResult silent = Begin("0425555123");
   sim_->Answer(silent.attempt_id);
   clock_.AdvanceSeconds(21);
-  EXPECT_EQ(State(silent.attempt_id), "no_input");
+  EXPECT_EQ(State(silent.attempt_id), store::CallState::kNoInput);
 
   EXPECT_TRUE(store_->methods().ListForUser(user_.id)->empty());
 }
@@ -189,7 +189,7 @@ TEST_F(PhoneRegistrationTest, AFailedCallIsAuditedWithTheProvidersReasonAndNever
   ASSERT_EQ(broken.error, BeginError::kNone);
   flow_->OnCallEvent(voice_->name(), broken.attempt_id,
                      {channels::CallEventKind::kFailed, 0, "RTP timeout"});
-  EXPECT_EQ(State(broken.attempt_id), "failed");
+  EXPECT_EQ(State(broken.attempt_id), store::CallState::kFailed);
   EXPECT_EQ(voice_->requests.size(), 2u) << "one call each time the person asked, no retry";
 
   auto audit = store_->audit().ListForTenant(tenant_id_, 10);
@@ -255,9 +255,9 @@ TEST_F(PhoneRegistrationTest, CallsAreLimitedPerHour) {
 TEST_F(PhoneRegistrationTest, StartingAgainEndsTheEarlierCall) {
   BeginResult first = Begin("0425555123");
   BeginResult second = Begin("0425555124");
-  EXPECT_EQ(State(first.attempt_id), "cancelled");
+  EXPECT_EQ(State(first.attempt_id), store::CallState::kCancelled);
   EXPECT_EQ(sim_->Get(first.attempt_id)->state, "ended");
-  EXPECT_EQ(State(second.attempt_id), "ringing");
+  EXPECT_EQ(State(second.attempt_id), store::CallState::kRinging);
 }
 
 TEST_F(PhoneRegistrationTest, DisallowedMethodIsRefused) {
@@ -273,14 +273,14 @@ TEST_F(PhoneRegistrationTest, UnwatchedCallsAreEndedByTheSweep) {
   clock_.AdvanceSeconds(21);
   EXPECT_EQ(flow_->ExpireStale(), 1);
   EXPECT_EQ(sim_->Get(ringing.attempt_id)->state, "ended");
-  EXPECT_EQ(store_->call_attempts().Get(ringing.attempt_id)->state, "no_answer");
+  EXPECT_EQ(store_->call_attempts().Get(ringing.attempt_id)->state, store::CallState::kNoAnswer);
 
   clock_.AdvanceSeconds(3600);
   BeginResult answered = Begin("0425555123");
   sim_->Answer(answered.attempt_id);
   clock_.AdvanceSeconds(21);
   EXPECT_EQ(flow_->ExpireStale(), 1);
-  EXPECT_EQ(store_->call_attempts().Get(answered.attempt_id)->state, "no_input");
+  EXPECT_EQ(store_->call_attempts().Get(answered.attempt_id)->state, store::CallState::kNoInput);
   EXPECT_EQ(flow_->ExpireStale(), 0);
 }
 
@@ -288,7 +288,7 @@ TEST_F(PhoneRegistrationTest, AnotherPersonSeesNothing) {
   BeginResult r = Begin("0425555123");
   EXPECT_EQ(flow_->Get(r.attempt_id, user_.id + 1).status().code(), Status::Code::kNotFound);
   EXPECT_EQ(flow_->Cancel(r.attempt_id, user_.id + 1).code(), Status::Code::kNotFound);
-  EXPECT_EQ(State(r.attempt_id), "ringing");
+  EXPECT_EQ(State(r.attempt_id), store::CallState::kRinging);
 }
 
 TEST_F(PhoneRegistrationTest, TheTenantsGreetingInTheCallsLanguageReplacesThePrompt) {

@@ -11,6 +11,8 @@
 namespace secinfo::flows {
 namespace {
 
+using store::PushState;
+
 namespace auth = methods::authenticator;
 
 std::string HashToken(std::string_view token) { return crypto::HexEncode(crypto::Sha256(token)); }
@@ -110,7 +112,7 @@ PushAnswer PushApproval::Answer(std::string_view challenge_id, std::string_view 
       [&] { return store_.push().GetChallenge(challenge_id); },
       [&](store::PushChallenge& c) {
         answer.reset();
-        if (c.method_id != m->id || c.state != "pending") {
+        if (c.method_id != m->id || c.state != PushState::kPending) {
           answer = c.method_id != m->id ? PushAnswer::kBadSignature : PushAnswer::kNotPending;
           return false;
         }
@@ -122,22 +124,22 @@ PushAnswer PushApproval::Answer(std::string_view challenge_id, std::string_view 
             answer = PushAnswer::kBadSignature;
             return false;
           case auth::PushOutcome::kApproved:
-            c.state = "approved";
+            c.state = PushState::kApproved;
             answer = PushAnswer::kApproved;
             break;
           case auth::PushOutcome::kDenied:
-            c.state = "denied";
+            c.state = PushState::kDenied;
             c.reported = report;
             answer = PushAnswer::kDenied;
             break;
           case auth::PushOutcome::kWrongNumber:
             // One try: a wrong number ends the request, so guessing 1 in 90 is all an attacker
             // gets.
-            c.state = "wrong_number";
+            c.state = PushState::kWrongNumber;
             answer = PushAnswer::kWrongNumber;
             break;
           default:
-            c.state = "expired";
+            c.state = PushState::kExpired;
             answer = PushAnswer::kExpired;
             break;
         }
@@ -149,10 +151,11 @@ PushAnswer PushApproval::Answer(std::string_view challenge_id, std::string_view 
                                                                : PushAnswer::kNotPending;
   }
   if (!answer) return PushAnswer::kNotPending;
-  if (answered->state != "pending" && answer != PushAnswer::kBadSignature &&
+  if (answered->state != PushState::kPending && answer != PushAnswer::kBadSignature &&
       answer != PushAnswer::kNotPending) {
     Audit(answered->tenant_id, answered->user_id, answered->client_ip,
-          report ? "push_report" : "push_answer", answered->state, "authenticator app " + m->name);
+          report ? "push_report" : "push_answer", std::string(store::StateName(answered->state)),
+          "authenticator app " + m->name);
     Ended(*answered, *answer, "authenticator app " + m->name);
   }
   return *answer;
@@ -170,7 +173,7 @@ void PushApproval::Ended(const store::PushChallenge& c, PushAnswer answer,
   end.proof = methods::Proof::kPush;
   end.method = std::string(methods::KindName(methods::MethodKind::kAuthenticator));
   end.client_ip = c.client_ip;
-  end.detail = detail + ": " + c.state;
+  end.detail = detail + ": " + std::string(store::StateName(c.state));
   switch (answer) {
     case PushAnswer::kApproved:
       end.outcome = ProofOutcome::kSucceeded;
@@ -213,7 +216,7 @@ Result<store::PushChallenge> PushApproval::Send(const store::User& user, int64_t
   c.method_id = method_id;
   c.number = auth::NewMatchNumber(random_);
   c.purpose = std::string(purpose);
-  c.state = "pending";
+  c.state = PushState::kPending;
   c.client_ip = std::string(client_ip);
   c.created_at = clock_.NowMillis();
   c.expires_at = c.created_at + auth::kPushLifetimeMillis;
@@ -227,9 +230,9 @@ Result<store::PushChallenge> PushApproval::Get(std::string_view challenge_id, in
   auto c = store_.push().GetChallenge(challenge_id);
   if (!c.ok()) return c.status();
   if (c->user_id != user_id) return Status::NotFound("no such request");
-  if (c->state == "pending" && clock_.NowMillis() >= c->expires_at) {
+  if (c->state == PushState::kPending && clock_.NowMillis() >= c->expires_at) {
     store::PushChallenge expired = *c;
-    expired.state = "expired";
+    expired.state = PushState::kExpired;
     if (store_.push().UpdateChallenge(expired).ok()) {
       expired.version += 1;
       return expired;

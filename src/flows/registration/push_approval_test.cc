@@ -96,14 +96,14 @@ TEST_F(PushApprovalTest, TheRightNumberApprovesAndAWrongOneEndsTheRequest) {
   ASSERT_EQ(pending.size(), 1u);
   EXPECT_EQ(pending[0].client_ip, "198.51.100.4");
   EXPECT_EQ(Reply(*c, device, c->number), PushAnswer::kApproved);
-  EXPECT_EQ(push_->Get(c->id, user_.id)->state, "approved");
+  EXPECT_EQ(push_->Get(c->id, user_.id)->state, store::PushState::kApproved);
   EXPECT_TRUE(Poll(device).empty());
   EXPECT_EQ(Reply(*c, device, c->number), PushAnswer::kNotPending);
 
   auto wrong = push_->SendTest(user_, method_id_, "ip");
   EXPECT_EQ(Reply(*wrong, device, wrong->number == 42 ? 43 : 42), PushAnswer::kWrongNumber);
   EXPECT_EQ(Reply(*wrong, device, wrong->number), PushAnswer::kNotPending);  // one try only
-  EXPECT_EQ(push_->Get(wrong->id, user_.id)->state, "wrong_number");
+  EXPECT_EQ(push_->Get(wrong->id, user_.id)->state, store::PushState::kWrongNumber);
 }
 
 TEST_F(PushApprovalTest, DenyReportAndExpiry) {
@@ -115,7 +115,7 @@ TEST_F(PushApprovalTest, DenyReportAndExpiry) {
 
   auto slow = push_->SendTest(user_, method_id_, "ip");
   clock_.AdvanceSeconds(60);
-  EXPECT_EQ(push_->Get(slow->id, user_.id)->state, "expired");
+  EXPECT_EQ(push_->Get(slow->id, user_.id)->state, store::PushState::kExpired);
   EXPECT_EQ(Reply(*slow, device, slow->number), PushAnswer::kNotPending);
 }
 
@@ -167,7 +167,7 @@ TEST_F(PushApprovalTest, OnlyTheDevicesKeyCounts) {
                 .status()
                 .code(),
             Status::Code::kPermissionDenied);  // an old, replayed poll
-  EXPECT_EQ(push_->Get(c->id, user_.id)->state, "pending");
+  EXPECT_EQ(push_->Get(c->id, user_.id)->state, store::PushState::kPending);
 }
 
 TEST_F(PushApprovalTest, NoDeviceNoRequestAndOthersAppsAreNotFound) {

@@ -12,6 +12,8 @@
 namespace secinfo::flows {
 namespace {
 
+using store::VerificationState;
+
 methods::Purpose ServedPurpose(ProofPurpose p) {
   return p == ProofPurpose::kPasswordReset ? methods::Purpose::kSspr : methods::Purpose::kMfa;
 }
@@ -129,7 +131,7 @@ VerifyStart Verifier::Start(const VerifyRequest& r) {
   v.purpose = std::string(ProofPurposeName(r.purpose));
   v.method_id = r.method_id;
   v.proof = std::string(methods::ProofName(r.proof));
-  v.state = "pending";
+  v.state = VerificationState::kPending;
   v.client_ip = r.client_ip;
   v.created_at = clock_.NowMillis();
   v.expires_at = v.created_at + options_.validity_millis;
@@ -194,17 +196,17 @@ Result<store::Verification> Verifier::Load(std::string_view id, std::string_view
   return v;
 }
 
-Result<store::Verification> Verifier::Settle(std::string_view id, std::string_view state) {
+Result<store::Verification> Verifier::Settle(std::string_view id, VerificationState state) {
   auto settled = CompareAndSet<store::Verification>(
       [&] { return store_.sign_in().GetVerification(id); },
       [&](store::Verification& v) {
-        if (v.state != "pending") return false;
-        v.state = std::string(state);
+        if (v.state != VerificationState::kPending) return false;
+        v.state = state;
         return true;
       },
       [&](const store::Verification& v) { return store_.sign_in().UpdateVerification(v); });
   if (settled.ok() && settled->state == state) {
-    Audit(*settled, "verify", state == "succeeded" ? "success" : "failure");
+    Audit(*settled, "verify", state == VerificationState::kSucceeded ? "success" : "failure");
   }
   return settled;
 }
@@ -218,19 +220,18 @@ Result<VerificationView> Verifier::Get(std::string_view id, std::string_view bin
   if (method.ok()) view.method = *method;
 
   // What the proof says now decides a pending verification.
-  std::optional<std::string> settle;
-  if (v->state == "pending") {
-    if (!method.ok() || clock_.NowMillis() >= v->expires_at) settle = "failed";
+  std::optional<VerificationState> settle;
+  if (v->state == VerificationState::kPending) {
+    if (!method.ok() || clock_.NowMillis() >= v->expires_at) settle = VerificationState::kFailed;
   }
   switch (view.proof) {
     case methods::Proof::kCall:
       if (auto call = phones_.Get(v->challenge_id, v->user_id); call.ok()) {
         view.call = *call;
-        auto state = ParseCallState(call->state);
-        if (state == CallState::kConfirmed) {
-          settle = settle.value_or("succeeded");
-        } else if (state && IsFinal(*state)) {
-          settle = "failed";
+        if (call->state == store::CallState::kConfirmed) {
+          settle = settle.value_or(VerificationState::kSucceeded);
+        } else if (store::IsFinal(call->state)) {
+          settle = VerificationState::kFailed;
         }
       }
       break;
@@ -244,24 +245,24 @@ Result<VerificationView> Verifier::Get(std::string_view id, std::string_view bin
     case methods::Proof::kPush:
       if (auto push = push_.Get(v->challenge_id, v->user_id); push.ok()) {
         view.push = *push;
-        if (push->state == "approved") {
-          settle = settle.value_or("succeeded");
-        } else if (push->state != "pending") {
-          settle = "failed";
+        if (push->state == store::PushState::kApproved) {
+          settle = settle.value_or(VerificationState::kSucceeded);
+        } else if (push->state != store::PushState::kPending) {
+          settle = VerificationState::kFailed;
         }
       }
       break;
     default:
       break;
   }
-  if (v->state == "pending" && settle) {
+  if (v->state == VerificationState::kPending && settle) {
     auto settled = Settle(id, *settle);
     if (!settled.ok()) return settled.status();
     *v = *settled;
   }
   view.v = *v;
-  view.succeeded = v->state == "succeeded";
-  view.final = v->state != "pending";
+  view.succeeded = v->state == VerificationState::kSucceeded;
+  view.final = v->state != VerificationState::kPending;
   return view;
 }
 
@@ -278,9 +279,9 @@ VerifyCodeResult Verifier::SubmitCode(std::string_view id, std::string_view bind
                                       std::string_view typed) {
   auto v = Load(id, binding);
   if (!v.ok()) return {VerifyCodeOutcome::kNotPending};
-  if (v->state != "pending") return {VerifyCodeOutcome::kNotPending};
+  if (v->state != VerificationState::kPending) return {VerifyCodeOutcome::kNotPending};
   if (clock_.NowMillis() >= v->expires_at) {
-    Settle(id, "failed");
+    Settle(id, VerificationState::kFailed);
     return {VerifyCodeOutcome::kExpired};
   }
   const std::optional<methods::Proof> proof = methods::ParseProof(v->proof);
@@ -349,8 +350,10 @@ VerifyCodeResult Verifier::SubmitCode(std::string_view id, std::string_view bind
   }
   if (result.outcome == VerifyCodeOutcome::kAccepted) {
     store_.sign_in().ClearFailures(user->id);
-    auto settled = Settle(id, "succeeded");
-    if (!settled.ok() || settled->state != "succeeded") return {VerifyCodeOutcome::kNotPending};
+    auto settled = Settle(id, VerificationState::kSucceeded);
+    if (!settled.ok() || settled->state != VerificationState::kSucceeded) {
+      return {VerifyCodeOutcome::kNotPending};
+    }
   } else if (result.outcome == VerifyCodeOutcome::kRejected ||
              result.outcome == VerifyCodeOutcome::kReplayed) {
     Audit(*v, "verify", "failure", "wrong code");
@@ -362,7 +365,8 @@ Result<std::vector<std::string>> Verifier::AskedQuestions(std::string_view id,
                                                           std::string_view binding) {
   auto v = Load(id, binding);
   if (!v.ok()) return v.status();
-  if (v->state != "pending" || methods::ParseProof(v->proof) != methods::Proof::kAnswers) {
+  if (v->state != VerificationState::kPending ||
+      methods::ParseProof(v->proof) != methods::Proof::kAnswers) {
     return Status::NotFound("no questions asked");
   }
   return SplitQuestionIds(v->challenge_id);
@@ -371,12 +375,12 @@ Result<std::vector<std::string>> Verifier::AskedQuestions(std::string_view id,
 VerifyCodeResult Verifier::SubmitAnswers(std::string_view id, std::string_view binding,
                                          const std::vector<std::string>& typed) {
   auto v = Load(id, binding);
-  if (!v.ok() || v->state != "pending") return {VerifyCodeOutcome::kNotPending};
+  if (!v.ok() || v->state != VerificationState::kPending) return {VerifyCodeOutcome::kNotPending};
   if (methods::ParseProof(v->proof) != methods::Proof::kAnswers) {
     return {VerifyCodeOutcome::kNotPending};
   }
   if (clock_.NowMillis() >= v->expires_at) {
-    Settle(id, "failed");
+    Settle(id, VerificationState::kFailed);
     return {VerifyCodeOutcome::kExpired};
   }
   const std::vector<std::string> asked = SplitQuestionIds(v->challenge_id);
@@ -405,12 +409,14 @@ VerifyCodeResult Verifier::SubmitAnswers(std::string_view id, std::string_view b
     all_right = all_right && right;
   }
   if (!all_right) {
-    Settle(id, "failed");
+    Settle(id, VerificationState::kFailed);
     return {VerifyCodeOutcome::kRejected};
   }
   store_.sign_in().ClearFailures(user->id);
-  auto settled = Settle(id, "succeeded");
-  if (!settled.ok() || settled->state != "succeeded") return {VerifyCodeOutcome::kNotPending};
+  auto settled = Settle(id, VerificationState::kSucceeded);
+  if (!settled.ok() || settled->state != VerificationState::kSucceeded) {
+    return {VerifyCodeOutcome::kNotPending};
+  }
   return {VerifyCodeOutcome::kAccepted};
 }
 
@@ -421,8 +427,8 @@ Result<store::Verification> Verifier::Consume(std::string_view id, std::string_v
   auto used = CompareAndSet<store::Verification>(
       [&] { return store_.sign_in().GetVerification(id); },
       [&](store::Verification& x) {
-        if (x.state != "succeeded") return false;
-        x.state = "used";
+        if (x.state != VerificationState::kSucceeded) return false;
+        x.state = VerificationState::kUsed;
         used_now = true;
         return true;
       },

@@ -63,12 +63,12 @@ struct VerificationView {
   store::Verification v;
   store::Method method;
   methods::Proof proof = methods::Proof::kCall;
-  std::optional<store::CallAttempt> call;                    // proof kCall
-  std::optional<store::CodeChallenge> code;                  // proofs by code sent
-  TextDeliveryState delivery = TextDeliveryState::kUnknown;  // proof kSmsCode: the receipt
-  std::optional<store::PushChallenge> push;                  // proof kPush
-  bool succeeded = false;                                    // proven: Consume may use it
-  bool final = false;                                        // nothing more will happen
+  std::optional<store::CallAttempt> call;                            // proof kCall
+  std::optional<store::CodeChallenge> code;                          // proofs by code sent
+  store::DeliveryState delivery = store::DeliveryState::kNoReceipt;  // proof kSmsCode: the receipt
+  std::optional<store::PushChallenge> push;                          // proof kPush
+  bool succeeded = false;                                            // proven: Consume may use it
+  bool final = false;                                                // nothing more will happen
 };
 
 enum class VerifyCodeOutcome {
@@ -142,7 +142,7 @@ class Verifier {
   VerifyCodeOutcome Reserve(const store::User& user);
   Result<store::Verification> Load(std::string_view id, std::string_view binding);
   // Moves a pending verification to `state` (compare-and-set).
-  Result<store::Verification> Settle(std::string_view id, std::string_view state);
+  Result<store::Verification> Settle(std::string_view id, store::VerificationState state);
   void Audit(const store::Verification& v, std::string action, std::string result,
              std::string detail = "");
 

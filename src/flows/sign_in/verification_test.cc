@@ -350,7 +350,7 @@ TEST_F(VerificationTest, ConfirmedFraudBlocksAndTellsTheTenantsAddresses) {
   voice_->Press(call, '0');
   EXPECT_EQ(voice_->Get(call)->said, "");
   voice_->Press(call, '#');
-  EXPECT_EQ(phones_->Get(call, user_.id)->state, "confirming_fraud");
+  EXPECT_EQ(phones_->Get(call, user_.id)->state, store::CallState::kConfirmingFraud);
   EXPECT_EQ(voice_->Get(call)->said,
             "Vous avez signalé une fraude. La demande a été refusée. Pour confirmer votre "
             "signalement et bloquer les demandes de vérification de votre identité jusqu'à ce que "
@@ -394,7 +394,7 @@ TEST_F(VerificationTest, ZeroPoundThenHangingUpReportsFraudWithoutBlocking) {
   auto view = verifier_->Get(verification, kBinding);
   EXPECT_TRUE(view->final);
   EXPECT_FALSE(view->succeeded);
-  EXPECT_EQ(phones_->Get(call, user_.id)->state, "fraud_reported");
+  EXPECT_EQ(phones_->Get(call, user_.id)->state, store::CallState::kFraudReported);
   EXPECT_FALSE(verifier_->StandingOf(user_).blocked);
   // The report is not lost with the hang-up: recorded, denied, and the tenant is told.
   EXPECT_EQ(FraudResponses(), std::vector<std::string>{"notified"});
@@ -407,7 +407,7 @@ TEST_F(VerificationTest, OneWithoutZeroPoundIsAWrongKeyAndReportsNothing) {
   const auto [phone, verification, call] = CallWhereReportsBlock();
   voice_->Answer(call);
   voice_->Press(call, '1');
-  EXPECT_EQ(phones_->Get(call, user_.id)->state, "wrong_key");
+  EXPECT_EQ(phones_->Get(call, user_.id)->state, store::CallState::kWrongKey);
   EXPECT_TRUE(verifier_->Get(verification, kBinding)->final);
   EXPECT_FALSE(verifier_->StandingOf(user_).blocked);
   EXPECT_EQ(voice_->Get(call)->said, "");
@@ -448,7 +448,7 @@ TEST_F(VerificationTest, WhereTheCallCannotSayMoreTheOpeningPromptAsksForOne) {
   voice_->Answer(call);
   voice_->Press(call, '0');
   voice_->Press(call, '#');
-  EXPECT_EQ(phones.Get(call, user_.id)->state, "confirming_fraud");
+  EXPECT_EQ(phones.Get(call, user_.id)->state, store::CallState::kConfirmingFraud);
   EXPECT_EQ(voice_->Get(call)->said, "");
   voice_->Press(call, '1');
   EXPECT_TRUE(verifier.StandingOf(user_).blocked);

@@ -1,4 +1,5 @@
 #include "store/sql/method_rows.h"
+#include "store/sql/state_column.h"
 #include "store/sql/stores.h"
 
 namespace secinfo::store::sql {
@@ -19,8 +20,9 @@ constexpr char kCountEnrolment[] = "SELECT COUNT(*) FROM app_enrolments WHERE id
 
 Status CasUpdate(soci::session& session, const AppEnrolment& e) {
   NullableInt method_id(e.method_id);
+  const std::string state(StateName(e.state));
   Query q(session, kUpdateEnrolment);
-  q.Use(e.name).Use(e.state).Use(method_id.value, method_id.ind).Use(e.id).Use(e.version).Run();
+  q.Use(e.name).Use(state).Use(method_id.value, method_id.ind).Use(e.id).Use(e.version).Run();
   if (q.AffectedRows() == 1) return Status::Ok();
   int64_t count = 0;
   Query(session, kCountEnrolment).Into(count).Use(e.id).Run();
@@ -33,13 +35,14 @@ Status CasUpdate(soci::session& session, const AppEnrolment& e) {
 Status SqlAppEnrolmentStore::Create(const AppEnrolment& e) {
   return db_.Write("create app enrolment", [&](soci::session& session) {
     NullableInt method_id(e.method_id);
+    const std::string state(StateName(e.state));
     Query(session, kInsertEnrolment)
         .Use(e.id)
         .Use(e.tenant_id)
         .Use(e.user_id)
         .Use(e.name)
         .Use(e.secret)
-        .Use(e.state)
+        .Use(state)
         .Use(e.created_at)
         .Use(e.expires_at)
         .Use(e.client_ip)
@@ -54,13 +57,14 @@ Result<AppEnrolment> SqlAppEnrolmentStore::Get(std::string_view id) {
     std::string key(id);
     AppEnrolment e;
     NullableIntColumn method_id;
+    std::string state;
     Query q(session, kGetEnrolment);
     q.Into(e.id)
         .Into(e.tenant_id)
         .Into(e.user_id)
         .Into(e.name)
         .Into(e.secret)
-        .Into(e.state)
+        .Into(state)
         .Into(e.created_at)
         .Into(e.expires_at)
         .Into(e.client_ip)
@@ -68,6 +72,7 @@ Result<AppEnrolment> SqlAppEnrolmentStore::Get(std::string_view id) {
         .Into(e.version)
         .Use(key);
     if (!q.Run()) return Status::NotFound("get app enrolment: no such enrolment");
+    SECINFO_RETURN_IF_ERROR(ReadState(ParseAppEnrolmentState, state, "app_enrolments", e.state));
     e.method_id = method_id.get();
     return e;
   });

@@ -1,4 +1,5 @@
 #include "store/sql/method_rows.h"
+#include "store/sql/state_column.h"
 #include "store/sql/stores.h"
 
 namespace secinfo::store::sql {
@@ -43,6 +44,7 @@ constexpr char kSetAttemptMethod[] =
 // A call_attempts row on its way out: the columns of SECINFO_CALL_ATTEMPT_SELECT.
 struct AttemptRow {
   CallAttempt a;
+  std::string state;
   int extension_removed = 0;
   int fraud_confirm = 0;
   NullableIntColumn method_id;
@@ -57,7 +59,7 @@ struct AttemptRow {
         .Into(a.phone_type)
         .Into(extension_removed)
         .Into(a.locale)
-        .Into(a.state)
+        .Into(state)
         .Into(a.provider)
         .Into(a.provider_call_id)
         .Into(a.digits)
@@ -72,8 +74,9 @@ struct AttemptRow {
         .Into(a.version)
         .Into(fraud_confirm);
   }
-  CallAttempt Get() const {
+  Result<CallAttempt> Get() const {
     CallAttempt out = a;
+    SECINFO_RETURN_IF_ERROR(ReadState(ParseCallState, state, "call_attempts", out.state));
     out.extension_removed = extension_removed != 0;
     out.fraud_confirm = fraud_confirm != 0;
     out.method_id = method_id.get();
@@ -86,13 +89,14 @@ struct AttemptRow {
 Status CasUpdate(soci::session& session, const CallAttempt& a) {
   int extension_removed = a.extension_removed ? 1 : 0;
   NullableInt method_id(a.method_id);
+  const std::string state(StateName(a.state));
   Query q(session, kUpdateAttempt);
   q.Use(a.purpose)
       .Use(a.phone_e164)
       .Use(a.phone_type)
       .Use(extension_removed)
       .Use(a.locale)
-      .Use(a.state)
+      .Use(state)
       .Use(a.provider)
       .Use(a.provider_call_id)
       .Use(a.digits)
@@ -121,6 +125,7 @@ Status SqlCallAttemptStore::Create(const CallAttempt& a) {
     NullableInt method_id(a.method_id);
     NullableInt replaces_method_id(a.replaces_method_id);
     int fraud_confirm = a.fraud_confirm ? 1 : 0;
+    const std::string state(StateName(a.state));
     Query(session, kInsertAttempt)
         .Use(a.id)
         .Use(a.tenant_id)
@@ -130,7 +135,7 @@ Status SqlCallAttemptStore::Create(const CallAttempt& a) {
         .Use(a.phone_type)
         .Use(extension_removed)
         .Use(a.locale)
-        .Use(a.state)
+        .Use(state)
         .Use(a.provider)
         .Use(a.provider_call_id)
         .Use(a.digits)
@@ -198,7 +203,11 @@ Result<std::vector<CallAttempt>> SqlCallAttemptStore::ListLiveForUser(int64_t us
     AttemptRow row;
     Query q(session, kListLiveAttempts);
     row.Bind(q).Use(user_id);
-    for (bool more = q.Run(); more; more = q.Next()) out.push_back(row.Get());
+    for (bool more = q.Run(); more; more = q.Next()) {
+      Result<CallAttempt> a = row.Get();
+      if (!a.ok()) return a.status();
+      out.push_back(std::move(*a));
+    }
     return out;
   });
 }
@@ -211,7 +220,11 @@ Result<std::vector<CallAttempt>> SqlCallAttemptStore::ListLiveCreatedBefore(int6
     AttemptRow row;
     Query q(session, kListLiveCreatedBefore);
     row.Bind(q).Use(created_before).Use(limit);
-    for (bool more = q.Run(); more; more = q.Next()) out.push_back(row.Get());
+    for (bool more = q.Run(); more; more = q.Next()) {
+      Result<CallAttempt> a = row.Get();
+      if (!a.ok()) return a.status();
+      out.push_back(std::move(*a));
+    }
     return out;
   });
 }

@@ -1,5 +1,6 @@
 #include "methods/registry.h"
 #include "store/sql/method_rows.h"
+#include "store/sql/state_column.h"
 #include "store/sql/stores.h"
 
 namespace secinfo::store::sql {
@@ -31,9 +32,10 @@ constexpr char kSetChallengeMethod[] =
 
 Status CasUpdate(soci::session& session, const CodeChallenge& c) {
   NullableInt method_id(c.method_id);
+  const std::string state(StateName(c.state));
   Query q(session, kUpdateChallenge);
   q.Use(c.code_hash)
-      .Use(c.state)
+      .Use(state)
       .Use(c.failed_attempts)
       .Use(c.sends)
       .Use(c.last_sent_at)
@@ -58,6 +60,7 @@ Status SqlCodeChallengeStore::Create(const CodeChallenge& c) {
     NullableInt replaces(c.replaces_method_id);
     NullableInt method_id(c.method_id);
     const std::string method_kind(methods::KindName(c.method_kind));
+    const std::string state(StateName(c.state));
     Query(session, kInsertChallenge)
         .Use(c.id)
         .Use(c.tenant_id)
@@ -71,7 +74,7 @@ Status SqlCodeChallengeStore::Create(const CodeChallenge& c) {
         .Use(replaces.value, replaces.ind)
         .Use(c.locale)
         .Use(c.code_hash)
-        .Use(c.state)
+        .Use(state)
         .Use(c.failed_attempts)
         .Use(c.sends)
         .Use(c.last_sent_at)
@@ -91,7 +94,7 @@ Result<CodeChallenge> SqlCodeChallengeStore::Get(std::string_view id) {
     CodeChallenge c;
     int extension_removed = 0;
     NullableIntColumn replaces, method_id;
-    std::string method_kind;
+    std::string method_kind, state;
     Query q(session, kGetChallenge);
     q.Into(c.id)
         .Into(c.tenant_id)
@@ -105,7 +108,7 @@ Result<CodeChallenge> SqlCodeChallengeStore::Get(std::string_view id) {
         .Into(replaces.value, replaces.ind)
         .Into(c.locale)
         .Into(c.code_hash)
-        .Into(c.state)
+        .Into(state)
         .Into(c.failed_attempts)
         .Into(c.sends)
         .Into(c.last_sent_at)
@@ -120,6 +123,7 @@ Result<CodeChallenge> SqlCodeChallengeStore::Get(std::string_view id) {
     std::optional<methods::MethodKind> kind = methods::ParseKind(method_kind);
     if (!kind) return Status::NotFound("get code challenge: a kind this version does not know");
     c.method_kind = *kind;
+    SECINFO_RETURN_IF_ERROR(ReadState(ParseCodeChallengeState, state, "code_challenges", c.state));
     c.extension_removed = extension_removed != 0;
     c.replaces_method_id = replaces.get();
     c.method_id = method_id.get();

@@ -1,4 +1,5 @@
 #include "store/sql/method_rows.h"
+#include "store/sql/state_column.h"
 #include "store/sql/stores.h"
 
 namespace secinfo::store::sql {
@@ -40,6 +41,7 @@ constexpr char kCountChallenge[] = "SELECT COUNT(*) FROM push_challenges WHERE i
 
 struct ChallengeRow {
   PushChallenge c;
+  std::string state;
   int reported = 0;
   Query& Bind(Query& q) {
     return q.Into(c.id)
@@ -48,15 +50,16 @@ struct ChallengeRow {
         .Into(c.method_id)
         .Into(c.number)
         .Into(c.purpose)
-        .Into(c.state)
+        .Into(state)
         .Into(reported)
         .Into(c.client_ip)
         .Into(c.created_at)
         .Into(c.expires_at)
         .Into(c.version);
   }
-  PushChallenge Get() const {
+  Result<PushChallenge> Get() const {
     PushChallenge out = c;
+    SECINFO_RETURN_IF_ERROR(ReadState(ParsePushState, state, "push_challenges", out.state));
     out.reported = reported != 0;
     return out;
   }
@@ -116,6 +119,7 @@ Result<Method> SqlPushStore::FindMethodByDevice(std::string_view device_id) {
 Status SqlPushStore::CreateChallenge(const PushChallenge& c) {
   return db_.Write("create push challenge", [&](soci::session& session) {
     int reported = c.reported ? 1 : 0;
+    const std::string state(StateName(c.state));
     Query(session, kInsertChallenge)
         .Use(c.id)
         .Use(c.tenant_id)
@@ -123,7 +127,7 @@ Status SqlPushStore::CreateChallenge(const PushChallenge& c) {
         .Use(c.method_id)
         .Use(c.number)
         .Use(c.purpose)
-        .Use(c.state)
+        .Use(state)
         .Use(reported)
         .Use(c.client_ip)
         .Use(c.created_at)
@@ -147,8 +151,9 @@ Result<PushChallenge> SqlPushStore::GetChallenge(std::string_view id) {
 Status SqlPushStore::UpdateChallenge(const PushChallenge& c) {
   return db_.Write("update push challenge", [&](soci::session& session) {
     int reported = c.reported ? 1 : 0;
+    const std::string state(StateName(c.state));
     Query q(session, kUpdateChallenge);
-    q.Use(c.state).Use(reported).Use(c.id).Use(c.version).Run();
+    q.Use(state).Use(reported).Use(c.id).Use(c.version).Run();
     if (q.AffectedRows() == 1) return Status::Ok();
     int64_t count = 0;
     Query(session, kCountChallenge).Into(count).Use(c.id).Run();
@@ -164,7 +169,11 @@ Result<std::vector<PushChallenge>> SqlPushStore::ListPending(int64_t method_id, 
     ChallengeRow row;
     Query q(session, kListPending);
     row.Bind(q).Use(method_id).Use(now);
-    for (bool more = q.Run(); more; more = q.Next()) out.push_back(row.Get());
+    for (bool more = q.Run(); more; more = q.Next()) {
+      Result<PushChallenge> c = row.Get();
+      if (!c.ok()) return c.status();
+      out.push_back(std::move(*c));
+    }
     return out;
   });
 }

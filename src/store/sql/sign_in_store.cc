@@ -1,3 +1,4 @@
+#include "store/sql/state_column.h"
 #include "store/sql/stores.h"
 
 namespace secinfo::store::sql {
@@ -226,6 +227,7 @@ Result<VerificationFailures> SqlSignInStore::GetFailures(int64_t user_id) {
 
 Status SqlSignInStore::CreateVerification(const Verification& v) {
   return db_.Write("create verification", [&](soci::session& session) {
+    const std::string state(StateName(v.state));
     Query(session, kInsertVerification)
         .Use(v.id)
         .Use(v.tenant_id)
@@ -235,7 +237,7 @@ Status SqlSignInStore::CreateVerification(const Verification& v) {
         .Use(v.method_id)
         .Use(v.proof)
         .Use(v.challenge_id)
-        .Use(v.state)
+        .Use(state)
         .Use(v.client_ip)
         .Use(v.created_at)
         .Use(v.expires_at)
@@ -248,6 +250,7 @@ Result<Verification> SqlSignInStore::GetVerification(std::string_view id) {
   return db_.Read("get verification", [&](soci::session& session) -> Result<Verification> {
     std::string key(id);
     Verification v;
+    std::string state;
     Query q(session, kGetVerification);
     q.Into(v.id)
         .Into(v.tenant_id)
@@ -257,21 +260,23 @@ Result<Verification> SqlSignInStore::GetVerification(std::string_view id) {
         .Into(v.method_id)
         .Into(v.proof)
         .Into(v.challenge_id)
-        .Into(v.state)
+        .Into(state)
         .Into(v.client_ip)
         .Into(v.created_at)
         .Into(v.expires_at)
         .Into(v.version)
         .Use(key);
     if (!q.Run()) return Status::NotFound("get verification: none");
+    SECINFO_RETURN_IF_ERROR(ReadState(ParseVerificationState, state, "verifications", v.state));
     return v;
   });
 }
 
 Status SqlSignInStore::UpdateVerification(const Verification& v) {
   return db_.Write("update verification", [&](soci::session& session) {
+    const std::string state(StateName(v.state));
     Query q(session, kUpdateVerification);
-    q.Use(v.challenge_id).Use(v.state).Use(v.expires_at).Use(v.id).Use(v.version).Run();
+    q.Use(v.challenge_id).Use(state).Use(v.expires_at).Use(v.id).Use(v.version).Run();
     if (q.AffectedRows() == 0) {
       return Status::FailedPrecondition("update verification: changed meanwhile");
     }

@@ -124,7 +124,7 @@ TEST_P(StoreContractTest, VerificationsAreWrittenOverTheVersionRead) {
                  .method_id = 7,
                  .proof = "call",
                  .challenge_id = "call-1",
-                 .state = "pending",
+                 .state = VerificationState::kPending,
                  .created_at = kT0,
                  .expires_at = kT0 + kMinute};
   ASSERT_OK(s.CreateVerification(v));
@@ -132,11 +132,11 @@ TEST_P(StoreContractTest, VerificationsAreWrittenOverTheVersionRead) {
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->version, 1);
   EXPECT_EQ(read->binding, "session-hash");
-  read->state = "succeeded";
+  read->state = VerificationState::kSucceeded;
   ASSERT_OK(s.UpdateVerification(*read));
   // A second writer holding the old version loses.
   EXPECT_EQ(s.UpdateVerification(*read).code(), Code::kFailedPrecondition);
-  EXPECT_EQ(s.GetVerification("v1")->state, "succeeded");
+  EXPECT_EQ(s.GetVerification("v1")->state, VerificationState::kSucceeded);
   EXPECT_EQ(s.GetVerification("nope").status().code(), Code::kNotFound);
 }
 

@@ -136,12 +136,12 @@ TEST_P(StoreMultiNodeTest, TwoNodesOnOneDatabaseSeeEachOthersWrites) {
   ASSERT_TRUE(seen.ok()) << seen.status().ToString();
   CallAttempt stale_here = *store_->call_attempts().Get("att-1");
 
-  seen->state = "ringing";
+  seen->state = CallState::kRinging;
   ASSERT_OK(other->call_attempts().Update(*seen));
-  EXPECT_EQ(store_->call_attempts().Get("att-1")->state, "ringing");
+  EXPECT_EQ(store_->call_attempts().Get("att-1")->state, CallState::kRinging);
   EXPECT_EQ(store_->call_attempts().Get("att-1")->version, 2);
 
-  stale_here.state = "failed";
+  stale_here.state = CallState::kFailed;
   EXPECT_EQ(store_->call_attempts().Update(stale_here).code(), Code::kFailedPrecondition);
 
   Result<int64_t> method = other->call_attempts().UpdateAndCreateMethod(

@@ -196,7 +196,7 @@ TEST_P(StoreContractTest, CallAttemptRoundTripsEveryField) {
   EXPECT_EQ(got->phone_type, "office");
   EXPECT_TRUE(got->extension_removed);
   EXPECT_EQ(got->locale, "fr");
-  EXPECT_EQ(got->state, "dialing");
+  EXPECT_EQ(got->state, CallState::kPlacing);
   EXPECT_EQ(got->provider, "simulated");
   EXPECT_EQ(got->provider_call_id, "sim-att-1");
   EXPECT_EQ(got->digits, "12");
@@ -223,20 +223,20 @@ TEST_P(StoreContractTest, CallAttemptUpdateIsCompareAndSet) {
   CallAttempt a = *store_->call_attempts().Get("att-1");
 
   CallAttempt ringing = a;
-  ringing.state = "ringing";
+  ringing.state = CallState::kRinging;
   ringing.ringing_at = kT0 + 10;
   ASSERT_OK(store_->call_attempts().Update(ringing));
 
   // A writer still holding version 1 loses, and its write is not applied.
   CallAttempt stale = a;
-  stale.state = "failed";
+  stale.state = CallState::kFailed;
   EXPECT_EQ(store_->call_attempts().Update(stale).code(), Code::kFailedPrecondition);
   CallAttempt now = *store_->call_attempts().Get("att-1");
-  EXPECT_EQ(now.state, "ringing");
+  EXPECT_EQ(now.state, CallState::kRinging);
   EXPECT_EQ(now.ringing_at, kT0 + 10);
   EXPECT_EQ(now.version, 2);
 
-  now.state = "answered";
+  now.state = CallState::kAnswered;
   EXPECT_OK(store_->call_attempts().Update(now));
   EXPECT_EQ(store_->call_attempts().Get("att-1")->version, 3);
 
@@ -288,7 +288,7 @@ TEST_P(StoreContractTest, FirstConfirmedMethodBecomesTheDefault) {
 
   CallAttempt after = *store_->call_attempts().Get("a1");
   EXPECT_EQ(after.method_id, *first);
-  EXPECT_EQ(after.state, "confirmed");
+  EXPECT_EQ(after.state, CallState::kConfirmed);
   EXPECT_EQ(after.version, 2);
   EXPECT_EQ(store_->users().Get(ana_)->default_method_id, *first);
 
@@ -317,7 +317,7 @@ TEST_P(StoreContractTest, DuplicateMethodIsRefusedAndTheAttemptIsNotUpdated) {
   CallAttempt a2 = *store_->call_attempts().Get("a2");
   EXPECT_EQ(Confirm(a2).status().code(), Code::kAlreadyExists);
   CallAttempt unchanged = *store_->call_attempts().Get("a2");
-  EXPECT_EQ(unchanged.state, "dialing");
+  EXPECT_EQ(unchanged.state, CallState::kPlacing);
   EXPECT_EQ(unchanged.version, 1);
   EXPECT_EQ(unchanged.method_id, std::nullopt);
 
@@ -366,7 +366,7 @@ TEST_P(StoreContractTest, ChangingAPhoneReplacesItAndKeepsTheDefault) {
   theft.version = 1;
   EXPECT_EQ(Confirm(theft).status().code(), Status::Code::kNotFound);
   EXPECT_TRUE(store_->methods().Get(ana_, office).ok());
-  EXPECT_EQ(store_->call_attempts().Get("a4")->state, "dialing");
+  EXPECT_EQ(store_->call_attempts().Get("a4")->state, CallState::kPlacing);
 }
 
 TEST_P(StoreContractTest, DeletingTheDefaultMovesItToTheOldestRemaining) {
@@ -586,7 +586,7 @@ TEST_P(StoreContractTest, CodeChallengesAreCompareAndSetAndCreateTheirMethod) {
                   .method_kind = methods::MethodKind::kEmail,
                   .locale = "fr",
                   .code_hash = "h1",
-                  .state = "pending",
+                  .state = CodeChallengeState::kPending,
                   .sends = 1,
                   .last_sent_at = kT0,
                   .expires_at = kT0 + 300'000,
@@ -604,7 +604,7 @@ TEST_P(StoreContractTest, CodeChallengesAreCompareAndSetAndCreateTheirMethod) {
   EXPECT_EQ(store_->code_challenges().Update(got).code(), Code::kFailedPrecondition);
 
   got = *store_->code_challenges().Get("c1");
-  got.state = "verified";
+  got.state = CodeChallengeState::kVerified;
   got.code_hash = "";
   Result<int64_t> m = store_->code_challenges().UpdateAndCreateMethod(
       got, Method{.user_id = ana_,
@@ -613,7 +613,7 @@ TEST_P(StoreContractTest, CodeChallengesAreCompareAndSetAndCreateTheirMethod) {
                   .created_at = kT0});
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   CodeChallenge done = *store_->code_challenges().Get("c1");
-  EXPECT_EQ(done.state, "verified");
+  EXPECT_EQ(done.state, CodeChallengeState::kVerified);
   EXPECT_EQ(done.method_id, *m);
   EXPECT_EQ(store_->methods().Get(ana_, *m)->email, "ana@example.org");
   EXPECT_EQ(store_->code_challenges().Get("nope").status().code(), Code::kNotFound);
@@ -654,7 +654,7 @@ TEST_P(StoreContractTest, AppEnrolmentsFinishIntoAnAuthenticatorMethod) {
                  .user_id = ana_,
                  .name = "Pixel",
                  .secret = "sealed",
-                 .state = "pending",
+                 .state = AppEnrolmentState::kPending,
                  .created_at = kT0,
                  .expires_at = kT0 + 600'000,
                  .client_ip = "192.0.2.1"};
@@ -662,7 +662,7 @@ TEST_P(StoreContractTest, AppEnrolmentsFinishIntoAnAuthenticatorMethod) {
   AppEnrolment got = *store_->app_enrolments().Get("e1");
   EXPECT_EQ(got.version, 1);
   EXPECT_EQ(got.secret, "sealed");
-  got.state = "done";
+  got.state = AppEnrolmentState::kDone;
   Result<int64_t> m = store_->app_enrolments().UpdateAndCreateMethod(
       got, Method{.user_id = ana_,
                   .kind = methods::MethodKind::kAuthenticator,
@@ -671,7 +671,7 @@ TEST_P(StoreContractTest, AppEnrolmentsFinishIntoAnAuthenticatorMethod) {
                   .created_at = kT0});
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ(store_->app_enrolments().Get("e1")->method_id, *m);
-  EXPECT_EQ(store_->app_enrolments().Get("e1")->state, "done");
+  EXPECT_EQ(store_->app_enrolments().Get("e1")->state, AppEnrolmentState::kDone);
   EXPECT_EQ(store_->app_enrolments().Update(got).code(), Code::kFailedPrecondition);
   EXPECT_EQ(store_->users().Get(ana_)->default_method_id, *m);
 }

@@ -106,7 +106,7 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
                        .phone_type = phone_type,
                        .extension_removed = false,
                        .locale = "fr",
-                       .state = "dialing",
+                       .state = CallState::kPlacing,
                        .provider = "simulated",
                        .provider_call_id = "sim-" + id,
                        .digits = "",
@@ -118,7 +118,7 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
 
   // Confirms `a` as the phone it proves, the way the registration flow does.
   Result<int64_t> Confirm(CallAttempt a, int64_t at = kT0 + 1000) {
-    a.state = "confirmed";
+    a.state = CallState::kConfirmed;
     a.ended_at = at;
     return store_->call_attempts().UpdateAndCreateMethod(a,
                                                          Method{.user_id = a.user_id,

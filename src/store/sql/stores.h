@@ -118,7 +118,7 @@ class SqlTextDeliveryStore final : public TextDeliveryStore {
   explicit SqlTextDeliveryStore(Db& db) : db_(db) {}
   Result<TextDelivery> Track(const TextDelivery& t) override;
   Result<TextDelivery> RecordReceipt(std::string_view provider, std::string_view message_id,
-                                     std::string_view state, std::string_view error,
+                                     DeliveryState state, std::string_view error,
                                      int64_t at) override;
   Result<std::vector<TextDelivery>> ListForChallenge(std::string_view challenge_id) override;
   Result<int64_t> DeleteCreatedBefore(int64_t before) override;

@@ -86,7 +86,7 @@ class TenantTransferTest : public StoreContractTest {
                                                           .method_id = mobile,
                                                           .proof = "call",
                                                           .challenge_id = "att-2",
-                                                          .state = "pending",
+                                                          .state = VerificationState::kPending,
                                                           .created_at = kT0,
                                                           .expires_at = kT0 + 300'000}));
     ASSERT_OK(s.code_challenges().Create(CodeChallenge{.id = "code-1",
@@ -99,7 +99,7 @@ class TenantTransferTest : public StoreContractTest {
                                                        .phone_type = "mobile",
                                                        .locale = "fr",
                                                        .code_hash = "h",
-                                                       .state = "pending",
+                                                       .state = CodeChallengeState::kPending,
                                                        .sends = 1,
                                                        .expires_at = kT0 + 180'000,
                                                        .created_at = kT0,
@@ -119,7 +119,7 @@ class TenantTransferTest : public StoreContractTest {
                                                      .user_id = bruno,
                                                      .name = "iPhone",
                                                      .secret = "c2VhbGVkMg",
-                                                     .state = "pending",
+                                                     .state = AppEnrolmentState::kPending,
                                                      .created_at = kT0,
                                                      .expires_at = kT0 + 600'000}));
     ASSERT_OK(s.push().CreateEnrolToken(PushEnrolToken{.token_hash = "tok",
@@ -134,7 +134,7 @@ class TenantTransferTest : public StoreContractTest {
                                                      .method_id = *app,
                                                      .number = 42,
                                                      .purpose = "sign_in",
-                                                     .state = "denied",
+                                                     .state = PushState::kDenied,
                                                      .reported = true,
                                                      .created_at = kT0,
                                                      .expires_at = kT0 + 60'000}));

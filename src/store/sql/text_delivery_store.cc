@@ -1,3 +1,4 @@
+#include "store/sql/state_column.h"
 #include "store/sql/stores.h"
 
 namespace secinfo::store::sql {
@@ -30,28 +31,38 @@ constexpr char kListForChallenge[] = SECINFO_SELECT_TEXTS
     " WHERE challenge_id = :challenge_id ORDER BY send_number, sent_at, message_id";
 #undef SECINFO_SELECT_TEXTS
 
-// Binds every column of a row read by kGet or kListForChallenge into `t`.
-Query& IntoDelivery(Query& q, TextDelivery& t) {
-  return q.Into(t.provider)
-      .Into(t.message_id)
-      .Into(t.tenant_id)
-      .Into(t.challenge_id)
-      .Into(t.send)
-      .Into(t.parts)
-      .Into(t.state)
-      .Into(t.error)
-      .Into(t.sent_at)
-      .Into(t.reported_at)
-      .Into(t.created_at);
-}
+// A row read by kGet or kListForChallenge on its way out.
+struct DeliveryRow {
+  TextDelivery t;
+  std::string state;
+
+  Query& Bind(Query& q) {
+    return q.Into(t.provider)
+        .Into(t.message_id)
+        .Into(t.tenant_id)
+        .Into(t.challenge_id)
+        .Into(t.send)
+        .Into(t.parts)
+        .Into(state)
+        .Into(t.error)
+        .Into(t.sent_at)
+        .Into(t.reported_at)
+        .Into(t.created_at);
+  }
+  Result<TextDelivery> Get() const {
+    TextDelivery out = t;
+    SECINFO_RETURN_IF_ERROR(ReadState(ParseDeliveryState, state, "text_deliveries", out.state));
+    return out;
+  }
+};
 
 Result<TextDelivery> GetRow(soci::session& session, const std::string& provider,
                             const std::string& message_id) {
-  TextDelivery t;
+  DeliveryRow row;
   Query q(session, kGet);
-  IntoDelivery(q, t).Use(provider).Use(message_id);
+  row.Bind(q).Use(provider).Use(message_id);
   if (!q.Run()) return Status::NotFound("no such text");
-  return t;
+  return row.Get();
 }
 
 }  // namespace
@@ -74,13 +85,13 @@ Result<TextDelivery> SqlTextDeliveryStore::Track(const TextDelivery& t) {
 
 Result<TextDelivery> SqlTextDeliveryStore::RecordReceipt(std::string_view provider,
                                                          std::string_view message_id,
-                                                         std::string_view state,
+                                                         DeliveryState state,
                                                          std::string_view error, int64_t at) {
-  if (state != "delivered" && state != "undelivered") {
+  if (state == DeliveryState::kNoReceipt) {
     return Status::InvalidArgument("text receipt: state must be delivered or undelivered");
   }
   return db_.Write("record text receipt", [&](soci::session& session) -> Result<TextDelivery> {
-    const std::string p(provider), id(message_id), s(state), e(error);
+    const std::string p(provider), id(message_id), s(StateName(state)), e(error);
     Query(session, kRecordReceipt).Use(p).Use(id).Use(s).Use(e).Use(at).Use(at).Run();
     return GetRow(session, p, id);
   });
@@ -92,10 +103,14 @@ Result<std::vector<TextDelivery>> SqlTextDeliveryStore::ListForChallenge(
   return db_.Read("list texts of a challenge", [&](soci::session& session) -> Result<Rows> {
     const std::string id(challenge_id);
     Rows out;
-    TextDelivery t;
+    DeliveryRow row;
     Query q(session, kListForChallenge);
-    IntoDelivery(q, t).Use(id);
-    for (bool row = q.Run(); row; row = q.Next()) out.push_back(t);
+    row.Bind(q).Use(id);
+    for (bool more = q.Run(); more; more = q.Next()) {
+      Result<TextDelivery> t = row.Get();
+      if (!t.ok()) return t.status();
+      out.push_back(std::move(*t));
+    }
     return out;
   });
 }

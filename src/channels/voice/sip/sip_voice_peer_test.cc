@@ -110,11 +110,11 @@ std::string Story(const std::vector<CallEvent>& events) {
 // "0#" waits for 1, as where the tenant blocks on fraud reports.
 std::string FlowOutcome(const std::vector<CallEvent>& events, bool fraud_confirm = false) {
   store::CallAttempt a;
-  a.state = std::string(flows::CallStateName(flows::CallState::kPlacing));
+  a.state = store::CallState::kPlacing;
   a.fraud_confirm = fraud_confirm;
   int64_t now = 1000;
   for (const CallEvent& e : events) flows::ApplyCallEvent(a, e, ++now);
-  return a.state + (flows::FraudConfirmed(a) ? " (confirmed)" : "");
+  return std::string(store::StateName(a.state)) + (flows::FraudConfirmed(a) ? " (confirmed)" : "");
 }
 
 std::set<std::string> Recordings(const std::string& dir) {
