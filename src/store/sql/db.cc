@@ -400,18 +400,7 @@ Status Db::Unit(std::string_view what, const std::function<Status()>& fn) {
   if (!lease.ok()) return LeaseTimeout(what);
   soci::session& session = lease.session();
   SECINFO_RETURN_IF_ERROR(Begin(session, what));
-  OpenUnit unit{this, &session, Status::Ok()};
-  OpenUnit* const outer = open_unit_;  // a unit of another Db stays open around this one
-  open_unit_ = &unit;
-  Status s;
-  try {
-    s = fn();
-  } catch (...) {
-    s = StatusFromCurrentException(what);
-  }
-  open_unit_ = outer;
-  if (s.ok() && !unit.failure.ok()) s = unit.failure;
-  if (!s.ok()) {
+  if (Status s = RunOpen(session, what, fn); !s.ok()) {
     RollbackQuietly(session);
     return s;
   }
@@ -494,17 +483,7 @@ Status Db::RunMember(std::string_view what, const std::function<Status()>& fn, b
     *broken = true;
     return StatusFromCurrentException(what);
   }
-  OpenUnit unit{this, &session, Status::Ok()};
-  OpenUnit* const outer = open_unit_;  // a unit of another Db stays open around this one
-  open_unit_ = &unit;
-  Status s;
-  try {
-    s = fn();
-  } catch (...) {
-    s = StatusFromCurrentException(what);
-  }
-  open_unit_ = outer;
-  if (s.ok() && !unit.failure.ok()) s = unit.failure;
+  Status s = RunOpen(session, what, fn);
   // SQLite rolls a whole transaction back by itself after some errors (a full disk, an I/O error):
   // then there is no savepoint left to release, and nothing of the batch to commit.
   if (sqlite3_get_autocommit(SqliteHandle(session)) != 0) {
@@ -519,6 +498,22 @@ Status Db::RunMember(std::string_view what, const std::function<Status()>& fn, b
     *broken = true;
     if (s.ok()) s = StatusFromCurrentException(what);
   }
+  return s;
+}
+
+Status Db::RunOpen(soci::session& session, std::string_view what,
+                   const std::function<Status()>& fn) {
+  OpenUnit unit{this, &session, Status::Ok()};
+  OpenUnit* const outer = open_unit_;  // a unit of another Db stays open around this one
+  open_unit_ = &unit;
+  Status s;
+  try {
+    s = fn();
+  } catch (...) {
+    s = StatusFromCurrentException(what);
+  }
+  open_unit_ = outer;
+  if (s.ok() && !unit.failure.ok()) s = unit.failure;
   return s;
 }
 

@@ -213,6 +213,9 @@ class Db {
   // transaction itself cannot go on (SQLite ended it after an I/O error, or a savepoint failed).
   Status RunMember(std::string_view what, const std::function<Status()>& fn, bool* broken);
   struct Batch;  // the writer session's open transaction and who waits for its commit
+  // Runs fn with `session`'s open transaction as this thread's unit (Read and Write join it);
+  // fn's status, or the failure of a Read inside (which must keep the transaction from committing).
+  Status RunOpen(soci::session& session, std::string_view what, const std::function<Status()>& fn);
   // A unit called inside `unit`: runs fn behind a savepoint, rolled back to when fn fails.
   Status Nested(OpenUnit& unit, std::string_view what, const std::function<Status()>& fn);
   // Begins a write transaction on a leased session, trying once more on a reconnected one.
