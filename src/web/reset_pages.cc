@@ -121,7 +121,8 @@ http::Response StepPage(Ctx& c, const std::string& error, int status) {
     case ResetStage::kCode:
       d.set("code", true);
       d.set("code_intro",
-            c.T("reset_code_intro_" + std::string(methods::ProofName(view->offer->proof))));
+            c.T("reset_code_intro_" + std::string(methods::ProofName(view->offer->proof)),
+                {{"minutes", std::to_string(c.deps.codes.ValidityMinutes("email"))}}));
       break;
     case ResetStage::kQuestions: {
       d.set("questions", true);

@@ -186,6 +186,12 @@ CodeBeginResult CodeRegistration::CreateAndSend(store::CodeChallenge& c, CodeBeg
   return result;
 }
 
+int64_t CodeRegistration::ValidityMinutes(std::string_view channel) const {
+  const int64_t validity =
+      channel == "sms" ? options_.sms_validity_millis : options_.email_validity_millis;
+  return (validity + 59'999) / 60'000;
+}
+
 std::string CodeRegistration::Arm(store::CodeChallenge& c) {
   char code[8];
   std::snprintf(code, sizeof code, "%06u", random_.Uniform(1'000'000));
@@ -211,13 +217,11 @@ struct CodeRegistration::Delivery {
 
 Status CodeRegistration::Deliver(const store::CodeChallenge& c, const std::string& code,
                                  const std::string& organization) {
-  const int64_t validity =
-      c.channel == "sms" ? options_.sms_validity_millis : options_.email_validity_millis;
   const auto& catalog = i18n::Catalog::BuiltIn();
   std::map<std::string, std::string> args = {
       {"organization", organization},
       {"code", code},
-      {"minutes", std::to_string((validity + 59'999) / 60'000)},
+      {"minutes", std::to_string(ValidityMinutes(c.channel))},
       {"host", options_.webotp_host}};
   // A code that proves a registered method says so: the person must know it is not a registration.
   const bool proof = c.purpose != ProofPurposeName(ProofPurpose::kRegister);

@@ -94,6 +94,9 @@ class CodeRegistration final : public channels::SmsReceiptSink {
   // NotFound unless it is `user_id`'s.
   Result<store::CodeChallenge> Get(std::string_view challenge_id, int64_t user_id);
   int64_t SecondsUntilResend(const store::CodeChallenge& c) const;
+  // How long a code sent on `channel` ("sms", "email") is valid, in whole minutes rounded up: what
+  // the text or mail says, and what pages say of it.
+  int64_t ValidityMinutes(std::string_view channel) const;
   // What the network said of the code last texted for `c`, all its parts together: kDelivered
   // once every part reached the phone, kUndelivered as soon as the network gave up on one (the
   // code will not arrive), else kNoReceipt; always kNoReceipt for mail and for providers without
