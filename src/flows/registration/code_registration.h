@@ -31,6 +31,9 @@ struct CodeOptions {
   // in the background (the code is on its way), so no request's thread sleeps.
   int max_send_attempts = 3;
   int64_t first_retry_millis = 500;
+  // Receipts an HTTP gateway sends to our callback, per client network and minute: counted
+  // before the signature is checked, as for every request that needs no session.
+  int64_t max_receipt_callbacks_per_minute = 600;
 };
 
 struct CodeBeginRequest {
@@ -68,6 +71,15 @@ struct CodeCheck {
 };
 
 enum class ResendOutcome { kSent, kTooSoon, kTooMany, kNotPending, kFailed };
+
+enum class ReceiptCallbackOutcome {
+  kRecorded,     // a final status, signed by us: recorded as SMPP receipts are
+  kIgnored,      // signed by us, but the status is not final (queued, submitted...)
+  kRejected,     // not a link of ours (forged, altered, fields missing)
+  kNotTaken,     // the SMS provider takes no receipt callbacks
+  kTooMany,      // the client network's limit is reached
+  kUnavailable,  // the store could not count the request
+};
 
 // Registers a phone by a code sent by SMS, or an email address by a code sent by mail. Codes come
 // from the CSPRNG, are stored only as a keyed hash, work once, expire, and lock after too many
@@ -108,6 +120,12 @@ class CodeRegistration final : public channels::SmsReceiptSink {
   // ("code_delivery": delivered or undelivered) once its text is known, here or when the sending
   // node records the text.
   void OnSmsReceipt(const channels::SmsReceiptReport& report) override;
+  // A receipt the SMS provider's gateway sent to our callback (HTTP gateways: Kannel's dlr-url):
+  // counted against the sender's network first, then read by the provider (which checks our
+  // signature) and, when final, recorded like OnSmsReceipt. Thread-safe; does not wait for the
+  // record.
+  ReceiptCallbackOutcome TakeReceiptCallback(const channels::ReceiptFields& fields,
+                                             std::string_view client_ip);
 
   // The keyed hash under which a code is kept. Public for tests.
   std::string CodeHash(std::string_view challenge_id, std::string_view code) const;
