@@ -112,8 +112,8 @@ class CodeRegistration final : public channels::SmsReceiptSink {
   // What the network said of the code last texted for `c`, all its parts together: kDelivered
   // once every part reached the phone, kUndelivered as soon as the network gave up on one (the
   // code will not arrive), else kNoReceipt; always kNoReceipt for mail and for providers without
-  // receipts (the simulated network, HTTP gateways). Pages and their scripts name it by
-  // store::StateName.
+  // receipts (the simulated network, an HTTP gateway not asked for them). Pages and their scripts
+  // name it by store::StateName.
   store::DeliveryState DeliveryOf(const store::CodeChallenge& c);
 
   // Records a receipt in the store, off the provider's thread (on `retries`), and audits it
