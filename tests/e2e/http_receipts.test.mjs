@@ -17,7 +17,6 @@ import {
   Server,
   checkA11y,
   checkEveryPage,
-  clickAndWaitForNavigation,
   firstJsonLine,
   freePort,
   launchBrowser,
@@ -29,8 +28,10 @@ import {
   signIn,
   spawnPeer,
   stopProcess,
+  textMeACode,
+  waitForAudit,
 } from './lib/harness.mjs';
-import { smscRecords, startSmsc } from './lib/smsc.mjs';
+import { smscRecords, smscTextsTo, startSmsc } from './lib/smsc.mjs';
 
 const NAME = 'http_receipts';
 const KANNEL_PEERS = process.env.SECINFO_KANNEL_PEERS || path.join(REPO_DIR, 'build', 'tests', 'kannel_peers');
@@ -95,24 +96,8 @@ after(async () => {
   else removeDir(dir);
 });
 
-/** The submit_sm (one per part) and receipt the SMSC logged for texts to `digits`, oldest first. */
-function textsTo(digits) {
-  const receipts = smscRecords(smsc, 'receipt');
-  return smscRecords(smsc, 'submit_sm')
-    .filter((s) => s.dest === digits)
-    .map((s) => ({ submit: s, receipt: receipts.find((r) => r.message_id === s.message_id) }));
-}
-
-/** Asks for a code by text in the phone wizard open in `page`; returns the code page's path. */
-async function textMeACode(page, number, label, next) {
-  await page.locator('input[name=phone_type][value=mobile]').check();
-  await page.locator('#region').selectOption('FR');
-  await page.locator('#number').fill(number);
-  await page.getByLabel(label).check();
-  await clickAndWaitForNavigation(page, page.getByRole('button', { name: next }));
-  assert.match(new URL(page.url()).pathname, /^\/security-info\/codes\/[^/]+$/, await page.locator('main').innerText());
-  return new URL(page.url()).pathname;
-}
+/** Each part's submit_sm and receipt the SMSC logged for texts to `digits`, oldest first. */
+const textsTo = (digits) => smscTextsTo(smsc, digits);
 
 test('Ana asks for a code the network cannot deliver: Kannel reports it and her page says so', async () => {
   const page = await browser.newPage();
@@ -136,13 +121,7 @@ test('Ana asks for a code the network cannot deliver: Kannel reports it and her 
   await checkA11y(page, 'code page, text not delivered (Kannel)');
   await screenshot(page, NAME, 'fr-not-delivered');
 
-  const audited = await pollUntil(
-    () => {
-      const entries = server.audit().filter((e) => e.action === 'code_delivery');
-      return entries.length ? entries : null;
-    },
-    { message: 'the undelivered text in the audit log' },
-  );
+  const audited = await waitForAudit(server, 'code_delivery', 'the undelivered text in the audit log');
   assert.equal(audited.length, 1, JSON.stringify(audited));
   assert.equal(audited[0].result, 'undelivered');
   assert.match(audited[0].detail, /send 1, message [A-Za-z0-9_-]{22}: gateway status 2$/);

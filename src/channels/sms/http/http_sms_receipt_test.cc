@@ -163,27 +163,5 @@ TEST(HttpSmsReceiptTest, WithoutTheLinkInTheTemplateNoCallbackIsTaken) {
             Status::Code::kNotFound);
 }
 
-void ExpectRejected(const Config::Sms& sms, const std::string& setting) {
-  auto made = HttpSms::Create(sms);
-  ASSERT_FALSE(made.ok()) << "accepted; expected an error naming " << setting;
-  EXPECT_EQ(made.status().code(), Status::Code::kInvalidArgument);
-  EXPECT_NE(made.status().message().find(setting), std::string::npos) << made.status().message();
-}
-
-TEST(HttpSmsReceiptTest, BadReceiptSettingsAreRefusedAtStart) {
-  Config::Sms s = KannelWithReceipts();
-  s.http.receipt_status = "%d&x=1";  // would change our link's query
-  ExpectRejected(s, "sms.http.receipt_status");
-  s = KannelWithReceipts();
-  s.http.receipt_delivered = {};
-  ExpectRejected(s, "sms.http.receipt_delivered");
-  s = KannelWithReceipts();
-  s.http.receipt_undelivered = {"2", "1"};
-  ExpectRejected(s, "sms.http.receipt_undelivered");
-  // Without {receipt_url} the receipt settings are not used, so not checked.
-  s.http.url = s.http.url.substr(0, s.http.url.find("&dlr-mask"));
-  EXPECT_TRUE(HttpSms::Create(s).ok());
-}
-
 }  // namespace
 }  // namespace secinfo::channels
