@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string_view>
+#include <utility>
 
 #include "channels/email/email_channel.h"
 #include "channels/sms/sms_channel.h"
@@ -20,6 +21,13 @@ class MeteredSms final : public SmsChannel {
   SendResult Deliver(const SmsMessage& message) override;
   Status Health() const override { return inner_.Health(); }
   void SetReceiptSink(SmsReceiptSink* sink) override { inner_.SetReceiptSink(sink); }
+  void SetReceiptCallback(ReceiptCallback callback) override {
+    inner_.SetReceiptCallback(std::move(callback));
+  }
+  Result<std::optional<SmsReceiptReport>> ReadReceiptCallback(
+      const ReceiptFields& fields) const override {
+    return inner_.ReadReceiptCallback(fields);
+  }
 
  private:
   SmsChannel& inner_;

@@ -80,6 +80,7 @@ flows::CodeOptions CodeOptions(const Config& config) {
   o.max_wrong_tries = config.codes.max_wrong_tries;
   o.resend_cooldown_millis = config.codes.resend_cooldown_seconds * 1000;
   o.max_sends_per_hour = config.codes.max_sends_per_hour;
+  o.max_receipt_callbacks_per_minute = config.sms.http.max_receipts_per_minute;
   return o;
 }
 
@@ -171,6 +172,11 @@ int Serve(const Config& config) {
   } retries_stop{code_retries};
   // Delivery receipts (SMPP) reach `codes`, which records them for every node, until it goes.
   sms.SetReceiptSink(&codes);
+  // HTTP gateways report to /sms/receipt (the route hands them to `codes`), through links signed
+  // with a key every node derives alike.
+  std::string public_url = config.PublicUrl();
+  while (public_url.ends_with('/')) public_url.pop_back();
+  sms.SetReceiptCallback({public_url + "/sms/receipt", crypto::DeriveKey(*key, "sms-receipt")});
   struct ReceiptsStop {
     channels::SmsChannel& sms;
     ~ReceiptsStop() { sms.SetReceiptSink(nullptr); }

@@ -94,6 +94,16 @@ struct Config {
       int64_t success_status = 200;            // 2xx accepted when 200; otherwise this exact status
       std::string success_body_contains = "";  // e.g. Kannel's "Accepted for delivery"
       int64_t timeout_seconds = 10;
+      // Delivery receipts, asked for by a template that holds {receipt_url} (Kannel: dlr-url). The
+      // gateway calls that URL back with the message's status in the field `status`; our URL
+      // carries `status=<receipt_status>` for the gateway to fill in (Kannel substitutes %d with
+      // its DLR type: 1 delivered, 2 failed, 4 buffered, 8 submitted, 16 rejected by the SMSC).
+      // Empty: the gateway adds its own `status` field. Other values than those listed below are
+      // ignored (not final).
+      std::string receipt_status = "%d";
+      std::vector<std::string> receipt_delivered = {"1"};
+      std::vector<std::string> receipt_undelivered = {"2", "16"};
+      int64_t max_receipts_per_minute = 600;  // callbacks taken per client network
     } http;
   } sms;
 

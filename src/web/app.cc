@@ -57,6 +57,32 @@ http::Response Metrics(const Config::Metrics& settings, const http::Request& req
   return r;
 }
 
+// A delivery receipt from the HTTP SMS gateway (Kannel's dlr-url), GET or POST: a machine's
+// request, so no session and no CSRF token; the signature in the link is its authentication.
+// Short plain answers, never a page: the gateway only logs them.
+http::Response SmsReceipt(flows::CodeRegistration& codes, const http::Request& req) {
+  channels::ReceiptFields fields = req.form;
+  for (const auto& [name, value] : req.query) fields[name] = value;  // the link's fields win
+  using Outcome = flows::ReceiptCallbackOutcome;
+  switch (codes.TakeReceiptCallback(fields, req.remote_ip)) {
+    case Outcome::kRecorded:
+    case Outcome::kIgnored:
+      return http::Response::Text("ok\n");
+    case Outcome::kRejected:
+      return http::Response::Text("not a receipt link of ours\n", 400);
+    case Outcome::kNotTaken:
+      return http::Response::Text("no receipts are asked for\n", 404);
+    case Outcome::kTooMany: {
+      http::Response r = http::Response::Text("too many receipts from this network\n", 429);
+      r.SetHeader("Retry-After", "60");
+      return r;
+    }
+    case Outcome::kUnavailable:
+      break;
+  }
+  return http::Response::Text("try again later\n", 503);
+}
+
 bool NeedsSignIn(std::string_view path) {
   return path.starts_with("/security-info") || path.starts_with("/sign-in/");
 }
@@ -155,6 +181,11 @@ class App {
     api::AuthenticatorApiOptions api_options;
     api_options.api_base = deps_.public_url + "/api/authenticator";
     api::AddAuthenticatorApi(router_, deps_.push, api_options);
+
+    router_.Get("/sms/receipt",
+                [this](http::Request& req) { return SmsReceipt(deps_.codes, req); });
+    router_.Post("/sms/receipt",
+                 [this](http::Request& req) { return SmsReceipt(deps_.codes, req); });
 
     router_.Get("/healthz", [](http::Request&) { return http::Response::Text("ok\n"); });
     // One line per dependency; 503 unless all are ready, so a load balancer stops sending here.

@@ -28,9 +28,11 @@ import {
   seedTenant,
   signIn,
   stopProcess,
+  textMeACode,
+  waitForAudit,
 } from './lib/harness.mjs';
 import { VERIFICATION_PATH, pathOf, setSignIn, submitPassword, waitForPath } from './lib/sign_in_steps.mjs';
-import { decodeSms, smscRecords, startSmsc } from './lib/smsc.mjs';
+import { decodeSms, smscRecords, smscTextsTo, startSmsc } from './lib/smsc.mjs';
 
 const NAME = 'receipts';
 const SYSTEM_ID = 'secinfo';
@@ -96,24 +98,8 @@ after(async () => {
   else removeDir(dir);
 });
 
-/** The submit_sm and receipt the SMSC logged for texts to `e164`, newest last. */
-function textsTo(e164) {
-  const receipts = smscRecords(smsc, 'receipt');
-  return smscRecords(smsc, 'submit_sm')
-    .filter((s) => s.dest === e164.slice(1))
-    .map((s) => ({ submit: s, receipt: receipts.find((r) => r.message_id === s.message_id) }));
-}
-
-/** Asks for a code by text in the phone wizard open in `page`; returns the code page's path. */
-async function textMeACode(page, number, label, next) {
-  await page.locator('input[name=phone_type][value=mobile]').check();
-  await page.locator('#region').selectOption('FR');
-  await page.locator('#number').fill(number);
-  await page.getByLabel(label).check();
-  await clickAndWaitForNavigation(page, page.getByRole('button', { name: next }));
-  assert.match(pathOf(page), /^\/security-info\/codes\/[^/]+$/, await page.locator('main').innerText());
-  return pathOf(page);
-}
+/** The submit_sm and receipt the SMSC logged for texts to `e164`, oldest first. */
+const textsTo = (e164) => smscTextsTo(smsc, e164.slice(1));
 
 test('node A texts Ana a code the network cannot deliver: node B got the receipt and its page says so', async () => {
   const page = await browser.newPage();
@@ -145,13 +131,7 @@ test('node A texts Ana a code the network cannot deliver: node B got the receipt
   await screenshot(page, NAME, 'fr-not-delivered-on-b');
 
   // Recorded, then audited, by node B's receipt job: the page may show it a moment before.
-  const audited = await pollUntil(
-    () => {
-      const entries = a.audit().filter((e) => e.action === 'code_delivery');
-      return entries.length ? entries : null;
-    },
-    { message: 'the undelivered text in the audit log' },
-  );
+  const audited = await waitForAudit(a, 'code_delivery', 'the undelivered text in the audit log');
   assert.equal(audited.length, 1, JSON.stringify(audited));
   assert.equal(audited[0].result, 'undelivered');
   assert.match(audited[0].detail, new RegExp(`to \\${UNREACHABLE.e164}; send 1, message ${text.submit.message_id}: UNDELIV err:001`));

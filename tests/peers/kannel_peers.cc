@@ -143,7 +143,8 @@ std::vector<FakeSms> ParseFakesmscOutput(const std::string& output) {
 }
 
 Result<std::unique_ptr<Kannel>> Kannel::Start(const std::string& dir, const std::string& user,
-                                              const std::string& password, Deadline deadline) {
+                                              const std::string& password, Deadline deadline,
+                                              const KannelSmpp& smpp) {
   for (const char* exe : {kBearerbox, kSmsbox, kFakesmsc}) {
     if (!fs::exists(exe)) {
       return Status::FailedPrecondition(std::string(exe) +
@@ -189,12 +190,23 @@ Result<std::unique_ptr<Kannel>> Kannel::Start(const std::string& dir, const std:
         << "concatenation = true\n"
         << "\n"
         << "group = smsc\n"
-        << "smsc = fake\n"
         << "smsc-id = " << smsc_id() << "\n"
-        << "allowed-smsc-id = " << smsc_id() << "\n"
-        << "port = " << smsc_port << "\n"
-        << "our-host = 127.0.0.1\n"
-        << "connect-allow-ip = 127.0.0.1\n";
+        << "allowed-smsc-id = " << smsc_id() << "\n";
+    if (smpp.port == 0) {
+      out << "smsc = fake\n"
+          << "port = " << smsc_port << "\n"
+          << "our-host = 127.0.0.1\n"
+          << "connect-allow-ip = 127.0.0.1\n";
+    } else {
+      // Kannel 1.4.5 refuses to start an SMPP group without system-type.
+      out << "smsc = smpp\n"
+          << "host = 127.0.0.1\n"
+          << "port = " << smpp.port << "\n"
+          << "transceiver-mode = true\n"
+          << "smsc-username = " << smpp.system_id << "\n"
+          << "smsc-password = " << smpp.password << "\n"
+          << "system-type = VMA\n";
+    }
     if (!out) return Status::Internal("cannot write " + conf);
   }
 
@@ -210,18 +222,22 @@ Result<std::unique_ptr<Kannel>> Kannel::Start(const std::string& dir, const std:
       WaitFor([&] { return ReadAll(bb_log).find("entering mainloop") != std::string::npos; },
               *k->bearerbox_, "bearerbox", bb_log, deadline));
 
-  // -m 0: send no MO message, only print what arrives.
-  auto fake = ChildProcess::Spawn(
-      {kFakesmsc, "-H", "127.0.0.1", "-r", smsc_port, "-m", "0", "0 0 text unused"}, fake_log);
-  if (!fake.ok()) return fake.status();
-  k->fakesmsc_ = std::move(*fake);
+  if (smpp.port == 0) {
+    // -m 0: send no MO message, only print what arrives.
+    auto fake = ChildProcess::Spawn(
+        {kFakesmsc, "-H", "127.0.0.1", "-r", smsc_port, "-m", "0", "0 0 text unused"}, fake_log);
+    if (!fake.ok()) return fake.status();
+    k->fakesmsc_ = std::move(*fake);
+  }
   auto sb = ChildProcess::Spawn({kSmsbox, "-v", "1", conf}, sb_log);
   if (!sb.ok()) return sb.status();
   k->smsbox_ = std::move(*sb);
 
-  SECINFO_RETURN_IF_ERROR(WaitFor(
-      [&] { return ReadAll(bb_log).find("Fakesmsc client connected") != std::string::npos; },
-      *k->fakesmsc_, "fakesmsc", fake_log, deadline));
+  if (k->fakesmsc_) {
+    SECINFO_RETURN_IF_ERROR(WaitFor(
+        [&] { return ReadAll(bb_log).find("Fakesmsc client connected") != std::string::npos; },
+        *k->fakesmsc_, "fakesmsc", fake_log, deadline));
+  }
   SECINFO_RETURN_IF_ERROR(WaitFor(
       [&] {
         return ReadAll(sb_log).find("Connected to bearerbox") != std::string::npos &&

@@ -27,13 +27,25 @@ struct FakeSms {
   std::string udh;
 };
 
+// An SMPP SMSC for Kannel to bind to instead of fakesmsc (tests/peers/smsc.pl): Kannel binds as a
+// transceiver, asks for delivery receipts of the messages sent with a dlr-mask, and calls their
+// dlr-url when the SMSC's receipt comes (Kannel's DLR type: 1 delivered, 2 failed...).
+struct KannelSmpp {
+  uint16_t port = 0;  // 0: fakesmsc instead
+  std::string system_id;
+  std::string password;
+};
+
 class Kannel {
  public:
-  // Writes `dir`/kannel.conf with four free loopback ports and starts the three processes; returns
-  // once fakesmsc and smsbox are connected to bearerbox and sendsms answers. Logs:
-  // `dir`/{bearerbox,smsbox,fakesmsc}.log. Messages reach fakesmsc only with smsc=<smsc_id()>.
+  // Writes `dir`/kannel.conf with four free loopback ports and starts the three processes (two
+  // with `smpp`: no fakesmsc); returns once fakesmsc and smsbox are connected to bearerbox and
+  // sendsms answers. With `smpp`, Kannel's bind is the caller's to wait for (the SMSC's log): until
+  // then sendsms queues messages ("3: Queued for later delivery"). Logs:
+  // `dir`/{bearerbox,smsbox,fakesmsc}.log. Messages reach the SMSC only with smsc=<smsc_id()>.
   static Result<std::unique_ptr<Kannel>> Start(const std::string& dir, const std::string& user,
-                                               const std::string& password, Deadline deadline);
+                                               const std::string& password, Deadline deadline,
+                                               const KannelSmpp& smpp = {});
   ~Kannel();  // Stop()
 
   // http://127.0.0.1:<sendsms-port>/cgi-bin/sendsms

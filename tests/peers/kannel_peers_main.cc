@@ -2,7 +2,10 @@
 // languages (tests/e2e/delivery.test.mjs).
 //
 //   kannel_peers --dir DIR [--user U] [--password P]
-//       Starts bearerbox, smsbox and fakesmsc with their configuration and logs in DIR, prints ONE
+//                [--smpp-port PORT --smpp-system-id ID --smpp-password PW]
+//       Starts bearerbox, smsbox and fakesmsc with their configuration and logs in DIR (with
+//       --smpp-port, Kannel binds to that SMPP SMSC instead of fakesmsc, and "env" asks it for
+//       delivery receipts: dlr-mask=3 and dlr-url={receipt_url}), prints ONE
 //       line of JSON, then holds them until stdin closes (the test ended or died) or
 //       SIGTERM/SIGINT/SIGHUP, and stops them by PID (fakesmsc, smsbox, then bearerbox):
 //         {"pid":..,"dir":"..","sendsms_url":"http://127.0.0.1:../cgi-bin/sendsms",
@@ -19,6 +22,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -34,6 +38,7 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: kannel_peers --dir DIR [--user U] [--password P]\n"
+    "                    [--smpp-port PORT --smpp-system-id ID --smpp-password PW]\n"
     "       kannel_peers --messages DIR\n";
 
 int PrintMessages(const std::string& dir) {
@@ -57,6 +62,7 @@ int Main(int argc, char** argv) {
   std::string dir;
   std::string user = "secinfo";
   std::string password = "kannel-pw";
+  KannelSmpp smpp;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const bool has_value = i + 1 < argc;
@@ -67,6 +73,12 @@ int Main(int argc, char** argv) {
       user = argv[++i];
     } else if (arg == "--password" && has_value) {
       password = argv[++i];
+    } else if (arg == "--smpp-port" && has_value) {
+      smpp.port = static_cast<uint16_t>(std::atoi(argv[++i]));
+    } else if (arg == "--smpp-system-id" && has_value) {
+      smpp.system_id = argv[++i];
+    } else if (arg == "--smpp-password" && has_value) {
+      smpp.password = argv[++i];
     } else {
       std::fputs(kUsage, stderr);
       return 2;
@@ -87,7 +99,7 @@ int Main(int argc, char** argv) {
   sigprocmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a test that dies closes our stdout too
 
-  auto kannel = Kannel::Start(dir, user, password, In(std::chrono::milliseconds(20000)));
+  auto kannel = Kannel::Start(dir, user, password, In(std::chrono::milliseconds(20000)), smpp);
   if (!kannel.ok()) {
     std::fprintf(stderr, "kannel_peers: %s\n", kannel.status().ToString().c_str());
     std::printf("%s\n", nlohmann::json({{"error", kannel.status().ToString()}}).dump().c_str());
@@ -96,7 +108,8 @@ int Main(int argc, char** argv) {
   // UCS-2 (coding=2) so that accents arrive; smsc= routes to fakesmsc (allowed-smsc-id).
   const std::string url =
       (*kannel)->SendSmsUrl() + "?username=" + user + "&password=" + password +
-      "&to={to}&from={from}&text={text}&charset=UTF-8&coding=2&smsc=" + Kannel::smsc_id();
+      "&to={to}&from={from}&text={text}&charset=UTF-8&coding=2&smsc=" + Kannel::smsc_id() +
+      (smpp.port != 0 ? "&dlr-mask=3&dlr-url={receipt_url}" : "");
   const nlohmann::json world = {
       {"pid", ::getpid()},
       {"dir", dir},

@@ -23,6 +23,22 @@ class NamingSms final : public channels::SmsChannel {
   }
   int parts = 1;
 
+  // As an HTTP gateway's provider reads its callback: a "sig" of "ours" stands for our signature,
+  // "status" 1 for delivered, 2 for failed, anything else for not final.
+  mutable channels::ReceiptFields last_callback;
+  Result<std::optional<channels::SmsReceiptReport>> ReadReceiptCallback(
+      const channels::ReceiptFields& fields) const override {
+    last_callback = fields;
+    if (!fields.count("ref") || fields.at("ref").empty() || !fields.count("sig") ||
+        fields.at("sig") != "ours") {
+      return Status::InvalidArgument("not ours");
+    }
+    const std::string status = fields.count("status") ? fields.at("status") : "";
+    if (status != "1" && status != "2") return std::optional<channels::SmsReceiptReport>();
+    return std::optional(channels::SmsReceiptReport{name(), fields.at("ref"), status == "1",
+                                                    status == "1" ? "" : "gateway status 2"});
+  }
+
  private:
   channels::SmsChannel& phone_;
   int next_ = 0;
@@ -142,6 +158,62 @@ TEST_F(CodeReceiptsTest, MailAndProvidersWithoutReceiptsStayUnknown) {
   EXPECT_TRUE(store_->text_deliveries().ListForChallenge(r.challenge_id)->empty());
   EXPECT_EQ(simulated.DeliveryOf(*simulated.Get(r.challenge_id, user_.id)),
             store::DeliveryState::kNoReceipt);
+}
+
+TEST_F(CodeReceiptsTest, AGatewaysCallbackIsRecordedLikeAnSmppReceipt) {
+  const std::string id = TextMe();
+  // Node B's route got Kannel's request for the text node A sent.
+  EXPECT_EQ(node_b_->TakeReceiptCallback({{"ref", "m-1"}, {"sig", "ours"}, {"status", "8"}},
+                                         "198.51.100.7"),
+            ReceiptCallbackOutcome::kIgnored);
+  EXPECT_EQ(DeliveryOn(*node_a_, id), store::DeliveryState::kNoReceipt) << "submitted: not final";
+  EXPECT_EQ(node_b_->TakeReceiptCallback({{"ref", "m-1"}, {"sig", "ours"}, {"status", "2"}},
+                                         "198.51.100.7"),
+            ReceiptCallbackOutcome::kRecorded);
+  EXPECT_EQ(DeliveryOn(*node_a_, id), store::DeliveryState::kUndelivered);
+  const std::vector<std::string> audit = DeliveryAudit();
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_TRUE(audit[0].ends_with("send 1, message m-1: gateway status 2")) << audit[0];
+}
+
+TEST_F(CodeReceiptsTest, AForgedCallbackChangesNothing) {
+  const std::string id = TextMe();
+  EXPECT_EQ(node_b_->TakeReceiptCallback({{"ref", "m-1"}, {"sig", "forged"}, {"status", "2"}},
+                                         "198.51.100.7"),
+            ReceiptCallbackOutcome::kRejected);
+  EXPECT_EQ(DeliveryOn(*node_a_, id), store::DeliveryState::kNoReceipt);
+  EXPECT_TRUE(DeliveryAudit().empty());
+}
+
+TEST_F(CodeReceiptsTest, CallbacksAreCountedPerNetworkBeforeTheSignatureIsChecked) {
+  CodeOptions options;
+  options.max_receipt_callbacks_per_minute = 3;
+  CodeRegistration node(*store_, *sms_, *email_, clock_, random_, retries_, "key", options);
+  const std::string id = TextMe();
+  // Three forged tries from one /64 use up its minute, whatever address of it they come from...
+  for (const char* ip : {"2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2::3"}) {
+    EXPECT_EQ(node.TakeReceiptCallback({{"ref", "m-1"}, {"sig", "guess"}}, ip),
+              ReceiptCallbackOutcome::kRejected);
+  }
+  sms_->last_callback.clear();
+  const channels::ReceiptFields real = {{"ref", "m-1"}, {"sig", "ours"}, {"status", "2"}};
+  EXPECT_EQ(node.TakeReceiptCallback(real, "2001:db8:1:2::4"), ReceiptCallbackOutcome::kTooMany);
+  EXPECT_TRUE(sms_->last_callback.empty()) << "refused before the provider read it";
+  EXPECT_EQ(DeliveryOn(node, id), store::DeliveryState::kNoReceipt);
+  // ... while the gateway's own network is not held by them.
+  EXPECT_EQ(node.TakeReceiptCallback(real, "192.0.2.10"), ReceiptCallbackOutcome::kRecorded);
+  EXPECT_EQ(DeliveryOn(node, id), store::DeliveryState::kUndelivered);
+  // A minute later the network may try again.
+  clock_.AdvanceSeconds(121);
+  EXPECT_EQ(node.TakeReceiptCallback(real, "2001:db8:1:2::4"), ReceiptCallbackOutcome::kRecorded);
+}
+
+TEST_F(CodeReceiptsTest, ProvidersWithoutCallbacksTakeNone) {
+  CodeRegistration simulated(*store_, *phone_, *email_, clock_, random_, retries_, "key",
+                             CodeOptions{});
+  EXPECT_EQ(simulated.TakeReceiptCallback({{"ref", "m-1"}, {"sig", "ours"}, {"status", "2"}},
+                                          "192.0.2.10"),
+            ReceiptCallbackOutcome::kNotTaken);
 }
 
 }  // namespace

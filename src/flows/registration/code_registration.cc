@@ -8,6 +8,7 @@
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
 #include "flows/audit.h"
+#include "flows/limits.h"
 #include "i18n/catalog.h"
 #include "methods/email/email_method.h"
 #include "methods/phone/phone_method.h"
@@ -20,6 +21,7 @@ using store::CodeChallengeState;
 using store::DeliveryState;
 
 constexpr int64_t kHourMillis = 3600 * 1000;
+constexpr int64_t kMinuteMillis = 60 * 1000;
 
 bool IsSixDigits(std::string_view s) {
   return s.size() == 6 &&
@@ -308,6 +310,26 @@ void CodeRegistration::Track(const store::CodeChallenge& c,
 void CodeRegistration::OnSmsReceipt(const channels::SmsReceiptReport& report) {
   // The provider's thread must not wait on the database.
   retries_.After(0, [this, report] { RecordReceipt(report); });
+}
+
+ReceiptCallbackOutcome CodeRegistration::TakeReceiptCallback(const channels::ReceiptFields& fields,
+                                                             std::string_view client_ip) {
+  // Reserved before the signature is checked, so that guessing costs as much as the limit allows
+  // (OWASP ASVS 4.0 V11.1.4: anti-automation).
+  auto counted = store_.rate_limits().Reserve("sms_receipt:ip:" + ClientNetworkKey(client_ip),
+                                              clock_.NowMillis(), kMinuteMillis,
+                                              options_.max_receipt_callbacks_per_minute);
+  if (!counted.ok()) return ReceiptCallbackOutcome::kUnavailable;
+  if (!*counted) return ReceiptCallbackOutcome::kTooMany;
+  auto report = sms_.ReadReceiptCallback(fields);
+  if (!report.ok()) {
+    if (report.status().code() == Status::Code::kNotFound) return ReceiptCallbackOutcome::kNotTaken;
+    spdlog::warn("sms receipt callback from {} refused: {}", client_ip, report.status().message());
+    return ReceiptCallbackOutcome::kRejected;
+  }
+  if (!*report) return ReceiptCallbackOutcome::kIgnored;
+  OnSmsReceipt(**report);
+  return ReceiptCallbackOutcome::kRecorded;
 }
 
 void CodeRegistration::RecordReceipt(const channels::SmsReceiptReport& report) {

@@ -31,6 +31,9 @@ struct CodeOptions {
   // in the background (the code is on its way), so no request's thread sleeps.
   int max_send_attempts = 3;
   int64_t first_retry_millis = 500;
+  // Receipts an HTTP gateway sends to our callback, per client network and minute: counted
+  // before the signature is checked, as for every request that needs no session.
+  int64_t max_receipt_callbacks_per_minute = 600;
 };
 
 struct CodeBeginRequest {
@@ -69,6 +72,15 @@ struct CodeCheck {
 
 enum class ResendOutcome { kSent, kTooSoon, kTooMany, kNotPending, kFailed };
 
+enum class ReceiptCallbackOutcome {
+  kRecorded,     // a final status, signed by us: recorded as SMPP receipts are
+  kIgnored,      // signed by us, but the status is not final (queued, submitted...)
+  kRejected,     // not a link of ours (forged, altered, fields missing)
+  kNotTaken,     // the SMS provider takes no receipt callbacks
+  kTooMany,      // the client network's limit is reached
+  kUnavailable,  // the store could not count the request
+};
+
 // Registers a phone by a code sent by SMS, or an email address by a code sent by mail. Codes come
 // from the CSPRNG, are stored only as a keyed hash, work once, expire, and lock after too many
 // wrong tries. All state is in the store. Thread-safe.
@@ -100,14 +112,20 @@ class CodeRegistration final : public channels::SmsReceiptSink {
   // What the network said of the code last texted for `c`, all its parts together: kDelivered
   // once every part reached the phone, kUndelivered as soon as the network gave up on one (the
   // code will not arrive), else kNoReceipt; always kNoReceipt for mail and for providers without
-  // receipts (the simulated network, HTTP gateways). Pages and their scripts name it by
-  // store::StateName.
+  // receipts (the simulated network, an HTTP gateway not asked for them). Pages and their scripts
+  // name it by store::StateName.
   store::DeliveryState DeliveryOf(const store::CodeChallenge& c);
 
   // Records a receipt in the store, off the provider's thread (on `retries`), and audits it
   // ("code_delivery": delivered or undelivered) once its text is known, here or when the sending
   // node records the text.
   void OnSmsReceipt(const channels::SmsReceiptReport& report) override;
+  // A receipt the SMS provider's gateway sent to our callback (HTTP gateways: Kannel's dlr-url):
+  // counted against the sender's network first, then read by the provider (which checks our
+  // signature) and, when final, recorded like OnSmsReceipt. Thread-safe; does not wait for the
+  // record.
+  ReceiptCallbackOutcome TakeReceiptCallback(const channels::ReceiptFields& fields,
+                                             std::string_view client_ip);
 
   // The keyed hash under which a code is kept. Public for tests.
   std::string CodeHash(std::string_view challenge_id, std::string_view code) const;

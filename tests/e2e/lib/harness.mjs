@@ -4,6 +4,7 @@
 //
 // The integration tests (tests/integration) import this file too, without a browser: nothing here
 // loads playwright-core until launchBrowser() is called.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -683,6 +684,33 @@ export async function submitPhoneWizard(page, { type, region, number }) {
   await page.locator('#number').fill(number);
   await page.locator('input[name=verify][value=call]').check();
   await clickAndWaitForNavigation(page, page.locator('main form[action="/security-info/phone"] button[type=submit]'));
+}
+
+/**
+ * Asks for a code by text in the phone wizard open in `page` (a mobile in France), with the
+ * wizard's words in the page's language (`label`: "Text me a code", `next`: "Next"); returns the
+ * code page's path.
+ */
+export async function textMeACode(page, number, label, next) {
+  await page.locator('input[name=phone_type][value=mobile]').check();
+  await page.locator('#region').selectOption('FR');
+  await page.locator('#number').fill(number);
+  await page.getByLabel(label).check();
+  await clickAndWaitForNavigation(page, page.getByRole('button', { name: next }));
+  const codePath = new URL(page.url()).pathname;
+  assert.match(codePath, /^\/security-info\/codes\/[^/]+$/, await page.locator('main').innerText());
+  return codePath;
+}
+
+/** Polls `server`'s audit log until it has entries of `action`; returns them, newest first. */
+export async function waitForAudit(server, action, message = `${action} in the audit log`) {
+  return pollUntil(
+    () => {
+      const entries = server.audit().filter((e) => e.action === action);
+      return entries.length ? entries : null;
+    },
+    { message },
+  );
 }
 
 /**

@@ -48,6 +48,17 @@ export function smscRecords(smsc, kind) {
     .map((line) => Object.fromEntries(line.split('\t').slice(1).map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)])));
 }
 
+/**
+ * The texts the SMSC took for `digits` (the destination without "+"), oldest first: each part's
+ * submit_sm with the receipt the SMSC sent for it, if any.
+ */
+export function smscTextsTo(smsc, digits) {
+  const receipts = smscRecords(smsc, 'receipt');
+  return smscRecords(smsc, 'submit_sm')
+    .filter((s) => s.dest === digits)
+    .map((s) => ({ submit: s, receipt: receipts.find((r) => r.message_id === s.message_id) }));
+}
+
 // GSM 03.38 basic character set: SMPP data_coding 0 carries one character per octet.
 const GSM7 =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +

@@ -9,6 +9,7 @@
 
 #include "channels/curl.h"
 #include "channels/sms/http/http_template.h"
+#include "channels/sms/http/receipt_link.h"
 
 namespace secinfo::channels {
 namespace {
@@ -22,6 +23,9 @@ constexpr int64_t kHealthFailureMillis = 60'000;
 constexpr std::string_view kMasked = "***";
 // Shorter secrets would mask ordinary words of an answer; such a password is no secret anyway.
 constexpr size_t kMinMaskedLength = 4;
+// A reference of ours: 128 random bits, as Random::Token writes them (22 characters).
+constexpr size_t kReferenceBytes = 16;
+constexpr size_t kMaxReceiptField = 128;  // longer ref or sig fields are none of ours
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -62,7 +66,41 @@ bool IsLoopbackHost(std::string_view authority) {
   return h == "localhost" || h.starts_with("127.") || h == "[::1]";
 }
 
-TemplateValues SampleValues() { return {.to = "+33612345678", .from = "secinfo", .text = "x"}; }
+TemplateValues SampleValues() {
+  return {.to = "+33612345678",
+          .from = "secinfo",
+          .text = "x",
+          .receipt_url = "https://id.example/sms/receipt?ref=r&sig=s&status=%d"};
+}
+
+bool AsksReceipts(const Config::Sms::Http& h) {
+  return h.url.find(http_sms::kReceiptUrlPlaceholder) != std::string::npos ||
+         h.body.find(http_sms::kReceiptUrlPlaceholder) != std::string::npos;
+}
+
+bool Lists(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+Status ValidateReceiptSettings(const Config::Sms::Http& h) {
+  if (!http_sms::IsUrlSafe(h.receipt_status)) {
+    return Status::InvalidArgument(
+        "sms.http.receipt_status: only letters, digits, '-', '.', '_', '~' and '%' (\"" +
+        h.receipt_status + "\")");
+  }
+  if (h.receipt_delivered.empty()) {
+    return Status::InvalidArgument(
+        "sms.http.receipt_delivered: the statuses that mean delivered are required with "
+        "{receipt_url} (Kannel: [\"1\"])");
+  }
+  for (const std::string& v : h.receipt_undelivered) {
+    if (Lists(h.receipt_delivered, v)) {
+      return Status::InvalidArgument("sms.http.receipt_undelivered: \"" + v +
+                                     "\" is also in sms.http.receipt_delivered");
+    }
+  }
+  return Status::Ok();
+}
 
 // Whether `to` is E.164: '+' then 7 (Niue, Saint Helena) to 15 digits, the first not 0.
 bool IsE164(std::string_view to) {
@@ -173,6 +211,7 @@ Status ValidateHttpSmsSettings(const Config::Sms& sms) {
   if (h.timeout_seconds < 1 || h.timeout_seconds > 300) {
     return Status::InvalidArgument("sms.http.timeout_seconds: must be 1..300");
   }
+  if (AsksReceipts(h)) return ValidateReceiptSettings(h);
   return Status::Ok();
 }
 
@@ -182,9 +221,58 @@ Result<std::unique_ptr<HttpSms>> HttpSms::Create(const Config::Sms& sms) {
 }
 
 Result<std::unique_ptr<HttpSms>> HttpSms::Create(const Config::Sms& sms, const Clock& clock) {
+  static SystemRandom system_random;
+  return Create(sms, clock, system_random);
+}
+
+Result<std::unique_ptr<HttpSms>> HttpSms::Create(const Config::Sms& sms, const Clock& clock,
+                                                 Random& random) {
   SECINFO_RETURN_IF_ERROR(ValidateHttpSmsSettings(sms));
   SECINFO_RETURN_IF_ERROR(InitCurlOnce());
-  return std::unique_ptr<HttpSms>(new HttpSms(sms, clock));
+  return std::unique_ptr<HttpSms>(new HttpSms(sms, clock, random));
+}
+
+HttpSms::HttpSms(const Config::Sms& sms, const Clock& clock, Random& random)
+    : config_(sms), clock_(clock), random_(random), asks_receipts_(AsksReceipts(sms.http)) {}
+
+void HttpSms::SetReceiptCallback(ReceiptCallback callback) {
+  std::lock_guard lock(callback_mu_);
+  callback_ = std::move(callback);
+}
+
+std::optional<ReceiptCallback> HttpSms::Callback() const {
+  std::lock_guard lock(callback_mu_);
+  return callback_;
+}
+
+Result<std::optional<SmsReceiptReport>> HttpSms::ReadReceiptCallback(
+    const ReceiptFields& fields) const {
+  const std::optional<ReceiptCallback> callback = asks_receipts_ ? Callback() : std::nullopt;
+  if (!callback) return Status::NotFound("sms.http: no receipts asked for");
+  auto field = [&fields](const char* name) {
+    auto it = fields.find(name);
+    return it == fields.end() ? std::string() : it->second;
+  };
+  const std::string ref = field("ref");
+  const std::string sig = field("sig");
+  if (ref.empty() || sig.empty() || ref.size() > kMaxReceiptField ||
+      sig.size() > kMaxReceiptField) {
+    return Status::InvalidArgument("sms.http: a receipt without our ref and sig");
+  }
+  if (!http_sms::IsReceiptSigned(callback->key, ref, sig)) {
+    return Status::InvalidArgument("sms.http: a receipt whose signature does not match");
+  }
+  const auto it = fields.find("status");
+  if (it == fields.end()) return Status::InvalidArgument("sms.http: a receipt without a status");
+  const std::string& status = it->second;
+  const Config::Sms::Http& h = config_.http;
+  std::optional<SmsReceiptReport> report;  // none: not final (queued, submitted...) or not known
+  if (Lists(h.receipt_delivered, status)) {
+    report = SmsReceiptReport{name(), ref, true, ""};
+  } else if (Lists(h.receipt_undelivered, status)) {
+    report = SmsReceiptReport{name(), ref, false, "gateway status " + Excerpt(status, 32)};
+  }
+  return report;
 }
 
 SendResult HttpSms::Deliver(const SmsMessage& message) {
@@ -198,7 +286,19 @@ SendResult HttpSms::Deliver(const SmsMessage& message) {
   if (!http_sms::IsUtf8(message.sender)) {
     return SendResult::Final(Status::InvalidArgument("sms.http: the sender is not UTF-8"));
   }
-  SendResult result = Post(message);
+  std::string reference;
+  std::string receipt_url;
+  if (asks_receipts_) {
+    const std::optional<ReceiptCallback> callback = Callback();
+    if (!callback) {
+      return SendResult::Final(Status::FailedPrecondition(
+          "sms.http: the template asks for receipts but no receipt callback is set"));
+    }
+    reference = random_.Token(kReferenceBytes);
+    receipt_url = http_sms::ReceiptLink(*callback, reference, config_.http.receipt_status);
+  }
+  SendResult result = Post(message, receipt_url);
+  if (result.status.ok() && !reference.empty()) result.references = {reference};
   std::lock_guard lock(health_mu_);
   health_ = result.status;
   health_at_millis_ = clock_.NowMillis();
@@ -213,12 +313,13 @@ Status HttpSms::Health() const {
   return health_;
 }
 
-SendResult HttpSms::Post(const SmsMessage& message) const {
+SendResult HttpSms::Post(const SmsMessage& message, std::string_view receipt_url) const {
   const Config::Sms::Http& h = config_.http;
   const std::string host = SplitUrl(h.url)->authority;  // validated by Create
   const TemplateValues values{.to = message.to,
                               .from = message.sender.empty() ? config_.sender : message.sender,
-                              .text = message.text};
+                              .text = message.text,
+                              .receipt_url = receipt_url};
   const std::string url = http_sms::Expand(h.url, values, Encoding::kPercent);
   const bool post = h.method == "POST";
   const std::string body =

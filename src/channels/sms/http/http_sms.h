@@ -3,12 +3,14 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "channels/sms/sms_channel.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/random.h"
 #include "core/result.h"
 #include "core/status.h"
 
@@ -35,6 +37,12 @@ namespace secinfo::channels {
 // Accepted when the status is 2xx (success_status 200) or exactly success_status, AND, when
 // success_body_contains is set, the answer contains it.
 //
+// Delivery receipts: when the URL or body holds {receipt_url}, each message gets a reference of
+// ours (random, returned in SendResult::references as SMPP's message ids are) and that placeholder
+// the signed link through which the gateway reports on it (http/receipt_link.h; for Kannel,
+// "&dlr-mask=3&dlr-url={receipt_url}"). ReadReceiptCallback checks what comes back and reads
+// sms.http.receipt_status against sms.http.receipt_delivered / receipt_undelivered.
+//
 // The message text holds a code: it never appears in a Status or a log line, and neither do the
 // expanded URL and body (which carry it, and often a password).
 //
@@ -48,6 +56,9 @@ class HttpSms final : public SmsChannel {
   static Result<std::unique_ptr<HttpSms>> Create(const Config::Sms& sms);
   // Same, with the clock that ages Health's failures (tests). `clock` must outlive the channel.
   static Result<std::unique_ptr<HttpSms>> Create(const Config::Sms& sms, const Clock& clock);
+  // Same, with the source of receipt references (tests). Both must outlive the channel.
+  static Result<std::unique_ptr<HttpSms>> Create(const Config::Sms& sms, const Clock& clock,
+                                                 Random& random);
 
   std::string_view name() const override { return "http"; }
 
@@ -56,7 +67,8 @@ class HttpSms final : public SmsChannel {
   // Unavailable otherwise, with the reason: curl's error (connection refused, timeout, certificate
   // not trusted, ...), or the HTTP status and the first 200 bytes of the answer (the text, the
   // password and the token, should the gateway echo them, are masked).
-  // An empty message.sender uses sms.sender.
+  // FailedPrecondition, and nothing sent, when the template asks for receipts and
+  // SetReceiptCallback was not called. An empty message.sender uses sms.sender.
   // retry_safe when the request never reached the gateway (connection refused, name not found,
   // connect timeout) or the gateway answered 429 or 503.
   SendResult Deliver(const SmsMessage& message) override;
@@ -67,13 +79,28 @@ class HttpSms final : public SmsChannel {
   // out of rotation: a failure held until the next good Send would keep it out for good.
   Status Health() const override;
 
+  void SetReceiptCallback(ReceiptCallback callback) override;
+  // `fields`: ref, sig and status, as the link carried them. NotFound unless the template asks
+  // for receipts and the callback is set; InvalidArgument for a missing or unsigned ref, or no
+  // status; the report for a status listed in sms.http.receipt_delivered (delivered) or
+  // receipt_undelivered (not, with "gateway status <status>" as error); nullopt for any other.
+  Result<std::optional<SmsReceiptReport>> ReadReceiptCallback(
+      const ReceiptFields& fields) const override;
+
  private:
-  HttpSms(const Config::Sms& sms, const Clock& clock) : config_(sms), clock_(clock) {}
-  SendResult Post(const SmsMessage& message) const;
+  HttpSms(const Config::Sms& sms, const Clock& clock, Random& random);
+  SendResult Post(const SmsMessage& message, std::string_view receipt_url) const;
   std::string Mask(std::string text, std::string_view message_text) const;
+  // The callback, once set; nullopt before.
+  std::optional<ReceiptCallback> Callback() const;
 
   const Config::Sms config_;
   const Clock& clock_;
+  Random& random_;
+  const bool asks_receipts_;  // the URL or body holds {receipt_url}
+
+  mutable std::mutex callback_mu_;  // guards callback_
+  std::optional<ReceiptCallback> callback_;
 
   mutable std::mutex health_mu_;  // guards health_ and health_at_millis_
   Status health_;
@@ -86,7 +113,10 @@ class HttpSms final : public SmsChannel {
 // credentials sent in clear text to a remote host), `sms.http.body` (set with GET),
 // `sms.http.encoding` (not form|json), `sms.http.auth` (not none|basic|bearer), `sms.http.user`
 // (basic without a user, or a ':' in it), `sms.http.password` (bearer without a token),
-// `sms.http.success_status` (100..599), `sms.http.timeout_seconds` (1..300), `sms.sender` (empty).
+// `sms.http.success_status` (100..599), `sms.http.timeout_seconds` (1..300), `sms.sender` (empty);
+// when the template holds {receipt_url}: `sms.http.receipt_status` (a character a query cannot
+// hold as is), `sms.http.receipt_delivered` (empty), `sms.http.receipt_undelivered` (a value also
+// listed as delivered).
 Status ValidateHttpSmsSettings(const Config::Sms& sms);
 
 }  // namespace secinfo::channels

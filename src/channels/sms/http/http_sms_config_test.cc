@@ -199,5 +199,24 @@ TEST(HttpSmsTemplateTest, Utf8Check) {
   EXPECT_FALSE(http_sms::IsUtf8("\xE9t\xE9"));         // Latin-1
 }
 
+TEST(HttpSmsConfigTest, BadReceiptSettingsAreRefusedWhenTheTemplateAsksForReceipts) {
+  Config::Sms s = Kannel();
+  s.http.url += "&dlr-mask=3&dlr-url={receipt_url}";
+  EXPECT_TRUE(HttpSms::Create(s).ok()) << "Kannel's defaults";
+  Config::Sms bad = s;
+  bad.http.receipt_status = "%d&x=1";  // would change our link's query
+  ExpectRejected(bad, "sms.http.receipt_status");
+  bad = s;
+  bad.http.receipt_delivered = {};
+  ExpectRejected(bad, "sms.http.receipt_delivered");
+  bad = s;
+  bad.http.receipt_undelivered = {"2", "1"};
+  ExpectRejected(bad, "sms.http.receipt_undelivered");
+  // Without {receipt_url} the receipt settings are not used, so not checked.
+  bad = Kannel();
+  bad.http.receipt_delivered = {};
+  EXPECT_TRUE(HttpSms::Create(bad).ok());
+}
+
 }  // namespace
 }  // namespace secinfo::channels

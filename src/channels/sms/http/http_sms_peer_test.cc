@@ -370,6 +370,51 @@ TEST(HttpSmsRequestTest, AnyOtherRefusalIsFinal) {
   }
 }
 
+// What the gateway gets for a template with {receipt_url}: our signed link for this message, whose
+// reference comes back as the message's, and which the provider then takes back.
+TEST(HttpSmsRequestTest, AReceiptLinkGoesWithEachMessageAndIsTakenBack) {
+  OneShotServer server(Answer("202 Accepted", "0: Accepted for delivery"));
+  Config::Sms settings = KannelSettings(server.Url("/cgi-bin/sendsms"), kPassword);
+  settings.http.url += "&dlr-mask=3&dlr-url={receipt_url}";
+  auto sms = HttpSms::Create(settings);
+  ASSERT_TRUE(sms.ok()) << sms.status().message();
+  (*sms)->SetReceiptCallback({"https://id.contoso.example/sms/receipt", std::string(32, 'k')});
+  SendResult sent = (*sms)->Deliver({.to = kNumber, .sender = "", .text = kText});
+  ASSERT_TRUE(sent.status.ok()) << sent.status.message();
+  ASSERT_EQ(sent.references.size(), 1u);
+  const std::string& ref = sent.references[0];
+  EXPECT_EQ(ref.size(), 22u) << ref;  // 128 random bits
+
+  // Kannel decodes dlr-url and puts the DLR type where %d stands.
+  const std::string& r = server.request();
+  const std::string marker = "&dlr-url=";
+  const size_t at = r.find(marker);
+  ASSERT_NE(at, std::string::npos) << r;
+  const std::string encoded = r.substr(at + marker.size(), r.find(' ', at) - at - marker.size());
+  std::string link;  // percent-decoded
+  for (size_t i = 0; i < encoded.size(); ++i) {
+    if (encoded[i] == '%' && i + 2 < encoded.size()) {
+      link += static_cast<char>(std::stoi(encoded.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      link += encoded[i];
+    }
+  }
+  const std::string prefix = "https://id.contoso.example/sms/receipt?ref=" + ref + "&sig=";
+  ASSERT_TRUE(link.starts_with(prefix)) << link;
+  ASSERT_TRUE(link.ends_with("&status=%d")) << link;
+  const std::string sig = link.substr(prefix.size(), link.size() - prefix.size() - 10);
+
+  auto report = (*sms)->ReadReceiptCallback({{"ref", ref}, {"sig", sig}, {"status", "2"}});
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  ASSERT_TRUE(report->has_value());
+  EXPECT_EQ((*report)->message_id, ref);
+  EXPECT_FALSE((*report)->delivered);
+  // Another message's link does not carry this one's signature.
+  EXPECT_FALSE(
+      (*sms)->ReadReceiptCallback({{"ref", ref + "x"}, {"sig", sig}, {"status", "2"}}).ok());
+}
+
 // fakesmsc's log, as Kannel 1.4.5 writes it: a whole UCS-2 text, a text on two lines, and the
 // two parts of a long text (concatenation UDH, payload shown as "data").
 TEST(FakesmscOutputTest, ReadsWholeTextsAndTheUdhOfParts) {

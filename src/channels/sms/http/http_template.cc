@@ -16,11 +16,12 @@ struct Placeholder {
   bool strip_plus;
 };
 
-constexpr std::array<Placeholder, 4> kPlaceholders = {{
+constexpr std::array<Placeholder, 5> kPlaceholders = {{
     {"{to_digits}", &TemplateValues::to, true},
     {"{to}", &TemplateValues::to, false},
     {"{from}", &TemplateValues::from, false},
     {"{text}", &TemplateValues::text, false},
+    {kReceiptUrlPlaceholder, &TemplateValues::receipt_url, false},
 }};
 
 bool IsUnreserved(unsigned char c) {

@@ -7,7 +7,8 @@
 // thread-safe.
 //
 // A template holds any of the placeholders {to} (E.164, "+33612345678"), {to_digits} (the same
-// without "+", for APIs such as Vonage's), {from} (the sender) and {text} (the message). Anything
+// without "+", for APIs such as Vonage's), {from} (the sender), {text} (the message) and
+// {receipt_url} (where the gateway reports on this message: http/receipt_link.h). Anything
 // else, including other braces (a JSON body is full of them), is copied as is. Each value is
 // inserted encoded for where it lands:
 //   - in the URL, always percent-encoded (RFC 3986: all but A-Z a-z 0-9 - . _ ~), so a '&', '+',
@@ -20,10 +21,13 @@
 namespace secinfo::channels::http_sms {
 
 struct TemplateValues {
-  std::string_view to;    // E.164
-  std::string_view from;  // sender
-  std::string_view text;  // UTF-8
+  std::string_view to;                // E.164
+  std::string_view from;              // sender
+  std::string_view text;              // UTF-8
+  std::string_view receipt_url = {};  // empty when the template asks for no receipt
 };
+
+inline constexpr std::string_view kReceiptUrlPlaceholder = "{receipt_url}";
 
 enum class Encoding { kPercent, kJson };
 
