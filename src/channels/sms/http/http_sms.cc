@@ -211,6 +211,13 @@ Status ValidateHttpSmsSettings(const Config::Sms& sms) {
   if (h.timeout_seconds < 1 || h.timeout_seconds > 300) {
     return Status::InvalidArgument("sms.http.timeout_seconds: must be 1..300");
   }
+  // A gateway given an empty source address refuses the text, or sends it from a number of its
+  // choosing: both only show at the first code a person waits for.
+  if (sms.sender.empty() &&
+      (h.url.find("{from}") != std::string::npos || h.body.find("{from}") != std::string::npos)) {
+    return Status::InvalidArgument(
+        "sms.sender: required when sms.http.url or sms.http.body sends {from}");
+  }
   if (AsksReceipts(h)) return ValidateReceiptSettings(h);
   return Status::Ok();
 }

@@ -113,10 +113,10 @@ class HttpSms final : public SmsChannel {
 // credentials sent in clear text to a remote host), `sms.http.body` (set with GET),
 // `sms.http.encoding` (not form|json), `sms.http.auth` (not none|basic|bearer), `sms.http.user`
 // (basic without a user, or a ':' in it), `sms.http.password` (bearer without a token),
-// `sms.http.success_status` (100..599), `sms.http.timeout_seconds` (1..300), `sms.sender` (empty);
-// when the template holds {receipt_url}: `sms.http.receipt_status` (a character a query cannot
-// hold as is), `sms.http.receipt_delivered` (empty), `sms.http.receipt_undelivered` (a value also
-// listed as delivered).
+// `sms.http.success_status` (100..599), `sms.http.timeout_seconds` (1..300), `sms.sender` (empty
+// while the template sends {from}); when the template holds {receipt_url}:
+// `sms.http.receipt_status` (a character a query cannot hold as is), `sms.http.receipt_delivered`
+// (empty), `sms.http.receipt_undelivered` (a value also listed as delivered).
 Status ValidateHttpSmsSettings(const Config::Sms& sms);
 
 }  // namespace secinfo::channels

@@ -114,6 +114,12 @@ TEST(HttpSmsConfigTest, BadSettingsAreNamed) {
   sms = Twilio();
   sms.http.success_status = 99;
   ExpectRejected(sms, "sms.http.success_status");
+
+  sms = Twilio();  // its body sends From={from}
+  sms.sender = "";
+  ExpectRejected(sms, "sms.sender");
+  sms.http.body = "To={to}&Body={text}&MessagingServiceSid=MG123";  // the service picks the sender
+  EXPECT_TRUE(HttpSms::Create(sms).ok());
 }
 
 TEST(HttpSmsConfigTest, BadMessagesAreRefusedBeforeSending) {
