@@ -34,8 +34,8 @@
 #include "crypto/password.h"
 #include "crypto/secret_box.h"
 #include "flows/sign_in/sign_in.h"
+#include "methods/authenticator/app_data.h"
 #include "methods/authenticator/totp_method.h"
-#include "methods/method_kind.h"
 #include "web/context.h"
 
 namespace secinfo::bench {
@@ -145,8 +145,7 @@ int PrepareVerify(store::Store& st, const Config& config, const Args& args) {
     const std::string seed = methods::authenticator::NewSeed(random);
     store::Method m;
     m.user_id = user->id;
-    m.kind = methods::MethodKind::kAuthenticator;
-    m.name = "Bench app";
+    methods::authenticator::Put({.name = "Bench app"}, m);
     m.secret = crypto::Base64UrlEncode(seeds.Seal(seed, random));
     // Registered a day before this sign-in: a method registered during the session itself counts
     // as its second step ("registered"), which is not the step measured here.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "flows/test_store.h"
+#include "methods/authenticator/app_data.h"
 
 namespace secinfo::flows {
 namespace {
@@ -23,8 +24,7 @@ class RetentionTest : public testing::Test {
     user_id_ = *store_->users().Create(u);
     store::Method app;
     app.user_id = user_id_;
-    app.kind = methods::MethodKind::kAuthenticator;
-    app.name = "Pixel";
+    methods::authenticator::Put({.name = "Pixel"}, app);
     app.secret = "sealed";
     method_id_ = *store_->methods().Create(app);
   }

@@ -102,6 +102,16 @@ std::string AuditName(MethodKind k, std::string_view phone_type) {
   return name;
 }
 
+std::string AuditName(const store::Method& m) {
+  const KindInfo& info = InfoOf(m);
+  return AuditName(m.kind, info.type_of != nullptr ? info.type_of(m) : "");
+}
+
+std::string DetailText(const store::Method& m) {
+  const KindInfo& info = InfoOf(m);
+  return info.detail_text != nullptr ? info.detail_text(m) : "";
+}
+
 std::string LabelKey(const store::Method& m) {
   const KindInfo& info = InfoOf(m);
   return info.label_key_of != nullptr ? info.label_key_of(m) : std::string(info.label_key);

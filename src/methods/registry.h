@@ -79,6 +79,11 @@ struct KindInfo {
   // method's "Change" link adds "?change=<id>".
   std::string_view page_path;
   Detail detail = Detail::kName;
+  // The words `detail` shows, from the method's own data: a phone's number in E.164, an email
+  // address, an app's name; nullptr: none (the answers are counted in the store).
+  std::string (*detail_text)(const store::Method& m) = nullptr;
+  // A registered method's type where its kind has types (a phone's "mobile"); nullptr: none.
+  std::string (*type_of)(const store::Method& m) = nullptr;
   // How the audit log and proof reports name a method: its kind, and a phone's type
   // ("phone:mobile", "email").
   std::string AuditName(MethodKind k, std::string_view phone_type = "");
@@ -105,8 +110,13 @@ bool IsKind(std::string_view kind_name, MethodKind k);
 // How the audit log and proof reports name a method: its kind, and a phone's type
 // ("phone:mobile", "email").
 std::string AuditName(MethodKind k, std::string_view phone_type = "");
+// The same for a registered method: its kind and type (KindInfo::type_of).
+std::string AuditName(const store::Method& m);
 // The catalog key of a registered method's label ("phone_type_mobile", "method_email").
 std::string LabelKey(const store::Method& m);
+// What the Security info page shows after a registered method's label, unformatted
+// (KindInfo::detail_text): "+33612345678", "ana@example.org", "Pixel 8"; "" for none.
+std::string DetailText(const store::Method& m);
 
 // By nature (before any tenant switch): email and questions prove too little for sign-in.
 bool CanServe(MethodKind k, Purpose p);

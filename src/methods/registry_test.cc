@@ -2,14 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "methods/authenticator/app_data.h"
+#include "methods/phone/phone_data.h"
+
 namespace secinfo::methods {
 namespace {
 
 store::Method Phone(std::string type) {
   store::Method m;
-  m.kind = methods::MethodKind::kPhone;
-  m.phone_type = std::move(type);
-  m.phone_e164 = "+33612345678";
+  phone::Put({std::move(type), "+33612345678"}, m);
   return m;
 }
 
@@ -42,9 +43,9 @@ TEST(RegistryTest, OnlyMobilesOfferTexts) {
 
 TEST(RegistryTest, AnAppOffersPushOnlyOnceADeviceIsBound) {
   store::Method app;
-  app.kind = methods::MethodKind::kAuthenticator;
+  authenticator::Put({.name = "Pixel 8"}, app);
   EXPECT_EQ(ProofsFor(app, Purpose::kMfa), std::vector<Proof>{Proof::kAppCode});
-  app.device_id = "dev-1";
+  authenticator::Put({"Pixel 8", "cHVi", "dev-1"}, app);
   EXPECT_EQ(ProofsFor(app, Purpose::kMfa), (std::vector<Proof>{Proof::kPush, Proof::kAppCode}));
 }
 

@@ -77,15 +77,21 @@ class MethodStore {
   // transaction.
   virtual Status Delete(int64_t user_id, int64_t method_id) = 0;
   // Creates a method proven without a call or code (an app that gave a right TOTP code, answered
-  // questions) and makes it the default when the user has none and it can be one. AlreadyExists on
-  // a clash with the uniqueness rules (one phone per type, a number once, one email, one set of
-  // questions).
+  // questions) with its keys, and makes it the default when the user has none and it can be one.
+  // AlreadyExists when another method of the user holds one of its keys (one phone per type, a
+  // number once, one email, one set of questions: what each kind declares).
   virtual Result<int64_t> Create(const Method& m) = 0;
-  // Replaces everything but id, user_id, kind and created_at. NotFound unless it is the user's.
+  // Replaces the data, secret and keys (AlreadyExists as for Create). The counter moves only by
+  // AdvanceCounter, so that a concurrent sign-in's step is never written back. NotFound unless it
+  // is the user's.
   virtual Status Update(const Method& m) = 0;
-  // Records the TOTP step just accepted if it is later than the stored one. FailedPrecondition when
-  // a step >= `step` was recorded meanwhile: the same code (or an older one) was used already.
-  virtual Status AdvanceLastUsedStep(int64_t user_id, int64_t method_id, int64_t step) = 0;
+  // Records the one-time counter just accepted (an app's TOTP step) if it is above the stored one.
+  // FailedPrecondition when a counter >= `counter` was recorded meanwhile: the same code (or an
+  // older one) was used already. NotFound unless the method is the user's.
+  virtual Status AdvanceCounter(int64_t user_id, int64_t method_id, int64_t counter) = 0;
+  // The method holding `key`, for keys unique across people by construction (a bound device's,
+  // methods::authenticator::DeviceKey); the oldest one if several do. NotFound when none.
+  virtual Result<Method> FindByKey(std::string_view key) = 0;
   // One secret sealed with the server's master key (an authenticator's seed, of a method or of an
   // enrolment in progress), or nullopt when the database holds none. A node without a key file
   // may only create a new key when there is none: a new key would open none of them.
@@ -242,8 +248,6 @@ class PushStore {
   // Marks the token used and returns it, if it exists, is unused and not expired at `now`;
   // NotFound otherwise. Atomic: a link binds one device only.
   virtual Result<PushEnrolToken> UseEnrolToken(std::string_view token_hash, int64_t now) = 0;
-  // The authenticator method bound to a device. NotFound when none.
-  virtual Result<Method> FindMethodByDevice(std::string_view device_id) = 0;
   // Inserts with version 1.
   virtual Status CreateChallenge(const PushChallenge& c) = 0;
   virtual Result<PushChallenge> GetChallenge(std::string_view id) = 0;
@@ -272,10 +276,11 @@ class QuestionStore {
   virtual Result<int64_t> AddCustom(const CustomQuestion& q) = 0;
   // NotFound unless the question is the tenant's.
   virtual Status DeleteCustom(int64_t tenant_id, int64_t id) = 0;
-  // In one transaction: deletes the user's existing "questions" method (answers included) if any,
-  // creates a new one (created_at `now`) with these answers, in order. Returns the method id.
-  virtual Result<int64_t> SaveAnswers(int64_t user_id, const std::vector<QuestionAnswer>& answers,
-                                      int64_t now) = 0;
+  // In one transaction: deletes the user's existing questions method (answers included) if any,
+  // creates `m` (methods::questions::Put made it one) with these answers, in order. Returns the
+  // method id.
+  virtual Result<int64_t> SaveAnswers(const Method& m,
+                                      const std::vector<QuestionAnswer>& answers) = 0;
   // In registration order. NotFound unless the method is `user_id`'s questions.
   virtual Result<std::vector<QuestionAnswer>> GetAnswers(int64_t user_id, int64_t method_id) = 0;
 };

@@ -36,19 +36,22 @@ struct User {
   bool must_change_password = false;  // a temporary password: choose a new one at next sign-in
 };
 
-// One entry of security info. Which fields mean something depends on `kind`.
+// One entry of security info. The store keeps what every kind has; what is a kind's own (a
+// phone's number, an app's name) is `data`, written and read only by src/methods/<kind>/.
 struct Method {
   int64_t id = 0;
   int64_t user_id = 0;
   methods::MethodKind kind = methods::MethodKind::kPhone;
-  std::string phone_type;      // "mobile", "alternate_mobile", "office" (kind "phone")
-  std::string phone_e164;      // "+33425555123" (kind "phone")
-  std::string email;           // "ana@example.org" (kind "email")
-  std::string name;            // the person's name for it, "Pixel 8" (kind "authenticator")
-  std::string secret;          // sealed TOTP seed, base64url (kind "authenticator"); never shown
-  std::string public_key;      // device key for push approval, base64url (kind "authenticator")
-  std::string device_id;       // the companion device bound for push approval, "" when none
-  int64_t last_used_step = 0;  // TOTP time step last accepted: a code works once (replay)
+  // The kind's own record, a JSON object the kind encodes (methods::phone::Put, ...). The store
+  // keeps it as text and never reads it.
+  std::string data;
+  // What may be registered once per person, as the kind declares it ("phone_type:mobile",
+  // "number:+33612345678", "email"): a second method of the person holding one of these keys is
+  // refused (AlreadyExists). Some are also unique across people by construction (a bound device,
+  // "device:<id>") and are how a method is found without its user (MethodStore::FindByKey).
+  std::vector<std::string> keys;
+  std::string secret;   // sealed with the master key, base64url ("" for none); never shown
+  int64_t counter = 0;  // the highest one-time counter accepted (an app's TOTP step): works once
   int64_t created_at = 0;
 };
 

@@ -1,6 +1,7 @@
 // The authenticator app method: name it, scan the QR code (or type the key), prove it with a code;
 // later rename or test it.
 #include "http/url.h"
+#include "methods/authenticator/app_data.h"
 #include "methods/authenticator/qr_svg.h"
 #include "policy/policy.h"
 #include "web/pages.h"
@@ -117,7 +118,7 @@ http::Response AppForm(Ctx& c) {
   if (std::string change = c.req.Query("change"); !change.empty()) {
     auto m = OwnApp(c, change);
     if (!m.ok()) return Message(c, "method_not_found", 404);
-    return RenderNameForm(c, m->name, change, "", 200);
+    return RenderNameForm(c, methods::authenticator::DataOf(*m).name, change, "", 200);
   }
   return RenderNameForm(c, c.T("app_name_default"), "", "", 200);
 }
@@ -167,7 +168,7 @@ http::Response AppTestPage(Ctx& c) {
   if (!m.ok()) return Message(c, "method_not_found", 404);
   Data d = c.PageData("app_test_title");
   d.set("id", std::to_string(m->id));
-  d.set("intro", c.T("app_test_intro", {{"name", m->name}}));
+  d.set("intro", c.T("app_test_intro", {{"name", methods::authenticator::DataOf(*m).name}}));
   return c.Render("app_test", d);
 }
 
@@ -178,9 +179,10 @@ http::Response AppTestSubmit(Ctx& c) {
       c.deps.apps.Check(m->id, c.principal->user, c.req.Form("code"), c.req.remote_ip);
   Data d = c.PageData("app_test_title");
   d.set("id", std::to_string(m->id));
-  d.set("intro", c.T("app_test_intro", {{"name", m->name}}));
+  const std::string name = methods::authenticator::DataOf(*m).name;
+  d.set("intro", c.T("app_test_intro", {{"name", name}}));
   if (o == flows::AppCodeOutcome::kAccepted) {
-    d.set("ok", c.T("app_test_ok", {{"name", m->name}}));
+    d.set("ok", c.T("app_test_ok", {{"name", name}}));
     return c.Render("app_test", d);
   }
   d.set("code_error", c.T(CodeOutcomeKey(o)));

@@ -3,6 +3,7 @@
 
 #include "http/url.h"
 #include "methods/email/email_method.h"
+#include "methods/phone/phone_data.h"
 #include "phone/number.h"
 #include "policy/policy.h"
 #include "web/pages.h"
@@ -51,7 +52,7 @@ http::Response RenderCodePage(Ctx& c, const store::CodeChallenge& ch, const std:
   if (ch.state == store::CodeChallengeState::kVerified) {
     store::Method registered;
     registered.kind = ch.method_kind;
-    registered.phone_type = ch.phone_type;
+    if (!ch.phone_type.empty()) methods::phone::Put({.type = ch.phone_type}, registered);
     std::string label = MethodLabel(c, registered);
     d.set("success", true);
     d.set("registered", c.T("method_registered", {{"method", label + " " + Shown(ch)}}));

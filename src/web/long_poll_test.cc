@@ -18,6 +18,7 @@
 #include "crypto/ecdsa.h"
 #include "http/server.h"
 #include "http/url.h"
+#include "methods/authenticator/app_data.h"
 #include "store/sql/sql_store.h"
 #include "web/app.h"
 
@@ -134,10 +135,7 @@ class LongPollTest : public testing::Test {
     d.id = "device-" + std::to_string(i) + "-" + random_.Token();
     store::Method m;
     m.user_id = d.user.id;
-    m.kind = methods::MethodKind::kAuthenticator;
-    m.name = "Phone " + std::to_string(i);
-    m.public_key = d.keys.public_key_b64;
-    m.device_id = d.id;
+    methods::authenticator::Put({"Phone " + std::to_string(i), d.keys.public_key_b64, d.id}, m);
     m.created_at = clock_.NowMillis();
     d.method_id = *store_->methods().Create(m);
     return d;

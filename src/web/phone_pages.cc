@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/url.h"
+#include "methods/phone/phone_data.h"
 #include "methods/phone/phone_method.h"
 #include "phone/number.h"
 #include "phone/regions.h"
@@ -57,7 +58,8 @@ http::Response RenderForm(Ctx& c, const FormState& f, int status) {
     bool taken = false;
     if (existing.ok()) {
       for (const auto& m : *existing)
-        taken |= methods::IsKind(m, methods::MethodKind::kPhone) && m.phone_type == name;
+        taken |= methods::IsKind(m, methods::MethodKind::kPhone) &&
+                 methods::phone::DataOf(m).type == name;
     }
     if (taken || !f.replacing.empty()) continue;
     Object o{{"value", name}, {"label", c.T("phone_type_" + name)}};
@@ -162,7 +164,7 @@ http::Response PhoneForm(Ctx& c) {
       return c.Render("message", d, 404);
     }
     f.replacing = change;
-    f.type = m->phone_type;
+    f.type = methods::phone::DataOf(*m).type;
   }
   return RenderForm(c, f, 200);
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/url.h"
+#include "methods/authenticator/app_data.h"
 #include "methods/registry.h"
 #include "web/pages.h"
 
@@ -28,9 +29,10 @@ Result<store::Method> OwnApp(Ctx& c) {
 http::Response RenderSetup(Ctx& c, const store::Method& m, const std::string& link) {
   Data d = c.PageData("push_title");
   d.set("id", std::to_string(m.id));
-  d.set("name", m.name);
-  d.set("intro", c.T("push_intro", {{"name", m.name}}));
-  if (!m.device_id.empty()) d.set("bound", true);
+  const methods::authenticator::AppData app = methods::authenticator::DataOf(m);
+  d.set("name", app.name);
+  d.set("intro", c.T("push_intro", {{"name", app.name}}));
+  if (!app.device_id.empty()) d.set("bound", true);
   if (!link.empty()) {
     d.set("link", link);
     d.set("command", "secinfo authenticator enrol '" + link + "'");

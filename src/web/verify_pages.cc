@@ -3,6 +3,7 @@
 
 #include "flows/sign_in/second_step.h"
 #include "http/url.h"
+#include "methods/registry.h"
 #include "phone/number.h"
 #include "policy/policy.h"
 #include "web/pages.h"
@@ -48,10 +49,18 @@ std::string Carry(const Ctx& c) {
 
 std::string Binding(const Ctx& c) { return flows::Sessions::TokenHash(c.principal->session_token); }
 
+// A method's number, masked, for what a call or a text says ("+33 X XX XX XX 23"); "" for a
+// method without one.
+std::string MaskedNumber(const store::Method& m) {
+  if (methods::InfoOf(m).detail != methods::Detail::kPhoneNumber) return "";
+  return MaskedPhone(methods::DetailText(m));
+}
+
 // "Call +33 X XX XX XX 23", "Use a code from Pixel 8", ...
 std::string ProofLabel(const Ctx& c, const store::Method& m, Proof p) {
+  const std::string detail = methods::DetailText(m);
   return c.T("verify_proof_" + std::string(methods::ProofName(p)),
-             {{"number", MaskedPhone(m.phone_e164)}, {"app", m.name}, {"address", m.email}});
+             {{"number", MaskedNumber(m)}, {"app", detail}, {"address", detail}});
 }
 
 const char* StartErrorKey(VerifyStartError e) {
@@ -228,7 +237,7 @@ http::Response RenderProgress(Ctx& c, const std::string& id, const std::string& 
   d.set("state", std::string(store::StateName(view->v.state)));
   AddRemember(c, d);
   if (!error.empty()) d.set("error", error);
-  const std::string number = MaskedPhone(view->method.phone_e164);
+  const std::string number = MaskedNumber(view->method);
   switch (view->proof) {
     case Proof::kCall: {
       d.set("call", true);
@@ -239,7 +248,7 @@ http::Response RenderProgress(Ctx& c, const std::string& id, const std::string& 
     }
     case Proof::kPush:
       d.set("push", true);
-      d.set("doing", c.T("verify_push_sent", {{"app", view->method.name}}));
+      d.set("doing", c.T("verify_push_sent", {{"app", methods::DetailText(view->method)}}));
       if (view->push) {
         d.set("number", std::to_string(view->push->number));
         d.set("status", c.T(PushStateKey(view->push->state)));
@@ -247,9 +256,10 @@ http::Response RenderProgress(Ctx& c, const std::string& id, const std::string& 
       break;
     default:
       d.set("code", true);
-      d.set("doing", view->proof == Proof::kAppCode
-                         ? c.T("verify_app_code_intro", {{"app", view->method.name}})
-                         : c.T("verify_code_sent", {{"number", number}}));
+      d.set("doing",
+            view->proof == Proof::kAppCode
+                ? c.T("verify_app_code_intro", {{"app", methods::DetailText(view->method)}})
+                : c.T("verify_code_sent", {{"number", number}}));
       break;
   }
   // What the network said of a texted code (SMPP receipts, received by whichever node).
@@ -356,7 +366,7 @@ http::Response VerifyStatusJson(Ctx& c) {
   } else if (view->delivery == store::DeliveryState::kDelivered) {
     message = c.T("code_delivered");
   } else if (view->delivery == store::DeliveryState::kUndelivered) {
-    message = c.T("verify_code_undelivered", {{"number", MaskedPhone(view->method.phone_e164)}});
+    message = c.T("verify_code_undelivered", {{"number", MaskedNumber(view->method)}});
   }
   nlohmann::json j = {{"state", store::StateName(view->v.state)},
                       {"final", view->final},

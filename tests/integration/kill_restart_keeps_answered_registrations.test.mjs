@@ -339,7 +339,9 @@ function storeProblems(people, label, { inFlight }) {
   const problems = [];
   const bad = (what) => problems.push(`${label}: ${what}`);
   const users = new Map(sql('SELECT id, username FROM users').map((u) => [u.username, u.id]));
-  const methods = sql("SELECT id, user_id, phone_type, phone_e164 FROM methods WHERE kind = 'phone'");
+  // A phone's type and number are its kind's own record (src/methods/phone/phone_data.h).
+  const methods = sql("SELECT id, user_id, data ->> '$.type' AS phone_type, data ->> '$.number' AS phone_e164" +
+    " FROM methods WHERE kind = 'phone'");
   const codes = sql("SELECT id, user_id, destination, state, method_id, failed_attempts, sends FROM code_challenges WHERE purpose = 'register'");
   const calls = sql("SELECT id, user_id, phone_e164, state, method_id FROM call_attempts WHERE purpose = 'register'");
   const counters = new Map(sql("SELECT key, window_start, count FROM rate_limits WHERE key LIKE 'toll:user:%'").map((c) => [c.key, c]));

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "i18n/catalog.h"
+#include "methods/phone/phone_data.h"
 #include "methods/registry.h"
 
 namespace secinfo::flows {
@@ -206,8 +207,8 @@ void Notifier::PasswordReset(const store::User& user, std::string_view client_ip
     if (std::find(proofs.begin(), proofs.end(), methods::Proof::kSmsCode) == proofs.end()) {
       continue;
     }
-    QueueText(
-        {method.phone_e164, tenant->name, catalog.Get(lang, "notify_password_reset_sms", args)});
+    QueueText({methods::phone::DataOf(method).number, tenant->name,
+               catalog.Get(lang, "notify_password_reset_sms", args)});
   }
 }
 

@@ -9,6 +9,7 @@
 #include "flows/limits.h"
 #include "flows/questions/questions_registration.h"
 #include "methods/authenticator/push.h"
+#include "methods/phone/phone_data.h"
 #include "phone/number.h"
 #include "policy/policy.h"
 #include "policy/reset_policy.h"
@@ -456,7 +457,7 @@ ResetResult PasswordResets::SubmitNumber(std::string_view token, std::string_vie
   const phone::ParseOutcome parsed = phone::Parse(typed, l->region);
   const std::string e164 = parsed.ok() ? parsed.number().e164 : std::string(typed);
   for (const store::Method& m : MethodsFor(*l, *offer)) {
-    if (crypto::ConstantTimeEquals(m.phone_e164, e164)) {
+    if (crypto::ConstantTimeEquals(methods::phone::DataOf(m).number, e164)) {
       Audit(l->r, "reset_number", "match", l->r.offer);
       return StartProof(*l, m, offer->proof, lang);
     }

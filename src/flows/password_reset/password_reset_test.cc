@@ -12,7 +12,10 @@
 #include "crypto/ecdsa.h"
 #include "crypto/otp.h"
 #include "flows/test_store.h"
+#include "methods/email/email_data.h"
+#include "methods/phone/phone_data.h"
 #include "methods/questions/answers.h"
+#include "methods/questions/questions_data.h"
 #include "policy/policy.h"
 
 namespace secinfo::flows {
@@ -74,15 +77,12 @@ class PasswordResetTest : public testing::Test {
   }
   int64_t AddMobile() {
     store::Method m;
-    m.kind = methods::MethodKind::kPhone;
-    m.phone_type = "mobile";
-    m.phone_e164 = "+33612345678";
+    methods::phone::Put({"mobile", "+33612345678"}, m);
     return AddMethod(m);
   }
   int64_t AddEmail() {
     store::Method m;
-    m.kind = methods::MethodKind::kEmail;
-    m.email = "ana.lima@example.org";
+    methods::email::Put({"ana.lima@example.org"}, m);
     return AddMethod(m);
   }
   void AddApp() {
@@ -103,7 +103,9 @@ class PasswordResetTest : public testing::Test {
       answers.push_back({"question_predefined_0" + std::to_string(i + 1),
                          *methods::questions::HashAnswer("answer " + std::to_string(i))});
     }
-    ASSERT_TRUE(store_->questions().SaveAnswers(user_.id, answers, clock_.NowMillis()).ok());
+    store::Method m{.user_id = user_.id, .created_at = clock_.NowMillis()};
+    methods::questions::Put({}, m);
+    ASSERT_TRUE(store_->questions().SaveAnswers(m, answers).ok());
   }
   std::string LatestMailCode() {
     auto mail = store_->sim_messages().ListFor("email", "ana.lima@example.org", 1);
@@ -395,11 +397,12 @@ TEST_F(PasswordResetTest, AdministratorsNeedTwoMethodsAndNeverQuestions) {
     answers.push_back(
         {"question_predefined_0" + std::to_string(i), *methods::questions::HashAnswer("x y z")});
   }
-  ASSERT_TRUE(store_->questions().SaveAnswers(admin.id, answers, clock_.NowMillis()).ok());
+  store::Method questions{.user_id = admin.id, .created_at = clock_.NowMillis()};
+  methods::questions::Put({}, questions);
+  ASSERT_TRUE(store_->questions().SaveAnswers(questions, answers).ok());
   store::Method email;
   email.user_id = admin.id;
-  email.kind = methods::MethodKind::kEmail;
-  email.email = "admin.home@example.org";
+  methods::email::Put({"admin.home@example.org"}, email);
   ASSERT_TRUE(store_->methods().Create(email).ok());
   // Email and questions are two methods, but questions do not count for an administrator.
   const std::string token = Start("admin@contoso.example");

@@ -6,6 +6,7 @@
 
 #include "flows/audit.h"
 #include "methods/questions/questions.h"
+#include "methods/questions/questions_data.h"
 #include "methods/registry.h"
 #include "policy/policy.h"
 
@@ -80,7 +81,11 @@ QuestionsSaveResult QuestionsRegistration::Save(const store::User& user,
   const bool replacing = std::any_of(methods->begin(), methods->end(), [](const store::Method& m) {
     return methods::IsKind(m, methods::MethodKind::kQuestions);
   });
-  auto saved = store_.questions().SaveAnswers(user.id, hashed, clock_.NowMillis());
+  store::Method m;
+  m.user_id = user.id;
+  m.created_at = clock_.NowMillis();
+  methods::questions::Put({}, m);
+  auto saved = store_.questions().SaveAnswers(m, hashed);
   if (!saved.ok()) {
     spdlog::error("saving security answers: {}", saved.status().ToString());
     return {QuestionsSaveOutcome::kUnavailable, {}};

@@ -2,6 +2,7 @@
 
 #include "crypto/encoding.h"
 #include "flows/audit.h"
+#include "methods/authenticator/app_data.h"
 #include "methods/authenticator/totp_method.h"
 #include "policy/policy.h"
 
@@ -132,10 +133,9 @@ AppCodeOutcome AppRegistration::Finish(std::string_view enrolment_id, const stor
     done.state = AppEnrolmentState::kDone;
     store::Method m;
     m.user_id = user.id;
-    m.kind = methods::MethodKind::kAuthenticator;
-    m.name = e->name;
+    methods::authenticator::Put({.name = e->name}, m);
     m.secret = e->secret;
-    m.last_used_step = static_cast<int64_t>(check.step);  // this code may not be used again
+    m.counter = static_cast<int64_t>(check.step);  // this code may not be used again
     m.created_at = now;
     auto id = store_.app_enrolments().UpdateAndCreateMethod(done, m);
     if (id.ok()) {
@@ -171,13 +171,13 @@ AppCodeOutcome AppRegistration::CheckCode(int64_t method_id, const store::User& 
   if (seed.empty()) return AppCodeOutcome::kUnavailable;
   const int64_t now = clock_.NowMillis();
   totp::TotpCheck check =
-      totp::VerifyTotp(seed, code, now / 1000, static_cast<uint64_t>(m->last_used_step));
+      totp::VerifyTotp(seed, code, now / 1000, static_cast<uint64_t>(m->counter));
   AppCodeOutcome outcome = FromTotp(check.outcome);
   if (outcome == AppCodeOutcome::kAccepted) {
     // NIST SP 800-63B §5.1.4.2: a code is accepted once. The store refuses a step not later than
     // the last one, so two nodes checking the same code at once accept it only once.
     Status s =
-        store_.methods().AdvanceLastUsedStep(user.id, method_id, static_cast<int64_t>(check.step));
+        store_.methods().AdvanceCounter(user.id, method_id, static_cast<int64_t>(check.step));
     if (s.code() == Status::Code::kFailedPrecondition)
       outcome = AppCodeOutcome::kReplayed;
     else if (!s.ok())
@@ -188,7 +188,7 @@ AppCodeOutcome AppRegistration::CheckCode(int64_t method_id, const store::User& 
         outcome == AppCodeOutcome::kAccepted   ? "success"
         : outcome == AppCodeOutcome::kReplayed ? "replayed"
                                                : "failure",
-        "authenticator app " + m->name);
+        "authenticator app " + methods::authenticator::DataOf(*m).name);
   return outcome;
 }
 
@@ -199,8 +199,10 @@ AppError AppRegistration::Rename(int64_t method_id, const store::User& user, std
   auto m = store_.methods().Get(user.id, method_id);
   if (!m.ok() || !methods::IsKind(*m, methods::MethodKind::kAuthenticator))
     return AppError::kNotFound;
-  std::string old = m->name;
-  m->name = *clean;
+  methods::authenticator::AppData app = methods::authenticator::DataOf(*m);
+  const std::string old = app.name;
+  app.name = *clean;
+  methods::authenticator::Put(app, *m);
   if (!store_.methods().Update(*m).ok()) return AppError::kInternal;
   Audit(user, client_ip, "method_rename", "success", "authenticator app " + old + " → " + *clean);
   return AppError::kNone;

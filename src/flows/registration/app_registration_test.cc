@@ -7,6 +7,7 @@
 #include "crypto/base32.h"
 #include "crypto/otp.h"
 #include "flows/test_store.h"
+#include "methods/authenticator/app_data.h"
 #include "policy/policy.h"
 
 namespace secinfo::flows {
@@ -67,7 +68,7 @@ TEST_F(AppRegistrationTest, ACodeFromTheAppFinishesAndIsNotAcceptedTwice) {
   auto methods = store_->methods().ListForUser(user_.id);
   ASSERT_EQ(methods->size(), 1u);
   EXPECT_EQ(methods->front().kind, methods::MethodKind::kAuthenticator);
-  EXPECT_EQ(methods->front().name, "Pixel");
+  EXPECT_EQ(methods::authenticator::DataOf(methods->front()).name, "Pixel");
   // The code used to finish is spent: the same code is refused as a replay.
   EXPECT_EQ(flow_->Check(methods->front().id, user_, code, "ip"), AppCodeOutcome::kReplayed);
   clock_.AdvanceSeconds(30);
@@ -114,7 +115,8 @@ TEST_F(AppRegistrationTest, NamesLimitsAndPolicy) {
 
   auto first = store_->methods().ListForUser(user_.id)->front();
   EXPECT_EQ(flow_->Rename(first.id, user_, "Work phone", "ip"), AppError::kNone);
-  EXPECT_EQ(store_->methods().Get(user_.id, first.id)->name, "Work phone");
+  EXPECT_EQ(methods::authenticator::DataOf(*store_->methods().Get(user_.id, first.id)).name,
+            "Work phone");
   EXPECT_EQ(flow_->Rename(first.id, user_, "", "ip"), AppError::kBadName);
 
   ASSERT_TRUE(policy::SetAllowedMethods(store_->tenants(), tenant_id_, {"phone"}).ok());

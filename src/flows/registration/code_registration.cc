@@ -10,7 +10,9 @@
 #include "flows/audit.h"
 #include "flows/limits.h"
 #include "i18n/catalog.h"
+#include "methods/email/email_data.h"
 #include "methods/email/email_method.h"
+#include "methods/phone/phone_data.h"
 #include "methods/phone/phone_method.h"
 #include "policy/policy.h"
 
@@ -84,7 +86,7 @@ CodeBeginResult CodeRegistration::Begin(const CodeBeginRequest& request) {
   store::CodeChallenge c;
   c.method_kind = request.kind;
   if (request.kind == methods::MethodKind::kPhone) {
-    std::string type_name = replaced ? replaced->phone_type : request.phone_type;
+    std::string type_name = replaced ? methods::phone::DataOf(*replaced).type : request.phone_type;
     std::optional<methods::PhoneType> type = methods::ParsePhoneType(type_name);
     if (!type) return {BeginError::kBadPhoneType};
     phone::ParseOutcome parsed = phone::Parse(request.number, request.region);
@@ -132,16 +134,16 @@ CodeBeginResult CodeRegistration::BeginProof(const store::User& user, const stor
   }
   store::CodeChallenge c;
   c.method_kind = method.kind;
-  c.phone_type = method.phone_type;
-  if (!method.phone_e164.empty()) {
+  if (methods::IsKind(method, methods::MethodKind::kPhone)) {
+    const methods::phone::PhoneData phone = methods::phone::DataOf(method);
+    c.phone_type = phone.type;
     c.channel = "sms";
-    c.destination = method.phone_e164;
-  } else if (!method.email.empty()) {
+    c.destination = phone.number;
+  } else if (methods::IsKind(method, methods::MethodKind::kEmail)) {
     c.channel = "email";
-    c.destination = method.email;
-  } else {
-    return {BeginError::kMethodNotFound};
+    c.destination = methods::email::DataOf(method).address;
   }
+  if (c.destination.empty()) return {BeginError::kMethodNotFound};
   c.tenant_id = user.tenant_id;
   c.user_id = user.id;
   c.purpose = std::string(ProofPurposeName(purpose));
@@ -463,10 +465,11 @@ CodeCheck CodeRegistration::Verify(std::string_view challenge_id, int64_t user_i
     }
     store::Method m;
     m.user_id = c->user_id;
-    m.kind = c->method_kind;
-    m.phone_type = c->phone_type;
-    m.phone_e164 = c->channel == "sms" ? c->destination : "";
-    m.email = c->channel == "email" ? c->destination : "";
+    if (c->channel == "sms") {
+      methods::phone::Put({c->phone_type, c->destination}, m);
+    } else {
+      methods::email::Put({c->destination}, m);
+    }
     m.created_at = next.updated_at;
     auto id = store_.code_challenges().UpdateAndCreateMethod(next, m);
     if (id.ok()) {

@@ -11,6 +11,8 @@
 #include "channels/email/simulated/simulated_email.h"
 #include "channels/sms/simulated/simulated_sms.h"
 #include "flows/test_store.h"
+#include "methods/email/email_data.h"
+#include "methods/phone/phone_data.h"
 
 namespace secinfo::flows {
 namespace {
@@ -111,8 +113,8 @@ TEST_F(CodeRegistrationTest, TextedCodeRegistersTheMobileOnce) {
       CodeOutcome::kAccepted);
   auto methods = store_->methods().ListForUser(user_.id);
   ASSERT_EQ(methods->size(), 1u);
-  EXPECT_EQ(methods->front().phone_e164, "+33612345678");
-  EXPECT_EQ(methods->front().phone_type, "mobile");
+  EXPECT_EQ(methods::phone::DataOf(methods->front()).number, "+33612345678");
+  EXPECT_EQ(methods::phone::DataOf(methods->front()).type, "mobile");
   EXPECT_EQ(flow_->Verify(r.challenge_id, user_.id, code).outcome, CodeOutcome::kNotPending);
 }
 
@@ -190,7 +192,7 @@ TEST_F(CodeRegistrationTest, EmailCodeRegistersAnAddressForPasswordResetOnly) {
             CodeOutcome::kAccepted);
   auto methods = store_->methods().ListForUser(user_.id);
   ASSERT_EQ(methods->size(), 1u);
-  EXPECT_EQ(methods->front().email, "Ana@example.org");
+  EXPECT_EQ(methods::email::DataOf(methods->front()).address, "Ana@example.org");
   // Email serves password reset only: never the default sign-in method.
   EXPECT_FALSE(store_->users().Get(user_.id)->default_method_id.has_value());
   EXPECT_EQ(Email("other@example.org").error, BeginError::kTypeTaken);

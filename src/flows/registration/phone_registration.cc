@@ -6,6 +6,7 @@
 
 #include "flows/audit.h"
 #include "i18n/catalog.h"
+#include "methods/phone/phone_data.h"
 #include "methods/phone/phone_method.h"
 #include "policy/policy.h"
 
@@ -73,7 +74,7 @@ BeginResult PhoneRegistration::Begin(const BeginRequest& request) {
     auto old = store_.methods().Get(user.id, *request.replacing);
     if (!old.ok() || !methods::IsKind(*old, methods::MethodKind::kPhone))
       return {BeginError::kMethodNotFound};
-    phone_type = old->phone_type;
+    phone_type = methods::phone::DataOf(*old).type;
   }
   std::optional<methods::PhoneType> type = methods::ParsePhoneType(phone_type);
   if (!type) return {BeginError::kBadPhoneType};
@@ -113,8 +114,12 @@ BeginResult PhoneRegistration::Begin(const BeginRequest& request) {
 BeginResult PhoneRegistration::BeginProof(const ProofCallRequest& request) {
   const store::User& user = request.user;
   const store::Method& m = request.method;
-  if (m.user_id != user.id || m.phone_e164.empty()) return {BeginError::kMethodNotFound};
-  if (BeginError e = CountCall(user, m.phone_e164, request.client_ip); e != BeginError::kNone) {
+  if (m.user_id != user.id || !methods::IsKind(m, methods::MethodKind::kPhone)) {
+    return {BeginError::kMethodNotFound};
+  }
+  const methods::phone::PhoneData phone = methods::phone::DataOf(m);
+  if (phone.number.empty()) return {BeginError::kMethodNotFound};
+  if (BeginError e = CountCall(user, phone.number, request.client_ip); e != BeginError::kNone) {
     return {e};
   }
   auto tenant = store_.tenants().Get(user.tenant_id);
@@ -124,8 +129,8 @@ BeginResult PhoneRegistration::BeginProof(const ProofCallRequest& request) {
   a.tenant_id = user.tenant_id;
   a.user_id = user.id;
   a.purpose = std::string(ProofPurposeName(request.purpose));
-  a.phone_e164 = m.phone_e164;
-  a.phone_type = m.phone_type;
+  a.phone_e164 = phone.number;
+  a.phone_type = phone.type;
   a.locale = request.locale;
   a.method_id = m.id;
   a.client_ip = request.client_ip;
@@ -141,7 +146,7 @@ BeginResult PhoneRegistration::BeginProof(const ProofCallRequest& request) {
     prompt += " " + i18n::Catalog::BuiltIn().Get(request.locale, "voice_prompt_fraud_confirm");
   }
   phone::ParsedNumber number;
-  number.e164 = m.phone_e164;
+  number.e164 = phone.number;
   return Place(std::move(a), prompt, number);
 }
 
@@ -310,9 +315,7 @@ Result<store::CallAttempt> PhoneRegistration::Advance(
         // A registration's '#' creates the phone in the same transaction.
         store::Method m;
         m.user_id = next.user_id;
-        m.kind = methods::MethodKind::kPhone;
-        m.phone_type = next.phone_type;
-        m.phone_e164 = next.phone_e164;
+        methods::phone::Put({next.phone_type, next.phone_e164}, m);
         m.created_at = next.updated_at;
         auto id = store_.call_attempts().UpdateAndCreateMethod(next, m);
         if (id.ok()) {

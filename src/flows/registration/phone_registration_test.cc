@@ -6,6 +6,7 @@
 
 #include "channels/voice/simulated/simulated_voice.h"
 #include "flows/test_store.h"
+#include "methods/phone/phone_data.h"
 #include "policy/policy.h"
 
 namespace secinfo::flows {
@@ -130,8 +131,8 @@ TEST_F(PhoneRegistrationTest, PoundRegistersTheNumberWithoutItsExtension) {
   EXPECT_EQ(State(r.attempt_id), store::CallState::kConfirmed);
   auto methods = store_->methods().ListForUser(user_.id);
   ASSERT_EQ(methods->size(), 1u);
-  EXPECT_EQ((*methods)[0].phone_e164, "+33425555123");
-  EXPECT_EQ((*methods)[0].phone_type, "office");
+  EXPECT_EQ(methods::phone::DataOf((*methods)[0]).number, "+33425555123");
+  EXPECT_EQ(methods::phone::DataOf((*methods)[0]).type, "office");
   EXPECT_EQ(store_->users().Get(user_.id)->default_method_id, (*methods)[0].id);
   EXPECT_EQ(sim_->Get(r.attempt_id)->state, "ended");  // we hung up
 
@@ -232,15 +233,16 @@ TEST_F(PhoneRegistrationTest, ChangingAPhoneReplacesItOnlyOnceConfirmed) {
   ASSERT_EQ(change.error, BeginError::kNone);
   sim_->Answer(change.attempt_id);
   sim_->HangUpPhone(change.attempt_id);
-  EXPECT_EQ(store_->methods().ListForUser(user_.id)->front().phone_e164, "+33612345678");
+  EXPECT_EQ(methods::phone::DataOf(store_->methods().ListForUser(user_.id)->front()).number,
+            "+33612345678");
 
   change = Begin("0698765432", "ignored", old_id);
   sim_->Answer(change.attempt_id);
   sim_->Press(change.attempt_id, '#');
   auto methods = store_->methods().ListForUser(user_.id);
   ASSERT_EQ(methods->size(), 1u);
-  EXPECT_EQ(methods->front().phone_e164, "+33698765432");
-  EXPECT_EQ(methods->front().phone_type, "mobile");
+  EXPECT_EQ(methods::phone::DataOf(methods->front()).number, "+33698765432");
+  EXPECT_EQ(methods::phone::DataOf(methods->front()).type, "mobile");
 }
 
 TEST_F(PhoneRegistrationTest, CallsAreLimitedPerHour) {

@@ -4,6 +4,7 @@
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
 #include "flows/audit.h"
+#include "methods/authenticator/app_data.h"
 #include "methods/authenticator/push.h"
 #include "methods/authenticator/totp_method.h"
 #include "methods/registry.h"
@@ -16,6 +17,21 @@ using store::PushState;
 namespace auth = methods::authenticator;
 
 std::string HashToken(std::string_view token) { return crypto::HexEncode(crypto::Sha256(token)); }
+
+// The app bound to `device_id` and its own data; NotFound when none is.
+struct BoundApp {
+  store::Method method;
+  auth::AppData app;
+};
+Result<BoundApp> FindApp(store::Store& store, std::string_view device_id) {
+  auto m = store.methods().FindByKey(auth::DeviceKey(device_id));
+  if (!m.ok()) return m.status();
+  if (!methods::IsKind(*m, methods::MethodKind::kAuthenticator)) {
+    return Status::NotFound("no app is bound to the device");
+  }
+  auth::AppData app = auth::DataOf(*m);
+  return BoundApp{std::move(*m), std::move(app)};
+}
 
 }  // namespace
 
@@ -58,12 +74,14 @@ Result<DeviceBinding> PushApproval::BindDevice(std::string_view token,
   auto sealed = crypto::Base64UrlDecode(m->secret);
   auto seed = sealed.ok() ? seeds_.Open(*sealed) : Result<std::string>(Status::Internal("seed"));
   if (!seed.ok()) return Status::Internal("the app's seed cannot be opened");
-  m->public_key = std::string(public_key_b64);
-  m->device_id = random_.Token();
+  auth::AppData app = auth::DataOf(*m);
+  app.public_key = std::string(public_key_b64);
+  app.device_id = random_.Token();
+  auth::Put(app, *m);
   SECINFO_RETURN_IF_ERROR(store_.methods().Update(*m));
   Audit(t->tenant_id, t->user_id, client_ip, "push_device_bind", "success",
-        "authenticator app " + m->name);
-  return DeviceBinding{m->device_id, user->username, tenant->name,
+        "authenticator app " + app.name);
+  return DeviceBinding{app.device_id, user->username, tenant->name,
                        auth::KeyUri(tenant->name, user->username, *seed)};
 }
 
@@ -73,9 +91,9 @@ Result<int64_t> PushApproval::AcceptPoll(std::string_view device_id, int64_t ts,
   if (std::llabs(ts * 1000 - now) > options_.poll_clock_skew_millis) {
     return Status::PermissionDenied("device time too far from ours");
   }
-  auto m = store_.push().FindMethodByDevice(device_id);
+  auto m = FindApp(store_, device_id);
   if (!m.ok()) return Status::PermissionDenied("unknown device");
-  if (!crypto::EcdsaP256Verify(m->public_key, PollPayload(device_id, ts), signature_b64)) {
+  if (!crypto::EcdsaP256Verify(m->app.public_key, PollPayload(device_id, ts), signature_b64)) {
     return Status::PermissionDenied("bad signature");
   }
   // Single use (ASVS 4.0 V3.5.3, replay of signed requests): remembered for as long as the time
@@ -86,7 +104,7 @@ Result<int64_t> PushApproval::AcceptPoll(std::string_view device_id, int64_t ts,
     return Status::PermissionDenied("poll signature already used");
   }
   if (!used.ok()) return used;
-  return m->id;
+  return m->method.id;
 }
 
 Result<std::vector<store::PushChallenge>> PushApproval::ListPending(int64_t method_id) {
@@ -104,7 +122,7 @@ Result<std::vector<store::PushChallenge>> PushApproval::Pending(std::string_view
 PushAnswer PushApproval::Answer(std::string_view challenge_id, std::string_view device_id,
                                 std::string_view decision, int64_t number, bool report,
                                 std::string_view signature_b64) {
-  auto m = store_.push().FindMethodByDevice(device_id);
+  auto m = FindApp(store_, device_id);
   if (!m.ok()) return PushAnswer::kBadSignature;
   // Answered once: the request is written over the version read (a second answer finds it final).
   std::optional<PushAnswer> answer;
@@ -112,14 +130,15 @@ PushAnswer PushApproval::Answer(std::string_view challenge_id, std::string_view 
       [&] { return store_.push().GetChallenge(challenge_id); },
       [&](store::PushChallenge& c) {
         answer.reset();
-        if (c.method_id != m->id || c.state != PushState::kPending) {
-          answer = c.method_id != m->id ? PushAnswer::kBadSignature : PushAnswer::kNotPending;
+        if (c.method_id != m->method.id || c.state != PushState::kPending) {
+          answer =
+              c.method_id != m->method.id ? PushAnswer::kBadSignature : PushAnswer::kNotPending;
           return false;
         }
         auth::PushChallengeView view{c.id, static_cast<int>(c.number), c.created_at,
                                      c.expires_at - c.created_at};
         switch (auth::CheckPushResponse(view, static_cast<int>(number), decision, signature_b64,
-                                        m->public_key, clock_.NowMillis())) {
+                                        m->app.public_key, clock_.NowMillis())) {
           case auth::PushOutcome::kBadSignature:
             answer = PushAnswer::kBadSignature;
             return false;
@@ -155,8 +174,8 @@ PushAnswer PushApproval::Answer(std::string_view challenge_id, std::string_view 
       answer != PushAnswer::kNotPending) {
     Audit(answered->tenant_id, answered->user_id, answered->client_ip,
           report ? "push_report" : "push_answer", std::string(store::StateName(answered->state)),
-          "authenticator app " + m->name);
-    Ended(*answered, *answer, "authenticator app " + m->name);
+          "authenticator app " + m->app.name);
+    Ended(*answered, *answer, "authenticator app " + m->app.name);
   }
   return *answer;
 }
@@ -208,7 +227,9 @@ Result<store::PushChallenge> PushApproval::Send(const store::User& user, int64_t
   auto m = store_.methods().Get(user.id, method_id);
   if (!m.ok() || !methods::IsKind(*m, methods::MethodKind::kAuthenticator))
     return Status::NotFound("no such app");
-  if (m->device_id.empty()) return Status::FailedPrecondition("no device bound");
+  if (auth::DataOf(*m).device_id.empty()) {
+    return Status::FailedPrecondition("no device bound");
+  }
   store::PushChallenge c;
   c.id = random_.Token();
   c.tenant_id = user.tenant_id;

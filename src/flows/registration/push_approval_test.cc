@@ -7,6 +7,7 @@
 #include "crypto/ecdsa.h"
 #include "crypto/encoding.h"
 #include "flows/test_store.h"
+#include "methods/authenticator/app_data.h"
 #include "methods/authenticator/push.h"
 
 namespace secinfo::flows {
@@ -24,8 +25,7 @@ class PushApprovalTest : public testing::Test {
     crypto::SecretBox box(std::string(32, 'k'));
     store::Method app;
     app.user_id = user_.id;
-    app.kind = methods::MethodKind::kAuthenticator;
-    app.name = "Pixel";
+    methods::authenticator::Put({.name = "Pixel"}, app);
     app.secret = crypto::Base64UrlEncode(box.Seal(std::string(20, 'x'), random_));
     app.created_at = clock_.NowMillis();
     method_id_ = *store_->methods().Create(app);

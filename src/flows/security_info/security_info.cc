@@ -10,16 +10,11 @@
 namespace secinfo::flows {
 
 std::string MethodDetail(const store::Method& m) {
-  switch (methods::InfoOf(m).detail) {
-    case methods::Detail::kPhoneNumber:
-      return phone::FormatInternational(m.phone_e164);
-    case methods::Detail::kEmailAddress:
-      return m.email;
-    case methods::Detail::kName:
-    case methods::Detail::kAnswerCount:
-      return m.name;
+  std::string text = methods::DetailText(m);
+  if (methods::InfoOf(m).detail == methods::Detail::kPhoneNumber) {
+    return phone::FormatInternational(text);
   }
-  return m.name;
+  return text;
 }
 
 Result<std::vector<MethodEntry>> SecurityInfo::List(const store::User& user) {
@@ -101,8 +96,8 @@ void SecurityInfo::Audit(const store::User& user, std::string_view ip, std::stri
   std::string detail = MethodDetail(m);
   if (!proof.empty()) detail += " (" + std::string(proof) + ")";
   RecordAudit(store_, clock_,
-              {user.tenant_id, user.id, std::string(ip), std::move(action),
-               methods::AuditName(m.kind, m.phone_type), "success", std::move(detail)});
+              {user.tenant_id, user.id, std::string(ip), std::move(action), methods::AuditName(m),
+               "success", std::move(detail)});
 }
 
 }  // namespace secinfo::flows

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "flows/test_store.h"
+#include "methods/authenticator/app_data.h"
+#include "methods/email/email_data.h"
+#include "methods/phone/phone_data.h"
+#include "methods/questions/questions_data.h"
 #include "policy/policy.h"
 
 namespace secinfo::flows {
@@ -19,14 +23,14 @@ class SecurityInfoTest : public testing::Test {
   int64_t AddMethod(methods::MethodKind kind, std::string detail) {
     store::Method m;
     m.user_id = user_.id;
-    m.kind = kind;
-    if (methods::IsKind(m, methods::MethodKind::kPhone)) {
-      m.phone_type = "mobile";
-      m.phone_e164 = detail;
-    } else if (methods::IsKind(m, methods::MethodKind::kEmail)) {
-      m.email = detail;
+    if (kind == methods::MethodKind::kPhone) {
+      methods::phone::Put({"mobile", detail}, m);
+    } else if (kind == methods::MethodKind::kEmail) {
+      methods::email::Put({detail}, m);
+    } else if (kind == methods::MethodKind::kAuthenticator) {
+      methods::authenticator::Put({.name = detail}, m);
     } else {
-      m.name = detail;
+      methods::questions::Put({}, m);
     }
     m.created_at = clock_.NowMillis();
     clock_.AdvanceMillis(1'000);

@@ -17,6 +17,8 @@
 #include "flows/sign_in/second_step.h"
 #include "flows/sign_in/sign_in.h"
 #include "flows/test_store.h"
+#include "methods/email/email_data.h"
+#include "methods/phone/phone_data.h"
 
 namespace secinfo::flows {
 namespace {
@@ -71,9 +73,7 @@ class VerificationTest : public testing::Test {
   int64_t AddPhone(const std::string& type, const std::string& e164) {
     store::Method m;
     m.user_id = user_.id;
-    m.kind = methods::MethodKind::kPhone;
-    m.phone_type = type;
-    m.phone_e164 = e164;
+    methods::phone::Put({type, e164}, m);
     m.created_at = clock_.NowMillis();
     return *store_->methods().Create(m);
   }
@@ -226,8 +226,7 @@ TEST_F(VerificationTest, ChoicesPutTheDefaultFirstAndNeverOfferEmail) {
   int64_t mobile = AddPhone("mobile", "+33612345678");
   store::Method mail;
   mail.user_id = user_.id;
-  mail.kind = methods::MethodKind::kEmail;
-  mail.email = "ana@example.org";
+  methods::email::Put({"ana@example.org"}, mail);
   ASSERT_TRUE(store_->methods().Create(mail).ok());
   ASSERT_TRUE(store_->users().SetDefaultMethod(user_.id, mobile, "").ok());
   user_ = *store_->users().Get(user_.id);

@@ -1,3 +1,4 @@
+#include "methods/email/email_data.h"
 #include "methods/registry.h"
 
 namespace secinfo::methods::email {
@@ -14,6 +15,8 @@ KindInfo Kind() {
       [](const store::Method&) { return std::vector<Proof>{Proof::kEmailCode}; },
       "/security-info/email",
       Detail::kEmailAddress,
+      [](const store::Method& m) { return DataOf(m).address; },
+      /*type_of=*/nullptr,
       /*label_key_of=*/nullptr,
       /*offered_to_admins=*/true,
       {{"email", "reset_offer_email", Proof::kEmailCode, ResetInput::kNothing, false, nullptr}}};

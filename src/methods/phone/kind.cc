@@ -1,11 +1,16 @@
+#include "methods/phone/phone_data.h"
 #include "methods/phone/phone_method.h"
 #include "methods/registry.h"
 
 namespace secinfo::methods::phone {
 namespace {
 
-bool IsMobile(const store::Method& m) { return ParsePhoneType(m.phone_type) == PhoneType::kMobile; }
-bool IsOffice(const store::Method& m) { return ParsePhoneType(m.phone_type) == PhoneType::kOffice; }
+bool IsMobile(const store::Method& m) {
+  return ParsePhoneType(DataOf(m).type) == PhoneType::kMobile;
+}
+bool IsOffice(const store::Method& m) {
+  return ParsePhoneType(DataOf(m).type) == PhoneType::kOffice;
+}
 
 }  // namespace
 
@@ -19,15 +24,17 @@ KindInfo Kind() {
           /*allowed_by_default=*/true,
           [](const store::Method& m) {
             std::vector<Proof> proofs = {Proof::kCall};
-            if (ParsePhoneType(m.phone_type) == PhoneType::kMobile) {
+            if (IsMobile(m)) {
               proofs.push_back(Proof::kSmsCode);
             }
             return proofs;
           },
           "/security-info/phone",
           Detail::kPhoneNumber,
+          [](const store::Method& m) { return DataOf(m).number; },
+          [](const store::Method& m) { return DataOf(m).type; },
           // One label per type: "Mobile phone", "Office phone".
-          [](const store::Method& m) { return "phone_type_" + m.phone_type; },
+          [](const store::Method& m) { return "phone_type_" + DataOf(m).type; },
           /*offered_to_admins=*/true,
           // As Entra ID: the mobile by text or call, the office phone by call. The alternate
           // mobile serves sign-in only.

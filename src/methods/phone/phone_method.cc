@@ -1,5 +1,7 @@
 #include "methods/phone/phone_method.h"
 
+#include "methods/phone/phone_data.h"
+
 namespace secinfo::methods {
 
 std::string_view PhoneTypeName(PhoneType t) {
@@ -25,8 +27,9 @@ PhoneConflict FindPhoneConflict(const std::vector<store::Method>& existing, Phon
                                 std::string_view e164, std::optional<int64_t> replacing) {
   for (const store::Method& m : existing) {
     if (m.kind != MethodKind::kPhone || (replacing && m.id == *replacing)) continue;
-    if (m.phone_type == PhoneTypeName(type)) return PhoneConflict::kTypeTaken;
-    if (m.phone_e164 == e164) return PhoneConflict::kNumberTaken;
+    const phone::PhoneData d = phone::DataOf(m);
+    if (d.type == PhoneTypeName(type)) return PhoneConflict::kTypeTaken;
+    if (d.number == e164) return PhoneConflict::kNumberTaken;
   }
   return PhoneConflict::kNone;
 }

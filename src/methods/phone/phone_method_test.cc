@@ -2,15 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "methods/phone/phone_data.h"
+
 namespace secinfo::methods {
 namespace {
 
 store::Method Phone(int64_t id, std::string type, std::string e164) {
   store::Method m;
   m.id = id;
-  m.kind = methods::MethodKind::kPhone;
-  m.phone_type = std::move(type);
-  m.phone_e164 = std::move(e164);
+  phone::Put({std::move(type), std::move(e164)}, m);
   return m;
 }
 

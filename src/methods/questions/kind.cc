@@ -14,6 +14,8 @@ KindInfo Kind() {
           [](const store::Method&) { return std::vector<Proof>{Proof::kAnswers}; },
           "/security-info/questions",
           Detail::kAnswerCount,
+          /*detail_text=*/nullptr,
+          /*type_of=*/nullptr,
           /*label_key_of=*/nullptr,
           // An administrator's account opens every other account of the tenant: it must not be
           // recoverable by someone who merely knows its owner well (QuestionsAllowedFor).

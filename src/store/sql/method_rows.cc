@@ -11,38 +11,45 @@ constexpr char kCountUserMethod[] =
     "SELECT COUNT(*) FROM methods WHERE id = :id AND user_id = :user_id";
 constexpr char kDeleteUserMethod[] = "DELETE FROM methods WHERE id = :id AND user_id = :user_id";
 constexpr char kInsertMethod[] =
-    "INSERT INTO methods (user_id, kind, phone_type, phone_e164, email, name, secret, public_key,"
-    " device_id, last_used_step, created_at)"
-    " VALUES (:user_id, :kind, :phone_type, :phone_e164, :email, :name, :secret, :public_key,"
-    " :device_id, :last_used_step, :created_at) RETURNING id";
+    "INSERT INTO methods (user_id, kind, data, secret, counter, created_at)"
+    " VALUES (:user_id, :kind, :data, :secret, :counter, :created_at) RETURNING id";
+constexpr char kDeleteMethodKeys[] = "DELETE FROM method_keys WHERE method_id = :method_id";
+constexpr char kInsertMethodKey[] =
+    "INSERT INTO method_keys (method_id, user_id, key) VALUES (:method_id, :user_id, :key)";
 constexpr char kSetDefaultIfNone[] =
     "UPDATE users SET default_method_id = :method_id, default_proof = ''"
     " WHERE id = :id AND default_method_id IS NULL";
 
 }  // namespace
 
-Query& MethodRow::Bind(Query& q) {
-  Method& m = method_;
-  return q.Into(m.id)
-      .Into(m.user_id)
+Query& MethodRows::Bind(Query& q) {
+  return q.Into(row_.id)
+      .Into(row_.user_id)
       .Into(kind_)
-      .Into(m.phone_type)
-      .Into(m.phone_e164)
-      .Into(m.email)
-      .Into(m.name)
-      .Into(m.secret)
-      .Into(m.public_key)
-      .Into(m.device_id)
-      .Into(m.last_used_step)
-      .Into(m.created_at);
+      .Into(row_.data)
+      .Into(row_.secret)
+      .Into(row_.counter)
+      .Into(row_.created_at)
+      .Into(key_, key_ind_);
 }
 
-std::optional<Method> MethodRow::Get() const {
-  std::optional<methods::MethodKind> kind = methods::ParseKind(kind_);
-  if (!kind) return std::nullopt;
-  Method m = method_;
-  m.kind = *kind;
-  return m;
+std::vector<Method> MethodRows::ReadAll(Query& q) {
+  std::vector<Method> out;
+  std::optional<int64_t> last_id;  // the method of the row before
+  bool known = false;              // whether that method is kept
+  for (bool more = q.Run(); more; more = q.Next()) {
+    if (last_id != row_.id) {
+      last_id = row_.id;
+      std::optional<methods::MethodKind> kind = methods::ParseKind(kind_);
+      known = kind.has_value();
+      if (known) {
+        out.push_back(row_);
+        out.back().kind = *kind;
+      }
+    }
+    if (known && key_ind_ == soci::i_ok) out.back().keys.push_back(key_);
+  }
+  return out;
 }
 
 Status LockUserTx(soci::session& session, Dialect dialect, int64_t user_id) {
@@ -56,13 +63,18 @@ Status LockUserTx(soci::session& session, Dialect dialect, int64_t user_id) {
   return Status::Ok();
 }
 
+bool IsUsersMethodTx(soci::session& session, int64_t method_id, int64_t user_id) {
+  int64_t owned = 0;
+  Query(session, kCountUserMethod).Into(owned).Use(method_id).Use(user_id).Run();
+  return owned > 0;
+}
+
 Result<int64_t> InsertMethodTx(soci::session& session, Dialect dialect, const Method& m,
                                std::optional<int64_t> replaces) {
   SECINFO_RETURN_IF_ERROR(LockUserTx(session, dialect, m.user_id));
   if (replaces) {
-    int64_t owned = 0;
-    Query(session, kCountUserMethod).Into(owned).Use(*replaces).Use(m.user_id).Run();
-    if (owned == 0) return Status::NotFound("replace method: no such method for this user");
+    if (!IsUsersMethodTx(session, *replaces, m.user_id))
+      return Status::NotFound("replace method: no such method for this user");
     // Deleting clears users.default_method_id (ON DELETE SET NULL); the new method then takes the
     // default below, as the one it replaces had it.
     Query(session, kDeleteUserMethod).Use(*replaces).Use(m.user_id).Run();
@@ -72,20 +84,24 @@ Result<int64_t> InsertMethodTx(soci::session& session, Dialect dialect, const Me
   Query(session, kInsertMethod)
       .Use(m.user_id)
       .Use(kind)
-      .Use(m.phone_type)
-      .Use(m.phone_e164)
-      .Use(m.email)
-      .Use(m.name)
+      .Use(m.data)
       .Use(m.secret)
-      .Use(m.public_key)
-      .Use(m.device_id)
-      .Use(m.last_used_step)
+      .Use(m.counter)
       .Use(m.created_at)
       .Into(method_id)
       .Run();
+  PutMethodKeysTx(session, method_id, m.user_id, m.keys);
   if (methods::CanBeDefault(m.kind))
     Query(session, kSetDefaultIfNone).Use(method_id).Use(m.user_id).Run();
   return method_id;
+}
+
+void PutMethodKeysTx(soci::session& session, int64_t method_id, int64_t user_id,
+                     const std::vector<std::string>& keys) {
+  Query(session, kDeleteMethodKeys).Use(method_id).Run();
+  for (const std::string& key : keys) {
+    Query(session, kInsertMethodKey).Use(method_id).Use(user_id).Use(key).Run();
+  }
 }
 
 }  // namespace secinfo::store::sql

@@ -5,24 +5,24 @@
 namespace secinfo::store::sql {
 namespace {
 
-#define SECINFO_METHOD_SELECT "SELECT " SECINFO_METHOD_COLUMNS " FROM methods "
+#define SECINFO_METHOD_SELECT "SELECT " SECINFO_METHOD_COLUMNS " FROM " SECINFO_METHODS_WITH_KEYS
 // Oldest first: the order of the Security info page, and the order the default falls back in.
 constexpr char kListMethods[] =
-    SECINFO_METHOD_SELECT "WHERE user_id = :user_id ORDER BY created_at, id";
-constexpr char kGetMethod[] = SECINFO_METHOD_SELECT "WHERE id = :id AND user_id = :user_id";
+    SECINFO_METHOD_SELECT " WHERE m.user_id = :user_id ORDER BY m.created_at, m.id, k.key";
+constexpr char kGetMethod[] =
+    SECINFO_METHOD_SELECT " WHERE m.id = :id AND m.user_id = :user_id ORDER BY k.key";
+constexpr char kFindByKey[] = SECINFO_METHOD_SELECT
+    " WHERE m.id = (SELECT MIN(method_id) FROM method_keys WHERE key = :key) ORDER BY k.key";
 #undef SECINFO_METHOD_SELECT
 constexpr char kGetDefaultMethod[] = "SELECT default_method_id FROM users WHERE id = :id";
 constexpr char kDeleteMethod[] = "DELETE FROM methods WHERE id = :id AND user_id = :user_id";
 constexpr char kMethodKinds[] =
     "SELECT id, kind FROM methods WHERE user_id = :user_id ORDER BY created_at, id";
 constexpr char kUpdateMethod[] =
-    "UPDATE methods SET phone_type = :phone_type, phone_e164 = :phone_e164, email = :email,"
-    " name = :name, secret = :secret, public_key = :public_key, device_id = :device_id,"
-    " last_used_step = :last_used_step"
-    " WHERE id = :id AND user_id = :user_id";
-constexpr char kAdvanceStep[] =
-    "UPDATE methods SET last_used_step = :step"
-    " WHERE id = :id AND user_id = :user_id AND last_used_step < :step2";
+    "UPDATE methods SET data = :data, secret = :secret WHERE id = :id AND user_id = :user_id";
+constexpr char kAdvanceCounter[] =
+    "UPDATE methods SET counter = :counter"
+    " WHERE id = :id AND user_id = :user_id AND counter < :counter2";
 // A default that moves to another method proves the way that method offers first.
 constexpr char kSetDefaultMethod[] =
     "UPDATE users SET default_method_id = :method_id, default_proof = '' WHERE id = :id";
@@ -34,25 +34,33 @@ constexpr char kAnySealedSecret[] =
 
 Result<std::vector<Method>> SqlMethodStore::ListForUser(int64_t user_id) {
   return db_.Read("list methods", [&](soci::session& session) -> Result<std::vector<Method>> {
-    std::vector<Method> out;
-    MethodRow row;
+    MethodRows rows;
     Query q(session, kListMethods);
-    row.Bind(q).Use(user_id);
-    for (bool more = q.Run(); more; more = q.Next()) {
-      if (std::optional<Method> m = row.Get()) out.push_back(std::move(*m));
-    }
-    return out;
+    rows.Bind(q).Use(user_id);
+    return rows.ReadAll(q);
   });
 }
 
 Result<Method> SqlMethodStore::Get(int64_t user_id, int64_t method_id) {
   return db_.Read("get method", [&](soci::session& session) -> Result<Method> {
-    MethodRow row;
+    MethodRows rows;
     Query q(session, kGetMethod);
-    row.Bind(q).Use(method_id).Use(user_id);
-    std::optional<Method> m = q.Run() ? row.Get() : std::nullopt;
-    if (!m) return Status::NotFound("get method: no such method for the user");
-    return *m;
+    rows.Bind(q).Use(method_id).Use(user_id);
+    std::vector<Method> found = rows.ReadAll(q);
+    if (found.empty()) return Status::NotFound("get method: no such method for the user");
+    return std::move(found.front());
+  });
+}
+
+Result<Method> SqlMethodStore::FindByKey(std::string_view key) {
+  return db_.Read("find method by key", [&](soci::session& session) -> Result<Method> {
+    std::string k(key);
+    MethodRows rows;
+    Query q(session, kFindByKey);
+    rows.Bind(q).Use(k);
+    std::vector<Method> found = rows.ReadAll(q);
+    if (found.empty()) return Status::NotFound("find method: no method holds the key");
+    return std::move(found.front());
   });
 }
 
@@ -100,31 +108,21 @@ Result<int64_t> SqlMethodStore::Create(const Method& m) {
 Status SqlMethodStore::Update(const Method& m) {
   return db_.Write("update method", [&](soci::session& session) {
     Query q(session, kUpdateMethod);
-    q.Use(m.phone_type)
-        .Use(m.phone_e164)
-        .Use(m.email)
-        .Use(m.name)
-        .Use(m.secret)
-        .Use(m.public_key)
-        .Use(m.device_id)
-        .Use(m.last_used_step)
-        .Use(m.id)
-        .Use(m.user_id)
-        .Run();
-    return q.AffectedRows() == 1 ? Status::Ok() : Status::NotFound("update method: no such method");
+    q.Use(m.data).Use(m.secret).Use(m.id).Use(m.user_id).Run();
+    if (q.AffectedRows() != 1) return Status::NotFound("update method: no such method");
+    PutMethodKeysTx(session, m.id, m.user_id, m.keys);
+    return Status::Ok();
   });
 }
 
-Status SqlMethodStore::AdvanceLastUsedStep(int64_t user_id, int64_t method_id, int64_t step) {
-  return db_.Write("advance last used step", [&](soci::session& session) {
-    Query q(session, kAdvanceStep);
-    q.Use(step).Use(method_id).Use(user_id).Use(step).Run();
+Status SqlMethodStore::AdvanceCounter(int64_t user_id, int64_t method_id, int64_t counter) {
+  return db_.Write("advance method counter", [&](soci::session& session) {
+    Query q(session, kAdvanceCounter);
+    q.Use(counter).Use(method_id).Use(user_id).Use(counter).Run();
     if (q.AffectedRows() == 1) return Status::Ok();
-    MethodRow row;
-    Query get(session, kGetMethod);
-    row.Bind(get).Use(method_id).Use(user_id);
-    if (!get.Run()) return Status::NotFound("advance last used step: no such method");
-    return Status::FailedPrecondition("advance last used step: step already used");
+    if (!IsUsersMethodTx(session, method_id, user_id))
+      return Status::NotFound("advance method counter: no such method");
+    return Status::FailedPrecondition("advance method counter: counter already used");
   });
 }
 

@@ -1,4 +1,3 @@
-#include "store/sql/method_rows.h"
 #include "store/sql/state_column.h"
 #include "store/sql/stores.h"
 
@@ -15,8 +14,6 @@ constexpr char kUseToken[] =
 constexpr char kGetToken[] =
     "SELECT token_hash, tenant_id, user_id, method_id, created_at, expires_at, used"
     " FROM push_enrol_tokens WHERE token_hash = :token_hash";
-constexpr char kFindByDevice[] = "SELECT " SECINFO_METHOD_COLUMNS
-                                 " FROM methods WHERE device_id = :device_id AND device_id <> ''";
 #define SECINFO_PUSH_SELECT                                                                \
   "SELECT id, tenant_id, user_id, method_id, number, purpose, state, reported, client_ip," \
   " created_at, expires_at, version FROM push_challenges "
@@ -101,18 +98,6 @@ Result<PushEnrolToken> SqlPushStore::UseEnrolToken(std::string_view token_hash, 
     if (!get.Run()) return Status::NotFound("no usable enrolment link");
     t.used = used != 0;
     return t;
-  });
-}
-
-Result<Method> SqlPushStore::FindMethodByDevice(std::string_view device_id) {
-  return db_.Read("find method by device", [&](soci::session& session) -> Result<Method> {
-    std::string id(device_id);
-    MethodRow row;
-    Query q(session, kFindByDevice);
-    row.Bind(q).Use(id);
-    std::optional<Method> m = q.Run() ? row.Get() : std::nullopt;
-    if (!m) return Status::NotFound("no such device");
-    return *m;
   });
 }
 

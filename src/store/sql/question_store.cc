@@ -83,21 +83,16 @@ Status SqlQuestionStore::DeleteCustom(int64_t tenant_id, int64_t id) {
   });
 }
 
-Result<int64_t> SqlQuestionStore::SaveAnswers(int64_t user_id,
-                                              const std::vector<QuestionAnswer>& answers,
-                                              int64_t now) {
+Result<int64_t> SqlQuestionStore::SaveAnswers(const Method& m,
+                                              const std::vector<QuestionAnswer>& answers) {
   return db_.Write("save question answers", [&](soci::session& session) -> Result<int64_t> {
     // Before looking for the questions to replace: two saves at once then replace one another.
-    SECINFO_RETURN_IF_ERROR(LockUserTx(session, db_.dialect(), user_id));
+    SECINFO_RETURN_IF_ERROR(LockUserTx(session, db_.dialect(), m.user_id));
     std::optional<int64_t> existing;
     int64_t found = 0;
     Query find(session, kFindQuestionsMethod);
-    find.Into(found).Use(user_id).Use(QuestionsKind());
+    find.Into(found).Use(m.user_id).Use(QuestionsKind());
     if (find.Run()) existing = found;
-    Method m;
-    m.user_id = user_id;
-    m.kind = methods::MethodKind::kQuestions;
-    m.created_at = now;
     Result<int64_t> method_id = InsertMethodTx(session, db_.dialect(), m, existing);
     if (!method_id.ok()) return method_id;
     for (size_t i = 0; i < answers.size(); ++i) {

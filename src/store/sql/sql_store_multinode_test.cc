@@ -145,11 +145,7 @@ TEST_P(StoreMultiNodeTest, TwoNodesOnOneDatabaseSeeEachOthersWrites) {
   EXPECT_EQ(store_->call_attempts().Update(stale_here).code(), Code::kFailedPrecondition);
 
   Result<int64_t> method = other->call_attempts().UpdateAndCreateMethod(
-      *store_->call_attempts().Get("att-1"), Method{.user_id = ana_,
-                                                    .kind = methods::MethodKind::kPhone,
-                                                    .phone_type = "mobile",
-                                                    .phone_e164 = "+33612345678",
-                                                    .created_at = kT0});
+      *store_->call_attempts().Get("att-1"), PhoneMethod(ana_, "mobile", "+33612345678"));
   ASSERT_TRUE(method.ok()) << method.status().ToString();
   EXPECT_EQ(store_->users().Get(ana_)->default_method_id, *method);
   EXPECT_EQ(*other->rate_limits().Hit("k", kT0, 1000), 1);

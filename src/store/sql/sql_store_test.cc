@@ -295,8 +295,8 @@ TEST_P(StoreContractTest, FirstConfirmedMethodBecomesTheDefault) {
   Result<Method> method = store_->methods().Get(ana_, *first);
   ASSERT_TRUE(method.ok()) << method.status().ToString();
   EXPECT_EQ(method->kind, methods::MethodKind::kPhone);
-  EXPECT_EQ(method->phone_type, "mobile");
-  EXPECT_EQ(method->phone_e164, "+33612345678");
+  EXPECT_EQ(methods::phone::DataOf(*method).type, "mobile");
+  EXPECT_EQ(methods::phone::DataOf(*method).number, "+33612345678");
   EXPECT_EQ(method->created_at, kT0 + 100);
 
   // A second method is added but the default stays.
@@ -355,7 +355,7 @@ TEST_P(StoreContractTest, ChangingAPhoneReplacesItAndKeepsTheDefault) {
   auto methods = store_->methods().ListForUser(ana_);
   ASSERT_EQ(methods->size(), 2u);
   EXPECT_FALSE(store_->methods().Get(ana_, mobile).ok());
-  EXPECT_EQ(store_->methods().Get(ana_, *replaced)->phone_e164, "+33700000000");
+  EXPECT_EQ(methods::phone::DataOf(*store_->methods().Get(ana_, *replaced)).number, "+33700000000");
   EXPECT_EQ(store_->users().Get(ana_)->default_method_id, *replaced);
 
   // Replacing a method that is not the user's changes nothing.
@@ -534,46 +534,42 @@ namespace {
 using Code = Status::Code;
 
 TEST_P(StoreContractTest, MethodsOfEveryKindFollowTheirUniquenessRules) {
-  Method app{.user_id = ana_,
-             .kind = methods::MethodKind::kAuthenticator,
-             .name = "Pixel",
-             .secret = "sealed",
-             .created_at = kT0};
-  Result<int64_t> first = store_->methods().Create(app);
+  Result<int64_t> first = store_->methods().Create(AppMethod(ana_, "Pixel", "sealed"));
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  app.name = "iPad";
-  EXPECT_TRUE(store_->methods().Create(app).ok());  // several apps are fine
+  // Several apps are fine.
+  EXPECT_TRUE(store_->methods().Create(AppMethod(ana_, "iPad", "sealed")).ok());
   EXPECT_EQ(store_->users().Get(ana_)->default_method_id, *first);
 
-  Method email{.user_id = ana_,
-               .kind = methods::MethodKind::kEmail,
-               .email = "ana@example.org",
-               .created_at = kT0};
-  ASSERT_TRUE(store_->methods().Create(email).ok());
-  email.email = "other@example.org";
-  EXPECT_EQ(store_->methods().Create(email).status().code(), Code::kAlreadyExists);
+  ASSERT_TRUE(store_->methods().Create(EmailMethod(ana_, "ana@example.org")).ok());
+  EXPECT_EQ(store_->methods().Create(EmailMethod(ana_, "other@example.org")).status().code(),
+            Code::kAlreadyExists);
 
   Method stored = *store_->methods().Get(ana_, *first);
-  EXPECT_EQ(stored.name, "Pixel");
+  EXPECT_EQ(methods::authenticator::DataOf(stored).name, "Pixel");
   EXPECT_EQ(stored.secret, "sealed");
-  stored.name = "Work phone";
+  methods::authenticator::Put({.name = "Work phone"}, stored);
   ASSERT_OK(store_->methods().Update(stored));
-  EXPECT_EQ(store_->methods().Get(ana_, *first)->name, "Work phone");
+  EXPECT_EQ(methods::authenticator::DataOf(*store_->methods().Get(ana_, *first)).name,
+            "Work phone");
   stored.user_id = NewUser("ben");
   EXPECT_EQ(store_->methods().Update(stored).code(), Code::kNotFound);
 }
 
 TEST_P(StoreContractTest, ATotpStepIsAcceptedOnce) {
-  int64_t id = *store_->methods().Create(Method{.user_id = ana_,
-                                                .kind = methods::MethodKind::kAuthenticator,
-                                                .name = "Pixel",
-                                                .created_at = kT0});
-  EXPECT_OK(store_->methods().AdvanceLastUsedStep(ana_, id, 100));
-  EXPECT_EQ(store_->methods().AdvanceLastUsedStep(ana_, id, 100).code(), Code::kFailedPrecondition);
-  EXPECT_EQ(store_->methods().AdvanceLastUsedStep(ana_, id, 99).code(), Code::kFailedPrecondition);
-  EXPECT_OK(store_->methods().AdvanceLastUsedStep(ana_, id, 101));
-  EXPECT_EQ(store_->methods().Get(ana_, id)->last_used_step, 101);
-  EXPECT_EQ(store_->methods().AdvanceLastUsedStep(ana_, id + 1000, 200).code(), Code::kNotFound);
+  int64_t id = *store_->methods().Create(AppMethod(ana_, "Pixel"));
+  EXPECT_OK(store_->methods().AdvanceCounter(ana_, id, 100));
+  EXPECT_EQ(store_->methods().AdvanceCounter(ana_, id, 100).code(), Code::kFailedPrecondition);
+  EXPECT_EQ(store_->methods().AdvanceCounter(ana_, id, 99).code(), Code::kFailedPrecondition);
+  EXPECT_OK(store_->methods().AdvanceCounter(ana_, id, 101));
+  EXPECT_EQ(store_->methods().Get(ana_, id)->counter, 101);
+  EXPECT_EQ(store_->methods().AdvanceCounter(ana_, id + 1000, 200).code(), Code::kNotFound);
+  // Renaming the app writes back what it read, but never the counter: a code accepted meanwhile
+  // stays used.
+  Method read = *store_->methods().Get(ana_, id);
+  ASSERT_OK(store_->methods().AdvanceCounter(ana_, id, 102));
+  methods::authenticator::Put({.name = "Work phone"}, read);
+  ASSERT_OK(store_->methods().Update(read));
+  EXPECT_EQ(store_->methods().Get(ana_, id)->counter, 102);
 }
 
 TEST_P(StoreContractTest, CodeChallengesAreCompareAndSetAndCreateTheirMethod) {
@@ -606,16 +602,13 @@ TEST_P(StoreContractTest, CodeChallengesAreCompareAndSetAndCreateTheirMethod) {
   got = *store_->code_challenges().Get("c1");
   got.state = CodeChallengeState::kVerified;
   got.code_hash = "";
-  Result<int64_t> m = store_->code_challenges().UpdateAndCreateMethod(
-      got, Method{.user_id = ana_,
-                  .kind = methods::MethodKind::kEmail,
-                  .email = "ana@example.org",
-                  .created_at = kT0});
+  Result<int64_t> m =
+      store_->code_challenges().UpdateAndCreateMethod(got, EmailMethod(ana_, "ana@example.org"));
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   CodeChallenge done = *store_->code_challenges().Get("c1");
   EXPECT_EQ(done.state, CodeChallengeState::kVerified);
   EXPECT_EQ(done.method_id, *m);
-  EXPECT_EQ(store_->methods().Get(ana_, *m)->email, "ana@example.org");
+  EXPECT_EQ(methods::email::DataOf(*store_->methods().Get(ana_, *m)).address, "ana@example.org");
   EXPECT_EQ(store_->code_challenges().Get("nope").status().code(), Code::kNotFound);
 }
 
@@ -663,12 +656,8 @@ TEST_P(StoreContractTest, AppEnrolmentsFinishIntoAnAuthenticatorMethod) {
   EXPECT_EQ(got.version, 1);
   EXPECT_EQ(got.secret, "sealed");
   got.state = AppEnrolmentState::kDone;
-  Result<int64_t> m = store_->app_enrolments().UpdateAndCreateMethod(
-      got, Method{.user_id = ana_,
-                  .kind = methods::MethodKind::kAuthenticator,
-                  .name = "Pixel",
-                  .secret = "sealed",
-                  .created_at = kT0});
+  Result<int64_t> m =
+      store_->app_enrolments().UpdateAndCreateMethod(got, AppMethod(ana_, "Pixel", "sealed"));
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ(store_->app_enrolments().Get("e1")->method_id, *m);
   EXPECT_EQ(store_->app_enrolments().Get("e1")->state, AppEnrolmentState::kDone);
@@ -689,13 +678,13 @@ TEST_P(StoreContractTest, QuestionSettingsCustomQuestionsAndAnswers) {
 
   std::vector<QuestionAnswer> answers = {
       {"question_predefined_01", "h1"}, {"question_predefined_02", "h2"}, {"custom:7", "h3"}};
-  int64_t first = *store_->questions().SaveAnswers(ana_, answers, kT0);
+  int64_t first = *store_->questions().SaveAnswers(QuestionsMethod(ana_, kT0), answers);
   EXPECT_EQ(store_->questions().GetAnswers(ana_, first)->at(2).question_id, "custom:7");
   EXPECT_FALSE(store_->users().Get(ana_)->default_method_id.has_value());  // reset only
 
   // Answering again replaces the set.
   answers.pop_back();
-  int64_t second = *store_->questions().SaveAnswers(ana_, answers, kT0 + 5);
+  int64_t second = *store_->questions().SaveAnswers(QuestionsMethod(ana_, kT0 + 5), answers);
   EXPECT_NE(first, second);
   EXPECT_EQ(store_->questions().GetAnswers(ana_, second)->size(), 2u);
   EXPECT_EQ(store_->questions().GetAnswers(ana_, first).status().code(), Code::kNotFound);

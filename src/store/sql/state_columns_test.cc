@@ -68,14 +68,9 @@ class StateColumnsTest : public StoreContractTest {
     StoreContractTest::SetUp();
     if (HasFatalFailure()) return;
     columns_ = std::make_unique<StateColumns>(options_);
-    Result<int64_t> app =
-        store_->methods().Create(Method{.user_id = ana_,
-                                        .kind = methods::MethodKind::kAuthenticator,
-                                        .name = "Pixel",
-                                        .secret = "c2VhbGVk",
-                                        .public_key = "cHVi",
-                                        .device_id = "dev-1",
-                                        .created_at = kT0});
+    Method bound = AppMethod(ana_, "Pixel", "c2VhbGVk");
+    methods::authenticator::Put({"Pixel", "cHVi", "dev-1"}, bound);
+    Result<int64_t> app = store_->methods().Create(bound);
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = *app;
   }

@@ -11,6 +11,10 @@
 #include <thread>
 #include <vector>
 
+#include "methods/authenticator/app_data.h"
+#include "methods/email/email_data.h"
+#include "methods/phone/phone_data.h"
+#include "methods/questions/questions_data.h"
 #include "store/sql/sql_store.h"
 #include "store/sql/test_postgresql.h"
 
@@ -60,6 +64,30 @@ inline std::unique_ptr<Store> MustOpen(const SqlStoreOptions& options) {
   Result<std::unique_ptr<Store>> store = OpenSqlStore(options);
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   return store.ok() ? std::move(*store) : nullptr;
+}
+
+// Methods of each kind, encoded by their kinds' folders as the flows do.
+inline Method PhoneMethod(int64_t user_id, const std::string& type, const std::string& number,
+                          int64_t at = kT0) {
+  Method m{.user_id = user_id, .created_at = at};
+  methods::phone::Put({type, number}, m);
+  return m;
+}
+inline Method EmailMethod(int64_t user_id, const std::string& address, int64_t at = kT0) {
+  Method m{.user_id = user_id, .created_at = at};
+  methods::email::Put({address}, m);
+  return m;
+}
+inline Method AppMethod(int64_t user_id, const std::string& name, const std::string& secret = "",
+                        int64_t at = kT0) {
+  Method m{.user_id = user_id, .secret = secret, .created_at = at};
+  methods::authenticator::Put({.name = name}, m);
+  return m;
+}
+inline Method QuestionsMethod(int64_t user_id, int64_t at = kT0) {
+  Method m{.user_id = user_id, .created_at = at};
+  methods::questions::Put({}, m);
+  return m;
 }
 
 class StoreContractTest : public ::testing::TestWithParam<std::string> {
@@ -120,12 +148,8 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
   Result<int64_t> Confirm(CallAttempt a, int64_t at = kT0 + 1000) {
     a.state = CallState::kConfirmed;
     a.ended_at = at;
-    return store_->call_attempts().UpdateAndCreateMethod(a,
-                                                         Method{.user_id = a.user_id,
-                                                                .kind = methods::MethodKind::kPhone,
-                                                                .phone_type = a.phone_type,
-                                                                .phone_e164 = a.phone_e164,
-                                                                .created_at = at});
+    return store_->call_attempts().UpdateAndCreateMethod(
+        a, PhoneMethod(a.user_id, a.phone_type, a.phone_e164, at));
   }
 
   // Creates a confirmed phone method for `user_id` through a call attempt.

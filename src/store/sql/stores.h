@@ -57,7 +57,8 @@ class SqlMethodStore final : public MethodStore {
   Status Delete(int64_t user_id, int64_t method_id) override;
   Result<int64_t> Create(const Method& m) override;
   Status Update(const Method& m) override;
-  Status AdvanceLastUsedStep(int64_t user_id, int64_t method_id, int64_t step) override;
+  Status AdvanceCounter(int64_t user_id, int64_t method_id, int64_t counter) override;
+  Result<Method> FindByKey(std::string_view key) override;
   Result<std::optional<std::string>> AnySealedSecret() override;
 
  private:
@@ -148,8 +149,7 @@ class SqlQuestionStore final : public QuestionStore {
   Result<std::vector<CustomQuestion>> ListCustom(int64_t tenant_id) override;
   Result<int64_t> AddCustom(const CustomQuestion& q) override;
   Status DeleteCustom(int64_t tenant_id, int64_t id) override;
-  Result<int64_t> SaveAnswers(int64_t user_id, const std::vector<QuestionAnswer>& answers,
-                              int64_t now) override;
+  Result<int64_t> SaveAnswers(const Method& m, const std::vector<QuestionAnswer>& answers) override;
   Result<std::vector<QuestionAnswer>> GetAnswers(int64_t user_id, int64_t method_id) override;
 
  private:
@@ -173,7 +173,6 @@ class SqlPushStore final : public PushStore {
   explicit SqlPushStore(Db& db) : db_(db) {}
   Status CreateEnrolToken(const PushEnrolToken& t) override;
   Result<PushEnrolToken> UseEnrolToken(std::string_view token_hash, int64_t now) override;
-  Result<Method> FindMethodByDevice(std::string_view device_id) override;
   Status CreateChallenge(const PushChallenge& c) override;
   Result<PushChallenge> GetChallenge(std::string_view id) override;
   Status UpdateChallenge(const PushChallenge& c) override;

@@ -21,7 +21,9 @@ using sql::Dialect;
 using sql::Query;
 using Json = nlohmann::json;
 
-constexpr int kFormat = 1;
+// 2: methods keep their kind's fields as one record (data) and their keys in method_keys. An
+// export of format 1 has the columns of before and is refused (its schema is older anyway).
+constexpr int kFormat = 2;
 
 #define SECINFO_OF_TENANT(table) "SELECT * FROM " table " WHERE tenant_id = :tenant_id"
 #define SECINFO_TENANT_USERS "SELECT id FROM users WHERE tenant_id = :tenant_id"
@@ -48,6 +50,7 @@ constexpr Table kTables[] = {
     {"oidc_clients", SECINFO_OF_TENANT("oidc_clients")},
     {"users", SECINFO_OF_TENANT("users")},
     {"methods", "SELECT * FROM methods WHERE user_id IN (" SECINFO_TENANT_USERS ")"},
+    {"method_keys", "SELECT * FROM method_keys WHERE user_id IN (" SECINFO_TENANT_USERS ")"},
     {"question_answers",
      "SELECT * FROM question_answers WHERE method_id IN (SELECT id FROM methods WHERE user_id IN"
      " (" SECINFO_TENANT_USERS "))"},
@@ -304,9 +307,14 @@ Result<std::vector<TransferCount>> ImportTenant(const SqlStoreOptions& options, 
     std::string line;
     if (!std::getline(in, line)) return Status::InvalidArgument("import: the input is empty");
     Json header = Json::parse(line, nullptr, false);
-    if (header.is_discarded() || !header.is_object() ||
-        header.value("secinfo_export", 0) != kFormat) {
+    if (header.is_discarded() || !header.is_object() || !header.contains("secinfo_export") ||
+        !header["secinfo_export"].is_number_integer()) {
       return Status::InvalidArgument("import: the first line is not a secinfo export header");
+    }
+    if (const int format = header["secinfo_export"].get<int>(); format != kFormat) {
+      return Status::FailedPrecondition(
+          "import: the export is of format " + std::to_string(format) + ", this version reads " +
+          std::to_string(kFormat) + ": export again with this version of secinfo");
     }
     Result<std::string> schema = LastMigration(session);
     if (!schema.ok()) return schema.status();

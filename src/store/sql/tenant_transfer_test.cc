@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "methods/registry.h"
 #include "store/sql/store_test_fixture.h"
 
 // A tenant moved from SQLite to PostgreSQL with `secinfo admin export` / `import`: every row of
@@ -41,19 +42,14 @@ class TenantTransferTest : public StoreContractTest {
     int64_t mobile = AddPhone(ana_, "att-1", "mobile", "+33612345678", kT0);
     ASSERT_OK(
         s.call_attempts().Create(NewAttempt("att-2", ana_, "office", "+33425555123", kT0 + 5)));
-    Result<int64_t> app = s.methods().Create(Method{.user_id = ana_,
-                                                    .kind = methods::MethodKind::kAuthenticator,
-                                                    .name = "Pixel",
-                                                    .secret = "c2VhbGVk",
-                                                    .public_key = "cHVi",
-                                                    .device_id = "dev-1",
-                                                    .last_used_step = 42,
-                                                    .created_at = kT0 + 10});
+    Method bound = AppMethod(ana_, "Pixel", "c2VhbGVk", kT0 + 10);
+    methods::authenticator::Put({"Pixel", "cHVi", "dev-1"}, bound);
+    bound.counter = 42;
+    Result<int64_t> app = s.methods().Create(bound);
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     Result<int64_t> questions = s.questions().SaveAnswers(
-        bruno,
-        {{"builtin:pet", "$argon2id$a"}, {"custom:" + std::to_string(*custom), "$argon2id$b"}},
-        kT0);
+        QuestionsMethod(bruno, kT0),
+        {{"builtin:pet", "$argon2id$a"}, {"custom:" + std::to_string(*custom), "$argon2id$b"}});
     ASSERT_TRUE(questions.ok()) << questions.status().ToString();
     ASSERT_OK(s.users().SetDefaultMethod(ana_, *app, "app_code"));
     ASSERT_OK(s.sessions().Create(Session{.id_hash = "sess-1",
@@ -237,7 +233,27 @@ TEST_P(TenantTransferTest, ATenantMovesFromSqliteToPostgresqlWithNothingLost) {
   EXPECT_EQ(ana->default_method_id, store_->users().Get(ana_)->default_method_id);
   EXPECT_EQ(moved->greetings().Get(tenant_id_, "fr")->audio_ulaw,
             store_->greetings().Get(tenant_id_, "fr")->audio_ulaw);
-  EXPECT_EQ(moved->methods().ListForUser(ana_)->size(), 2u);
+  // Every method with its kind's record, keys, secret and counter; the app is still found by its
+  // device, and its keys still refuse a second phone of a type.
+  Result<std::vector<Method>> before = store_->methods().ListForUser(ana_);
+  Result<std::vector<Method>> after = moved->methods().ListForUser(ana_);
+  ASSERT_TRUE(before.ok() && after.ok());
+  ASSERT_EQ(after->size(), 2u);
+  ASSERT_EQ(after->size(), before->size());
+  for (size_t i = 0; i < after->size(); ++i) {
+    EXPECT_EQ((*after)[i].id, (*before)[i].id);
+    EXPECT_EQ((*after)[i].kind, (*before)[i].kind);
+    EXPECT_EQ((*after)[i].keys, (*before)[i].keys);
+    EXPECT_EQ((*after)[i].secret, (*before)[i].secret);
+    EXPECT_EQ((*after)[i].counter, (*before)[i].counter);
+    EXPECT_EQ(methods::DetailText((*after)[i]), methods::DetailText((*before)[i]));
+  }
+  Result<Method> app = moved->methods().FindByKey(methods::authenticator::DeviceKey("dev-1"));
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  EXPECT_EQ(methods::authenticator::DataOf(*app).public_key, "cHVi");
+  EXPECT_EQ(app->counter, 42);
+  EXPECT_EQ(moved->methods().Create(PhoneMethod(ana_, "mobile", "+33611111111")).status().code(),
+            Code::kAlreadyExists);
   EXPECT_EQ(*moved->methods().AnySealedSecret(), *store_->methods().AnySealedSecret());
   EXPECT_TRUE(moved->sessions().Get("sess-1", kT0).ok());
   EXPECT_EQ(moved->tenants().FindByDomain("fabrikam.example").status().code(), Code::kNotFound);
@@ -276,6 +292,12 @@ TEST_P(TenantTransferTest, BadInputIsRefusedAndChangesNothing) {
              "{\"table\": \"tenants\", \"row\": {\"id\": 1, \"name; DROP TABLE users\": 1}}\n")
           .code(),
       Code::kInvalidArgument);
+  std::string format1 = header;
+  format1.replace(format1.find("\"secinfo_export\":2"), 18, "\"secinfo_export\":1");
+  Status refused = import(format1);
+  EXPECT_EQ(refused.code(), Code::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("export again with this version"), std::string::npos)
+      << refused.ToString();
   std::string old = header;
   old.replace(old.find("\"schema\":\""), 10, "\"schema\":\"000_");
   EXPECT_EQ(import(old).code(), Code::kFailedPrecondition);
