@@ -84,9 +84,6 @@ struct KindInfo {
   std::string (*detail_text)(const store::Method& m) = nullptr;
   // A registered method's type where its kind has types (a phone's "mobile"); nullptr: none.
   std::string (*type_of)(const store::Method& m) = nullptr;
-  // How the audit log and proof reports name a method: its kind, and a phone's type
-  // ("phone:mobile", "email").
-  std::string AuditName(MethodKind k, std::string_view phone_type = "");
   // The catalog key of a registered method's label when finer than label_key (a phone's type:
   // "phone_type_mobile"); nullptr: label_key.
   std::string (*label_key_of)(const store::Method& m) = nullptr;
