@@ -26,4 +26,20 @@ void RecordAudit(store::Store& store, const Clock& clock, const AuditFacts& fact
   }
 }
 
+Status ChangeWithAudit(store::Store& store, const std::function<Status()>& change,
+                       const std::function<void()>& audit) {
+  Status changed;
+  Status committed = store.Atomically([&]() -> Status {
+    changed = change();
+    if (!changed.ok()) return changed;
+    audit();
+    return Status::Ok();
+  });
+  if (!changed.ok()) return changed;
+  // Whatever broke the commit (a lost connection, a constraint checked at the end), nothing of
+  // the change is there: the caller can only say to try again.
+  if (!committed.ok()) return Status::Unavailable("not committed: " + committed.ToString());
+  return Status::Ok();
+}
+
 }  // namespace secinfo::flows

@@ -11,14 +11,20 @@
 
 namespace secinfo::flows::testing_support {
 
+// The database file of OpenTestStore(prefix) in the running test.
+inline std::filesystem::path TestStoreFile(const std::string& prefix) {
+  return std::filesystem::path(::testing::TempDir()) /
+         (prefix + "_" + std::to_string(::getpid()) + "_" +
+          ::testing::UnitTest::GetInstance()->current_test_info()->name()) /
+         "db.sqlite";
+}
+
 // A fresh SQLite store in the test's own temporary folder, named after the running test.
 inline std::unique_ptr<store::Store> OpenTestStore(const std::string& prefix) {
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
-                              (prefix + "_" + std::to_string(::getpid()) + "_" +
-                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  std::filesystem::remove_all(dir);
+  const std::filesystem::path file = TestStoreFile(prefix);
+  std::filesystem::remove_all(file.parent_path());
   store::SqlStoreOptions o;
-  o.connection = (dir / "db.sqlite").string();
+  o.connection = file.string();
   auto s = store::OpenSqlStore(o);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   return s.ok() ? std::move(*s) : nullptr;

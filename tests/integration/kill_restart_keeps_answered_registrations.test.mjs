@@ -406,7 +406,7 @@ function storeProblems(people, label, { inFlight }) {
   }
 
   // 4. The audit log has every registration and deletion a person was told of by the request that
-  //    made it (the entry is written before the answer; one cut off by a kill may lack it).
+  //    made it.
   const audited = new Set(
     sql("SELECT user_id, action, detail FROM audit_log WHERE action IN ('method_register', 'method_delete') AND result = 'success'").map(
       (e) => `${e.user_id} ${e.action} ${e.action === 'method_delete' ? e.detail.replace(/\s+/g, '') : e.detail.match(/ to (\+\d+)$/)?.[1]}`,
@@ -417,6 +417,19 @@ function storeProblems(people, label, { inFlight }) {
       for (const action of reg.auditable) {
         if (!audited.has(`${users.get(p.email)} ${action} ${reg.e164}`)) bad(`${p.email} was told of ${action} ${reg.e164}, and the audit log does not say so`);
       }
+    }
+  }
+  // ... and every phone the database holds has its entry, even one whose answer a kill cut off:
+  //     the entry is committed with the phone.
+  for (const m of methods) {
+    if (!audited.has(`${m.user_id} method_register ${m.phone_e164}`)) bad(`phone ${m.phone_e164} (method ${m.id}) is stored without its audit entry`);
+  }
+  //    So has every deletion that was kept, answered or not.
+  for (const p of people) {
+    const userId = users.get(p.email);
+    const stored = new Set(methods.filter((m) => m.user_id === userId).map((m) => m.phone_e164));
+    for (const reg of p.ledger.filter((r) => (r.phase === 'deleting' || r.phase === 'deleted') && !stored.has(r.e164))) {
+      if (!audited.has(`${userId} method_delete ${reg.e164}`)) bad(`${p.email}'s ${reg.e164} was deleted without its audit entry`);
     }
   }
   return problems;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <vector>
 
 #include "i18n/catalog.h"
 #include "methods/phone/phone_data.h"
@@ -43,13 +44,51 @@ std::string LanguageOf(const store::User& user, const store::Tenant& tenant) {
   return user.locale.empty() ? tenant.default_locale : user.locale;
 }
 
-// Every call forwards to the wrapped log, then tells the notifier.
+// Entries recorded inside a unit of work (Store::Atomically) on this thread, held until the unit
+// committed: a change that was rolled back is never announced. One frame per unit, innermost last;
+// `audit` says which watched store's unit it is.
+struct HeldEntries {
+  const store::AuditLog* audit;
+  std::vector<store::AuditEntry> entries;
+};
+thread_local std::vector<HeldEntries> held_entries;
+
+HeldEntries* InnermostUnitOf(const store::AuditLog* audit) {
+  for (auto it = held_entries.rbegin(); it != held_entries.rend(); ++it) {
+    if (it->audit == audit) return &*it;
+  }
+  return nullptr;
+}
+
+// Every call forwards to the wrapped log, then tells the notifier (once committed, in a unit).
 class NotifyingAudit final : public store::AuditLog {
  public:
   NotifyingAudit(store::AuditLog& inner, Notifier& notifier) : inner_(inner), notifier_(notifier) {}
   Status Append(const store::AuditEntry& e) override {
     Status s = inner_.Append(e);
-    notifier_.SecurityInfoChanged(e);
+    if (HeldEntries* unit = InnermostUnitOf(this)) {
+      unit->entries.push_back(e);
+    } else {
+      notifier_.SecurityInfoChanged(e);
+    }
+    return s;
+  }
+  // Runs `unit` (the wrapped store's Atomically) with what it records held; tells the notifier
+  // (or the unit around it) only when it returned OK.
+  Status Hold(const std::function<Status()>& unit) {
+    held_entries.push_back({this, {}});
+    Status s = unit();
+    HeldEntries frame = std::move(held_entries.back());
+    held_entries.pop_back();
+    if (!s.ok()) return s;
+    HeldEntries* outer = InnermostUnitOf(this);
+    for (const store::AuditEntry& e : frame.entries) {
+      if (outer != nullptr) {
+        outer->entries.push_back(e);
+      } else {
+        notifier_.SecurityInfoChanged(e);
+      }
+    }
     return s;
   }
   Result<std::vector<store::AuditEntry>> ListForTenant(int64_t tenant_id, int limit) override {
@@ -89,7 +128,9 @@ class Watched final : public store::Store {
   store::OidcStore& oidc() override { return inner_.oidc(); }
   store::PasswordResetStore& password_resets() override { return inner_.password_resets(); }
   Status Ping() override { return inner_.Ping(); }
-  Status Atomically(const std::function<Status()>& fn) override { return inner_.Atomically(fn); }
+  Status Atomically(const std::function<Status()>& fn) override {
+    return audit_.Hold([&] { return inner_.Atomically(fn); });
+  }
 
  private:
   store::Store& inner_;

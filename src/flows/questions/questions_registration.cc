@@ -85,17 +85,20 @@ QuestionsSaveResult QuestionsRegistration::Save(const store::User& user,
   m.user_id = user.id;
   m.created_at = clock_.NowMillis();
   methods::questions::Put({}, m);
-  auto saved = store_.questions().SaveAnswers(m, hashed);
+  Status saved = ChangeWithAudit(
+      store_, [&] { return store_.questions().SaveAnswers(m, hashed).status(); },
+      [&] {
+        // Never which questions, never an answer.
+        RecordAudit(store_, clock_,
+                    {user.tenant_id, user.id, std::string(ip),
+                     replacing ? "method_change" : "method_register",
+                     std::string(methods::KindName(methods::MethodKind::kQuestions)), "success",
+                     std::to_string(hashed.size()) + " answers"});
+      });
   if (!saved.ok()) {
-    spdlog::error("saving security answers: {}", saved.status().ToString());
+    spdlog::error("saving security answers: {}", saved.ToString());
     return {QuestionsSaveOutcome::kUnavailable, {}};
   }
-  // Never which questions, never an answer.
-  RecordAudit(
-      store_, clock_,
-      {user.tenant_id, user.id, std::string(ip), replacing ? "method_change" : "method_register",
-       std::string(methods::KindName(methods::MethodKind::kQuestions)), "success",
-       std::to_string(hashed.size()) + " answers"});
   return {replacing ? QuestionsSaveOutcome::kReplaced : QuestionsSaveOutcome::kRegistered, {}};
 }
 

@@ -137,12 +137,18 @@ AppCodeOutcome AppRegistration::Finish(std::string_view enrolment_id, const stor
     m.secret = e->secret;
     m.counter = static_cast<int64_t>(check.step);  // this code may not be used again
     m.created_at = now;
-    auto id = store_.app_enrolments().UpdateAndCreateMethod(done, m);
-    if (id.ok()) {
-      Audit(user, client_ip, "method_register", "success", "authenticator app " + e->name);
-      return AppCodeOutcome::kAccepted;
-    }
-    if (id.status().code() != Status::Code::kFailedPrecondition) {
+    Result<int64_t> id = Status::Unavailable("not written");
+    Status kept = ChangeWithAudit(
+        store_,
+        [&] {
+          id = store_.app_enrolments().UpdateAndCreateMethod(done, m);
+          return id.status();
+        },
+        [&] {
+          Audit(user, client_ip, "method_register", "success", "authenticator app " + e->name);
+        });
+    if (kept.ok()) return AppCodeOutcome::kAccepted;
+    if (id.ok() || id.status().code() != Status::Code::kFailedPrecondition) {
       return AppCodeOutcome::kUnavailable;
     }
   }
@@ -203,9 +209,13 @@ AppError AppRegistration::Rename(int64_t method_id, const store::User& user, std
   const std::string old = app.name;
   app.name = *clean;
   methods::authenticator::Put(app, *m);
-  if (!store_.methods().Update(*m).ok()) return AppError::kInternal;
-  Audit(user, client_ip, "method_rename", "success", "authenticator app " + old + " → " + *clean);
-  return AppError::kNone;
+  Status renamed = ChangeWithAudit(
+      store_, [&] { return store_.methods().Update(*m); },
+      [&] {
+        Audit(user, client_ip, "method_rename", "success",
+              "authenticator app " + old + " → " + *clean);
+      });
+  return renamed.ok() ? AppError::kNone : AppError::kInternal;
 }
 
 void AppRegistration::Audit(const store::User& user, std::string_view ip, std::string action,

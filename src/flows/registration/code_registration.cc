@@ -471,11 +471,18 @@ CodeCheck CodeRegistration::Verify(std::string_view challenge_id, int64_t user_i
       methods::email::Put({c->destination}, m);
     }
     m.created_at = next.updated_at;
-    auto id = store_.code_challenges().UpdateAndCreateMethod(next, m);
-    if (id.ok()) {
-      Audit(next, c->replaces_method_id ? "method_change" : "method_register", "success");
-      return {CodeOutcome::kAccepted};
-    }
+    Result<int64_t> id = Status::Unavailable("not written");
+    Status kept = ChangeWithAudit(
+        store_,
+        [&] {
+          id = store_.code_challenges().UpdateAndCreateMethod(next, m);
+          return id.status();
+        },
+        [&] {
+          Audit(next, c->replaces_method_id ? "method_change" : "method_register", "success");
+        });
+    if (kept.ok()) return {CodeOutcome::kAccepted};
+    if (id.ok()) return {CodeOutcome::kUnavailable};  // written, then not committed
     if (id.status().code() == Status::Code::kFailedPrecondition) continue;
     if (id.status().code() == Status::Code::kAlreadyExists ||
         id.status().code() == Status::Code::kNotFound) {

@@ -312,16 +312,26 @@ Result<store::CallAttempt> PhoneRegistration::Advance(
             next.purpose != ProofPurposeName(ProofPurpose::kRegister)) {
           return store_.call_attempts().Update(next);
         }
-        // A registration's '#' creates the phone in the same transaction.
+        // A registration's '#' creates the phone, and its audit entry, in the same transaction.
         store::Method m;
         m.user_id = next.user_id;
         methods::phone::Put({next.phone_type, next.phone_e164}, m);
         m.created_at = next.updated_at;
-        auto id = store_.call_attempts().UpdateAndCreateMethod(next, m);
-        if (id.ok()) {
+        Result<int64_t> id = Status::Unavailable("not written");
+        Status kept = ChangeWithAudit(
+            store_,
+            [&] {
+              id = store_.call_attempts().UpdateAndCreateMethod(next, m);
+              return id.status();
+            },
+            [&] {
+              Audit(next, next.replaces_method_id ? "method_change" : "method_register", "success");
+            });
+        if (kept.ok()) {
           next.method_id = *id;
           return Status::Ok();
         }
+        if (id.ok()) return kept;  // written, then not committed
         if (id.status().code() != Status::Code::kAlreadyExists &&
             id.status().code() != Status::Code::kNotFound) {
           return id.status();
@@ -360,9 +370,8 @@ void PhoneRegistration::OnFinal(const store::CallAttempt& a, std::string_view wh
             ? ""
             : "attempt " + a.id.substr(0, 8) + " to " + a.phone_e164 + "; " + std::string(why));
   const ProofPurpose purpose = ParseProofPurpose(a.purpose).value_or(ProofPurpose::kRegister);
-  if (state == CallState::kConfirmed && purpose == ProofPurpose::kRegister) {
-    Audit(a, a.replaces_method_id ? "method_change" : "method_register", "success");
-  } else if (state == CallState::kFraudReported) {
+  // A registration's own entry was written with the phone (Advance).
+  if (state == CallState::kFraudReported) {
     Audit(a, "fraud_report", FraudConfirmed(a) ? "confirmed" : "denied",
           "the called person pressed " + a.digits + " during a " + a.purpose + " call");
   }

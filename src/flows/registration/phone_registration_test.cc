@@ -138,9 +138,11 @@ TEST_F(PhoneRegistrationTest, PoundRegistersTheNumberWithoutItsExtension) {
 
   auto audit = store_->audit().ListForTenant(tenant_id_, 10);
   ASSERT_GE(audit->size(), 2u);
-  EXPECT_EQ((*audit)[0].action, "method_register");
-  EXPECT_EQ((*audit)[0].ip, "192.0.2.1");
-  EXPECT_EQ((*audit)[1].result, "confirmed");
+  // Newest first: the registration's entry is committed with the phone, the call's end after it.
+  EXPECT_EQ((*audit)[0].action, "call");
+  EXPECT_EQ((*audit)[0].result, "confirmed");
+  EXPECT_EQ((*audit)[1].action, "method_register");
+  EXPECT_EQ((*audit)[1].ip, "192.0.2.1");
 }
 
 TEST_F(PhoneRegistrationTest, NoAnswerWrongKeyHangUpAndFraudLeaveNothing) {

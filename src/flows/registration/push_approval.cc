@@ -78,9 +78,12 @@ Result<DeviceBinding> PushApproval::BindDevice(std::string_view token,
   app.public_key = std::string(public_key_b64);
   app.device_id = random_.Token();
   auth::Put(app, *m);
-  SECINFO_RETURN_IF_ERROR(store_.methods().Update(*m));
-  Audit(t->tenant_id, t->user_id, client_ip, "push_device_bind", "success",
-        "authenticator app " + app.name);
+  SECINFO_RETURN_IF_ERROR(ChangeWithAudit(
+      store_, [&] { return store_.methods().Update(*m); },
+      [&] {
+        Audit(t->tenant_id, t->user_id, client_ip, "push_device_bind", "success",
+              "authenticator app " + app.name);
+      }));
   return DeviceBinding{app.device_id, user->username, tenant->name,
                        auth::KeyUri(tenant->name, user->username, *seed)};
 }

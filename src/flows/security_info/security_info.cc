@@ -60,10 +60,11 @@ SecurityInfoOutcome SecurityInfo::Delete(const store::User& user, int64_t method
     return m.status().code() == Status::Code::kNotFound ? SecurityInfoOutcome::kNotFound
                                                         : SecurityInfoOutcome::kUnavailable;
   }
-  Status deleted = store_.methods().Delete(user.id, method_id);
+  Status deleted = ChangeWithAudit(
+      store_, [&] { return store_.methods().Delete(user.id, method_id); },
+      [&] { Audit(user, ip, "method_delete", *m); });
   if (deleted.code() == Status::Code::kNotFound) return SecurityInfoOutcome::kNotFound;
   if (!deleted.ok()) return SecurityInfoOutcome::kUnavailable;
-  Audit(user, ip, "method_delete", *m);
   return SecurityInfoOutcome::kDone;
 }
 
@@ -84,10 +85,10 @@ SecurityInfoOutcome SecurityInfo::SetDefault(const store::User& user, int64_t me
     }
     proof_name = methods::ProofName(*proof);
   }
-  if (!store_.users().SetDefaultMethod(user.id, method_id, proof_name).ok()) {
-    return SecurityInfoOutcome::kUnavailable;
-  }
-  Audit(user, ip, "default_change", *m, proof_name);
+  Status set = ChangeWithAudit(
+      store_, [&] { return store_.users().SetDefaultMethod(user.id, method_id, proof_name); },
+      [&] { Audit(user, ip, "default_change", *m, proof_name); });
+  if (!set.ok()) return SecurityInfoOutcome::kUnavailable;
   return SecurityInfoOutcome::kDone;
 }
 
