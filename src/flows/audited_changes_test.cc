@@ -3,8 +3,6 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include <regex>
-
 #include "channels/email/simulated/simulated_email.h"
 #include "channels/sms/simulated/simulated_sms.h"
 #include "flows/audit.h"
@@ -68,10 +66,7 @@ class AuditedChangesTest : public testing::Test {
     return store_->sim_messages().ListFor("email", "ana@contoso.example", 20)->size();
   }
   std::string LastCodeTo(const std::string& address) {
-    auto m = store_->sim_messages().ListFor("email", address, 1);
-    std::smatch match;
-    std::string body = m->empty() ? "" : m->front().body;
-    return std::regex_search(body, match, std::regex("\\b(\\d{6})\\b")) ? match[1].str() : "";
+    return testing_support::LastCodeSent(*store_, "email", address);
   }
 
   FakeClock clock_;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <regex>
 #include <string>
 
 #include "store/sql/sql_store.h"
@@ -39,6 +40,16 @@ inline store::User AddContosoAndAna(store::Store& store) {
   u.password_hash = "$argon2id$unused";
   u.id = *store.users().Create(u);
   return u;
+}
+
+// The six-digit code in the newest simulated message to `to` ("sms" or "email"), as the person
+// reads it; "" when there is none.
+inline std::string LastCodeSent(store::Store& store, const std::string& channel,
+                                const std::string& to) {
+  auto m = store.sim_messages().ListFor(channel, to, 1);
+  std::smatch match;
+  const std::string body = m.ok() && !m->empty() ? m->front().body : "";
+  return std::regex_search(body, match, std::regex("\\b(\\d{6})\\b")) ? match[1].str() : "";
 }
 
 }  // namespace secinfo::flows::testing_support

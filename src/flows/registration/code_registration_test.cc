@@ -62,10 +62,7 @@ class CodeRegistrationTest : public testing::Test {
   }
   // The code in the newest message to `to`, as the person reads it.
   std::string LastCode(const std::string& channel, const std::string& to) {
-    auto m = store_->sim_messages().ListFor(channel, to, 1);
-    std::smatch match;
-    std::string body = m->empty() ? "" : m->front().body;
-    return std::regex_search(body, match, std::regex("\\b(\\d{6})\\b")) ? match[1].str() : "";
+    return testing_support::LastCodeSent(*store_, channel, to);
   }
 
   // The code_send entries of the audit log, oldest first, as "result: detail".
