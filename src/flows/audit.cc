@@ -11,6 +11,9 @@ void RecordAudit(store::Store& store, const Clock& clock, const AuditFacts& fact
   if (!facts.actor.empty()) {
     e.actor = facts.actor;
     if (facts.user_id != 0) e.user_id = facts.user_id;
+  } else if (!facts.user_name.empty()) {
+    e.user_id = facts.user_id;
+    e.actor = facts.user_name;
   } else {
     e.user_id = facts.user_id;
     auto user = store.users().Get(facts.user_id);

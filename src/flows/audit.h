@@ -21,6 +21,8 @@ struct AuditFacts {
   std::string detail;  // for operators; never a secret, a code or an answer
   // Who acted when it is not a signed-in person: "admin-cli", "system". Empty: the user.
   std::string actor;
+  // The user's name when the caller holds it; empty: read from the store.
+  std::string user_name;
 };
 
 // Appends the entry, naming the user by their user name unless `facts.actor` names the actor.

@@ -157,44 +157,45 @@ AppCodeOutcome AppRegistration::Finish(std::string_view enrolment_id, const stor
 
 AppCodeOutcome AppRegistration::Check(int64_t method_id, const store::User& user,
                                       std::string_view code, std::string_view client_ip) {
-  return CheckCode(method_id, user, code, client_ip, /*reserve=*/true);
-}
-
-AppCodeOutcome AppRegistration::CheckReserved(int64_t method_id, const store::User& user,
-                                              std::string_view code, std::string_view client_ip) {
-  return CheckCode(method_id, user, code, client_ip, /*reserve=*/false);
-}
-
-AppCodeOutcome AppRegistration::CheckCode(int64_t method_id, const store::User& user,
-                                          std::string_view code, std::string_view client_ip,
-                                          bool reserve) {
-  const std::string throttle = "app-check:" + std::to_string(method_id);
   auto m = store_.methods().Get(user.id, method_id);
   if (!m.ok() || !methods::IsKind(*m, methods::MethodKind::kAuthenticator))
     return AppCodeOutcome::kNotPending;
-  if (reserve && !Reserve(throttle)) return AppCodeOutcome::kThrottled;
-  std::string seed = Open(m->secret);
-  if (seed.empty()) return AppCodeOutcome::kUnavailable;
-  const int64_t now = clock_.NowMillis();
-  totp::TotpCheck check =
-      totp::VerifyTotp(seed, code, now / 1000, static_cast<uint64_t>(m->counter));
-  AppCodeOutcome outcome = FromTotp(check.outcome);
-  if (outcome == AppCodeOutcome::kAccepted) {
-    // NIST SP 800-63B §5.1.4.2: a code is accepted once. The store refuses a step not later than
-    // the last one, so two nodes checking the same code at once accept it only once.
-    Status s =
-        store_.methods().AdvanceCounter(user.id, method_id, static_cast<int64_t>(check.step));
-    if (s.code() == Status::Code::kFailedPrecondition)
-      outcome = AppCodeOutcome::kReplayed;
-    else if (!s.ok())
-      outcome = AppCodeOutcome::kUnavailable;
-  }
-  if (reserve && outcome != AppCodeOutcome::kRejected) Release(throttle);
+  const std::string throttle = "app-check:" + std::to_string(method_id);
+  if (!Reserve(throttle)) return AppCodeOutcome::kThrottled;
+  const AppCodeOutcome outcome = Verify(*m, user, code);
+  if (outcome != AppCodeOutcome::kRejected) Release(throttle);
   Audit(user, client_ip, "app_code_check",
         outcome == AppCodeOutcome::kAccepted   ? "success"
         : outcome == AppCodeOutcome::kReplayed ? "replayed"
                                                : "failure",
         "authenticator app " + methods::authenticator::DataOf(*m).name);
+  return outcome;
+}
+
+AppCodeOutcome AppRegistration::CheckReserved(const store::Method& app, const store::User& user,
+                                              std::string_view code) {
+  if (app.user_id != user.id || !methods::IsKind(app, methods::MethodKind::kAuthenticator))
+    return AppCodeOutcome::kNotPending;
+  return Verify(app, user, code);
+}
+
+AppCodeOutcome AppRegistration::Verify(const store::Method& app, const store::User& user,
+                                       std::string_view code) {
+  std::string seed = Open(app.secret);
+  if (seed.empty()) return AppCodeOutcome::kUnavailable;
+  const int64_t now = clock_.NowMillis();
+  totp::TotpCheck check =
+      totp::VerifyTotp(seed, code, now / 1000, static_cast<uint64_t>(app.counter));
+  AppCodeOutcome outcome = FromTotp(check.outcome);
+  if (outcome == AppCodeOutcome::kAccepted) {
+    // NIST SP 800-63B §5.1.4.2: a code is accepted once. The store refuses a step not later than
+    // the last one, so two nodes checking the same code at once accept it only once.
+    Status s = store_.methods().AdvanceCounter(user.id, app.id, static_cast<int64_t>(check.step));
+    if (s.code() == Status::Code::kFailedPrecondition)
+      outcome = AppCodeOutcome::kReplayed;
+    else if (!s.ok())
+      outcome = AppCodeOutcome::kUnavailable;
+  }
   return outcome;
 }
 
@@ -220,10 +221,15 @@ AppError AppRegistration::Rename(int64_t method_id, const store::User& user, std
 
 void AppRegistration::Audit(const store::User& user, std::string_view ip, std::string action,
                             std::string result, std::string detail) {
-  RecordAudit(store_, clock_,
-              {user.tenant_id, user.id, std::string(ip), std::move(action),
-               std::string(methods::KindName(methods::MethodKind::kAuthenticator)),
-               std::move(result), std::move(detail)});
+  AuditFacts facts{user.tenant_id,
+                   user.id,
+                   std::string(ip),
+                   std::move(action),
+                   std::string(methods::KindName(methods::MethodKind::kAuthenticator)),
+                   std::move(result),
+                   std::move(detail)};
+  facts.user_name = user.username;
+  RecordAudit(store_, clock_, facts);
 }
 
 }  // namespace secinfo::flows

@@ -66,9 +66,10 @@ class AppRegistration {
   AppCodeOutcome Check(int64_t method_id, const store::User& user, std::string_view code,
                        std::string_view client_ip);
   // The same, for a caller that reserved this check against its own limit first (sign-in's
-  // verification lockout): no second throttle here.
-  AppCodeOutcome CheckReserved(int64_t method_id, const store::User& user, std::string_view code,
-                               std::string_view client_ip);
+  // verification lockout), read the method `app` and audits the outcome itself: no second
+  // throttle and no audit line here.
+  AppCodeOutcome CheckReserved(const store::Method& app, const store::User& user,
+                               std::string_view code);
   AppError Rename(int64_t method_id, const store::User& user, std::string_view name,
                   std::string_view client_ip);
 
@@ -81,8 +82,8 @@ class AppRegistration {
   bool Reserve(const std::string& key);
   // Gives a reserved try back (it was not a wrong code).
   void Release(const std::string& key);
-  AppCodeOutcome CheckCode(int64_t method_id, const store::User& user, std::string_view code,
-                           std::string_view client_ip, bool reserve);
+  // The code against `app`'s seed; an accepted one's time step is marked used.
+  AppCodeOutcome Verify(const store::Method& app, const store::User& user, std::string_view code);
   void Audit(const store::User& user, std::string_view ip, std::string action, std::string result,
              std::string detail);
 

@@ -85,15 +85,18 @@ CodeStep SecondStep::SubmitCode(const Principal& p, std::string_view id, std::st
 CodeStep SecondStep::ProveWithAppCode(const Principal& p, const VerifyRequest& r,
                                       std::string_view code) {
   CodeStep step;
-  // One transaction instead of about ten: the check's reservation, the time step marked used, the
-  // verification's states, the audit lines and the session's assurance are all or nothing, and
-  // the answer waits for their commit.
+  // One transaction: the check's reservation, the time step marked used, the audit lines and the
+  // session's assurance are all or nothing, and the answer waits for their commit.
   step.status = store_.Atomically([&]() -> Status {
-    VerifyStart started = verifier_.Start(r);
-    step.start = started.error;
-    if (started.error != VerifyStartError::kNone) return Status::Ok();
-    step.id = started.id;
-    return CheckAndComplete(p, started.id, code, &step.result);
+    AppCodeProof proved = verifier_.ProveAppCode(r, code);
+    step.start = proved.start;
+    step.id = std::move(proved.id);
+    step.result = proved.result;
+    if (step.start != VerifyStartError::kNone ||
+        step.result.outcome != VerifyCodeOutcome::kAccepted) {
+      return Status::Ok();
+    }
+    return sessions_.RecordSecondFactor(p, methods::AmrOf(methods::Proof::kAppCode));
   });
   return step;
 }

@@ -32,8 +32,8 @@ struct CodeStep {
   // must not be shown (it was never committed).
   Status status;
   VerifyStartError start = VerifyStartError::kNone;  // ProveWithAppCode: why it did not start
-  std::string id;                                    // the verification, once started
-  VerifyCodeResult result;                           // the code's outcome, once started
+  std::string id;           // the verification, once started and while it waits for a code
+  VerifyCodeResult result;  // the code's outcome, once started
 };
 
 // Decides what a signed-in session still needs after the password, from the tenant's rules, the
@@ -60,10 +60,11 @@ class SecondStep {
   // committed together before this returns.
   CodeStep SubmitCode(const Principal& p, std::string_view id, std::string_view code);
 
-  // The same for a code from an authenticator app typed on the first page: starts the
-  // verification `r` (an app-code proof), checks the code and, when right, completes it, all in
-  // one transaction (the code's time step is marked used in it, so a replay is refused on any
-  // node once this returned).
+  // The same for a code from an authenticator app typed on the first page (`r`, an app-code
+  // proof): checks the code and, when right, raises the session, all in one transaction (the
+  // code's time step is marked used in it, so a replay is refused on any node once this
+  // returned). An accepted code leaves no verification behind (`id` is empty); any other outcome
+  // leaves one pending, whose page takes another code (Verifier::ProveAppCode).
   CodeStep ProveWithAppCode(const Principal& p, const VerifyRequest& r, std::string_view code);
 
   // Changing security info needs a proof within the last minutes (step-up).

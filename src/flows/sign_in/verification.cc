@@ -110,19 +110,23 @@ Standing Verifier::StandingOf(const store::User& user) {
   return s;
 }
 
-VerifyStart Verifier::Start(const VerifyRequest& r) {
+VerifyStartError Verifier::Choose(const VerifyRequest& r, MethodChoice* chosen) {
   const Standing standing = StandingOf(r.user);
-  if (standing.blocked) return {VerifyStartError::kBlocked};
-  if (standing.locked) return {VerifyStartError::kLocked};
+  if (standing.blocked) return VerifyStartError::kBlocked;
+  if (standing.locked) return VerifyStartError::kLocked;
   auto choices = Choices(r.user, ServedPurpose(r.purpose));
-  if (!choices.ok()) return {VerifyStartError::kInternal};
+  if (!choices.ok()) return VerifyStartError::kInternal;
   auto choice = std::find_if(choices->begin(), choices->end(),
                              [&](const MethodChoice& c) { return c.method.id == r.method_id; });
-  if (choice == choices->end()) return {VerifyStartError::kMethodNotFound};
+  if (choice == choices->end()) return VerifyStartError::kMethodNotFound;
   if (std::find(choice->proofs.begin(), choice->proofs.end(), r.proof) == choice->proofs.end()) {
-    return {VerifyStartError::kProofNotOffered};
+    return VerifyStartError::kProofNotOffered;
   }
+  *chosen = std::move(*choice);
+  return VerifyStartError::kNone;
+}
 
+store::Verification Verifier::NewVerification(const VerifyRequest& r) {
   store::Verification v;
   v.id = random_.Token();
   v.tenant_id = r.user.tenant_id;
@@ -135,6 +139,14 @@ VerifyStart Verifier::Start(const VerifyRequest& r) {
   v.client_ip = r.client_ip;
   v.created_at = clock_.NowMillis();
   v.expires_at = v.created_at + options_.validity_millis;
+  return v;
+}
+
+VerifyStart Verifier::Start(const VerifyRequest& r) {
+  MethodChoice chosen;
+  if (VerifyStartError e = Choose(r, &chosen); e != VerifyStartError::kNone) return {e};
+  const MethodChoice* choice = &chosen;
+  store::Verification v = NewVerification(r);
 
   switch (r.proof) {
     case methods::Proof::kCall: {
@@ -182,8 +194,32 @@ VerifyStart Verifier::Start(const VerifyRequest& r) {
     }
   }
   if (!store_.sign_in().CreateVerification(v).ok()) return {VerifyStartError::kInternal};
-  Audit(v, "verify_start", "sent");
+  Audit(v, r.user.username, "verify_start", "sent");
   return {VerifyStartError::kNone, v.id};
+}
+
+AppCodeProof Verifier::ProveAppCode(const VerifyRequest& r, std::string_view typed) {
+  if (r.proof != methods::Proof::kAppCode) return {VerifyStartError::kProofNotOffered};
+  MethodChoice chosen;
+  if (VerifyStartError e = Choose(r, &chosen); e != VerifyStartError::kNone) return {e};
+  store::Verification v = NewVerification(r);
+  const std::string code = SixDigits(typed);
+  VerifyCodeResult result{VerifyCodeOutcome::kMalformed};
+  if (!code.empty()) {
+    result = CheckCode(methods::Proof::kAppCode, v, r.user, code, &chosen.method);
+  }
+  if (result.outcome == VerifyCodeOutcome::kAccepted) {
+    // Proven and used in the same breath: nothing is left to wait for, show or use, so nothing
+    // is kept but the audit line (one verification row and three writes less a sign-in).
+    Audit(v, r.user.username, "verify", "success");
+    return {VerifyStartError::kNone, "", result};
+  }
+  // Not proven: the verification is kept pending, as Start keeps it, so that its page takes
+  // another code.
+  if (!store_.sign_in().CreateVerification(v).ok()) return {VerifyStartError::kInternal};
+  Audit(v, r.user.username, "verify_start", "sent");
+  AuditCheck(v, r.user.username, result.outcome);
+  return {VerifyStartError::kNone, v.id, result};
 }
 
 Result<store::Verification> Verifier::Load(std::string_view id, std::string_view binding) {
@@ -206,7 +242,7 @@ Result<store::Verification> Verifier::Settle(std::string_view id, VerificationSt
       },
       [&](const store::Verification& v) { return store_.sign_in().UpdateVerification(v); });
   if (settled.ok() && settled->state == state) {
-    Audit(*settled, "verify", state == VerificationState::kSucceeded ? "success" : "failure");
+    Audit(*settled, "", "verify", state == VerificationState::kSucceeded ? "success" : "failure");
   }
   return settled;
 }
@@ -294,14 +330,29 @@ VerifyCodeResult Verifier::SubmitCode(std::string_view id, std::string_view bind
   auto user = store_.users().Get(v->user_id);
   if (!user.ok()) return {VerifyCodeOutcome::kUnavailable};
 
-  // Counted as a failure before it is checked; a right code clears the count.
-  if (VerifyCodeOutcome r = Reserve(*user); r != VerifyCodeOutcome::kAccepted) {
-    Audit(*v, "verify", r == VerifyCodeOutcome::kBlocked ? "blocked" : "locked");
-    return {r};
+  const VerifyCodeResult result = CheckCode(*proof, *v, *user, code, nullptr);
+  AuditCheck(*v, user->username, result.outcome);
+  if (result.outcome == VerifyCodeOutcome::kAccepted) {
+    auto settled = Settle(id, VerificationState::kSucceeded);
+    if (!settled.ok() || settled->state != VerificationState::kSucceeded) {
+      return {VerifyCodeOutcome::kNotPending};
+    }
   }
+  return result;
+}
+
+VerifyCodeResult Verifier::CheckCode(methods::Proof proof, const store::Verification& v,
+                                     const store::User& user, std::string_view code,
+                                     const store::Method* app) {
+  // Counted as a failure before it is checked; a right code clears the count.
+  if (VerifyCodeOutcome r = Reserve(user); r != VerifyCodeOutcome::kAccepted) return {r};
   VerifyCodeResult result;
   if (proof == methods::Proof::kAppCode) {
-    switch (apps_.CheckReserved(v->method_id, *user, code, v->client_ip)) {
+    Result<store::Method> loaded =
+        app != nullptr ? Result<store::Method>(*app) : store_.methods().Get(user.id, v.method_id);
+    const AppCodeOutcome checked =
+        loaded.ok() ? apps_.CheckReserved(*loaded, user, code) : AppCodeOutcome::kNotPending;
+    switch (checked) {
       case AppCodeOutcome::kAccepted:
         result = {VerifyCodeOutcome::kAccepted};
         break;
@@ -322,7 +373,7 @@ VerifyCodeResult Verifier::SubmitCode(std::string_view id, std::string_view bind
         break;
     }
   } else {
-    CodeCheck check = codes_.Verify(v->challenge_id, v->user_id, code);
+    CodeCheck check = codes_.Verify(v.challenge_id, v.user_id, code);
     switch (check.outcome) {
       case CodeOutcome::kAccepted:
         result = {VerifyCodeOutcome::kAccepted};
@@ -348,17 +399,29 @@ VerifyCodeResult Verifier::SubmitCode(std::string_view id, std::string_view bind
         break;
     }
   }
-  if (result.outcome == VerifyCodeOutcome::kAccepted) {
-    store_.sign_in().ClearFailures(user->id);
-    auto settled = Settle(id, VerificationState::kSucceeded);
-    if (!settled.ok() || settled->state != VerificationState::kSucceeded) {
-      return {VerifyCodeOutcome::kNotPending};
-    }
-  } else if (result.outcome == VerifyCodeOutcome::kRejected ||
-             result.outcome == VerifyCodeOutcome::kReplayed) {
-    Audit(*v, "verify", "failure", "wrong code");
-  }
+  if (result.outcome == VerifyCodeOutcome::kAccepted) store_.sign_in().ClearFailures(user.id);
   return result;
+}
+
+void Verifier::AuditCheck(const store::Verification& v, std::string_view user_name,
+                          VerifyCodeOutcome outcome) {
+  switch (outcome) {
+    case VerifyCodeOutcome::kBlocked:
+      Audit(v, user_name, "verify", "blocked");
+      break;
+    case VerifyCodeOutcome::kLocked:  // only the reservation refuses so (CheckReserved never
+                                      // throttles)
+      Audit(v, user_name, "verify", "locked");
+      break;
+    case VerifyCodeOutcome::kRejected:
+      Audit(v, user_name, "verify", "failure", "wrong code");
+      break;
+    case VerifyCodeOutcome::kReplayed:
+      Audit(v, user_name, "verify", "failure", "code already used");
+      break;
+    default:
+      break;  // a success is audited as the verification settles; the rest changed nothing
+  }
 }
 
 Result<std::vector<std::string>> Verifier::AskedQuestions(std::string_view id,
@@ -390,7 +453,7 @@ VerifyCodeResult Verifier::SubmitAnswers(std::string_view id, std::string_view b
   if (!user.ok() || !registered.ok()) return {VerifyCodeOutcome::kUnavailable};
   // Counted as a failure before it is checked, like a code.
   if (VerifyCodeOutcome r = Reserve(*user); r != VerifyCodeOutcome::kAccepted) {
-    Audit(*v, "verify", r == VerifyCodeOutcome::kBlocked ? "blocked" : "locked");
+    Audit(*v, user->username, "verify", r == VerifyCodeOutcome::kBlocked ? "blocked" : "locked");
     return {r};
   }
   bool all_right = true;
@@ -438,17 +501,23 @@ Result<store::Verification> Verifier::Consume(std::string_view id, std::string_v
   return used;
 }
 
-void Verifier::Audit(const store::Verification& v, std::string action, std::string result,
-                     std::string detail) {
+void Verifier::Audit(const store::Verification& v, std::string_view user_name, std::string action,
+                     std::string result, std::string detail) {
   if (action == "verify") {
     metrics::Verifications().Add({v.proof, v.purpose, result});
     if (result == "locked") metrics::Lockouts().Add({"verify_locked"});
     if (result == "blocked") metrics::Lockouts().Add({"verify_blocked"});
   }
-  RecordAudit(store_, clock_,
-              {v.tenant_id, v.user_id, v.client_ip, std::move(action), v.proof, std::move(result),
-               v.purpose + " with method " + std::to_string(v.method_id) +
-                   (detail.empty() ? "" : "; " + detail)});
+  AuditFacts facts{v.tenant_id,
+                   v.user_id,
+                   v.client_ip,
+                   std::move(action),
+                   v.proof,
+                   std::move(result),
+                   v.purpose + " with method " + std::to_string(v.method_id) +
+                       (detail.empty() ? "" : "; " + detail)};
+  facts.user_name = std::string(user_name);
+  RecordAudit(store_, clock_, facts);
 }
 
 }  // namespace secinfo::flows

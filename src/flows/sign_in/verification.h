@@ -89,6 +89,13 @@ struct VerifyCodeResult {
   int64_t tries_left = 0;
 };
 
+// An app code typed with the choice of method (Verifier::ProveAppCode).
+struct AppCodeProof {
+  VerifyStartError start = VerifyStartError::kNone;  // why it could not be tried
+  std::string id;  // the verification left pending when the code was not accepted, else ""
+  VerifyCodeResult result;
+};
+
 // Where a person stands for sign-in verification.
 struct Standing {
   bool blocked = false;
@@ -123,6 +130,13 @@ class Verifier {
   // A code typed for a text or app proof.
   VerifyCodeResult SubmitCode(std::string_view id, std::string_view binding, std::string_view code);
 
+  // Start and SubmitCode at once for an app code typed with the choice of method (`request.proof`
+  // kAppCode), in the caller's unit of work. An accepted code keeps no verification: it is
+  // proven and, by the caller, used in the same transaction, so only its audit line is written.
+  // Any other outcome leaves the verification pending (its id in the answer), as Start does, so
+  // that its page takes another code.
+  AppCodeProof ProveAppCode(const VerifyRequest& request, std::string_view code);
+
   // The questions an answers proof asks (their ids: "question_predefined_07", "custom:3"), in the
   // order asked. NotFound unless it is a pending answers proof bound to `binding`.
   Result<std::vector<std::string>> AskedQuestions(std::string_view id, std::string_view binding);
@@ -138,13 +152,27 @@ class Verifier {
   Result<store::Verification> Consume(std::string_view id, std::string_view binding);
 
  private:
+  // What Start checks before it starts: the person may try now, and `request`'s method is theirs
+  // and proves its way for its purpose (then `*chosen` is that method).
+  VerifyStartError Choose(const VerifyRequest& request, MethodChoice* chosen);
+  // A pending verification for `request`, not yet stored.
+  store::Verification NewVerification(const VerifyRequest& request);
   // Reserves one check for the person: kNone, kLocked or kBlocked.
   VerifyCodeOutcome Reserve(const store::User& user);
+  // Reserves the check, then checks `code` for `v`'s proof (an app code against `app` when given,
+  // else against the stored method); a right code clears the person's failures. Audits nothing.
+  VerifyCodeResult CheckCode(methods::Proof proof, const store::Verification& v,
+                             const store::User& user, std::string_view code,
+                             const store::Method* app);
+  // The audit line of a check that was not accepted, if it changed anything.
+  void AuditCheck(const store::Verification& v, std::string_view user_name,
+                  VerifyCodeOutcome outcome);
   Result<store::Verification> Load(std::string_view id, std::string_view binding);
   // Moves a pending verification to `state` (compare-and-set).
   Result<store::Verification> Settle(std::string_view id, store::VerificationState state);
-  void Audit(const store::Verification& v, std::string action, std::string result,
-             std::string detail = "");
+  // `user_name`: the person's, when at hand ("" reads it).
+  void Audit(const store::Verification& v, std::string_view user_name, std::string action,
+             std::string result, std::string detail = "");
 
   store::Store& store_;
   PhoneRegistration& phones_;

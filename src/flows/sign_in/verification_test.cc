@@ -591,9 +591,10 @@ TEST_F(VerificationTest, AnAppCodeStepRaisesTheSessionAndItsCodeCannotServeAgain
   EXPECT_EQ(raised->session.second_step, "proof");
   EXPECT_EQ(raised->session.second_factor_at, clock_.NowMillis());
   EXPECT_EQ(AuditCount("verify", "success"), 1);
+  EXPECT_EQ(AuditCount("verify_start", "sent"), 0);
   EXPECT_EQ(store_->sign_in().GetFailures(user_.id)->failures, 0);
-  // The verification was used by this step: it cannot raise another session.
-  EXPECT_FALSE(verifier_->Consume(step.id, Sessions::TokenHash("first-browser")).ok());
+  // Proven and used at once: no verification is left that could serve another session.
+  EXPECT_EQ(step.id, "");
 
   // The same code from another browser, within its 30 seconds: refused, counted, not raised.
   Principal second = NewSession("second-browser");
@@ -609,6 +610,39 @@ TEST_F(VerificationTest, AnAppCodeStepRaisesTheSessionAndItsCodeCannotServeAgain
   ASSERT_TRUE(step.status.ok());
   EXPECT_EQ(step.result.outcome, VerifyCodeOutcome::kRejected);
   EXPECT_EQ(store_->sign_in().GetFailures(user_.id)->failures, 2);
+}
+
+// A wrong app code leaves its verification pending, audited as started then failed, and the
+// verification's own page then takes the next code and raises the session.
+TEST_F(VerificationTest, AWrongAppCodeLeavesAVerificationWhosePageTakesTheNextCode) {
+  int64_t app = AddApp();
+  Principal p = NewSession("browser");
+  CodeStep step = ProveWithAppCode(p, app, WrongCode());
+  ASSERT_TRUE(step.status.ok()) << step.status.ToString();
+  EXPECT_EQ(step.start, VerifyStartError::kNone);
+  EXPECT_EQ(step.result.outcome, VerifyCodeOutcome::kRejected);
+  ASSERT_NE(step.id, "");
+  EXPECT_EQ(store_->sign_in().GetFailures(user_.id)->failures, 1);
+  EXPECT_EQ(sessions_->Authenticate("browser")->session.second_step, "");
+  Result<std::vector<store::AuditEntry>> entries = store_->audit().ListForTenant(tenant_id_, 10);
+  ASSERT_TRUE(entries.ok());
+  std::vector<std::string> lines;
+  for (const store::AuditEntry& e : *entries) {
+    if (e.action.rfind("verify", 0) == 0) lines.push_back(e.action + " " + e.result);
+  }
+  // Newest first: started, then refused.
+  EXPECT_EQ(lines, (std::vector<std::string>{"verify failure", "verify_start sent"}));
+  auto pending = verifier_->Get(step.id, Sessions::TokenHash("browser"));
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->v.state, store::VerificationState::kPending);
+  EXPECT_FALSE(verifier_->Get(step.id, Sessions::TokenHash("another-browser")).ok());
+
+  SecondStep second(*watched_, *sessions_, *verifier_, clock_);
+  CodeStep next = second.SubmitCode(p, step.id, CodeNow());
+  ASSERT_TRUE(next.status.ok()) << next.status.ToString();
+  EXPECT_EQ(next.result.outcome, VerifyCodeOutcome::kAccepted);
+  EXPECT_EQ(sessions_->Authenticate("browser")->session.amr, "pwd otp");
+  EXPECT_EQ(store_->sign_in().GetFailures(user_.id)->failures, 0);
 }
 
 // A step whose session cannot be raised (signed out from another browser meanwhile) keeps nothing:
