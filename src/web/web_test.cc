@@ -175,6 +175,26 @@ TEST_F(WebTest, EveryResponseCarriesSecurityHeaders) {
   EXPECT_EQ(Get("/readyz").status, 200);
 }
 
+// A delivery receipt from an HTTP SMS gateway is a machine's request: no session and no CSRF
+// token, a short plain answer, GET or POST. The simulated network asks for no receipts (404); a
+// network calling past the minute's limit gets 429 with Retry-After before any link is read.
+TEST_F(WebTest, SmsReceiptRouteAnswersGatewaysWithoutSessionOrCsrf) {
+  http::Response got = Get("/sms/receipt?ref=r&sig=s&status=1");
+  EXPECT_EQ(got.status, 404);
+  EXPECT_EQ(got.body, "no receipts are asked for\n");
+  EXPECT_EQ(got.GetHeader("Set-Cookie"), "");
+  http::Response posted =
+      Post("/sms/receipt", {{"ref", "r"}, {"sig", "s"}, {"status", "1"}}, /*with_csrf=*/false);
+  EXPECT_EQ(posted.status, 404);
+  const int limit = static_cast<int>(flows::CodeOptions{}.max_receipt_callbacks_per_minute);
+  for (int i = 2; i < limit; ++i) ASSERT_EQ(Get("/sms/receipt?ref=r").status, 404) << i;
+  http::Response limited = Get("/sms/receipt?ref=r&sig=s&status=1");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.GetHeader("Retry-After"), "60");
+  clock_.AdvanceSeconds(60);
+  EXPECT_EQ(Get("/sms/receipt?ref=r").status, 404);
+}
+
 TEST_F(WebTest, SignInSetsAnHttpOnlySameSiteSessionCookie) {
   Get("/sign-in");
   http::Response r =
