@@ -145,15 +145,14 @@ store::Verification Verifier::NewVerification(const VerifyRequest& r) {
 VerifyStart Verifier::Start(const VerifyRequest& r) {
   MethodChoice chosen;
   if (VerifyStartError e = Choose(r, &chosen); e != VerifyStartError::kNone) return {e};
-  const MethodChoice* choice = &chosen;
   store::Verification v = NewVerification(r);
 
   switch (r.proof) {
     case methods::Proof::kCall: {
       auto rules = store_.sign_in().GetPolicy(r.user.tenant_id);
       if (!rules.ok()) return {VerifyStartError::kInternal};
-      ProofCallRequest call{r.user,   choice->method, r.purpose,
-                            r.locale, r.client_ip,    rules->fraud_alert && rules->fraud_block};
+      ProofCallRequest call{r.user,   chosen.method, r.purpose,
+                            r.locale, r.client_ip,   rules->fraud_alert && rules->fraud_block};
       BeginResult begun = phones_.BeginProof(call);
       if (begun.error != BeginError::kNone) return {FromBeginError(begun.error)};
       v.challenge_id = begun.attempt_id;
@@ -162,7 +161,7 @@ VerifyStart Verifier::Start(const VerifyRequest& r) {
     case methods::Proof::kSmsCode:
     case methods::Proof::kEmailCode: {
       CodeBeginResult begun =
-          codes_.BeginProof(r.user, choice->method, r.purpose, r.locale, r.client_ip);
+          codes_.BeginProof(r.user, chosen.method, r.purpose, r.locale, r.client_ip);
       if (begun.error != BeginError::kNone) return {FromBeginError(begun.error)};
       v.challenge_id = begun.challenge_id;
       break;
@@ -209,8 +208,8 @@ AppCodeProof Verifier::ProveAppCode(const VerifyRequest& r, std::string_view typ
     result = CheckCode(methods::Proof::kAppCode, v, r.user, code, &chosen.method);
   }
   if (result.outcome == VerifyCodeOutcome::kAccepted) {
-    // Proven and used in the same breath: nothing is left to wait for, show or use, so nothing
-    // is kept but the audit line (one verification row and three writes less a sign-in).
+    // Proven and used in the same transaction: nothing is left to wait for, show or use, so only
+    // the audit line is kept (no verification row, and one audit line instead of three).
     Audit(v, r.user.username, "verify", "success");
     return {VerifyStartError::kNone, "", result};
   }
