@@ -358,9 +358,6 @@ VerifyCodeResult Verifier::CheckCode(methods::Proof proof, const store::Verifica
       case AppCodeOutcome::kReplayed:
         result = {VerifyCodeOutcome::kReplayed};
         break;
-      case AppCodeOutcome::kThrottled:
-        result = {VerifyCodeOutcome::kLocked};
-        break;
       case AppCodeOutcome::kMalformed:
         result = {VerifyCodeOutcome::kMalformed};
         break;
@@ -408,8 +405,7 @@ void Verifier::AuditCheck(const store::Verification& v, std::string_view user_na
     case VerifyCodeOutcome::kBlocked:
       Audit(v, user_name, "verify", "blocked");
       break;
-    case VerifyCodeOutcome::kLocked:  // only the reservation refuses so (CheckReserved never
-                                      // throttles)
+    case VerifyCodeOutcome::kLocked:  // only the reservation answers so
       Audit(v, user_name, "verify", "locked");
       break;
     case VerifyCodeOutcome::kRejected:
